@@ -1,0 +1,137 @@
+"""One exception tree for qrbatch, split by what the caller should do.
+
+    QrbatchError                      root: anything qrbatch raises on purpose
+    ├── UsageError                    exit 2, before any API call
+    │   ├── ConfigError               bad flag, job file or setting
+    │   ├── CredentialsError          no usable AccessKey found
+    │   └── InputFileError            the sheet cannot be read (names file, what was found)
+    ├── JournalLockedError            another run holds the journal (exit 2)
+    └── CamsError                     the CAMS API answered with an error (code, request_id)
+        ├── RetryableError            try again through the pacer, after a backoff
+        │   ├── ThrottledError        System.LimitControl / Throttling*: also slow down
+        │   └── TransientError        5xx, nonce replay: the server did not act
+        │       └── OutcomeUnknownError  timeout, dropped connection, 5xx: the server may
+        │                             have acted; a Create must be reconciled before retrying
+        ├── RowError                  bad value in this row: record it, go on with the others
+        └── AccountError              bad key, signature, clock, permission: stop the run
+
+Errors carry context (``code``, ``request_id``, ``http_status``, ``action``) and never
+an AccessKey secret.
+"""
+
+from __future__ import annotations
+
+
+class QrbatchError(Exception):
+    """Root of every error qrbatch raises on purpose."""
+
+    exit_code: int = 1
+
+
+class UsageError(QrbatchError):
+    """The command cannot start: usage, configuration or input-file problem (exit 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """A flag, job file or setting is wrong."""
+
+
+class CredentialsError(UsageError):
+    """No usable Alibaba Cloud AccessKey was found."""
+
+
+class InputFileError(UsageError):
+    """The input file cannot be used as a whole (missing, unreadable, no needed column)."""
+
+
+class JournalLockedError(UsageError):
+    """Another qrbatch run is using the same journal."""
+
+
+class CamsError(QrbatchError):
+    """An error answer (or no answer) from the CAMS API."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        action: str = "",
+        request_id: str = "",
+        http_status: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.action = action
+        self.request_id = request_id
+        self.http_status = http_status
+
+    def __str__(self) -> str:
+        parts = [f"{self.code}: {self.message}"]
+        if self.action:
+            parts.append(f"action={self.action}")
+        if self.request_id:
+            parts.append(f"request_id={self.request_id}")
+        return " ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, request_id={self.request_id!r})"
+
+
+class RetryableError(CamsError):
+    """Worth another attempt after a backoff, through the pacer."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        action: str = "",
+        request_id: str = "",
+        http_status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(
+            message, code=code, action=action, request_id=request_id, http_status=http_status
+        )
+        self.retry_after = retry_after
+
+
+class ThrottledError(RetryableError):
+    """The account went over its rate (System.LimitControl, Throttling*)."""
+
+
+class TransientError(RetryableError):
+    """A temporary failure in which the server certainly did not act."""
+
+
+class OutcomeUnknownError(TransientError):
+    """No clear answer: the server may have acted (timeout, dropped connection, 5xx)."""
+
+
+class RowError(CamsError):
+    """The request is wrong for this row only; record it and carry on."""
+
+
+class AccountError(CamsError):
+    """Nothing can succeed until the account owner fixes something; stop the run."""
+
+    exit_code = 3
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        action: str = "",
+        request_id: str = "",
+        http_status: int | None = None,
+        fix: str = "",
+    ) -> None:
+        super().__init__(
+            message, code=code, action=action, request_id=request_id, http_status=http_status
+        )
+        self.fix = fix

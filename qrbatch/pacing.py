@@ -1,0 +1,124 @@
+"""The pacer: one per account, through which every attempt of every action passes.
+
+Two rules, both on the event loop's clock (``anyio.current_time``, which tests drive
+with a virtual-time loop):
+
+1. Even spacing: an aiolimiter leaky bucket of capacity 1 lets one call through every
+   ``1/rate`` seconds, so there is never a burst (``AsyncLimiter(5, 1)`` would let 9
+   calls into the first second).
+2. A window guard on the real send times: at most ``limit`` sends in any window of
+   ``window + margin`` seconds. That keeps the account under a sliding window, a fixed
+   window and a token bucket alike, even when the event loop runs late and catches up.
+
+The rate adapts (AIMD): throttling cuts it by ``decrease`` (at most once per
+``cooldown``), every clean ``cooldown`` raises it by ``increase`` back toward the
+ceiling; ``x-acs-retry-after`` pauses every sender until it has passed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import anyio
+from aiolimiter import AsyncLimiter
+
+from qrbatch.errors import QrbatchError
+
+DEFAULT_QPS = 5.0
+DEFAULT_MARGIN = 0.02
+MIN_RATE = 0.5
+
+
+class PacerClosedError(QrbatchError):
+    """The run is stopping: no further call may be sent."""
+
+
+class AdaptivePacer:
+    """Even, window-guarded, adaptive pacing of one account's calls."""
+
+    def __init__(
+        self,
+        ceiling: float = DEFAULT_QPS,
+        *,
+        window: float = 1.0,
+        margin: float = DEFAULT_MARGIN,
+        decrease: float = 0.8,
+        increase: float = 0.25,
+        cooldown: float = 1.0,
+        min_rate: float = MIN_RATE,
+    ) -> None:
+        if ceiling <= 0:
+            raise ValueError("the rate ceiling must be positive")
+        self.ceiling = ceiling
+        self.window = window
+        self.margin = margin
+        self.decrease = decrease
+        self.increase = increase
+        self.cooldown = cooldown
+        self.min_rate = min(min_rate, ceiling)
+        self.limit = max(1, math.floor(ceiling * window + 1e-9))
+        self.rate = ceiling
+        self._limiter = AsyncLimiter(1, 1.0 / ceiling)
+        self._sends: deque[float] = deque(maxlen=self.limit)
+        self._paused_until = 0.0
+        self._last_change = -math.inf
+        self._closed = False
+        self._waiters: set[anyio.CancelScope] = set()
+        self.throttled = 0
+        self.sends = 0
+
+    async def acquire(self) -> None:
+        """Wait for this call's slot; raise PacerClosedError once the run is stopping."""
+        if self._closed:
+            raise PacerClosedError("the run is stopping")
+        with anyio.CancelScope() as scope:
+            self._waiters.add(scope)
+            try:
+                await self._wait_for_slot()
+            finally:
+                self._waiters.discard(scope)
+        if scope.cancelled_caught or self._closed:
+            raise PacerClosedError("the run is stopping")
+
+    async def _wait_for_slot(self) -> None:
+        while True:
+            await self._limiter.acquire()
+            now = anyio.current_time()
+            wait = self._paused_until - now
+            if len(self._sends) == self.limit:
+                wait = max(wait, self._sends[0] + self.window + self.margin - now)
+            if wait <= 0:
+                self._sends.append(now)
+                self.sends += 1
+                return
+            await anyio.sleep(wait)
+
+    def close(self) -> None:
+        """Refuse every further slot and release everyone waiting for one."""
+        self._closed = True
+        for scope in list(self._waiters):
+            scope.cancel()
+
+    def on_throttled(self, retry_after: float | None) -> None:
+        """The server said slow down: cut the rate (once per cooldown), honour retry-after."""
+        self.throttled += 1
+        now = anyio.current_time()
+        if retry_after:
+            self._paused_until = max(self._paused_until, now + retry_after)
+        if now - self._last_change >= self.cooldown:
+            self._set_rate(max(self.min_rate, self.rate * self.decrease), now)
+
+    def on_success(self) -> None:
+        """A clean answer: after a clean cooldown, raise the rate toward the ceiling."""
+        if self.rate >= self.ceiling:
+            return
+        now = anyio.current_time()
+        if now - self._last_change >= self.cooldown:
+            self._set_rate(min(self.ceiling, self.rate + self.increase), now)
+
+    def _set_rate(self, rate: float, now: float) -> None:
+        self._last_change = now
+        if rate != self.rate:
+            self.rate = rate
+            self._limiter = AsyncLimiter(1, 1.0 / rate)

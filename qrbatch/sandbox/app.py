@@ -1,0 +1,304 @@
+"""A faithful CAMS simulator on aiohttp.web: signatures, nonces, clock skew, the four
+QR actions with their business rules, a per-account rate limit and injectable faults.
+
+It never imports the client: it verifies signatures with its own code (verify.py).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import uuid
+from calendar import timegm
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+from aiohttp import web
+
+from qrbatch.sandbox import qr
+from qrbatch.sandbox.limiters import Limiter, LimiterKind, make_limiter
+from qrbatch.sandbox.state import ActionRefused, Code, World
+from qrbatch.sandbox.verify import SignatureProblem, parse_authorization, verify
+
+API_VERSION = "2020-06-06"
+MAX_SKEW_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Faults:
+    """Probabilities (0..1) of each injected fault, drawn per accepted call."""
+
+    unavailable: float = 0.0  # HTTP 503 ServiceUnavailable before acting
+    internal_after_commit: float = 0.0  # HTTP 500 InternalError after acting
+    drop_before_commit: float = 0.0  # connection closed, nothing done
+    drop_after_commit: float = 0.0  # connection closed after acting
+    slow: float = 0.0  # answer after ``slow_seconds`` (after acting)
+    slow_seconds: float = 30.0
+    actions: frozenset[str] = frozenset({"CreatePhoneMessageQrdl"})
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxConfig:
+    """How the simulated CAMS behaves."""
+
+    qps: float = 5.0
+    limiter: LimiterKind = "sliding"
+    latency: tuple[float, float] = (0.0, 0.0)  # seconds before answering
+    jitter: tuple[float, float] = (0.0, 0.0)  # seconds of arrival delay before the limiter
+    retry_after_ms: int | None = None  # send x-acs-retry-after on throttling
+    foreign_qps: float = 0.0  # another program using the same account's quota
+    faults: Faults = field(default_factory=Faults)
+    seed: int | None = None
+
+
+@dataclass(slots=True)
+class SandboxStats:
+    """What the sandbox saw, for tests and benchmarks."""
+
+    accepted: dict[str, int] = field(default_factory=dict)
+    throttled: int = 0
+    refused: dict[str, int] = field(default_factory=dict)
+    accepted_times: list[float] = field(default_factory=list)
+    create_times: list[float] = field(default_factory=list)
+    foreign_accepted: int = 0
+
+
+class Sandbox:
+    """The simulator's state and behaviour; ``app()`` wraps it for aiohttp.web."""
+
+    def __init__(
+        self,
+        world: World | None = None,
+        config: SandboxConfig | None = None,
+        *,
+        wall_clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.world = world or World.demo()
+        self.config = config or SandboxConfig()
+        self.stats = SandboxStats()
+        self._wall = wall_clock
+        self._mono = monotonic
+        self._random = random.Random(self.config.seed)
+        self._limiters: dict[str, Limiter] = {}
+        self._nonces: dict[str, float] = {}
+
+    # Plumbing ---------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        application = web.Application()
+        application.router.add_route("POST", "/", self.handle_api)
+        application.router.add_route("GET", "/", self.handle_api)
+        application.router.add_get("/qr/{phone}/{code}.{ext}", self.handle_image)
+        if self.config.foreign_qps > 0:
+            application.cleanup_ctx.append(self._foreign_consumer)
+        return application
+
+    async def _foreign_consumer(self, _: web.Application) -> Any:
+        """Another program on the same account, taking quota at ``foreign_qps``."""
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(self._consume_foreign)
+            yield
+            tg.cancel_scope.cancel()
+
+    async def _consume_foreign(self) -> None:
+        interval = 1.0 / self.config.foreign_qps
+        while True:
+            for name in self.world.accounts:
+                if self.limiter(name).try_acquire(self._mono()):
+                    self.stats.foreign_accepted += 1
+            await anyio.sleep(interval)
+
+    def limiter(self, account: str) -> Limiter:
+        if account not in self._limiters:
+            self._limiters[account] = make_limiter(self.config.limiter, self.config.qps)
+        return self._limiters[account]
+
+    def _uniform(self, bounds: tuple[float, float]) -> float:
+        low, high = bounds
+        return self._random.uniform(low, high) if high > 0 else 0.0
+
+    # Handlers ---------------------------------------------------------------------
+
+    async def handle_api(self, request: web.Request) -> web.StreamResponse:
+        request_id = str(uuid.uuid4()).upper()
+        delay = self._uniform(self.config.jitter)
+        if delay:
+            await anyio.sleep(delay)
+        body = await request.read()
+        params: dict[str, str] = dict(request.query)
+        if body and request.content_type == "application/x-www-form-urlencoded":
+            params.update(await request.post())  # type: ignore[arg-type]
+        action = request.headers.get("x-acs-action", params.get("Action", ""))
+        try:
+            account = self._authenticate(request, params, body, action)
+        except SignatureProblem as problem:
+            return self._error(request_id, problem.status, problem.code, problem.message)
+        except ActionRefused as refused:
+            return self._error(request_id, refused.status, refused.code, refused.message)
+        if not self.limiter(account).try_acquire(self._mono()):
+            self.stats.throttled += 1
+            headers = {}
+            if self.config.retry_after_ms:
+                headers["x-acs-retry-after"] = str(self.config.retry_after_ms)
+            return self._error(
+                request_id, 400, "System.LimitControl",
+                "Request was denied due to flow control.", headers,
+            )
+        now = self._mono()
+        self.stats.accepted[action] = self.stats.accepted.get(action, 0) + 1
+        self.stats.accepted_times.append(now)
+        faults = self.config.faults
+        faulty = action in faults.actions
+        roll = self._random.random
+        if faulty and roll() < faults.unavailable:
+            return self._error(request_id, 503, "ServiceUnavailable", "The service is unavailable.")
+        if faulty and roll() < faults.drop_before_commit:
+            return self._drop(request)
+        try:
+            data = self._act(account, action, params, request)
+        except ActionRefused as refused:
+            self.stats.refused[refused.code] = self.stats.refused.get(refused.code, 0) + 1
+            return self._error(request_id, refused.status, refused.code, refused.message)
+        if action == "CreatePhoneMessageQrdl":
+            self.stats.create_times.append(now)
+        if faulty and roll() < faults.drop_after_commit:
+            return self._drop(request)
+        if faulty and roll() < faults.internal_after_commit:
+            return self._error(request_id, 500, "InternalError", "The request processing has failed.")
+        latency = self._uniform(self.config.latency)
+        if faulty and roll() < faults.slow:
+            latency = faults.slow_seconds
+        if latency:
+            await anyio.sleep(latency)
+        return self._json(200, {"RequestId": request_id + "\n", "Code": "OK", "Message": "OK", "Data": data})
+
+    async def handle_image(self, request: web.Request) -> web.Response:
+        code = request.match_info["code"]
+        ext = request.match_info["ext"].upper()
+        if ext not in ("PNG", "SVG") or len(code) != 14:
+            raise web.HTTPNotFound()
+        content = qr.render(f"https://wa.me/message/{code}", ext)
+        return web.Response(body=content, content_type="image/png" if ext == "PNG" else "image/svg+xml")
+
+    # Rules ------------------------------------------------------------------------
+
+    def _authenticate(
+        self, request: web.Request, params: dict[str, str], body: bytes, action: str
+    ) -> str:
+        auth = parse_authorization(request.headers.get("Authorization"))
+        key = self.world.keys.get(auth.access_key_id)
+        if key is None:
+            raise SignatureProblem(
+                "InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404
+            )
+        self._check_date(request.headers.get("x-acs-date", ""))
+        verify(
+            secret=key.secret,
+            auth=auth,
+            method=request.method,
+            path=request.path,
+            params=params,
+            headers=request.headers,
+            body=body,
+        )
+        self._check_nonce(request.headers.get("x-acs-signature-nonce", ""))
+        if not key.enabled:
+            raise SignatureProblem("Forbidden.AccessKeyDisabled", "The AccessKey is disabled.", 403)
+        if request.headers.get("x-acs-version", params.get("Version")) != API_VERSION:
+            raise SignatureProblem("InvalidVersion", f"Specified version is not valid (use {API_VERSION}).")
+        if action not in key.actions and action in {
+            "CreatePhoneMessageQrdl", "ListPhoneMessageQrdl",
+            "UpdatePhoneMessageQrdl", "DeletePhoneMessageQrdl",
+        }:
+            raise SignatureProblem(
+                "Forbidden.RAM", f"User not authorized to operate on the specified resource: cams:{action}", 403
+            )
+        account = self.world.accounts[key.account]
+        if not account.subscribed:
+            raise SignatureProblem("Product.Unsubscript", "You have not activated Chat App Message Service.")
+        return key.account
+
+    def _check_date(self, value: str) -> None:
+        try:
+            sent = timegm(time.strptime(value, "%Y-%m-%dT%H:%M:%SZ"))
+        except ValueError:
+            raise SignatureProblem(
+                "InvalidTimeStamp.Format", "x-acs-date must be UTC like 2026-01-31T12:00:00Z"
+            ) from None
+        if abs(self._wall() - sent) > MAX_SKEW_SECONDS:
+            raise SignatureProblem(
+                "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."
+            )
+
+    def _check_nonce(self, nonce: str) -> None:
+        if not nonce:
+            raise SignatureProblem("MissingParameter", "x-acs-signature-nonce is required")
+        now = self._wall()
+        if nonce in self._nonces:
+            raise SignatureProblem("SignatureNonceUsed", "Specified signature nonce was used already.")
+        self._nonces[nonce] = now
+        if len(self._nonces) > 100_000:
+            cutoff = now - 2 * MAX_SKEW_SECONDS
+            self._nonces = {n: t for n, t in self._nonces.items() if t >= cutoff}
+
+    def _act(
+        self, account_name: str, action: str, params: dict[str, str], request: web.Request
+    ) -> Any:
+        account = self.world.accounts[account_name]
+        phone = params.get("PhoneNumber", "")
+        space = params.get("CustSpaceId", "")
+        message = params.get("PrefilledMessage", "")
+        image = params.get("GenerateQrImage", "").upper()
+        base = f"{request.scheme}://{request.host}"
+        if action == "CreatePhoneMessageQrdl":
+            return _describe(account.create(phone, message, image, space), base)
+        if action == "ListPhoneMessageQrdl":
+            return [_describe(code, base) for code in account.list(phone, space)]
+        if action == "UpdatePhoneMessageQrdl":
+            code = params.get("QrdlCode", "")
+            return _describe(account.update(phone, code, message, image, space), base)
+        if action == "DeletePhoneMessageQrdl":
+            account.delete(phone, params.get("QrdlCode", ""), space)
+            return None
+        raise ActionRefused("InvalidAction.NotFound", f"Specified api {action!r} is not found.", 404)
+
+    # Answers ----------------------------------------------------------------------
+
+    @staticmethod
+    def _json(status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> web.Response:
+        return web.Response(
+            status=status,
+            text=json.dumps(payload, ensure_ascii=False),
+            content_type="application/json",
+            headers=headers,
+        )
+
+    def _error(
+        self, request_id: str, status: int, code: str, message: str,
+        headers: dict[str, str] | None = None,
+    ) -> web.Response:
+        payload = {"RequestId": request_id, "Code": code, "Message": message, "AccessDeniedDetail": None}
+        return self._json(status, payload, headers)
+
+    @staticmethod
+    def _drop(request: web.Request) -> web.StreamResponse:
+        transport = request.transport
+        if transport is not None:
+            transport.abort()
+        raise web.HTTPServiceUnavailable()  # never reaches the client: the socket is gone
+
+
+def _describe(code: Code, base: str) -> dict[str, str]:
+    ext = code.image_type.lower()
+    return {
+        "QrdlCode": code.code,
+        "PhoneNumber": code.phone,
+        "PrefilledMessage": code.message,
+        "GenerateQrImage": code.image_type,
+        "DeepLinkUrl": f"https://wa.me/message/{code.code}",
+        "QrImageUrl": f"{base}/qr/{code.phone}/{code.code}.{ext}",
+    }

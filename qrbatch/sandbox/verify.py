@@ -1,0 +1,147 @@
+"""The sandbox's own ACS3-HMAC-SHA256 verification.
+
+Written independently of the client's signer on purpose: a shared bug would otherwise
+pass every test. It follows the spec as the official SDK implements it: the signed
+headers are whatever the ``Authorization`` header lists, and ``host`` and every
+``x-acs-*`` header sent must be among them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_AUTH = re.compile(
+    r"^ACS3-HMAC-SHA256\s+Credential=(?P<key>[^,\s]+)\s*,\s*"
+    r"SignedHeaders=(?P<headers>[^,\s]+)\s*,\s*Signature=(?P<sig>[0-9a-fA-F]+)$"
+)
+
+
+class SignatureProblem(Exception):
+    """Why a request's signature is refused, as a CAMS error code and message."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAuthorization:
+    access_key_id: str
+    signed_headers: tuple[str, ...]
+    signature: str
+
+
+def parse_authorization(value: str | None) -> ParsedAuthorization:
+    if not value:
+        raise SignatureProblem("IncompleteSignature", "the Authorization header is missing")
+    match = _AUTH.match(value.strip())
+    if match is None:
+        raise SignatureProblem("IncompleteSignature", "the Authorization header is malformed")
+    headers = tuple(match["headers"].split(";"))
+    return ParsedAuthorization(match["key"], headers, match["sig"].lower())
+
+
+def _encode(text: str) -> str:
+    # RFC 3986: unreserved characters stay, everything else is %XX of its UTF-8 bytes.
+    out = []
+    for byte in text.encode("utf-8"):
+        char = chr(byte)
+        if char.isascii() and (char.isalnum() or char in "-_.~"):
+            out.append(char)
+        else:
+            out.append(f"%{byte:02X}")
+    return "".join(out)
+
+
+def expected_signature(
+    *,
+    secret: str,
+    method: str,
+    path: str,
+    params: Mapping[str, str],
+    headers: Mapping[str, str],
+    signed_headers: tuple[str, ...],
+    body: bytes,
+) -> str:
+    """The signature the client should have sent, from what the server received."""
+    query = "&".join(
+        f"{_encode(key)}={_encode(params[key])}" for key in sorted(params)
+    )
+    lines = "".join(
+        f"{name}:{','.join(sorted(v.strip() for v in headers_all(headers, name)))}\n"
+        for name in sorted(signed_headers)
+    )
+    canonical = "\n".join(
+        [
+            method,
+            urllib.parse.unquote(path) or "/",
+            query,
+            lines,
+            ";".join(sorted(signed_headers)),
+            hashlib.sha256(body).hexdigest(),
+        ]
+    )
+    to_sign = "ACS3-HMAC-SHA256\n" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(secret.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def headers_all(headers: Mapping[str, str], name: str) -> list[str]:
+    getall = getattr(headers, "getall", None)
+    if getall is not None:
+        return list(getall(name, []))
+    value = headers.get(name)
+    return [] if value is None else [value]
+
+
+def check_signed_headers(headers: Mapping[str, str], signed: tuple[str, ...]) -> None:
+    """``host`` and every ``x-acs-*`` header sent must be signed."""
+    names = {name.lower() for name in headers}
+    required = {"host"} | {name for name in names if name.startswith("x-acs-")}
+    missing = sorted(required - set(signed))
+    if missing:
+        raise SignatureProblem(
+            "IncompleteSignature", f"these headers must be signed: {', '.join(missing)}"
+        )
+    absent = sorted(set(signed) - names)
+    if absent:
+        raise SignatureProblem(
+            "IncompleteSignature", f"signed headers not sent: {', '.join(absent)}"
+        )
+
+
+def verify(
+    *,
+    secret: str,
+    auth: ParsedAuthorization,
+    method: str,
+    path: str,
+    params: Mapping[str, str],
+    headers: Mapping[str, str],
+    body: bytes,
+) -> None:
+    """Raise SignatureProblem unless the request was signed with ``secret``."""
+    check_signed_headers(headers, auth.signed_headers)
+    content_sha = headers.get("x-acs-content-sha256")
+    if content_sha is not None and content_sha.lower() != hashlib.sha256(body).hexdigest():
+        raise SignatureProblem("SignatureDoesNotMatch", "x-acs-content-sha256 does not match the body")
+    wanted = expected_signature(
+        secret=secret,
+        method=method,
+        path=path,
+        params=params,
+        headers=headers,
+        signed_headers=auth.signed_headers,
+        body=body,
+    )
+    if not hmac.compare_digest(wanted, auth.signature):
+        raise SignatureProblem(
+            "SignatureDoesNotMatch",
+            "the request signature does not match: check the AccessKey secret",
+        )
