@@ -1,0 +1,29 @@
+# One command to try it, one to test it. Both create .venv with Python >= 3.11 first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test check bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+## demo: set up, then run the sample campaign on the built-in CAMS sandbox
+demo: $(BIN)/.installed
+	$(BIN)/qrbatch run jobs/demo.toml --no-progress
+
+## test: set up, then run every check (tests, types, lint)
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+	$(BIN)/python -m mypy
+	$(BIN)/python -m ruff check qrbatch tests bench
+
+## bench: the benchmarks (minutes; not part of the tests)
+bench: $(BIN)/.installed
+	$(BIN)/python bench/pacing_bench.py
+
+clean:
+	rm -rf $(VENV) out

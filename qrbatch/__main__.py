@@ -1,0 +1,3 @@
+from qrbatch.cli import main
+
+main(prog_name="qrbatch")

@@ -1,0 +1,241 @@
+"""The library entry point: one job from sheet to results workbook.
+
+read sheet -> validate rows -> plan -> execute (pace, call, retry) -> journal -> write
+workbook -> report. The CLI is a thin shell over ``run_batch`` and ``validate_input``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+import anyio
+
+from qrbatch.cams.client import CamsClient
+from qrbatch.cams.credentials import Credentials, find_credentials
+from qrbatch.errors import ConfigError
+from qrbatch.job import SANDBOX, Job, resolve_endpoint
+from qrbatch.journal import Entry, Journal
+from qrbatch.pacing import AdaptivePacer
+from qrbatch.results import RowResult, Summary, join_results
+from qrbatch.rows import CheckedRow, check_rows, header_matcher, map_columns
+from qrbatch.runner import ExecutionReport, ExecutionSettings, RetryPolicy, Runner
+from qrbatch.sheets.read import Sheet, read_sheet
+from qrbatch.sheets.write import write_workbook
+
+log = logging.getLogger("qrbatch")
+
+EXIT_OK = 0
+EXIT_ROWS_FAILED = 1
+EXIT_USAGE = 2
+EXIT_ACCOUNT = 3
+EXIT_INTERRUPTED = 130
+
+
+class Progress(Protocol):
+    """Where the run reports rows as they finish (a progress bar, or nothing)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, rows: int) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class NoProgress:
+    def start(self, total: int) -> None:
+        return None
+
+    def advance(self, rows: int) -> None:
+        return None
+
+    def stop(self) -> None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """A sheet and its rows after validation."""
+
+    sheet: Sheet
+    rows: list[CheckedRow]
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What a run did: the summary, the per-row results and the exit code."""
+
+    summary: Summary
+    results: list[RowResult]
+    exit_code: int
+    output: Path
+    stopped_by: str = ""
+
+
+def validate_input(job: Job) -> Validated:
+    """Read and validate the job's sheet without calling any API (raises InputFileError)."""
+    sheet = read_sheet(
+        job.input,
+        is_header=header_matcher(job.phone_column, job.message_column),
+        sheet=job.sheet,
+        header_row=job.header_row,
+        encoding=job.encoding,
+    )
+    columns = map_columns(sheet, phone_column=job.phone_column, message_column=job.message_column)
+    rows = check_rows(
+        sheet, columns, image_type=job.image_type,
+        cust_space_id=job.cust_space_id, default_region=job.default_region,
+    )
+    return Validated(sheet, rows)
+
+
+def write_validation(output: Path, job: Job, validated: Validated, *, version: str = "") -> None:
+    """Write the workbook of a validate-only pass: problems by row, nothing sent."""
+    results = [
+        RowResult("invalid" if row.state == "invalid" else "skipped",
+                  error_code=row.error_code or "NotSent",
+                  error_message=row.error_message or "valid; not sent (validate only)")
+        for row in validated.rows
+    ]
+    summary = Summary(
+        input_file=str(job.input), sheet=validated.sheet.sheet_name, output_file=str(output),
+        endpoint="(none: validate only)", sandbox=False, version=version,
+        started=datetime.now(timezone.utc),
+    )
+    summary.finished = summary.started
+    summary.count(results)
+    write_workbook(output, validated.sheet, results, summary)
+
+
+@asynccontextmanager
+async def _endpoint(
+    job: Job, env: Mapping[str, str] | None, credentials: Credentials | None
+) -> AsyncIterator[tuple[str, Credentials]]:
+    """The endpoint URL and credentials; for ``sandbox``, a simulator in this process."""
+    endpoint = resolve_endpoint(job.endpoint, env)
+    if endpoint != SANDBOX:
+        yield endpoint, credentials or find_credentials(env=env, profile=job.profile)
+        return
+    from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Sandbox, SandboxConfig, World
+    from qrbatch.sandbox.server import running_sandbox
+
+    sandbox = Sandbox(World.demo(), SandboxConfig(qps=max(job.qps, 5.0)))
+    async with running_sandbox(sandbox) as (_, url):
+        log.info("sandbox: serving a simulated CAMS at %s", url)
+        yield url, Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET, source="sandbox demo key")
+
+
+def _remove_journal(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _exit_code(results: list[RowResult], report: ExecutionReport | None, interrupted: bool) -> int:
+    if interrupted:
+        return EXIT_INTERRUPTED
+    if report is not None and report.stopped_by is not None:
+        return EXIT_ACCOUNT
+    if any(r.status in ("failed", "invalid") for r in results):
+        return EXIT_ROWS_FAILED
+    if any(r.status == "skipped" and r.error_code != "BlankRow" for r in results):
+        return EXIT_ROWS_FAILED
+    return EXIT_OK
+
+
+async def run_batch(
+    job: Job,
+    *,
+    env: Mapping[str, str] | None = None,
+    credentials: Credentials | None = None,
+    progress: Progress | None = None,
+    version: str = "",
+    monotonic: Callable[[], float] = anyio.current_time,
+) -> RunResult:
+    """Run one job end to end and write its results workbook.
+
+    Raises UsageError (exit 2) before any API call for input, configuration and
+    credential problems. Account-level stops, failed rows and interruptions still write
+    the workbook; the exit code in the result says which happened.
+    """
+    progress = progress or NoProgress()
+    validated = validate_input(job)
+    output = job.output_path
+    if output.resolve() == job.input.resolve():
+        raise ConfigError(f"{output}: the output would overwrite the input; pass -o")
+    requests = [row.request for row in validated.rows if row.request is not None]
+    rows_per_key = Counter(r.key for r in requests)
+    started = datetime.now(timezone.utc)
+    if job.is_sandbox and job.journal_path.exists():
+        # The in-process simulator starts empty: an earlier run's codes are gone with it.
+        log.info("sandbox: starting a fresh journal at %s", job.journal_path)
+        _remove_journal(job.journal_path)
+    elif job.fresh and job.journal_path.exists():
+        log.warning("--fresh: starting over; the previous journal %s is removed", job.journal_path)
+        _remove_journal(job.journal_path)
+    report: ExecutionReport | None = None
+    interrupted = False
+    async with _endpoint(job, env, credentials) as (endpoint, creds):
+        with Journal(job.journal_path) as journal:
+            journal.bind("sandbox" if job.is_sandbox else f"{endpoint} key {creds.access_key_id}")
+            summary = Summary(
+                input_file=str(job.input), sheet=validated.sheet.sheet_name,
+                output_file=str(output), endpoint=endpoint if not job.is_sandbox else f"sandbox ({endpoint})",
+                sandbox=job.is_sandbox, version=version, started=started,
+                unique_requests=len(rows_per_key),
+            )
+            pacer = AdaptivePacer(job.qps)
+            concurrency = job.concurrency or min(64, max(8, math.ceil(job.qps * 3)))
+            settings = ExecutionSettings(
+                concurrency=concurrency,
+                reuse_existing=not job.always_create,
+                retry=RetryPolicy(max_attempts=job.max_attempts),
+            )
+            log.info(
+                "run: %d rows, %d unique requests, endpoint %s, %.2f calls/s",
+                len(validated.rows), len(rows_per_key), summary.endpoint, job.qps,
+            )
+
+            def on_done(entry: Entry) -> None:
+                progress.advance(rows_per_key.get(entry.key, 0))
+
+            progress.start(len(requests))
+            first = monotonic()
+            try:
+                async with CamsClient(
+                    credentials=creds, pacer=pacer, endpoint=endpoint,
+                    timeout=job.timeout, max_connections=concurrency + 4,
+                ) as client:
+                    runner = Runner(
+                        client=client, pacer=pacer, journal=journal,
+                        settings=settings, on_done=on_done,
+                    )
+                    try:
+                        report = await runner.execute(requests)
+                    finally:
+                        summary.calls = client.stats.total_calls
+                        summary.throttled = client.stats.throttled
+                        summary.send_seconds = max(0.0, monotonic() - first)
+            except BaseException:
+                interrupted = True
+                raise
+            finally:
+                progress.stop()
+                results = join_results(validated.rows, journal.entries())
+                summary.finished = datetime.now(timezone.utc)
+                summary.count(results)
+                if report is not None and report.stopped_by is not None:
+                    summary.stopped_by = str(report.stopped_by)
+                    summary.stop_fix = report.stopped_by.fix
+                write_workbook(output, validated.sheet, results, summary)
+    code = _exit_code(results, report, interrupted)
+    stop = ""
+    if report is not None and report.stopped_by is not None:
+        stop = f"{report.stopped_by.code}: {report.stopped_by.message}. To fix: {report.stopped_by.fix}"
+    return RunResult(summary, results, code, output, stop)

@@ -1,0 +1,232 @@
+"""The command line: a thin shell that parses flags into a Job, calls the library,
+translates errors into words and exit codes. The event loop starts here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import anyio
+import click
+
+from qrbatch import __version__
+from qrbatch.batch import (
+    EXIT_INTERRUPTED, EXIT_USAGE, Progress, run_batch, validate_input, write_validation,
+)
+from qrbatch.errors import QrbatchError, UsageError
+from qrbatch.job import Job, build_job, load_job_file
+
+log = logging.getLogger("qrbatch")
+
+
+class _Bar:
+    """A rich progress bar with rate and ETA, on a terminal only."""
+
+    def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn,
+            TimeElapsedColumn, TimeRemainingColumn,
+        )
+
+        self._progress = RichProgress(
+            TextColumn("[bold]QR codes"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"), TimeRemainingColumn(), transient=False,
+        )
+        self._task: Any = None
+
+    def start(self, total: int) -> None:
+        self._progress.start()
+        self._task = self._progress.add_task("rows", total=total)
+
+    def advance(self, rows: int) -> None:
+        self._progress.advance(self._task, rows)
+
+    def stop(self) -> None:
+        self._progress.stop()
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
+    )
+    logging.getLogger("aiohttp").setLevel(logging.WARNING)
+
+
+def _fail(error: QrbatchError) -> None:
+    click.echo(f"qrbatch: error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="qrbatch")
+def main() -> None:
+    """Turn a spreadsheet of WhatsApp business numbers and prefilled messages into
+    WhatsApp message QR codes with Alibaba Cloud CAMS (CreatePhoneMessageQrdl).
+
+    \b
+    Example:
+      qrbatch run sample_inputs/campaign.xlsx --endpoint sandbox
+    """
+
+
+_common_input = [
+    click.option("--sheet", help="Excel sheet to read (default: the first with the needed columns)."),
+    click.option("--header-row", type=int, help="Row number of the header (default: found by name)."),
+    click.option("--phone-column", help="Name of the phone column (default: PhoneNumber, Phone, ...)."),
+    click.option("--message-column", help="Name of the message column (default: PrefilledMessage, Message, ...)."),
+    click.option("--default-region", help="Region for national numbers without country code, e.g. ID."),
+    click.option("--encoding", help="Text encoding of a CSV file (default: detected)."),
+    click.option("--image-type", type=click.Choice(["PNG", "SVG"], case_sensitive=False),
+                 help="QR image type for rows that do not say (default PNG)."),
+    click.option("--cust-space-id", help="CustSpaceId for rows that do not say (ISV sub-customers)."),
+]
+
+
+def _apply(options: list[Any]) -> Any:
+    def decorate(func: Any) -> Any:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Results workbook (.xlsx, or .csv for the Results table only). "
+                   "Default: <input stem>.results.xlsx beside the input.")
+@click.option("--endpoint", help="CAMS endpoint URL, or 'sandbox' for the built-in simulator. "
+                                 "Default: $QRBATCH_ENDPOINT or https://cams.ap-southeast-1.aliyuncs.com.")
+@click.option("--qps", type=float, help="Ceiling of API calls per second for the account (default 5).")
+@_apply(_common_input)
+@click.option("--timeout", type=float, help="Seconds to wait for each API answer (default 10).")
+@click.option("--max-attempts", type=int, help="Attempts per call for retryable errors (default 8).")
+@click.option("--always-create", is_flag=True, default=None,
+              help="Create new codes even when the number already has one with the same message.")
+@click.option("--fresh", is_flag=True, default=None, help="Forget the journal of earlier runs and start over.")
+@click.option("--state-dir", type=click.Path(path_type=Path), help="Folder for the journal (default: beside the output).")
+@click.option("--profile", help="Credentials profile (aliyun CLI config or credentials.ini).")
+@click.option("--no-progress", is_flag=True, help="No progress bar (it only shows on a terminal anyway).")
+@click.option("-v", "--verbose", count=True, help="More log lines (retries, throttling).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the closing line.")
+def run(source: Path, no_progress: bool, verbose: int, quiet: bool, **flags: Any) -> None:
+    """Create a QR code for every row of SOURCE (a .xlsx/.csv sheet or a .toml job file)
+    and write the results workbook.
+
+    \b
+    Exit codes: 0 all rows created or reused; 1 some rows failed or invalid;
+    2 usage, configuration or input-file error (no API call made);
+    3 stopped by an account-level error; 130 interrupted (rerun resumes).
+
+    \b
+    Example:
+      qrbatch run campaign.xlsx -o campaign.results.xlsx --endpoint sandbox
+    """
+    _setup_logging(verbose, quiet)
+    try:
+        job = _job(source, flags, progress=not no_progress)
+        show_bar = job.progress and sys.stderr.isatty() and not quiet
+        progress: Progress | None = _Bar() if show_bar else None
+        result = anyio.run(lambda: run_batch(job, progress=progress, version=__version__))
+    except QrbatchError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        click.echo("qrbatch: interrupted; the journal is kept and a rerun resumes", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if result.stopped_by:
+        click.echo(f"qrbatch: run stopped by an account-level error: {result.stopped_by}", err=True)
+    if job.is_sandbox:
+        click.echo("qrbatch: sandbox run: the codes are simulated and do not exist on WhatsApp", err=True)
+    click.echo(result.summary.line())
+    sys.exit(result.exit_code)
+
+
+def _job(source: Path, flags: dict[str, Any], *, progress: bool) -> Job:
+    if source.suffix.lower() == ".toml":
+        settings = load_job_file(source)
+    else:
+        settings = {"input": source}
+    if flags.get("image_type"):
+        flags["image_type"] = flags["image_type"].upper()
+    if not progress:
+        flags["progress"] = False
+    return build_job(settings, flags)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@_apply(_common_input)
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Also write a workbook of the checked rows (nothing is written otherwise).")
+def validate(source: Path, output: Path | None, **flags: Any) -> None:
+    """Check every row of SOURCE without calling the API; print the problems by row.
+
+    Exits 0 when every row is valid, 1 otherwise, 2 when the file cannot be used.
+
+    \b
+    Example:
+      qrbatch validate campaign.xlsx
+    """
+    try:
+        job = _job(source, flags, progress=False)
+        validated = validate_input(job)
+    except QrbatchError as error:
+        _fail(error)
+    problems = [r for r in validated.rows if r.state == "invalid"]
+    skipped = sum(r.state == "skipped" for r in validated.rows)
+    for row in problems[:200]:
+        click.echo(f"row {row.row.number}: {row.error_code}: {row.error_message}")
+    if len(problems) > 200:
+        click.echo(f"... and {len(problems) - 200} more")
+    if output is not None:
+        write_validation(output, job, validated, version=__version__)
+    valid = len(validated.rows) - len(problems) - skipped
+    click.echo(f"{len(validated.rows)} rows: {valid} valid, {len(problems)} invalid, {skipped} blank")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.option("--port", type=int, default=8765, show_default=True, help="Loopback port to listen on.")
+@click.option("--qps", type=float, default=5.0, show_default=True, help="Calls per second allowed per account.")
+@click.option("--limiter", type=click.Choice(["sliding", "fixed", "bucket"]), default="sliding",
+              show_default=True, help="Server rate-limit algorithm.")
+@click.option("--latency", type=(float, float), default=(0.0, 0.0), show_default=True,
+              help="Answer latency range in seconds (MIN MAX).")
+@click.option("--number", "numbers", multiple=True, help="Extra business number to register (repeatable).")
+def sandbox(port: int, qps: float, limiter: str, latency: tuple[float, float], numbers: tuple[str, ...]) -> None:
+    """Serve the built-in CAMS simulator on 127.0.0.1 until Ctrl-C.
+
+    It knows one demo AccessKey (printed at start) and the sample inputs' business
+    numbers; it checks signatures, nonces, clock skew and the 5 calls/s limit.
+
+    \b
+    Example:
+      qrbatch sandbox --port 8765
+    """
+    from qrbatch.sandbox import (
+        DEMO_KEY_ID, DEMO_KEY_SECRET, DEMO_NUMBERS, Sandbox, SandboxConfig, World, serve_forever,
+    )
+
+    _setup_logging(0, False)
+    world = World.demo(numbers=(*DEMO_NUMBERS, *numbers))
+    config = SandboxConfig(qps=qps, limiter=limiter, latency=latency)  # type: ignore[arg-type]
+    click.echo(f"qrbatch sandbox: http://127.0.0.1:{port} (simulated CAMS; Ctrl-C stops)")
+    click.echo(f"  export ALIBABA_CLOUD_ACCESS_KEY_ID={DEMO_KEY_ID}")
+    click.echo(f"  export ALIBABA_CLOUD_ACCESS_KEY_SECRET={DEMO_KEY_SECRET}")
+    click.echo(f"  business numbers: {', '.join(sorted(world.accounts['demo'].numbers))}")
+    try:
+        anyio.run(lambda: serve_forever(Sandbox(world, config), port=port))
+    except KeyboardInterrupt:
+        pass
+    except OSError as error:
+        click.echo(f"qrbatch: error: cannot listen on 127.0.0.1:{port}: {error.strerror}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+__all__ = ["main", "UsageError"]

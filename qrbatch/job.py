@@ -1,0 +1,152 @@
+"""Job settings: one frozen, keyword-only object; TOML job files; the environment is
+read at the edge (``resolve_endpoint``) and nowhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from qrbatch.cams.client import DEFAULT_ENDPOINT, DEFAULT_TIMEOUT
+from qrbatch.errors import ConfigError
+from qrbatch.pacing import DEFAULT_QPS
+
+SANDBOX = "sandbox"
+ENV_ENDPOINT = "QRBATCH_ENDPOINT"
+DEFAULT_IMAGE_TYPE = "PNG"
+DEFAULT_MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Job:
+    """Everything one ``qrbatch run`` needs; each field is a flag and a job-file key."""
+
+    input: Path
+    output: Path | None = None
+    endpoint: str | None = None
+    qps: float = DEFAULT_QPS
+    image_type: str = DEFAULT_IMAGE_TYPE
+    cust_space_id: str = ""
+    sheet: str | None = None
+    header_row: int | None = None
+    phone_column: str | None = None
+    message_column: str | None = None
+    default_region: str | None = None
+    encoding: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    concurrency: int | None = None
+    always_create: bool = False
+    fresh: bool = False
+    state_dir: Path | None = None
+    profile: str | None = None
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        if self.qps <= 0 or self.qps > 1000:
+            raise ConfigError(f"qps must be between 0 and 1000, got {self.qps}")
+        if self.image_type.upper() not in ("PNG", "SVG"):
+            raise ConfigError(f"image type must be PNG or SVG, got {self.image_type!r}")
+        if self.timeout <= 0:
+            raise ConfigError(f"timeout must be positive, got {self.timeout}")
+        if self.max_attempts < 1:
+            raise ConfigError(f"max attempts must be at least 1, got {self.max_attempts}")
+        if self.header_row is not None and self.header_row < 1:
+            raise ConfigError(f"header row must be 1 or more, got {self.header_row}")
+        object.__setattr__(self, "image_type", self.image_type.upper())
+
+    @property
+    def output_path(self) -> Path:
+        """``-o``, or ``<input stem>.results.xlsx`` beside the input."""
+        if self.output is not None:
+            return self.output
+        return self.input.with_name(f"{self.input.stem}.results.xlsx")
+
+    @property
+    def journal_path(self) -> Path:
+        """``<output stem>.qrbatch.db`` beside the output, or in ``state_dir``."""
+        output = self.output_path
+        folder = self.state_dir or output.parent
+        return folder / f"{output.stem}.qrbatch.db"
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.endpoint == SANDBOX
+
+
+def resolve_endpoint(flag: str | None, env: Mapping[str, str] | None = None) -> str:
+    """Flag, then QRBATCH_ENDPOINT, then the documented CAMS endpoint."""
+    env = os.environ if env is None else env
+    value = flag or env.get(ENV_ENDPOINT) or DEFAULT_ENDPOINT
+    if value != SANDBOX and not value.startswith(("http://", "https://")):
+        raise ConfigError(f"endpoint must be an http(s) URL or 'sandbox', got {value!r}")
+    return value.rstrip("/")
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Job)}
+_TYPES = get_type_hints(Job)
+_FILE_KEYS = {name.replace("_", "-"): name for name in _FIELDS} | {name: name for name in _FIELDS}
+
+
+def _convert(key: str, name: str, value: Any, base: Path, source: Path) -> Any:
+    kind = _TYPES[name]
+    allowed = str(kind).replace("pathlib.", "").replace("typing.", "")
+    text = f"{source}: key {key!r} must be {allowed}, got {value!r}"
+    if "Path" in str(kind):
+        if not isinstance(value, str):
+            raise ConfigError(text)
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else Path(os.path.normpath(base / path))
+    if kind is bool or str(kind) == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(text)
+        return value
+    if "float" in str(kind):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(text)
+        return float(value)
+    if "int" in str(kind):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(text)
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(text)
+    return value
+
+
+def load_job_file(path: Path) -> dict[str, Any]:
+    """Read a TOML job file into Job keyword arguments (paths relative to the file)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such job file") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not a valid TOML job file ({exc})") from None
+    section = data.get("job", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [job] must be a table")
+    settings: dict[str, Any] = {}
+    for key, value in section.items():
+        name = _FILE_KEYS.get(key)
+        if name is None:
+            allowed = ", ".join(sorted(n.replace("_", "-") for n in _FIELDS))
+            raise ConfigError(f"{path}: unknown key {key!r}. Allowed keys: {allowed}")
+        settings[name] = _convert(key, name, value, path.parent, path)
+    if "input" not in settings:
+        raise ConfigError(f"{path}: the job file needs an 'input' key (the sheet to read)")
+    return settings
+
+
+def build_job(settings: Mapping[str, Any], overrides: Mapping[str, Any]) -> Job:
+    """A Job from job-file settings with command-line overrides (None means not given)."""
+    merged = dict(settings)
+    merged.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Job(**merged)
+    except TypeError as exc:
+        raise ConfigError(str(exc)) from None

@@ -1,0 +1,211 @@
+"""The SQLite journal: the single source of truth for what has been done.
+
+One row per unique request, keyed by its content hash. Every state change is committed
+as it happens, so a crash or Ctrl-C loses nothing and a rerun resumes. States:
+
+    pending -> inflight -> done     (status created or reused)
+                        -> failed   (an error answer; safe to send again on a rerun)
+                        -> unknown  (no clear answer: List before sending again)
+
+A lock file beside the database keeps two runs from sharing a journal; the operating
+system drops the lock when its process dies, so a killed run never leaves it stale.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Literal
+
+from qrbatch.errors import ConfigError, JournalLockedError
+from qrbatch.rows import QrRequest
+
+State = Literal["pending", "inflight", "done", "failed", "unknown"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS requests (
+    key TEXT PRIMARY KEY,
+    phone TEXT NOT NULL,
+    message TEXT NOT NULL,
+    image_type TEXT NOT NULL,
+    cust_space_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT '',
+    qrdl_code TEXT NOT NULL DEFAULT '',
+    deep_link_url TEXT NOT NULL DEFAULT '',
+    qr_image_url TEXT NOT NULL DEFAULT '',
+    error_code TEXT NOT NULL DEFAULT '',
+    error_message TEXT NOT NULL DEFAULT '',
+    request_id TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the journal knows of one request."""
+
+    key: str
+    state: State
+    status: str = ""
+    qrdl_code: str = ""
+    deep_link_url: str = ""
+    qr_image_url: str = ""
+    error_code: str = ""
+    error_message: str = ""
+    request_id: str = ""
+    attempts: int = 0
+
+
+_FIELDS = (
+    "key", "state", "status", "qrdl_code", "deep_link_url", "qr_image_url",
+    "error_code", "error_message", "request_id", "attempts",
+)
+
+
+class Journal:
+    """Durable per-request outcomes of a run (one writer: the run's event loop)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path) if path != ":memory:" else None
+        self._lock_file: IO[str] | None = None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock()
+        self._db = sqlite3.connect(str(path), isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def _lock(self) -> None:
+        assert self.path is not None
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the run
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise JournalLockedError(
+                f"{self.path} is in use by {holder}. Wait for that run to finish "
+                "(qrbatch never runs twice on one journal), or stop it."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"qrbatch pid {os.getpid()}")
+        handle.flush()
+        self._lock_file = handle
+
+    def close(self) -> None:
+        self._db.close()
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def bind(self, account: str) -> None:
+        """Tie the journal to one endpoint and AccessKey; refuse another's journal.
+
+        Codes live on one account: resuming a journal against another account would
+        skip rows that were never created there.
+        """
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'account'").fetchone()
+        if row is None:
+            with self._transaction():
+                self._db.execute("INSERT INTO meta VALUES ('account', ?)", (account,))
+        elif row[0] != account:
+            raise ConfigError(
+                f"{self.path} records a run against {row[0]}, not {account}. "
+                "Pass --fresh to start over, or another -o/--state-dir for this account."
+            )
+
+    # Reading ------------------------------------------------------------------------
+
+    def get(self, key: str) -> Entry | None:
+        row = self._db.execute(
+            f"SELECT {', '.join(_FIELDS)} FROM requests WHERE key = ?", (key,)
+        ).fetchone()
+        return Entry(*row) if row else None
+
+    def entries(self, keys: Iterable[str] | None = None) -> dict[str, Entry]:
+        """Every entry (or those of ``keys``), by key."""
+        query = f"SELECT {', '.join(_FIELDS)} FROM requests"
+        found = {row[0]: Entry(*row) for row in self._db.execute(query)}
+        if keys is None:
+            return found
+        return {k: found[k] for k in keys if k in found}
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries().values())
+
+    # Writing (each call is one committed transaction) -------------------------------
+
+    def add_pending(self, requests: Iterable[QrRequest]) -> None:
+        now = time.time()
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO requests (key, phone, message, image_type, cust_space_id,"
+                " state, updated) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+                [(r.key, r.phone, r.message, r.image_type, r.cust_space_id, now) for r in requests],
+            )
+
+    def mark(self, key: str, state: State, *, attempts: int | None = None) -> None:
+        with self._transaction():
+            self._db.execute(
+                "UPDATE requests SET state = ?, attempts = COALESCE(?, attempts), updated = ?"
+                " WHERE key = ?",
+                (state, attempts, time.time(), key),
+            )
+
+    def record(self, entry: Entry) -> None:
+        with self._transaction():
+            self._db.execute(
+                "UPDATE requests SET state = ?, status = ?, qrdl_code = ?, deep_link_url = ?,"
+                " qr_image_url = ?, error_code = ?, error_message = ?, request_id = ?,"
+                " attempts = ?, updated = ? WHERE key = ?",
+                (
+                    entry.state, entry.status, entry.qrdl_code, entry.deep_link_url,
+                    entry.qr_image_url, entry.error_code, entry.error_message,
+                    entry.request_id, entry.attempts, time.time(), entry.key,
+                ),
+            )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")

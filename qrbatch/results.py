@@ -1,0 +1,133 @@
+"""Per-row results (input rows joined with the journal) and the run summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from qrbatch.cams.errors import advice_for
+from qrbatch.journal import Entry
+from qrbatch.rows import CheckedRow
+
+Status = Literal["created", "reused", "failed", "invalid", "skipped"]
+STATUSES: tuple[Status, ...] = ("created", "reused", "failed", "invalid", "skipped")
+RESULT_COLUMNS = (
+    "Status", "QrdlCode", "DeepLinkUrl", "QrImageUrl",
+    "ErrorCode", "ErrorMessage", "RequestId", "Attempts",
+)
+
+ROW_ADVICE: dict[str, tuple[str, str]] = {
+    "BlankRow": ("the row is empty", "nothing"),
+    "MissingPhone": ("the phone cell is empty", "fill in the business number"),
+    "InvalidPhone": ("the phone number is not valid", "correct it (country code + number)"),
+    "MissingMessage": ("the message cell is empty", "write the prefilled message"),
+    "MessageTooLong": ("over WhatsApp's 140-character limit", "shorten the message"),
+    "InvalidImageType": ("image type is not PNG or SVG", "use PNG or SVG, or leave it blank"),
+    "NotSent": ("not sent: the run stopped first", "fix the cause, then rerun: done rows are kept"),
+    "OutcomeUnknown": ("the run stopped while this call was in flight", "rerun: qrbatch checks before sending again"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    """The contract columns of one Results row."""
+
+    status: Status
+    qrdl_code: str = ""
+    deep_link_url: str = ""
+    qr_image_url: str = ""
+    error_code: str = ""
+    error_message: str = ""
+    request_id: str = ""
+    attempts: int | None = None
+
+    def cells(self) -> tuple[str | int | None, ...]:
+        return (
+            self.status, self.qrdl_code, self.deep_link_url, self.qr_image_url,
+            self.error_code, self.error_message, self.request_id, self.attempts,
+        )
+
+
+def join_results(checked: Sequence[CheckedRow], entries: Mapping[str, Entry]) -> list[RowResult]:
+    """One result per input row, in input order; duplicates share their request's result."""
+    results: list[RowResult] = []
+    for row in checked:
+        if row.request is None:
+            state: Status = "invalid" if row.state == "invalid" else "skipped"
+            results.append(RowResult(state, error_code=row.error_code, error_message=row.error_message))
+            continue
+        entry = entries.get(row.request.key)
+        if entry is None or entry.state == "pending":
+            results.append(RowResult(
+                "skipped", error_code="NotSent",
+                error_message="not sent: the run stopped before this row; rerun to send it",
+                attempts=entry.attempts if entry else 0,
+            ))
+        elif entry.state == "inflight":
+            results.append(RowResult(
+                "skipped", error_code="OutcomeUnknown",
+                error_message="the run stopped while this call was in flight; rerun to settle it",
+                attempts=entry.attempts,
+            ))
+        else:
+            status: Status = entry.status if entry.status in STATUSES else "failed"  # type: ignore[assignment]
+            results.append(RowResult(
+                status, entry.qrdl_code, entry.deep_link_url, entry.qr_image_url,
+                entry.error_code, entry.error_message, entry.request_id, entry.attempts,
+            ))
+    return results
+
+
+def explain(code: str) -> tuple[str, str]:
+    """(meaning, what to do) of an ErrorCode in the Results sheet."""
+    if code in ROW_ADVICE:
+        return ROW_ADVICE[code]
+    advice = advice_for(code)
+    if advice is not None:
+        return advice.meaning, advice.fix.replace("{action}", "CreatePhoneMessageQrdl")
+    return "an error answer from CAMS", "see ErrorMessage; rerun retries failed rows"
+
+
+@dataclass(slots=True)
+class Summary:
+    """The facts of one run, for the Summary sheet and the closing line."""
+
+    input_file: str
+    sheet: str | None
+    output_file: str
+    endpoint: str
+    sandbox: bool
+    version: str
+    started: datetime
+    finished: datetime | None = None
+    rows_read: int = 0
+    unique_requests: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    error_codes: Counter[str] = field(default_factory=Counter)
+    calls: int = 0
+    throttled: int = 0
+    send_seconds: float = 0.0
+    stopped_by: str = ""
+    stop_fix: str = ""
+
+    @property
+    def duration(self) -> float:
+        return ((self.finished or self.started) - self.started).total_seconds()
+
+    @property
+    def calls_per_second(self) -> float:
+        return self.calls / self.send_seconds if self.send_seconds > 0 else 0.0
+
+    def count(self, results: Sequence[RowResult]) -> None:
+        self.rows_read = len(results)
+        self.statuses = Counter(r.status for r in results)
+        self.error_codes = Counter(
+            r.error_code for r in results if r.error_code and r.error_code != "BlankRow"
+        )
+
+    def line(self) -> str:
+        counts = ", ".join(f"{self.statuses.get(s, 0)} {s}" for s in STATUSES)
+        return f"{self.rows_read} rows: {counts} -> {self.output_file}"

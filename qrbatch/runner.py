@@ -1,0 +1,356 @@
+"""The async pipeline: plan the unique requests, execute them through the pacer, record
+every outcome in the journal as it happens.
+
+Collaborators come in as arguments (client, pacer, journal, sleep) so tests drive it
+with the real sandbox or small fakes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import anyio
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+from qrbatch.cams.models import Answer, Qrdl
+from qrbatch.errors import (
+    AccountError,
+    CamsError,
+    OutcomeUnknownError,
+    RetryableError,
+    RowError,
+)
+from qrbatch.journal import Entry, Journal
+from qrbatch.pacing import PacerClosedError
+from qrbatch.rows import QrRequest
+
+log = logging.getLogger("qrbatch")
+
+MAX_CODES_PER_NUMBER = 2000
+DEFAULT_CONCURRENCY = 16
+
+
+class QrApi(Protocol):
+    """The part of CamsClient the runner uses."""
+
+    async def create(
+        self, *, phone: str, message: str, image_type: str, cust_space_id: str | None = None
+    ) -> Answer: ...
+
+    async def list(self, *, phone: str, cust_space_id: str | None = None) -> Answer: ...
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetryPolicy:
+    """Bounded, jittered exponential backoff for retryable errors."""
+
+    max_attempts: int = 8
+    max_seconds: float = 300.0
+    initial: float = 0.5
+    maximum: float = 30.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExecutionSettings:
+    """How the runner works through the requests."""
+
+    concurrency: int = DEFAULT_CONCURRENCY
+    reuse_existing: bool = True
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass(slots=True)
+class ExecutionReport:
+    """What happened to the unique requests of one run."""
+
+    requests: int = 0
+    already_done: int = 0
+    created: int = 0
+    reused: int = 0
+    reconciled: int = 0
+    failed: int = 0
+    not_sent: int = 0
+    list_calls: int = 0
+    stopped_by: AccountError | None = None
+
+
+OnDone = Callable[[Entry], None]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def _entry(key: str, status: str, qrdl: Qrdl, request_id: str, attempts: int) -> Entry:
+    return Entry(
+        key=key, state="done", status=status, qrdl_code=qrdl.code,
+        deep_link_url=qrdl.deep_link_url, qr_image_url=qrdl.qr_image_url,
+        request_id=request_id, attempts=attempts,
+    )
+
+
+def _failed(key: str, error: CamsError, attempts: int, *, unknown: bool = False) -> Entry:
+    return Entry(
+        key=key, state="unknown" if unknown else "failed", status="failed",
+        error_code=error.code, error_message=error.message,
+        request_id=error.request_id, attempts=attempts,
+    )
+
+
+def _matches(qrdl: Qrdl, request: QrRequest) -> bool:
+    return qrdl.prefilled_message == request.message and (
+        not qrdl.image_type or qrdl.image_type == request.image_type
+    )
+
+
+class Runner:
+    """Executes one batch of unique requests; see ``execute``."""
+
+    def __init__(
+        self,
+        *,
+        client: QrApi,
+        pacer: Closable,
+        journal: Journal,
+        settings: ExecutionSettings | None = None,
+        sleep: Sleep = anyio.sleep,
+        on_done: OnDone | None = None,
+    ) -> None:
+        self._client = client
+        self._pacer = pacer
+        self._journal = journal
+        self._settings = settings or ExecutionSettings()
+        self._sleep = sleep
+        self._on_done = on_done
+        self.report = ExecutionReport()
+        self._claimed_codes: set[str] = set()
+
+    # Retry ------------------------------------------------------------------------
+
+    def _retrying(self) -> AsyncRetrying:
+        policy = self._settings.retry
+        backoff = wait_random_exponential(multiplier=policy.initial, max=policy.maximum)
+
+        def wait(state: RetryCallState) -> float:
+            delay = float(backoff(state))
+            error = state.outcome.exception() if state.outcome else None
+            if isinstance(error, RetryableError) and error.retry_after:
+                delay = max(delay, error.retry_after)
+            return delay
+
+        def before_sleep(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            log.debug("retrying after %s (attempt %d)", error, state.attempt_number)
+
+        return AsyncRetrying(
+            stop=stop_after_attempt(policy.max_attempts) | stop_after_delay(policy.max_seconds),
+            wait=wait,
+            retry=retry_if_exception_type(RetryableError),
+            sleep=self._sleep,
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+
+    async def _list(self, phone: str, space: str) -> tuple[Qrdl, ...]:
+        async for attempt in self._retrying():
+            with attempt:
+                self.report.list_calls += 1
+                answer = await self._client.list(phone=phone, cust_space_id=space or None)
+                return answer.qrdls
+        raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
+
+    # Outcomes ---------------------------------------------------------------------
+
+    def _finish(self, entry: Entry) -> None:
+        self._journal.record(entry)
+        if entry.qrdl_code:
+            self._claimed_codes.add(entry.qrdl_code)
+        if entry.status == "created":
+            self.report.created += 1
+        elif entry.status == "reused":
+            self.report.reused += 1
+        elif entry.status == "failed":
+            self.report.failed += 1
+        if self._on_done is not None:
+            self._on_done(entry)
+
+    def _stop(self, error: AccountError) -> None:
+        if self.report.stopped_by is None:
+            self.report.stopped_by = error
+            log.error("stopping the run: %s", error)
+        self._pacer.close()
+
+    # Plan -------------------------------------------------------------------------
+
+    async def execute(self, requests: Iterable[QrRequest]) -> ExecutionReport:
+        """Send every request not yet done; return what happened. Never raises CamsError."""
+        unique: dict[str, QrRequest] = {}
+        for request in requests:
+            unique.setdefault(request.key, request)
+        self.report.requests = len(unique)
+        self._journal.add_pending(unique.values())
+        entries = self._journal.entries(unique)
+        self._claimed_codes = {e.qrdl_code for e in self._journal if e.qrdl_code}
+        todo: list[QrRequest] = []
+        uncertain: set[str] = set()
+        for key, request in unique.items():
+            entry = entries.get(key)
+            if entry is not None and entry.state == "done":
+                self.report.already_done += 1
+                if self._on_done is not None:
+                    self._on_done(entry)
+                continue
+            if entry is not None and entry.state in ("inflight", "unknown"):
+                uncertain.add(key)
+            todo.append(request)
+        if not todo:
+            return self.report
+        to_create = await self._plan(todo, uncertain)
+        if self.report.stopped_by is None and to_create:
+            await self._create_all(to_create, uncertain)
+        return self.report
+
+    async def _plan(self, todo: list[QrRequest], uncertain: set[str]) -> list[QrRequest]:
+        """List each number once: reuse live codes, settle uncertain rows, apply the cap."""
+        groups: dict[tuple[str, str], list[QrRequest]] = defaultdict(list)
+        for request in todo:
+            if self._settings.reuse_existing or request.key in uncertain:
+                groups[(request.phone, request.cust_space_id)].append(request)
+        existing: dict[tuple[str, str], tuple[Qrdl, ...]] = {}
+        failed_groups: dict[tuple[str, str], CamsError] = {}
+
+        async def list_group(group: tuple[str, str]) -> None:
+            try:
+                existing[group] = await self._list(*group)
+            except AccountError as error:
+                self._stop(error)
+            except PacerClosedError:
+                pass
+            except CamsError as error:
+                failed_groups[group] = error
+
+        async with anyio.create_task_group() as tg:
+            for group in groups:
+                tg.start_soon(list_group, group)
+
+        if self.report.stopped_by is not None:
+            return []
+        planned: dict[str, int] = defaultdict(int)
+        to_create: list[QrRequest] = []
+        for request in todo:
+            group = (request.phone, request.cust_space_id)
+            if group in failed_groups:
+                self._finish(_failed(request.key, failed_groups[group], 0, unknown=request.key in uncertain))
+                continue
+            codes = existing.get(group)
+            if codes is not None:
+                match = next(
+                    (
+                        q for q in codes
+                        if _matches(q, request)
+                        and (request.key in uncertain or self._settings.reuse_existing)
+                        and (q.code not in self._claimed_codes or request.key in uncertain)
+                    ),
+                    None,
+                )
+                if match is not None:
+                    settled = request.key in uncertain
+                    self.report.reconciled += settled
+                    self._finish(_entry(request.key, "created" if settled else "reused", match, "", 0))
+                    continue
+                planned[request.phone] += 1
+                if len(codes) + planned[request.phone] > MAX_CODES_PER_NUMBER:
+                    self._finish(Entry(
+                        key=request.key, state="failed", status="failed",
+                        error_code="QrdlLimitExceeded",
+                        error_message=(
+                            f"{request.phone} already has {len(codes)} QR codes and this run "
+                            f"plans more; WhatsApp allows {MAX_CODES_PER_NUMBER} per number. "
+                            "Delete unused codes (qrbatch delete), then rerun."
+                        ),
+                    ))
+                    continue
+            uncertain.discard(request.key)
+            to_create.append(request)
+        return to_create
+
+    # Execute ----------------------------------------------------------------------
+
+    async def _create_all(self, requests: Sequence[QrRequest], uncertain: set[str]) -> None:
+        send, receive = anyio.create_memory_object_stream[QrRequest](len(requests))
+        with send:
+            for request in requests:
+                send.send_nowait(request)
+
+        async def worker() -> None:
+            async for request in receive:
+                if self.report.stopped_by is not None:
+                    self.report.not_sent += 1
+                    continue
+                await self._create_one(request, request.key in uncertain)
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(max(1, min(self._settings.concurrency, len(requests)))):
+                tg.start_soon(worker)
+        receive.close()
+
+    async def _create_one(self, request: QrRequest, uncertain: bool) -> None:
+        attempts = 0
+        key = request.key
+        try:
+            async for attempt in self._retrying():
+                with attempt:
+                    if uncertain:
+                        found = await self._find_own(request)
+                        if found is not None:
+                            self.report.reconciled += 1
+                            self._finish(_entry(key, "created", found, "", attempts))
+                            return
+                        uncertain = False
+                    self._journal.mark(key, "inflight", attempts=attempts + 1)
+                    try:
+                        attempts += 1
+                        answer = await self._client.create(
+                            phone=request.phone, message=request.message,
+                            image_type=request.image_type,
+                            cust_space_id=request.cust_space_id or None,
+                        )
+                    except PacerClosedError:
+                        attempts -= 1
+                        raise
+                    except OutcomeUnknownError:
+                        uncertain = True
+                        raise
+                    assert answer.qrdl is not None
+                    self._finish(_entry(key, "created", answer.qrdl, answer.request_id, attempts))
+                    return
+        except PacerClosedError:
+            self._journal.mark(key, "unknown" if uncertain else "pending", attempts=attempts)
+            self.report.not_sent += 1
+        except AccountError as error:
+            self._finish(_failed(key, error, attempts))
+            self._stop(error)
+        except (RowError, RetryableError) as error:
+            self._finish(_failed(key, error, attempts, unknown=uncertain))
+        except CamsError as error:  # pragma: no cover - every CamsError is one of the above
+            self._finish(_failed(key, error, attempts, unknown=uncertain))
+
+    async def _find_own(self, request: QrRequest) -> Qrdl | None:
+        """After an unknown outcome: did our Create land? List and match."""
+        codes = await self._list(request.phone, request.cust_space_id)
+        for qrdl in codes:
+            if _matches(qrdl, request) and qrdl.code not in self._claimed_codes:
+                return qrdl
+        return None

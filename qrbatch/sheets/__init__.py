@@ -1,0 +1,1 @@
+"""Spreadsheets in (read.py) and the results workbook out (write.py)."""

@@ -1,0 +1,190 @@
+"""The results workbook: Results (input columns untouched, then the contract columns),
+Errors (failed and invalid rows only) and Summary.
+
+Written in openpyxl's write-only mode (bounded memory), to a temporary file beside the
+target that is renamed into place only when complete. Text that a spreadsheet could
+take for a formula (``=``, ``+``, ``-``, ``@``) is stored as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from qrbatch.results import RESULT_COLUMNS, STATUSES, RowResult, Summary, explain
+from qrbatch.sheets.read import Sheet
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+STATUS_FILLS = {
+    "created": "C6EFCE",
+    "reused": "C6EFCE",
+    "failed": "FFC7CE",
+    "invalid": "FFD8A8",
+    "skipped": "D9D9D9",
+}
+LINK_COLUMNS = ("DeepLinkUrl", "QrImageUrl")
+_BOLD = Font(bold=True)
+SANDBOX_NOTICE = "SANDBOX DATA: these QR codes were made by qrbatch's simulator and do not exist on WhatsApp."
+
+
+def is_formula_like(value: str) -> bool:
+    return value.startswith(FORMULA_PREFIXES)
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it into place on success only."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and is_formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if bold:
+        cell.font = _BOLD
+    return cell
+
+
+def _widths(sheet: Sheet, columns: Sequence[str]) -> list[float]:
+    sample = sheet.rows[:200]
+    widths = []
+    for index, name in enumerate(columns):
+        longest = len(name)
+        if index < len(sheet.columns):
+            longest = max([longest, *(len(r.cells[index]) for r in sample)])
+        elif name in LINK_COLUMNS:
+            longest = max(longest, 40)
+        elif name == "ErrorMessage":
+            longest = max(longest, 50)
+        elif name in ("QrdlCode", "RequestId"):
+            longest = max(longest, 16 if name == "QrdlCode" else 36)
+        widths.append(min(60.0, max(8.0, longest * 1.1 + 2)))
+    return widths
+
+
+def write_workbook(
+    target: Path, sheet: Sheet, results: Sequence[RowResult], summary: Summary
+) -> None:
+    """Write the results workbook (``.xlsx``) or, for ``.csv``, the Results table only."""
+    if target.suffix.lower() == ".csv":
+        write_csv(target, sheet, results)
+        return
+    workbook = Workbook(write_only=True)
+    _write_results(workbook, sheet, results, summary)
+    _write_errors(workbook, sheet, results)
+    _write_summary(workbook, summary)
+    with atomic_path(target) as temp:
+        workbook.save(temp)
+
+
+def _write_results(
+    workbook: Workbook, sheet: Sheet, results: Sequence[RowResult], summary: Summary
+) -> None:
+    ws = workbook.create_sheet("Results")
+    columns = [*sheet.columns, *RESULT_COLUMNS]
+    for index, width in enumerate(_widths(sheet, columns), start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, name, bold=True) for name in columns])
+    fills = {s: PatternFill("solid", fgColor=color) for s, color in STATUS_FILLS.items()}
+    for row, result in zip(sheet.rows, results, strict=True):
+        cells = [_cell(ws, value) for value in row.cells]
+        for offset, value in enumerate(result.cells()):
+            cell = _cell(ws, value if value != "" else None)
+            name = RESULT_COLUMNS[offset]
+            if name == "Status":
+                cell.fill = fills[result.status]
+            elif name in LINK_COLUMNS and isinstance(value, str) and value.startswith(("https://", "http://")):
+                cell.hyperlink = value
+                cell.style = "Hyperlink"
+            cells.append(cell)
+        ws.append(cells)
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A1:{last}{len(results) + 1}"
+
+
+def _write_errors(workbook: Workbook, sheet: Sheet, results: Sequence[RowResult]) -> None:
+    ws = workbook.create_sheet("Errors")
+    columns = ["InputRow", *sheet.columns, "Status", "ErrorCode", "ErrorMessage"]
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, name, bold=True) for name in columns])
+    for row, result in zip(sheet.rows, results, strict=True):
+        if result.status in ("failed", "invalid"):
+            ws.append([
+                row.number, *(_cell(ws, v) for v in row.cells),
+                result.status, _cell(ws, result.error_code), _cell(ws, result.error_message),
+            ])
+
+
+def _write_summary(workbook: Workbook, summary: Summary) -> None:
+    ws = workbook.create_sheet("Summary")
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["C"].width = 70
+    if summary.sandbox:
+        ws.append([_cell(ws, SANDBOX_NOTICE, bold=True)])
+        ws.append([])
+    facts: list[tuple[str, Any]] = [
+        ("Input file", summary.input_file),
+        ("Sheet", summary.sheet or "(text file)"),
+        ("Output file", summary.output_file),
+        ("Started", summary.started.isoformat(timespec="seconds")),
+        ("Finished", summary.finished.isoformat(timespec="seconds") if summary.finished else ""),
+        ("Duration (s)", round(summary.duration, 1)),
+        ("Endpoint", summary.endpoint),
+        ("Data", "sandbox (simulated)" if summary.sandbox else "real CAMS account"),
+        ("qrbatch version", summary.version),
+        ("Rows read", summary.rows_read),
+        ("Unique requests", summary.unique_requests),
+        *((f"Rows {status}", summary.statuses.get(status, 0)) for status in STATUSES),
+        ("API calls", summary.calls),
+        ("Throttled calls", summary.throttled),
+        ("Calls per second", round(summary.calls_per_second, 2)),
+    ]
+    if summary.stopped_by:
+        facts.append(("Stopped by", summary.stopped_by))
+        facts.append(("To fix", summary.stop_fix))
+    for name, value in facts:
+        ws.append([_cell(ws, name, bold=True), _cell(ws, value)])
+    ws.append([])
+    ws.append([_cell(ws, h, bold=True) for h in ("ErrorCode", "Rows", "Meaning", "What to do")])
+    for code, count in summary.error_codes.most_common():
+        meaning, fix = explain(code)
+        ws.append([_cell(ws, code), count, _cell(ws, meaning), _cell(ws, fix)])
+
+
+def csv_safe(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula (OWASP): prefix a quote."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def write_csv(target: Path, sheet: Sheet, results: Sequence[RowResult]) -> None:
+    """The Results table as UTF-8 CSV with BOM (Excel opens it right)."""
+    with atomic_path(target) as temp:
+        with open(temp, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([*sheet.columns, *RESULT_COLUMNS])
+            for row, result in zip(sheet.rows, results, strict=True):
+                values = [*row.cells, *("" if v is None else str(v) for v in result.cells())]
+                writer.writerow([csv_safe(v) for v in values])
