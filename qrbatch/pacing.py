@@ -26,7 +26,7 @@ from aiolimiter import AsyncLimiter
 from qrbatch.errors import QrbatchError
 
 DEFAULT_QPS = 5.0
-DEFAULT_MARGIN = 0.02
+DEFAULT_MARGIN = 0.01
 MIN_RATE = 0.5
 
 
@@ -82,8 +82,8 @@ class AdaptivePacer:
             raise PacerClosedError("the run is stopping")
 
     async def _wait_for_slot(self) -> None:
+        await self._limiter.acquire()
         while True:
-            await self._limiter.acquire()
             now = anyio.current_time()
             wait = self._paused_until - now
             if len(self._sends) == self.limit:

@@ -1,0 +1,118 @@
+"""The pacer, on virtual time: even spacing, the window guard, AIMD, retry-after, close."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+
+from qrbatch.pacing import AdaptivePacer, PacerClosedError
+from tests.virtual_time import run_virtual
+
+
+async def _send_times(pacer: AdaptivePacer, calls: int, *, workers: int = 8) -> list[float]:
+    times: list[float] = []
+
+    async def worker(n: int) -> None:
+        for _ in range(n):
+            await pacer.acquire()
+            times.append(anyio.current_time())
+
+    async with anyio.create_task_group() as tg:
+        per = calls // workers
+        for _ in range(workers):
+            tg.start_soon(worker, per)
+    return sorted(times)
+
+
+def max_in_window(times: list[float], window: float) -> int:
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def test_calls_are_spaced_evenly_without_a_first_second_burst() -> None:
+    times = run_virtual(lambda: _send_times(AdaptivePacer(5.0), 40))
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert min(gaps) >= 0.2 - 1e-6
+    assert sum(t < times[0] + 1.0 for t in times) == 5  # AsyncLimiter(5, 1) would allow 9
+    assert times[-1] - times[0] == pytest.approx(39 / 5, rel=0.03)
+
+
+def test_at_most_limit_sends_in_any_window_plus_margin() -> None:
+    pacer = AdaptivePacer(5.0, margin=0.02)
+    times = run_virtual(lambda: _send_times(pacer, 80))
+    assert max_in_window(times, 1.0 + 0.02 - 1e-9) <= 5
+
+
+def test_window_guard_holds_when_the_loop_ran_late() -> None:
+    async def scenario() -> list[float]:
+        pacer = AdaptivePacer(5.0, margin=0.05)
+        times = []
+        for i in range(30):
+            await pacer.acquire()
+            times.append(anyio.current_time())
+            if i % 7 == 3:
+                await anyio.sleep(0.9)  # a stalled loop, then a catch-up
+        return times
+
+    times = run_virtual(scenario)
+    assert max_in_window(times, 1.05 - 1e-9) <= 5
+
+
+def test_throttling_cuts_the_rate_once_per_cooldown_then_it_recovers() -> None:
+    async def scenario() -> tuple[float, float, float]:
+        pacer = AdaptivePacer(5.0, decrease=0.5, increase=0.5, cooldown=1.0)
+        pacer.on_throttled(None)
+        pacer.on_throttled(None)  # same second: no second cut
+        after_cut = pacer.rate
+        await anyio.sleep(0.5)
+        pacer.on_success()  # not yet a clean cooldown
+        early = pacer.rate
+        for _ in range(10):
+            await anyio.sleep(1.0)
+            pacer.on_success()
+        return after_cut, early, pacer.rate
+
+    after_cut, early, recovered = run_virtual(scenario)
+    assert after_cut == 2.5
+    assert early == 2.5
+    assert recovered == 5.0
+
+
+def test_retry_after_pauses_every_sender() -> None:
+    async def scenario() -> float:
+        pacer = AdaptivePacer(5.0)
+        await pacer.acquire()
+        start = anyio.current_time()
+        pacer.on_throttled(3.0)
+        await pacer.acquire()
+        return anyio.current_time() - start
+
+    assert run_virtual(scenario) >= 3.0
+
+
+def test_close_releases_waiters_and_refuses_new_slots() -> None:
+    async def scenario() -> int:
+        pacer = AdaptivePacer(1.0)
+        refused = 0
+
+        async def caller() -> None:
+            nonlocal refused
+            try:
+                await pacer.acquire()
+            except PacerClosedError:
+                refused += 1
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(10):
+                tg.start_soon(caller)
+            await anyio.sleep(2.5)
+            pacer.close()
+        with pytest.raises(PacerClosedError):
+            await pacer.acquire()
+        return refused
+
+    assert run_virtual(scenario) >= 6
