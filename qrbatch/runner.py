@@ -18,8 +18,6 @@ from tenacity import (
     AsyncRetrying,
     RetryCallState,
     retry_if_exception_type,
-    stop_after_attempt,
-    stop_after_delay,
     wait_random_exponential,
 )
 
@@ -30,6 +28,7 @@ from qrbatch.errors import (
     OutcomeUnknownError,
     RetryableError,
     RowError,
+    ThrottledError,
 )
 from qrbatch.journal import Entry, Journal
 from qrbatch.pacing import PacerClosedError
@@ -154,8 +153,20 @@ class Runner:
             error = state.outcome.exception() if state.outcome else None
             log.debug("retrying after %s (attempt %d)", error, state.attempt_number)
 
+        failures = 0
+
+        def stop(state: RetryCallState) -> bool:
+            # Throttling is the account's pace, not the row's fault: only the time budget
+            # bounds it. Other failures also count against max_attempts.
+            nonlocal failures
+            error = state.outcome.exception() if state.outcome else None
+            if not isinstance(error, ThrottledError):
+                failures += 1
+            spent = state.seconds_since_start or 0.0
+            return failures >= policy.max_attempts or spent >= policy.max_seconds
+
         return AsyncRetrying(
-            stop=stop_after_attempt(policy.max_attempts) | stop_after_delay(policy.max_seconds),
+            stop=stop,
             wait=wait,
             retry=retry_if_exception_type(RetryableError),
             sleep=self._sleep,

@@ -201,7 +201,7 @@ class Sandbox:
             auth=auth,
             method=request.method,
             path=request.path,
-            params=params,
+            params=dict(request.query),  # a form body is covered by the body hash
             headers=request.headers,
             body=body,
         )

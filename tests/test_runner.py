@@ -1,0 +1,184 @@
+"""The pipeline against the real sandbox: faults, reuse, the cap, account stops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qrbatch.cams.client import CamsClient
+from qrbatch.cams.credentials import Credentials
+from qrbatch.journal import Journal
+from qrbatch.pacing import AdaptivePacer
+from qrbatch.rows import QrRequest
+from qrbatch.runner import ExecutionReport, ExecutionSettings, RetryPolicy, Runner
+from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Faults, Sandbox, SandboxConfig, World
+from qrbatch.sandbox.server import running_sandbox
+from qrbatch.sandbox.state import Code
+
+pytestmark = pytest.mark.anyio
+PHONES = ["6281234567890", "6281298765432", "6591234567"]
+FAST_RETRY = RetryPolicy(max_attempts=12, initial=0.01, maximum=0.05, max_seconds=60)
+
+
+def requests(n: int, prefix: str = "msg") -> list[QrRequest]:
+    return [QrRequest(PHONES[i % len(PHONES)], f"{prefix} {i}", "PNG") for i in range(n)]
+
+
+async def run(
+    sandbox: Sandbox,
+    batch: list[QrRequest],
+    journal: Journal,
+    *,
+    creds: Credentials | None = None,
+    timeout: float = 5.0,
+    reuse: bool = True,
+    qps: float = 400.0,
+) -> tuple[ExecutionReport, CamsClient]:
+    async with running_sandbox(sandbox) as (_, url):
+        pacer = AdaptivePacer(qps)
+        async with CamsClient(
+            credentials=creds or Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET),
+            pacer=pacer, endpoint=url, timeout=timeout,
+        ) as client:
+            runner = Runner(
+                client=client, pacer=pacer, journal=journal,
+                settings=ExecutionSettings(concurrency=32, reuse_existing=reuse, retry=FAST_RETRY),
+            )
+            report = await runner.execute(batch)
+    return report, client
+
+
+def codes_by_message(sandbox: Sandbox) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for code in sandbox.world.accounts["demo"].all_codes():
+        counts[(code.phone, code.message)] = counts.get((code.phone, code.message), 0) + 1
+    return counts
+
+
+async def test_every_request_is_created_once() -> None:
+    sandbox = Sandbox(config=SandboxConfig(qps=1000))
+    with Journal(":memory:") as journal:
+        report, _ = await run(sandbox, requests(60), journal)
+        entries = journal.entries()
+    assert report.created == 60
+    assert all(e.state == "done" and e.qrdl_code for e in entries.values())
+    assert set(codes_by_message(sandbox).values()) == {1}
+
+
+async def test_faults_lose_nothing_and_duplicate_nothing() -> None:
+    faults = Faults(
+        unavailable=0.05, internal_after_commit=0.03, drop_before_commit=0.03,
+        drop_after_commit=0.03, slow=0.02, slow_seconds=1.5,
+    )
+    sandbox = Sandbox(config=SandboxConfig(qps=1000, faults=faults, seed=7))
+    batch = requests(300)
+    with Journal(":memory:") as journal:
+        report, client = await run(sandbox, batch, journal, timeout=0.5)
+        entries = journal.entries()
+    created = codes_by_message(sandbox)
+    assert report.failed == 0
+    assert {e.state for e in entries.values()} == {"done"}
+    assert len(created) == 300 and set(created.values()) == {1}, "a duplicate or a lost row"
+    assert {e.qrdl_code for e in entries.values()} == {
+        c.code for c in sandbox.world.accounts["demo"].all_codes()
+    }
+    assert report.reconciled > 0  # some outcomes were unknown and settled by List
+    assert client.stats.errors  # faults really happened
+
+
+async def test_throttling_is_retried_until_done() -> None:
+    sandbox = Sandbox(config=SandboxConfig(qps=20))
+    with Journal(":memory:") as journal:
+        report, client = await run(sandbox, requests(40), journal, qps=100)
+    assert report.created == 40
+    assert client.stats.throttled > 0
+    assert sandbox.stats.throttled == client.stats.throttled
+
+
+async def test_live_codes_with_the_same_message_are_reused() -> None:
+    sandbox = Sandbox(config=SandboxConfig(qps=1000))
+    account = sandbox.world.accounts["demo"]
+    account.codes[PHONES[0]] = {"EXISTING000001": Code("EXISTING000001", PHONES[0], "msg 0", "PNG", "")}
+    with Journal(":memory:") as journal:
+        report, _ = await run(sandbox, requests(6), journal)
+        entry = journal.get(QrRequest(PHONES[0], "msg 0", "PNG").key)
+    assert (report.reused, report.created) == (1, 5)
+    assert entry is not None and (entry.status, entry.qrdl_code) == ("reused", "EXISTING000001")
+
+
+async def test_always_create_ignores_existing_codes() -> None:
+    sandbox = Sandbox(config=SandboxConfig(qps=1000))
+    account = sandbox.world.accounts["demo"]
+    account.codes[PHONES[0]] = {"EXISTING000001": Code("EXISTING000001", PHONES[0], "msg 0", "PNG", "")}
+    with Journal(":memory:") as journal:
+        report, client = await run(sandbox, requests(3), journal, reuse=False)
+    assert (report.reused, report.created) == (0, 3)
+    assert "ListPhoneMessageQrdl" not in client.stats.calls
+
+
+async def test_the_2000_cap_fails_excess_rows_without_calling() -> None:
+    sandbox = Sandbox(config=SandboxConfig(qps=1000))
+    account = sandbox.world.accounts["demo"]
+    account.codes[PHONES[0]] = {
+        f"C{i:013d}": Code(f"C{i:013d}", PHONES[0], f"old {i}", "PNG", "") for i in range(1998)
+    }
+    batch = [QrRequest(PHONES[0], f"new {i}", "PNG") for i in range(5)]
+    with Journal(":memory:") as journal:
+        report, client = await run(sandbox, batch, journal)
+        entries = journal.entries()
+    assert report.created == 2 and report.failed == 3
+    assert client.stats.calls["CreatePhoneMessageQrdl"] == 2
+    capped = [e for e in entries.values() if e.error_code == "QrdlLimitExceeded"]
+    assert len(capped) == 3 and "1998" in capped[0].error_message
+
+
+@pytest.mark.parametrize(
+    ("key", "secret", "code"),
+    [
+        ("LTAInobody", "x", "InvalidAccessKeyId.NotFound"),
+        ("DEMO", "wrong-secret", "SignatureDoesNotMatch"),
+        ("LTAIlistonly", "s2", "Forbidden.RAM"),
+    ],
+)
+async def test_account_errors_stop_the_run_at_once(key: str, secret: str, code: str) -> None:
+    world = World.demo()
+    world.add_key("LTAIlistonly", "s2", "demo", actions={"ListPhoneMessageQrdl"})
+    sandbox = Sandbox(world, SandboxConfig(qps=1000))
+    creds = Credentials(DEMO_KEY_ID if key == "DEMO" else key, secret)
+    with Journal(":memory:") as journal:
+        report, client = await run(sandbox, requests(50), journal, creds=creds, qps=50)
+        states = [e.state for e in journal.entries().values()]
+    assert report.stopped_by is not None and report.stopped_by.code == code
+    # After the first refusal no further call goes out: only those already in flight.
+    assert client.stats.total_calls - client.stats.calls.get("ListPhoneMessageQrdl", 0) <= 2
+    assert states.count("pending") >= 45
+
+
+async def test_a_rerun_resumes_and_sends_nothing_twice(tmp_path: Path) -> None:
+    sandbox = Sandbox(config=SandboxConfig(qps=1000))
+    batch = requests(30)
+    with Journal(tmp_path / "j.db") as journal:
+        await run(sandbox, batch[:10], journal)
+    with Journal(tmp_path / "j.db") as journal:
+        report, client = await run(sandbox, batch, journal)
+    assert (report.already_done, report.created) == (10, 20)
+    assert client.stats.calls["CreatePhoneMessageQrdl"] == 20
+    assert set(codes_by_message(sandbox).values()) == {1}
+
+
+async def test_rows_left_in_flight_are_reconciled_before_sending(tmp_path: Path) -> None:
+    sandbox = Sandbox(config=SandboxConfig(qps=1000))
+    landed, lost = QrRequest(PHONES[0], "landed", "PNG"), QrRequest(PHONES[0], "lost", "PNG")
+    sandbox.world.accounts["demo"].create(landed.phone, landed.message, "PNG", "")
+    with Journal(tmp_path / "j.db") as journal:  # a crash left both in flight
+        journal.add_pending([landed, lost])
+        journal.mark(landed.key, "inflight", attempts=1)
+        journal.mark(lost.key, "inflight", attempts=1)
+    with Journal(tmp_path / "j.db") as journal:
+        report, client = await run(sandbox, [landed, lost], journal, reuse=False)
+        landed_entry = journal.get(landed.key)
+    assert report.reconciled == 1 and report.created == 2
+    assert landed_entry is not None and landed_entry.status == "created"
+    assert client.stats.calls["CreatePhoneMessageQrdl"] == 1
+    assert set(codes_by_message(sandbox).values()) == {1}
