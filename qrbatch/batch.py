@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -90,8 +90,11 @@ def validate_input(job: Job) -> Validated:
     )
     columns = map_columns(sheet, phone_column=job.phone_column, message_column=job.message_column)
     rows = check_rows(
-        sheet, columns, image_type=job.image_type,
-        cust_space_id=job.cust_space_id, default_region=job.default_region,
+        sheet,
+        columns,
+        image_type=job.image_type,
+        cust_space_id=job.cust_space_id,
+        default_region=job.default_region,
     )
     return Validated(sheet, rows)
 
@@ -99,15 +102,21 @@ def validate_input(job: Job) -> Validated:
 def write_validation(output: Path, job: Job, validated: Validated, *, version: str = "") -> None:
     """Write the workbook of a validate-only pass: problems by row, nothing sent."""
     results = [
-        RowResult("invalid" if row.state == "invalid" else "skipped",
-                  error_code=row.error_code or "NotSent",
-                  error_message=row.error_message or "valid; not sent (validate only)")
+        RowResult(
+            "invalid" if row.state == "invalid" else "skipped",
+            error_code=row.error_code or "NotSent",
+            error_message=row.error_message or "valid; not sent (validate only)",
+        )
         for row in validated.rows
     ]
     summary = Summary(
-        input_file=str(job.input), sheet=validated.sheet.sheet_name, output_file=str(output),
-        endpoint="(none: validate only)", sandbox=False, version=version,
-        started=datetime.now(timezone.utc),
+        input_file=str(job.input),
+        sheet=validated.sheet.sheet_name,
+        output_file=str(output),
+        endpoint="(none: validate only)",
+        sandbox=False,
+        version=version,
+        started=datetime.now(UTC),
     )
     summary.finished = summary.started
     summary.count(results)
@@ -171,7 +180,7 @@ async def run_batch(
         raise ConfigError(f"{output}: the output would overwrite the input; pass -o")
     requests = [row.request for row in validated.rows if row.request is not None]
     rows_per_key = Counter(r.key for r in requests)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     if job.is_sandbox and job.journal_path.exists():
         # The in-process simulator starts empty: an earlier run's codes are gone with it.
         log.info("sandbox: starting a fresh journal at %s", job.journal_path)
@@ -185,9 +194,13 @@ async def run_batch(
         with Journal(job.journal_path) as journal:
             journal.bind("sandbox" if job.is_sandbox else f"{endpoint} key {creds.access_key_id}")
             summary = Summary(
-                input_file=str(job.input), sheet=validated.sheet.sheet_name,
-                output_file=str(output), endpoint=endpoint if not job.is_sandbox else f"sandbox ({endpoint})",
-                sandbox=job.is_sandbox, version=version, started=started,
+                input_file=str(job.input),
+                sheet=validated.sheet.sheet_name,
+                output_file=str(output),
+                endpoint=endpoint if not job.is_sandbox else f"sandbox ({endpoint})",
+                sandbox=job.is_sandbox,
+                version=version,
+                started=started,
                 unique_requests=len(rows_per_key),
             )
             pacer = AdaptivePacer(job.qps)
@@ -199,7 +212,10 @@ async def run_batch(
             )
             log.info(
                 "run: %d rows, %d unique requests, endpoint %s, %.2f calls/s",
-                len(validated.rows), len(rows_per_key), summary.endpoint, job.qps,
+                len(validated.rows),
+                len(rows_per_key),
+                summary.endpoint,
+                job.qps,
             )
 
             def on_done(entry: Entry) -> None:
@@ -209,12 +225,18 @@ async def run_batch(
             first = monotonic()
             try:
                 async with CamsClient(
-                    credentials=creds, pacer=pacer, endpoint=endpoint,
-                    timeout=job.timeout, max_connections=concurrency + 4,
+                    credentials=creds,
+                    pacer=pacer,
+                    endpoint=endpoint,
+                    timeout=job.timeout,
+                    max_connections=concurrency + 4,
                 ) as client:
                     runner = Runner(
-                        client=client, pacer=pacer, journal=journal,
-                        settings=settings, on_done=on_done,
+                        client=client,
+                        pacer=pacer,
+                        journal=journal,
+                        settings=settings,
+                        on_done=on_done,
                     )
                     try:
                         report = await runner.execute(requests)
@@ -228,7 +250,7 @@ async def run_batch(
             finally:
                 progress.stop()
                 results = join_results(validated.rows, journal.entries())
-                summary.finished = datetime.now(timezone.utc)
+                summary.finished = datetime.now(UTC)
                 summary.count(results)
                 if report is not None and report.stopped_by is not None:
                     summary.stopped_by = str(report.stopped_by)
@@ -237,5 +259,6 @@ async def run_batch(
     code = _exit_code(results, report, interrupted)
     stop = ""
     if report is not None and report.stopped_by is not None:
-        stop = f"{report.stopped_by.code}: {report.stopped_by.message}. To fix: {report.stopped_by.fix}"
+        error = report.stopped_by
+        stop = f"{error.code}: {error.message}. To fix: {error.fix}"
     return RunResult(summary, results, code, output, stop)

@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import click
 
 from qrbatch import __version__
 from qrbatch.batch import (
-    EXIT_INTERRUPTED, EXIT_USAGE, Progress, run_batch, validate_input, write_validation,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    Progress,
+    run_batch,
+    validate_input,
+    write_validation,
 )
 from qrbatch.errors import QrbatchError, UsageError
 from qrbatch.job import Job, build_job, load_job_file
@@ -27,14 +33,24 @@ class _Bar:
 
     def __init__(self) -> None:
         from rich.progress import (
-            BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn,
-            TimeElapsedColumn, TimeRemainingColumn,
+            BarColumn,
+            MofNCompleteColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import (
+            Progress as RichProgress,
         )
 
         self._progress = RichProgress(
-            TextColumn("[bold]QR codes"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[bold]QR codes"),
+            BarColumn(),
+            MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("ETA"), TimeRemainingColumn(), transient=False,
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            transient=False,
         )
         self._task: Any = None
 
@@ -75,20 +91,39 @@ def main() -> None:
 
 
 _common_input = [
-    click.option("--sheet", help="Excel sheet to read (default: the first with the needed columns)."),
-    click.option("--header-row", type=int, help="Row number of the header (default: found by name)."),
-    click.option("--phone-column", help="Name of the phone column (default: PhoneNumber, Phone, ...)."),
-    click.option("--message-column", help="Name of the message column (default: PrefilledMessage, Message, ...)."),
-    click.option("--default-region", help="Region for national numbers without country code, e.g. ID."),
+    click.option(
+        "--sheet", help="Excel sheet to read (default: the first with the needed columns)."
+    ),
+    click.option(
+        "--header-row", type=int, help="Row number of the header (default: found by name)."
+    ),
+    click.option(
+        "--phone-column", help="Name of the phone column (default: PhoneNumber, Phone, ...)."
+    ),
+    click.option(
+        "--message-column",
+        help="Name of the message column (default: PrefilledMessage, Message, ...).",
+    ),
+    click.option(
+        "--default-region", help="Region for national numbers without country code, e.g. ID."
+    ),
     click.option("--encoding", help="Text encoding of a CSV file (default: detected)."),
-    click.option("--image-type", type=click.Choice(["PNG", "SVG"], case_sensitive=False),
-                 help="QR image type for rows that do not say (default PNG)."),
-    click.option("--cust-space-id", help="CustSpaceId for rows that do not say (ISV sub-customers)."),
+    click.option(
+        "--image-type",
+        type=click.Choice(["PNG", "SVG"], case_sensitive=False),
+        help="QR image type for rows that do not say (default PNG).",
+    ),
+    click.option(
+        "--cust-space-id", help="CustSpaceId for rows that do not say (ISV sub-customers)."
+    ),
 ]
 
 
-def _apply(options: list[Any]) -> Any:
-    def decorate(func: Any) -> Any:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _apply(options: list[Callable[[F], F]]) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
         for option in reversed(options):
             func = option(func)
         return func
@@ -98,21 +133,44 @@ def _apply(options: list[Any]) -> Any:
 
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Results workbook (.xlsx, or .csv for the Results table only). "
-                   "Default: <input stem>.results.xlsx beside the input.")
-@click.option("--endpoint", help="CAMS endpoint URL, or 'sandbox' for the built-in simulator. "
-                                 "Default: $QRBATCH_ENDPOINT or https://cams.ap-southeast-1.aliyuncs.com.")
-@click.option("--qps", type=float, help="Ceiling of API calls per second for the account (default 5).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Results workbook (.xlsx, or .csv for the Results table only). "
+    "Default: <input stem>.results.xlsx beside the input.",
+)
+@click.option(
+    "--endpoint",
+    help="CAMS endpoint URL, or 'sandbox' for the built-in simulator. "
+    "Default: $QRBATCH_ENDPOINT or https://cams.ap-southeast-1.aliyuncs.com.",
+)
+@click.option(
+    "--qps", type=float, help="Ceiling of API calls per second for the account (default 5)."
+)
 @_apply(_common_input)
 @click.option("--timeout", type=float, help="Seconds to wait for each API answer (default 10).")
-@click.option("--max-attempts", type=int, help="Attempts per call for retryable errors (default 8).")
-@click.option("--always-create", is_flag=True, default=None,
-              help="Create new codes even when the number already has one with the same message.")
-@click.option("--fresh", is_flag=True, default=None, help="Forget the journal of earlier runs and start over.")
-@click.option("--state-dir", type=click.Path(path_type=Path), help="Folder for the journal (default: beside the output).")
+@click.option(
+    "--max-attempts", type=int, help="Attempts per call for retryable errors (default 8)."
+)
+@click.option(
+    "--always-create",
+    is_flag=True,
+    default=None,
+    help="Create new codes even when the number already has one with the same message.",
+)
+@click.option(
+    "--fresh", is_flag=True, default=None, help="Forget the journal of earlier runs and start over."
+)
+@click.option(
+    "--state-dir",
+    type=click.Path(path_type=Path),
+    help="Folder for the journal (default: beside the output).",
+)
 @click.option("--profile", help="Credentials profile (aliyun CLI config or credentials.ini).")
-@click.option("--no-progress", is_flag=True, help="No progress bar (it only shows on a terminal anyway).")
+@click.option(
+    "--no-progress", is_flag=True, help="No progress bar (it only shows on a terminal anyway)."
+)
 @click.option("-v", "--verbose", count=True, help="More log lines (retries, throttling).")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the closing line.")
 def run(source: Path, no_progress: bool, verbose: int, quiet: bool, **flags: Any) -> None:
@@ -142,16 +200,16 @@ def run(source: Path, no_progress: bool, verbose: int, quiet: bool, **flags: Any
     if result.stopped_by:
         click.echo(f"qrbatch: run stopped by an account-level error: {result.stopped_by}", err=True)
     if job.is_sandbox:
-        click.echo("qrbatch: sandbox run: the codes are simulated and do not exist on WhatsApp", err=True)
+        click.echo(
+            "qrbatch: sandbox run: the codes are simulated and do not exist on WhatsApp", err=True
+        )
     click.echo(result.summary.line())
     sys.exit(result.exit_code)
 
 
 def _job(source: Path, flags: dict[str, Any], *, progress: bool) -> Job:
-    if source.suffix.lower() == ".toml":
-        settings = load_job_file(source)
-    else:
-        settings = {"input": source}
+    is_job = source.suffix.lower() == ".toml"
+    settings = load_job_file(source) if is_job else {"input": source}
     if flags.get("image_type"):
         flags["image_type"] = flags["image_type"].upper()
     if not progress:
@@ -162,8 +220,12 @@ def _job(source: Path, flags: dict[str, Any], *, progress: bool) -> Job:
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @_apply(_common_input)
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Also write a workbook of the checked rows (nothing is written otherwise).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Also write a workbook of the checked rows (nothing is written otherwise).",
+)
 def validate(source: Path, output: Path | None, **flags: Any) -> None:
     """Check every row of SOURCE without calling the API; print the problems by row.
 
@@ -187,19 +249,43 @@ def validate(source: Path, output: Path | None, **flags: Any) -> None:
     if output is not None:
         write_validation(output, job, validated, version=__version__)
     valid = len(validated.rows) - len(problems) - skipped
-    click.echo(f"{len(validated.rows)} rows: {valid} valid, {len(problems)} invalid, {skipped} blank")
+    click.echo(
+        f"{len(validated.rows)} rows: {valid} valid, {len(problems)} invalid, {skipped} blank"
+    )
     sys.exit(1 if problems else 0)
 
 
 @main.command()
-@click.option("--port", type=int, default=8765, show_default=True, help="Loopback port to listen on.")
-@click.option("--qps", type=float, default=5.0, show_default=True, help="Calls per second allowed per account.")
-@click.option("--limiter", type=click.Choice(["sliding", "fixed", "bucket"]), default="sliding",
-              show_default=True, help="Server rate-limit algorithm.")
-@click.option("--latency", type=(float, float), default=(0.0, 0.0), show_default=True,
-              help="Answer latency range in seconds (MIN MAX).")
-@click.option("--number", "numbers", multiple=True, help="Extra business number to register (repeatable).")
-def sandbox(port: int, qps: float, limiter: str, latency: tuple[float, float], numbers: tuple[str, ...]) -> None:
+@click.option(
+    "--port", type=int, default=8765, show_default=True, help="Loopback port to listen on."
+)
+@click.option(
+    "--qps",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Calls per second allowed per account.",
+)
+@click.option(
+    "--limiter",
+    type=click.Choice(["sliding", "fixed", "bucket"]),
+    default="sliding",
+    show_default=True,
+    help="Server rate-limit algorithm.",
+)
+@click.option(
+    "--latency",
+    type=(float, float),
+    default=(0.0, 0.0),
+    show_default=True,
+    help="Answer latency range in seconds (MIN MAX).",
+)
+@click.option(
+    "--number", "numbers", multiple=True, help="Extra business number to register (repeatable)."
+)
+def sandbox(
+    port: int, qps: float, limiter: str, latency: tuple[float, float], numbers: tuple[str, ...]
+) -> None:
     """Serve the built-in CAMS simulator on 127.0.0.1 until Ctrl-C.
 
     It knows one demo AccessKey (printed at start) and the sample inputs' business
@@ -210,7 +296,13 @@ def sandbox(port: int, qps: float, limiter: str, latency: tuple[float, float], n
       qrbatch sandbox --port 8765
     """
     from qrbatch.sandbox import (
-        DEMO_KEY_ID, DEMO_KEY_SECRET, DEMO_NUMBERS, Sandbox, SandboxConfig, World, serve_forever,
+        DEMO_KEY_ID,
+        DEMO_KEY_SECRET,
+        DEMO_NUMBERS,
+        Sandbox,
+        SandboxConfig,
+        World,
+        serve_forever,
     )
 
     _setup_logging(0, False)

@@ -78,7 +78,10 @@ class CamsError(QrbatchError):
         return " ".join(parts)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, request_id={self.request_id!r})"
+        return (
+            f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, "
+            f"request_id={self.request_id!r})"
+        )
 
 
 class RetryableError(CamsError):

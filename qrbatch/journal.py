@@ -67,8 +67,16 @@ class Entry:
 
 
 _FIELDS = (
-    "key", "state", "status", "qrdl_code", "deep_link_url", "qr_image_url",
-    "error_code", "error_message", "request_id", "attempts",
+    "key",
+    "state",
+    "status",
+    "qrdl_code",
+    "deep_link_url",
+    "qr_image_url",
+    "error_code",
+    "error_message",
+    "request_id",
+    "attempts",
 )
 
 
@@ -185,9 +193,17 @@ class Journal:
                 " qr_image_url = ?, error_code = ?, error_message = ?, request_id = ?,"
                 " attempts = ?, updated = ? WHERE key = ?",
                 (
-                    entry.state, entry.status, entry.qrdl_code, entry.deep_link_url,
-                    entry.qr_image_url, entry.error_code, entry.error_message,
-                    entry.request_id, entry.attempts, time.time(), entry.key,
+                    entry.state,
+                    entry.status,
+                    entry.qrdl_code,
+                    entry.deep_link_url,
+                    entry.qr_image_url,
+                    entry.error_code,
+                    entry.error_message,
+                    entry.request_id,
+                    entry.attempts,
+                    time.time(),
+                    entry.key,
                 ),
             )
 

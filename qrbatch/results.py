@@ -15,8 +15,14 @@ from qrbatch.rows import CheckedRow
 Status = Literal["created", "reused", "failed", "invalid", "skipped"]
 STATUSES: tuple[Status, ...] = ("created", "reused", "failed", "invalid", "skipped")
 RESULT_COLUMNS = (
-    "Status", "QrdlCode", "DeepLinkUrl", "QrImageUrl",
-    "ErrorCode", "ErrorMessage", "RequestId", "Attempts",
+    "Status",
+    "QrdlCode",
+    "DeepLinkUrl",
+    "QrImageUrl",
+    "ErrorCode",
+    "ErrorMessage",
+    "RequestId",
+    "Attempts",
 )
 
 ROW_ADVICE: dict[str, tuple[str, str]] = {
@@ -27,7 +33,10 @@ ROW_ADVICE: dict[str, tuple[str, str]] = {
     "MessageTooLong": ("over WhatsApp's 140-character limit", "shorten the message"),
     "InvalidImageType": ("image type is not PNG or SVG", "use PNG or SVG, or leave it blank"),
     "NotSent": ("not sent: the run stopped first", "fix the cause, then rerun: done rows are kept"),
-    "OutcomeUnknown": ("the run stopped while this call was in flight", "rerun: qrbatch checks before sending again"),
+    "OutcomeUnknown": (
+        "the run stopped while this call was in flight",
+        "rerun: qrbatch checks before sending again",
+    ),
 }
 
 
@@ -46,8 +55,14 @@ class RowResult:
 
     def cells(self) -> tuple[str | int | None, ...]:
         return (
-            self.status, self.qrdl_code, self.deep_link_url, self.qr_image_url,
-            self.error_code, self.error_message, self.request_id, self.attempts,
+            self.status,
+            self.qrdl_code,
+            self.deep_link_url,
+            self.qr_image_url,
+            self.error_code,
+            self.error_message,
+            self.request_id,
+            self.attempts,
         )
 
 
@@ -57,27 +72,45 @@ def join_results(checked: Sequence[CheckedRow], entries: Mapping[str, Entry]) ->
     for row in checked:
         if row.request is None:
             state: Status = "invalid" if row.state == "invalid" else "skipped"
-            results.append(RowResult(state, error_code=row.error_code, error_message=row.error_message))
+            results.append(
+                RowResult(state, error_code=row.error_code, error_message=row.error_message)
+            )
             continue
         entry = entries.get(row.request.key)
         if entry is None or entry.state == "pending":
-            results.append(RowResult(
-                "skipped", error_code="NotSent",
-                error_message="not sent: the run stopped before this row; rerun to send it",
-                attempts=entry.attempts if entry else 0,
-            ))
+            results.append(
+                RowResult(
+                    "skipped",
+                    error_code="NotSent",
+                    error_message="not sent: the run stopped before this row; rerun to send it",
+                    attempts=entry.attempts if entry else 0,
+                )
+            )
         elif entry.state == "inflight":
-            results.append(RowResult(
-                "skipped", error_code="OutcomeUnknown",
-                error_message="the run stopped while this call was in flight; rerun to settle it",
-                attempts=entry.attempts,
-            ))
+            results.append(
+                RowResult(
+                    "skipped",
+                    error_code="OutcomeUnknown",
+                    error_message=(
+                        "the run stopped while this call was in flight; rerun to settle it"
+                    ),
+                    attempts=entry.attempts,
+                )
+            )
         else:
-            status: Status = entry.status if entry.status in STATUSES else "failed"  # type: ignore[assignment]
-            results.append(RowResult(
-                status, entry.qrdl_code, entry.deep_link_url, entry.qr_image_url,
-                entry.error_code, entry.error_message, entry.request_id, entry.attempts,
-            ))
+            status = entry.status if entry.status in STATUSES else "failed"
+            results.append(
+                RowResult(
+                    status,
+                    entry.qrdl_code,
+                    entry.deep_link_url,
+                    entry.qr_image_url,
+                    entry.error_code,
+                    entry.error_message,
+                    entry.request_id,
+                    entry.attempts,
+                )
+            )
     return results
 
 

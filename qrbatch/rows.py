@@ -22,11 +22,26 @@ from qrbatch.sheets.read import HeaderTest, InputRow, Sheet
 MAX_MESSAGE_CHARS = 140
 
 PHONE_ALIASES = (
-    "phonenumber", "phone", "phoneno", "businessnumber", "businessphone",
-    "whatsappnumber", "whatsapp", "wanumber", "number", "mobile", "msisdn",
+    "phonenumber",
+    "phone",
+    "phoneno",
+    "businessnumber",
+    "businessphone",
+    "whatsappnumber",
+    "whatsapp",
+    "wanumber",
+    "number",
+    "mobile",
+    "msisdn",
 )
 MESSAGE_ALIASES = (
-    "prefilledmessage", "message", "prefilledtext", "text", "msg", "prefill", "messagetext",
+    "prefilledmessage",
+    "message",
+    "prefilledtext",
+    "text",
+    "msg",
+    "prefill",
+    "messagetext",
 )
 IMAGE_ALIASES = ("generateqrimage", "imagetype", "qrimagetype", "image", "imageformat", "format")
 SPACE_ALIASES = ("custspaceid", "spaceid", "customerspaceid", "custspace")
@@ -171,7 +186,13 @@ def normalise_phone(raw: str, default_region: str | None = None) -> str:
                 )
             number = phonenumbers.parse("+" + digits, None)
     except phonenumbers.NumberParseException as exc:
-        raise RowProblem("InvalidPhone", f"{raw!r} is not a phone number ({exc})") from None
+        why = {
+            phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "has no valid country code",
+            phonenumbers.NumberParseException.TOO_SHORT_NSN: "is too short",
+            phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "is too short",
+            phonenumbers.NumberParseException.TOO_LONG: "is too long",
+        }.get(exc.error_type, "is not a phone number")
+        raise RowProblem("InvalidPhone", f"{raw!r} {why}") from None
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         why = {
@@ -182,7 +203,7 @@ def normalise_phone(raw: str, default_region: str | None = None) -> str:
         }.get(reason, "is not possible")
         raise RowProblem("InvalidPhone", f"{raw!r} {why} for a phone number")
     if not phonenumbers.is_valid_number(number):
-        region = phonenumbers.region_code_for_country_code(number.country_code)
+        region = phonenumbers.region_code_for_country_code(number.country_code or 0)
         raise RowProblem(
             "InvalidPhone", f"{raw!r} is not a valid number in {region} (+{number.country_code})"
         )

@@ -94,17 +94,26 @@ Sleep = Callable[[float], Awaitable[None]]
 
 def _entry(key: str, status: str, qrdl: Qrdl, request_id: str, attempts: int) -> Entry:
     return Entry(
-        key=key, state="done", status=status, qrdl_code=qrdl.code,
-        deep_link_url=qrdl.deep_link_url, qr_image_url=qrdl.qr_image_url,
-        request_id=request_id, attempts=attempts,
+        key=key,
+        state="done",
+        status=status,
+        qrdl_code=qrdl.code,
+        deep_link_url=qrdl.deep_link_url,
+        qr_image_url=qrdl.qr_image_url,
+        request_id=request_id,
+        attempts=attempts,
     )
 
 
 def _failed(key: str, error: CamsError, attempts: int, *, unknown: bool = False) -> Entry:
     return Entry(
-        key=key, state="unknown" if unknown else "failed", status="failed",
-        error_code=error.code, error_message=error.message,
-        request_id=error.request_id, attempts=attempts,
+        key=key,
+        state="unknown" if unknown else "failed",
+        status="failed",
+        error_code=error.code,
+        error_message=error.message,
+        request_id=error.request_id,
+        attempts=attempts,
     )
 
 
@@ -263,13 +272,16 @@ class Runner:
         for request in todo:
             group = (request.phone, request.cust_space_id)
             if group in failed_groups:
-                self._finish(_failed(request.key, failed_groups[group], 0, unknown=request.key in uncertain))
+                self._finish(
+                    _failed(request.key, failed_groups[group], 0, unknown=request.key in uncertain)
+                )
                 continue
             codes = existing.get(group)
             if codes is not None:
                 match = next(
                     (
-                        q for q in codes
+                        q
+                        for q in codes
                         if _matches(q, request)
                         and (request.key in uncertain or self._settings.reuse_existing)
                         and (q.code not in self._claimed_codes or request.key in uncertain)
@@ -279,19 +291,25 @@ class Runner:
                 if match is not None:
                     settled = request.key in uncertain
                     self.report.reconciled += settled
-                    self._finish(_entry(request.key, "created" if settled else "reused", match, "", 0))
+                    self._finish(
+                        _entry(request.key, "created" if settled else "reused", match, "", 0)
+                    )
                     continue
                 planned[request.phone] += 1
                 if len(codes) + planned[request.phone] > MAX_CODES_PER_NUMBER:
-                    self._finish(Entry(
-                        key=request.key, state="failed", status="failed",
-                        error_code="QrdlLimitExceeded",
-                        error_message=(
-                            f"{request.phone} already has {len(codes)} QR codes and this run "
-                            f"plans more; WhatsApp allows {MAX_CODES_PER_NUMBER} per number. "
-                            "Delete unused codes (qrbatch delete), then rerun."
-                        ),
-                    ))
+                    self._finish(
+                        Entry(
+                            key=request.key,
+                            state="failed",
+                            status="failed",
+                            error_code="QrdlLimitExceeded",
+                            error_message=(
+                                f"{request.phone} already has {len(codes)} QR codes and this run "
+                                f"plans more; WhatsApp allows {MAX_CODES_PER_NUMBER} per number. "
+                                "Delete unused codes (qrbatch delete), then rerun."
+                            ),
+                        )
+                    )
                     continue
             uncertain.discard(request.key)
             to_create.append(request)
@@ -334,7 +352,8 @@ class Runner:
                     try:
                         attempts += 1
                         answer = await self._client.create(
-                            phone=request.phone, message=request.message,
+                            phone=request.phone,
+                            message=request.message,
                             image_type=request.image_type,
                             cust_space_id=request.cust_space_id or None,
                         )

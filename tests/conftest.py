@@ -43,8 +43,14 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], title: str = "Sheet1")
     return path
 
 
-def write_csv(path: Path, rows: Sequence[Sequence[Any]], *, encoding: str = "utf-8",
-              delimiter: str = ",", newline: str = "\n") -> Path:
+def write_csv(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    newline: str = "\n",
+) -> Path:
     with open(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator=newline)
         for row in rows:

@@ -39,10 +39,14 @@ async def run(
         pacer = AdaptivePacer(qps)
         async with CamsClient(
             credentials=creds or Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET),
-            pacer=pacer, endpoint=url, timeout=timeout,
+            pacer=pacer,
+            endpoint=url,
+            timeout=timeout,
         ) as client:
             runner = Runner(
-                client=client, pacer=pacer, journal=journal,
+                client=client,
+                pacer=pacer,
+                journal=journal,
                 settings=ExecutionSettings(concurrency=32, reuse_existing=reuse, retry=FAST_RETRY),
             )
             report = await runner.execute(batch)
@@ -68,8 +72,12 @@ async def test_every_request_is_created_once() -> None:
 
 async def test_faults_lose_nothing_and_duplicate_nothing() -> None:
     faults = Faults(
-        unavailable=0.05, internal_after_commit=0.03, drop_before_commit=0.03,
-        drop_after_commit=0.03, slow=0.02, slow_seconds=1.5,
+        unavailable=0.05,
+        internal_after_commit=0.03,
+        drop_before_commit=0.03,
+        drop_after_commit=0.03,
+        slow=0.02,
+        slow_seconds=1.5,
     )
     sandbox = Sandbox(config=SandboxConfig(qps=1000, faults=faults, seed=7))
     batch = requests(300)
@@ -99,7 +107,9 @@ async def test_throttling_is_retried_until_done() -> None:
 async def test_live_codes_with_the_same_message_are_reused() -> None:
     sandbox = Sandbox(config=SandboxConfig(qps=1000))
     account = sandbox.world.accounts["demo"]
-    account.codes[PHONES[0]] = {"EXISTING000001": Code("EXISTING000001", PHONES[0], "msg 0", "PNG", "")}
+    account.codes[PHONES[0]] = {
+        "EXISTING000001": Code("EXISTING000001", PHONES[0], "msg 0", "PNG", "")
+    }
     with Journal(":memory:") as journal:
         report, _ = await run(sandbox, requests(6), journal)
         entry = journal.get(QrRequest(PHONES[0], "msg 0", "PNG").key)
@@ -110,7 +120,9 @@ async def test_live_codes_with_the_same_message_are_reused() -> None:
 async def test_always_create_ignores_existing_codes() -> None:
     sandbox = Sandbox(config=SandboxConfig(qps=1000))
     account = sandbox.world.accounts["demo"]
-    account.codes[PHONES[0]] = {"EXISTING000001": Code("EXISTING000001", PHONES[0], "msg 0", "PNG", "")}
+    account.codes[PHONES[0]] = {
+        "EXISTING000001": Code("EXISTING000001", PHONES[0], "msg 0", "PNG", "")
+    }
     with Journal(":memory:") as journal:
         report, client = await run(sandbox, requests(3), journal, reuse=False)
     assert (report.reused, report.created) == (0, 3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -41,8 +41,14 @@ async def call(
         body = canonical_query(params).encode()
         query = {}
     headers = sign(
-        credentials=creds, method="POST", host=host, action=action, query=query, body=body,
-        date=acs_date(date or datetime.now(timezone.utc)), nonce=nonce or new_nonce(),
+        credentials=creds,
+        method="POST",
+        host=host,
+        action=action,
+        query=query,
+        body=body,
+        date=acs_date(date or datetime.now(UTC)),
+        nonce=nonce or new_nonce(),
     )
     if as_form:
         headers["content-type"] = "application/x-www-form-urlencoded"
@@ -73,10 +79,13 @@ async def test_a_reused_nonce_is_refused() -> None:
     assert (second, body["Code"]) == (400, "SignatureNonceUsed")
 
 
-@pytest.mark.parametrize(("skew_minutes", "code"), [(14, "OK"), (-14, "OK"), (16, "InvalidTimeStamp.Expired"), (-16, "InvalidTimeStamp.Expired")])
+@pytest.mark.parametrize(
+    ("skew_minutes", "code"),
+    [(14, "OK"), (-14, "OK"), (16, "InvalidTimeStamp.Expired"), (-16, "InvalidTimeStamp.Expired")],
+)
 async def test_dates_more_than_15_minutes_off_are_refused(skew_minutes: int, code: str) -> None:
     async with running_sandbox(Sandbox()) as (_, url):
-        date = datetime.now(timezone.utc) + timedelta(minutes=skew_minutes)
+        date = datetime.now(UTC) + timedelta(minutes=skew_minutes)
         _, body = await call(url, "ListPhoneMessageQrdl", {"PhoneNumber": PHONE}, date=date)
     assert body["Code"] == code
 
@@ -84,10 +93,21 @@ async def test_dates_more_than_15_minutes_off_are_refused(skew_minutes: int, cod
 async def test_wrong_secret_unknown_key_and_unsigned_headers_are_refused() -> None:
     async with running_sandbox(Sandbox()) as (_, url):
         params = {"PhoneNumber": PHONE}
-        _, wrong = await call(url, "ListPhoneMessageQrdl", params, creds=Credentials(DEMO_KEY_ID, "nope"))
-        status, unknown = await call(url, "ListPhoneMessageQrdl", params, creds=Credentials("LTAInobody", "x"))
-        _, unsigned = await call(url, "ListPhoneMessageQrdl", params, extra_headers={"x-acs-extra": "1"})
-        _, tampered = await call(url, "ListPhoneMessageQrdl", params, extra_headers={"x-acs-action": "CreatePhoneMessageQrdl"})
+        _, wrong = await call(
+            url, "ListPhoneMessageQrdl", params, creds=Credentials(DEMO_KEY_ID, "nope")
+        )
+        status, unknown = await call(
+            url, "ListPhoneMessageQrdl", params, creds=Credentials("LTAInobody", "x")
+        )
+        _, unsigned = await call(
+            url, "ListPhoneMessageQrdl", params, extra_headers={"x-acs-extra": "1"}
+        )
+        _, tampered = await call(
+            url,
+            "ListPhoneMessageQrdl",
+            params,
+            extra_headers={"x-acs-action": "CreatePhoneMessageQrdl"},
+        )
     assert wrong["Code"] == "SignatureDoesNotMatch"
     assert (status, unknown["Code"]) == (404, "InvalidAccessKeyId.NotFound")
     assert unsigned["Code"] == "IncompleteSignature"
@@ -96,7 +116,9 @@ async def test_wrong_secret_unknown_key_and_unsigned_headers_are_refused() -> No
 
 async def test_parameters_in_a_form_body_are_accepted() -> None:
     async with running_sandbox(Sandbox()) as (_, url):
-        status, body = await call(url, "CreatePhoneMessageQrdl", create_params("a b+c"), as_form=True)
+        status, body = await call(
+            url, "CreatePhoneMessageQrdl", create_params("a b+c"), as_form=True
+        )
     assert (status, body["Data"]["PrefilledMessage"]) == (200, "a b+c")
 
 
@@ -133,7 +155,8 @@ async def test_140_characters_is_allowed_and_the_2000th_code_is_the_last() -> No
         account = sandbox.world.accounts["demo"]
         _, ok = await call(url, "CreatePhoneMessageQrdl", create_params("é" * 140))
         account.codes[PHONE] = {
-            f"C{i:013d}": Code(f"C{i:013d}", PHONE, f"m{i}", "PNG", "") for i in range(MAX_CODES_PER_NUMBER)
+            f"C{i:013d}": Code(f"C{i:013d}", PHONE, f"m{i}", "PNG", "")
+            for i in range(MAX_CODES_PER_NUMBER)
         }
         _, full = await call(url, "CreatePhoneMessageQrdl", create_params("one more"))
     assert ok["Code"] == "OK"
@@ -147,9 +170,21 @@ async def test_account_level_refusals() -> None:
     world.add_account("unsubscribed", numbers=[PHONE], subscribed=False)
     world.add_key("LTAIunsub", "s3", "unsubscribed")
     async with running_sandbox(Sandbox(world)) as (_, url):
-        _, disabled = await call(url, "ListPhoneMessageQrdl", {"PhoneNumber": PHONE}, creds=Credentials("LTAIdisabled", "s1"))
-        _, denied = await call(url, "CreatePhoneMessageQrdl", create_params(), creds=Credentials("LTAIlistonly", "s2"))
-        _, unsub = await call(url, "ListPhoneMessageQrdl", {"PhoneNumber": PHONE}, creds=Credentials("LTAIunsub", "s3"))
+        _, disabled = await call(
+            url,
+            "ListPhoneMessageQrdl",
+            {"PhoneNumber": PHONE},
+            creds=Credentials("LTAIdisabled", "s1"),
+        )
+        _, denied = await call(
+            url, "CreatePhoneMessageQrdl", create_params(), creds=Credentials("LTAIlistonly", "s2")
+        )
+        _, unsub = await call(
+            url,
+            "ListPhoneMessageQrdl",
+            {"PhoneNumber": PHONE},
+            creds=Credentials("LTAIunsub", "s3"),
+        )
     assert disabled["Code"] == "Forbidden.AccessKeyDisabled"
     assert denied["Code"] == "Forbidden.RAM" and "cams:CreatePhoneMessageQrdl" in denied["Message"]
     assert unsub["Code"] == "Product.Unsubscript"
@@ -182,7 +217,9 @@ async def test_a_connection_dropped_after_commit_still_created_the_code() -> Non
 
 def test_sliding_window_allows_limit_in_any_second() -> None:
     limiter = SlidingWindow(5)
-    assert [limiter.try_acquire(t) for t in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.99)] == [True] * 5 + [False] * 2
+    assert [limiter.try_acquire(t) for t in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.99)] == [True] * 5 + [
+        False
+    ] * 2
     assert limiter.try_acquire(1.0) is True  # the call at 0.0 left the window
     assert limiter.try_acquire(1.05) is False
 

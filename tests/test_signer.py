@@ -13,7 +13,27 @@ from qrbatch.cams.credentials import Credentials
 from qrbatch.cams.signer import EMPTY_SHA256, canonical_query, percent_encode, sign
 
 TRICKY = st.sampled_from(
-    [" ", "+", "*", "~", "/", "&", "=", "%", "?", "#", "'", '"', "é", "你好", "🎉", "\n", "-", "_", "."]
+    [
+        " ",
+        "+",
+        "*",
+        "~",
+        "/",
+        "&",
+        "=",
+        "%",
+        "?",
+        "#",
+        "'",
+        '"',
+        "é",
+        "你好",
+        "🎉",
+        "\n",
+        "-",
+        "_",
+        ".",
+    ]
 )
 MESSAGES = st.one_of(
     st.text(min_size=1, max_size=140),
@@ -22,7 +42,9 @@ MESSAGES = st.one_of(
 )
 
 
-def sdk_authorization(headers: dict[str, str], query: dict[str, str], secret: str, key_id: str) -> str:
+def sdk_authorization(
+    headers: dict[str, str], query: dict[str, str], secret: str, key_id: str
+) -> str:
     request = SimpleNamespace(
         pathname="/",
         method="POST",
@@ -50,17 +72,26 @@ def test_authorization_matches_the_official_sdk(
         query["CustSpaceId"] = space
     creds = Credentials("LTAI-test-key", secret, token)
     headers = sign(
-        credentials=creds, method="POST", host="cams.ap-southeast-1.aliyuncs.com",
-        action="CreatePhoneMessageQrdl", query=query,
-        date="2026-11-27T10:00:00Z", nonce="3b1f0c3e9a3c4d2b",
+        credentials=creds,
+        method="POST",
+        host="cams.ap-southeast-1.aliyuncs.com",
+        action="CreatePhoneMessageQrdl",
+        query=query,
+        date="2026-11-27T10:00:00Z",
+        nonce="3b1f0c3e9a3c4d2b",
     )
     assert headers["Authorization"] == sdk_authorization(headers, query, secret, "LTAI-test-key")
 
 
 def test_signed_headers_are_host_and_every_x_acs_header() -> None:
     headers = sign(
-        credentials=Credentials("id", "secret", "sts-token"), method="POST", host="h",
-        action="ListPhoneMessageQrdl", query={"PhoneNumber": "1"}, date="d", nonce="n",
+        credentials=Credentials("id", "secret", "sts-token"),
+        method="POST",
+        host="h",
+        action="ListPhoneMessageQrdl",
+        query={"PhoneNumber": "1"},
+        date="d",
+        nonce="n",
     )
     signed = headers["Authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")
     assert signed == sorted(h for h in headers if h != "Authorization")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -73,7 +73,7 @@ class CallStats:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class CamsClient:
@@ -216,19 +216,29 @@ class CamsClient:
                 raw = await response.read()
         except aiohttp.ClientConnectorError as exc:
             # The connection was never made: the server cannot have acted.
-            raise self._record(TransientError(
-                f"cannot connect to {self.endpoint}: {exc.os_error!r}",
-                code="ConnectionError", action=action,
-            )) from exc
+            raise self._record(
+                TransientError(
+                    f"cannot connect to {self.endpoint}: {exc.os_error!r}",
+                    code="ConnectionError",
+                    action=action,
+                )
+            ) from exc
         except TimeoutError as exc:
-            raise self._record(OutcomeUnknownError(
-                f"no answer within {self._timeout.total:g} s", code="RequestTimeout", action=action
-            )) from exc
+            raise self._record(
+                OutcomeUnknownError(
+                    f"no answer within {self._timeout.total:g} s",
+                    code="RequestTimeout",
+                    action=action,
+                )
+            ) from exc
         except aiohttp.ClientError as exc:
-            raise self._record(OutcomeUnknownError(
-                f"connection failed mid-request: {type(exc).__name__}",
-                code="ConnectionError", action=action,
-            )) from exc
+            raise self._record(
+                OutcomeUnknownError(
+                    f"connection failed mid-request: {type(exc).__name__}",
+                    code="ConnectionError",
+                    action=action,
+                )
+            ) from exc
         return self._parse(action, status, raw, retry_after)
 
     def _count_send(self, action: str) -> None:
@@ -255,24 +265,38 @@ class CamsClient:
             envelope = None
         if not isinstance(envelope, dict):
             if status >= 500:
-                raise self._record(OutcomeUnknownError(
-                    f"HTTP {status} without a CAMS answer", code="InternalError",
-                    action=action, http_status=status,
-                ))
-            raise self._record(OutcomeUnknownError(
-                f"HTTP {status}: the answer is not CAMS JSON", code="BadResponse",
-                action=action, http_status=status,
-            ))
+                raise self._record(
+                    OutcomeUnknownError(
+                        f"HTTP {status} without a CAMS answer",
+                        code="InternalError",
+                        action=action,
+                        http_status=status,
+                    )
+                )
+            raise self._record(
+                OutcomeUnknownError(
+                    f"HTTP {status}: the answer is not CAMS JSON",
+                    code="BadResponse",
+                    action=action,
+                    http_status=status,
+                )
+            )
         request_id = str(envelope.get("RequestId") or "").strip()
         code = str(envelope.get("Code") or ("OK" if status < 400 else f"HTTP{status}"))
         if status < 400 and code == "OK":
             self._pacer.on_success()
             return request_id, envelope.get("Data")
         message = str(envelope.get("Message") or "").strip() or f"HTTP {status}"
-        raise self._record(classify(
-            code=code, message=message, action=action, http_status=status,
-            request_id=request_id, retry_after=retry_after,
-        ))
+        raise self._record(
+            classify(
+                code=code,
+                message=message,
+                action=action,
+                http_status=status,
+                request_id=request_id,
+                retry_after=retry_after,
+            )
+        )
 
 
 def _as_object(data: Any) -> dict[str, Any]:

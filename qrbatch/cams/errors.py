@@ -154,23 +154,41 @@ def classify(
         kind = "row"
     if kind == "throttled":
         return ThrottledError(
-            message, code=code, action=action, request_id=request_id,
-            http_status=http_status, retry_after=retry_after,
+            message,
+            code=code,
+            action=action,
+            request_id=request_id,
+            http_status=http_status,
+            retry_after=retry_after,
         )
     if kind == "transient":
         return TransientError(
-            message, code=code, action=action, request_id=request_id,
-            http_status=http_status, retry_after=retry_after,
+            message,
+            code=code,
+            action=action,
+            request_id=request_id,
+            http_status=http_status,
+            retry_after=retry_after,
         )
     if kind == "unknown":
         return OutcomeUnknownError(
-            message, code=code, action=action, request_id=request_id,
-            http_status=http_status, retry_after=retry_after,
+            message,
+            code=code,
+            action=action,
+            request_id=request_id,
+            http_status=http_status,
+            retry_after=retry_after,
         )
     if kind == "account":
         fix = advice.fix.format(action=action) if advice else "check the account in the console"
         return AccountError(
-            message, code=code, action=action, request_id=request_id,
-            http_status=http_status, fix=fix,
+            message,
+            code=code,
+            action=action,
+            request_id=request_id,
+            http_status=http_status,
+            fix=fix,
         )
-    return RowError(message, code=code, action=action, request_id=request_id, http_status=http_status)
+    return RowError(
+        message, code=code, action=action, request_id=request_id, http_status=http_status
+    )

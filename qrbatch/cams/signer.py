@@ -1,6 +1,7 @@
 """ACS3-HMAC-SHA256 ("V3") request signing, as Alibaba Cloud's current SDKs do it.
 
-CanonicalRequest = METHOD \\n "/" \\n CanonicalQuery \\n CanonicalHeaders \\n SignedHeaders \\n HexSHA256(body)
+CanonicalRequest = METHOD \\n "/" \\n CanonicalQuery \\n CanonicalHeaders \\n SignedHeaders
+                   \\n HexSHA256(body)
 StringToSign     = "ACS3-HMAC-SHA256\\n" + HexSHA256(CanonicalRequest)
 Signature        = hex(HMAC-SHA256(AccessKeySecret, StringToSign))
 
@@ -14,7 +15,7 @@ import hashlib
 import hmac
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from qrbatch.cams.credentials import Credentials
@@ -36,7 +37,7 @@ def canonical_query(params: Mapping[str, str]) -> str:
 
 def acs_date(moment: datetime) -> str:
     """The ``x-acs-date`` form of a moment: UTC, second precision."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_nonce() -> str:

@@ -145,8 +145,11 @@ class Sandbox:
             if self.config.retry_after_ms:
                 headers["x-acs-retry-after"] = str(self.config.retry_after_ms)
             return self._error(
-                request_id, 400, "System.LimitControl",
-                "Request was denied due to flow control.", headers,
+                request_id,
+                400,
+                "System.LimitControl",
+                "Request was denied due to flow control.",
+                headers,
             )
         now = self._mono()
         self.stats.accepted[action] = self.stats.accepted.get(action, 0) + 1
@@ -168,13 +171,17 @@ class Sandbox:
         if faulty and roll() < faults.drop_after_commit:
             return self._drop(request)
         if faulty and roll() < faults.internal_after_commit:
-            return self._error(request_id, 500, "InternalError", "The request processing has failed.")
+            return self._error(
+                request_id, 500, "InternalError", "The request processing has failed."
+            )
         latency = self._uniform(self.config.latency)
         if faulty and roll() < faults.slow:
             latency = faults.slow_seconds
         if latency:
             await anyio.sleep(latency)
-        return self._json(200, {"RequestId": request_id + "\n", "Code": "OK", "Message": "OK", "Data": data})
+        return self._json(
+            200, {"RequestId": request_id + "\n", "Code": "OK", "Message": "OK", "Data": data}
+        )
 
     async def handle_image(self, request: web.Request) -> web.Response:
         code = request.match_info["code"]
@@ -182,7 +189,9 @@ class Sandbox:
         if ext not in ("PNG", "SVG") or len(code) != 14:
             raise web.HTTPNotFound()
         content = qr.render(f"https://wa.me/message/{code}", ext)
-        return web.Response(body=content, content_type="image/png" if ext == "PNG" else "image/svg+xml")
+        return web.Response(
+            body=content, content_type="image/png" if ext == "PNG" else "image/svg+xml"
+        )
 
     # Rules ------------------------------------------------------------------------
 
@@ -209,17 +218,25 @@ class Sandbox:
         if not key.enabled:
             raise SignatureProblem("Forbidden.AccessKeyDisabled", "The AccessKey is disabled.", 403)
         if request.headers.get("x-acs-version", params.get("Version")) != API_VERSION:
-            raise SignatureProblem("InvalidVersion", f"Specified version is not valid (use {API_VERSION}).")
+            raise SignatureProblem(
+                "InvalidVersion", f"Specified version is not valid (use {API_VERSION})."
+            )
         if action not in key.actions and action in {
-            "CreatePhoneMessageQrdl", "ListPhoneMessageQrdl",
-            "UpdatePhoneMessageQrdl", "DeletePhoneMessageQrdl",
+            "CreatePhoneMessageQrdl",
+            "ListPhoneMessageQrdl",
+            "UpdatePhoneMessageQrdl",
+            "DeletePhoneMessageQrdl",
         }:
             raise SignatureProblem(
-                "Forbidden.RAM", f"User not authorized to operate on the specified resource: cams:{action}", 403
+                "Forbidden.RAM",
+                f"User not authorized to operate on the specified resource: cams:{action}",
+                403,
             )
         account = self.world.accounts[key.account]
         if not account.subscribed:
-            raise SignatureProblem("Product.Unsubscript", "You have not activated Chat App Message Service.")
+            raise SignatureProblem(
+                "Product.Unsubscript", "You have not activated Chat App Message Service."
+            )
         return key.account
 
     def _check_date(self, value: str) -> None:
@@ -239,7 +256,9 @@ class Sandbox:
             raise SignatureProblem("MissingParameter", "x-acs-signature-nonce is required")
         now = self._wall()
         if nonce in self._nonces:
-            raise SignatureProblem("SignatureNonceUsed", "Specified signature nonce was used already.")
+            raise SignatureProblem(
+                "SignatureNonceUsed", "Specified signature nonce was used already."
+            )
         self._nonces[nonce] = now
         if len(self._nonces) > 100_000:
             cutoff = now - 2 * MAX_SKEW_SECONDS
@@ -264,12 +283,16 @@ class Sandbox:
         if action == "DeletePhoneMessageQrdl":
             account.delete(phone, params.get("QrdlCode", ""), space)
             return None
-        raise ActionRefused("InvalidAction.NotFound", f"Specified api {action!r} is not found.", 404)
+        raise ActionRefused(
+            "InvalidAction.NotFound", f"Specified api {action!r} is not found.", 404
+        )
 
     # Answers ----------------------------------------------------------------------
 
     @staticmethod
-    def _json(status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> web.Response:
+    def _json(
+        status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> web.Response:
         return web.Response(
             status=status,
             text=json.dumps(payload, ensure_ascii=False),
@@ -278,10 +301,19 @@ class Sandbox:
         )
 
     def _error(
-        self, request_id: str, status: int, code: str, message: str,
+        self,
+        request_id: str,
+        status: int,
+        code: str,
+        message: str,
         headers: dict[str, str] | None = None,
     ) -> web.Response:
-        payload = {"RequestId": request_id, "Code": code, "Message": message, "AccessDeniedDetail": None}
+        payload = {
+            "RequestId": request_id,
+            "Code": code,
+            "Message": message,
+            "AccessDeniedDetail": None,
+        }
         return self._json(status, payload, headers)
 
     @staticmethod

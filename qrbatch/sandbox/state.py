@@ -164,7 +164,12 @@ class World:
         return world
 
     def add_account(
-        self, name: str, *, numbers: Iterable[str], spaces: Iterable[str] = (), subscribed: bool = True
+        self,
+        name: str,
+        *,
+        numbers: Iterable[str],
+        spaces: Iterable[str] = (),
+        subscribed: bool = True,
     ) -> Account:
         account = Account(name, set(numbers), set(spaces), subscribed)
         self.accounts[name] = account

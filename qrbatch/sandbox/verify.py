@@ -71,9 +71,7 @@ def expected_signature(
     body: bytes,
 ) -> str:
     """The signature the client should have sent, from what the server received."""
-    query = "&".join(
-        f"{_encode(key)}={_encode(params[key])}" for key in sorted(params)
-    )
+    query = "&".join(f"{_encode(key)}={_encode(params[key])}" for key in sorted(params))
     lines = "".join(
         f"{name}:{','.join(sorted(v.strip() for v in headers_all(headers, name)))}\n"
         for name in sorted(signed_headers)
@@ -130,7 +128,9 @@ def verify(
     check_signed_headers(headers, auth.signed_headers)
     content_sha = headers.get("x-acs-content-sha256")
     if content_sha is not None and content_sha.lower() != hashlib.sha256(body).hexdigest():
-        raise SignatureProblem("SignatureDoesNotMatch", "x-acs-content-sha256 does not match the body")
+        raise SignatureProblem(
+            "SignatureDoesNotMatch", "x-acs-content-sha256 does not match the body"
+        )
     wanted = expected_signature(
         secret=secret,
         method=method,

@@ -84,7 +84,9 @@ def read_sheet(
     not a spreadsheet, corrupt, empty, or has no usable header.
     """
     if not path.exists():
-        raise InputFileError(f"{path}: no such file. Check the path (current folder: {Path.cwd()}).")
+        raise InputFileError(
+            f"{path}: no such file. Check the path (current folder: {Path.cwd()})."
+        )
     if path.is_dir():
         raise InputFileError(f"{path}: is a folder, not a spreadsheet.")
     suffix = path.suffix.lower()
@@ -302,7 +304,9 @@ def _no_header(
     if header_row is not None:
         what = f"row {header_row} is not a header with a phone and a message column"
     else:
-        what = f"no header row with a phone and a message column in the first {HEADER_SCAN_ROWS} rows"
+        what = (
+            f"no header row with a phone and a message column in the first {HEADER_SCAN_ROWS} rows"
+        )
     shown = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter or "", "")
     sep = f" (read as {shown}-separated)" if shown else ""
     if seen:

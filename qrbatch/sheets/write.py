@@ -35,7 +35,9 @@ STATUS_FILLS = {
 }
 LINK_COLUMNS = ("DeepLinkUrl", "QrImageUrl")
 _BOLD = Font(bold=True)
-SANDBOX_NOTICE = "SANDBOX DATA: these QR codes were made by qrbatch's simulator and do not exist on WhatsApp."
+SANDBOX_NOTICE = (
+    "SANDBOX DATA: these QR codes were made by qrbatch's simulator and do not exist on WhatsApp."
+)
 
 
 def is_formula_like(value: str) -> bool:
@@ -87,6 +89,8 @@ def write_workbook(
     target: Path, sheet: Sheet, results: Sequence[RowResult], summary: Summary
 ) -> None:
     """Write the results workbook (``.xlsx``) or, for ``.csv``, the Results table only."""
+    if len(results) != len(sheet.rows):
+        raise ValueError(f"{len(sheet.rows)} input rows but {len(results)} results")
     if target.suffix.lower() == ".csv":
         write_csv(target, sheet, results)
         return
@@ -115,7 +119,11 @@ def _write_results(
             name = RESULT_COLUMNS[offset]
             if name == "Status":
                 cell.fill = fills[result.status]
-            elif name in LINK_COLUMNS and isinstance(value, str) and value.startswith(("https://", "http://")):
+            elif (
+                name in LINK_COLUMNS
+                and isinstance(value, str)
+                and value.startswith(("https://", "http://"))
+            ):
                 cell.hyperlink = value
                 cell.style = "Hyperlink"
             cells.append(cell)
@@ -131,10 +139,15 @@ def _write_errors(workbook: Workbook, sheet: Sheet, results: Sequence[RowResult]
     ws.append([_cell(ws, name, bold=True) for name in columns])
     for row, result in zip(sheet.rows, results, strict=True):
         if result.status in ("failed", "invalid"):
-            ws.append([
-                row.number, *(_cell(ws, v) for v in row.cells),
-                result.status, _cell(ws, result.error_code), _cell(ws, result.error_message),
-            ])
+            ws.append(
+                [
+                    row.number,
+                    *(_cell(ws, v) for v in row.cells),
+                    result.status,
+                    _cell(ws, result.error_code),
+                    _cell(ws, result.error_message),
+                ]
+            )
 
 
 def _write_summary(workbook: Workbook, summary: Summary) -> None:
@@ -181,10 +194,9 @@ def csv_safe(value: str) -> str:
 
 def write_csv(target: Path, sheet: Sheet, results: Sequence[RowResult]) -> None:
     """The Results table as UTF-8 CSV with BOM (Excel opens it right)."""
-    with atomic_path(target) as temp:
-        with open(temp, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([*sheet.columns, *RESULT_COLUMNS])
-            for row, result in zip(sheet.rows, results, strict=True):
-                values = [*row.cells, *("" if v is None else str(v) for v in result.cells())]
-                writer.writerow([csv_safe(v) for v in values])
+    with atomic_path(target) as temp, open(temp, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*sheet.columns, *RESULT_COLUMNS])
+        for row, result in zip(sheet.rows, results, strict=True):
+            values = [*row.cells, *("" if v is None else str(v) for v in result.cells())]
+            writer.writerow([csv_safe(v) for v in values])

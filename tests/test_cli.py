@@ -1,0 +1,165 @@
+"""The command line, as users and cron scripts run it: exit codes, words, files."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from qrbatch.cli import main
+from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, SandboxThread
+from tests.conftest import write_csv, write_xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = [
+    ["Store", "Phone Number", "Message"],
+    ["A", 6281234567890, "Hello 1"],
+    ["B", "+62 812-9876-5432", "Halo 2"],
+    ["A", 6281234567890, "Hello 1"],
+]
+
+
+def qrbatch(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA_CLOUD", "QRBATCH"))}
+    base["HOME"] = str(cwd)  # no stray ~/.aliyun or ~/.alibabacloud
+    return subprocess.run(
+        [sys.executable, "-m", "qrbatch", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def creds(secret: str = DEMO_KEY_SECRET) -> dict[str, str]:
+    return {"ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY_ID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": secret}
+
+
+def results(path: Path) -> list[dict[str, object]]:
+    rows = list(load_workbook(path)["Results"].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_run_against_a_separate_sandbox_creates_one_code_per_unique_row(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    source = write_xlsx(tmp_path / "campaign.xlsx", GOOD)
+    done = qrbatch(
+        "run",
+        str(source),
+        "--endpoint",
+        sandbox_thread.url,
+        "--no-progress",
+        "--qps",
+        "50",
+        env=creds(),
+    )
+    assert done.returncode == 0, done.stderr
+    rows = results(tmp_path / "campaign.results.xlsx")
+    assert [r["Status"] for r in rows] == ["created"] * 3
+    assert rows[0]["Phone Number"] == "6281234567890"
+    assert rows[0]["QrdlCode"] == rows[2]["QrdlCode"]  # a duplicate row is sent once
+    assert sandbox_thread.sandbox.world.accounts["demo"].created == 2
+    assert "3 created" in done.stdout.strip().splitlines()[-1]
+
+
+def test_missing_credentials_exit_2_with_how_to_fix_and_no_call(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    source = write_xlsx(tmp_path / "c.xlsx", GOOD)
+    done = qrbatch("run", str(source), "--endpoint", sandbox_thread.url)
+    assert done.returncode == 2
+    assert "ALIBABA_CLOUD_ACCESS_KEY_ID" in done.stderr and "--endpoint sandbox" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "c.results.xlsx").exists()
+    assert sandbox_thread.sandbox.stats.accepted == {}
+
+
+def test_account_error_exit_3_writes_the_workbook_and_never_shows_the_secret(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    secret = "wrong-secret-8d1f0c2a"
+    source = write_xlsx(tmp_path / "c.xlsx", GOOD)
+    done = qrbatch("run", str(source), "--endpoint", sandbox_thread.url, "-v", env=creds(secret))
+    assert done.returncode == 3
+    assert (
+        "SignatureDoesNotMatch" in done.stderr and "ALIBABA_CLOUD_ACCESS_KEY_SECRET" in done.stderr
+    )
+    workbook = tmp_path / "c.results.xlsx"
+    assert workbook.exists()
+    written = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert secret not in done.stdout + done.stderr
+    assert secret.encode() not in written
+
+
+def test_bad_input_file_exit_2_names_the_file_and_calls_nothing(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    source = write_csv(tmp_path / "contacts.csv", [["Name", "Email"], ["A", "a@example.com"]])
+    done = qrbatch("run", str(source), "--endpoint", sandbox_thread.url, env=creds())
+    assert done.returncode == 2
+    assert "contacts.csv" in done.stderr and "'Name', 'Email'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sandbox_thread.sandbox.stats.accepted == {}
+
+
+def test_invalid_rows_exit_1_with_the_reason_in_the_workbook(tmp_path: Path) -> None:
+    source = write_csv(
+        tmp_path / "c.csv",
+        [["Phone", "Message"], ["6281234567890", "ok"], ["6281234567890", "x" * 141]],
+    )
+    done = qrbatch("run", str(source), "--endpoint", "sandbox", "--no-progress")
+    assert done.returncode == 1, done.stderr
+    rows = results(tmp_path / "c.results.xlsx")
+    assert [r["Status"] for r in rows] == ["created", "invalid"]
+    assert rows[1]["ErrorCode"] == "MessageTooLong"
+    assert "sandbox" in done.stderr
+
+
+def test_validate_checks_without_calling_and_writes_nothing(tmp_path: Path) -> None:
+    runner = CliRunner()
+    good = write_csv(tmp_path / "good.csv", [["Phone", "Message"], ["6281234567890", "ok"]])
+    bad = write_csv(
+        tmp_path / "bad.csv", [["Phone", "Message"], ["12", "ok"], ["6281234567890", ""]]
+    )
+    ok = runner.invoke(main, ["validate", str(good)])
+    failed = runner.invoke(main, ["validate", str(bad)])
+    assert ok.exit_code == 0 and "1 valid, 0 invalid" in ok.output
+    assert failed.exit_code == 1
+    assert "row 2: InvalidPhone" in failed.output and "row 3: MissingMessage" in failed.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "good.csv"]
+
+
+def test_a_job_file_with_an_unknown_key_exits_2(tmp_path: Path) -> None:
+    job = tmp_path / "job.toml"
+    job.write_text('[job]\ninput = "x.csv"\nqsp = 5\n')
+    done = CliRunner().invoke(main, ["run", str(job)])
+    assert done.exit_code == 2
+    assert "unknown key 'qsp'" in done.output and "qps" in done.output
+
+
+def test_the_demo_job_runs_on_the_built_in_sandbox(tmp_path: Path) -> None:
+    out = tmp_path / "demo.xlsx"
+    done = qrbatch("run", "jobs/demo.toml", "-o", str(out), "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert {r["Status"] for r in results(out)} == {"created"}
+
+
+def test_every_command_and_option_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for name, command in main.commands.items():  # type: ignore[attr-defined]
+        assert f"qrbatch {name}" in readme, name
+        help_text = CliRunner().invoke(main, [name, "--help"]).output
+        assert "Example:" in help_text, name
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--"):
+                    assert re.search(re.escape(opt) + r"\b", readme), f"{name} {opt}"
