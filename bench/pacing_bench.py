@@ -180,8 +180,14 @@ def main() -> None:
     machine = f"{platform.machine()}, Python {platform.python_version()}, {date.today()}"
     print(f"# {args.rows} rows per run; {machine}")
     columns = (
-        "scenario", "contender", "accepted creates/s", "throttled calls", "throttled %",
-        "lost", "duplicated", "wall s",
+        "scenario",
+        "contender",
+        "accepted creates/s",
+        "throttled calls",
+        "throttled %",
+        "lost",
+        "duplicated",
+        "wall s",
     )
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
@@ -190,8 +196,14 @@ def main() -> None:
             m = measure(name, config, args.rows, CONTENDERS[name])
             share = 100.0 * m.throttled / m.calls if m.calls else 0.0
             cells = (
-                scenario, name, f"{m.rate:.2f}", m.throttled, f"{share:.1f}",
-                m.lost, m.duplicated, f"{m.seconds:.0f}",
+                scenario,
+                name,
+                f"{m.rate:.2f}",
+                m.throttled,
+                f"{share:.1f}",
+                m.lost,
+                m.duplicated,
+                f"{m.seconds:.0f}",
             )
             print("| " + " | ".join(map(str, cells)) + " |", flush=True)
 

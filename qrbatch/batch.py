@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import signal
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -141,6 +142,23 @@ async def _endpoint(
         yield url, Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET, source="sandbox demo key")
 
 
+async def _watch_signals(runner: Runner, scope: anyio.CancelScope) -> None:
+    """First Ctrl-C or SIGTERM: finish the calls in flight, send nothing new. Second: stop now."""
+    with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async for signum in signals:
+            if not runner.report.interrupted:
+                log.warning(
+                    "%s: stopping after the calls in flight (again to stop at once); "
+                    "the journal keeps every outcome and a rerun resumes",
+                    signal.Signals(signum).name,
+                )
+                runner.request_stop()
+            else:
+                log.warning("stopping at once; calls in flight are settled on the rerun")
+                scope.cancel()
+                return
+
+
 def _remove_journal(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -166,6 +184,7 @@ async def run_batch(
     progress: Progress | None = None,
     version: str = "",
     monotonic: Callable[[], float] = anyio.current_time,
+    handle_signals: bool = False,
 ) -> RunResult:
     """Run one job end to end and write its results workbook.
 
@@ -239,7 +258,13 @@ async def run_batch(
                         on_done=on_done,
                     )
                     try:
-                        report = await runner.execute(requests)
+                        async with anyio.create_task_group() as tg:
+                            if handle_signals:
+                                tg.start_soon(_watch_signals, runner, tg.cancel_scope)
+                            report = await runner.execute(requests)
+                            tg.cancel_scope.cancel()
+                        interrupted = runner.report.interrupted
+                        report = runner.report
                     finally:
                         summary.calls = client.stats.total_calls
                         summary.throttled = client.stats.throttled

@@ -191,12 +191,16 @@ def run(source: Path, no_progress: bool, verbose: int, quiet: bool, **flags: Any
         job = _job(source, flags, progress=not no_progress)
         show_bar = job.progress and sys.stderr.isatty() and not quiet
         progress: Progress | None = _Bar() if show_bar else None
-        result = anyio.run(lambda: run_batch(job, progress=progress, version=__version__))
+        result = anyio.run(
+            lambda: run_batch(job, progress=progress, version=__version__, handle_signals=True)
+        )
     except QrbatchError as error:
         _fail(error)
     except KeyboardInterrupt:
         click.echo("qrbatch: interrupted; the journal is kept and a rerun resumes", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    if result.exit_code == EXIT_INTERRUPTED:
+        click.echo("qrbatch: interrupted; the journal is kept and a rerun resumes", err=True)
     if result.stopped_by:
         click.echo(f"qrbatch: run stopped by an account-level error: {result.stopped_by}", err=True)
     if job.is_sandbox:

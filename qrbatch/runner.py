@@ -86,6 +86,7 @@ class ExecutionReport:
     not_sent: int = 0
     list_calls: int = 0
     stopped_by: AccountError | None = None
+    interrupted: bool = False
 
 
 OnDone = Callable[[Entry], None]
@@ -206,6 +207,15 @@ class Runner:
         if self._on_done is not None:
             self._on_done(entry)
 
+    @property
+    def stopping(self) -> bool:
+        return self.report.stopped_by is not None or self.report.interrupted
+
+    def request_stop(self) -> None:
+        """Stop taking rows (Ctrl-C, SIGTERM): calls in flight finish, nothing new is sent."""
+        self.report.interrupted = True
+        self._pacer.close()
+
     def _stop(self, error: AccountError) -> None:
         if self.report.stopped_by is None:
             self.report.stopped_by = error
@@ -238,7 +248,7 @@ class Runner:
         if not todo:
             return self.report
         to_create = await self._plan(todo, uncertain)
-        if self.report.stopped_by is None and to_create:
+        if not self.stopping and to_create:
             await self._create_all(to_create, uncertain)
         return self.report
 
@@ -265,7 +275,7 @@ class Runner:
             for group in groups:
                 tg.start_soon(list_group, group)
 
-        if self.report.stopped_by is not None:
+        if self.stopping:
             return []
         planned: dict[str, int] = defaultdict(int)
         to_create: list[QrRequest] = []
@@ -325,7 +335,7 @@ class Runner:
 
         async def worker() -> None:
             async for request in receive:
-                if self.report.stopped_by is not None:
+                if self.stopping:
                     self.report.not_sent += 1
                     continue
                 await self._create_one(request, request.key in uncertain)

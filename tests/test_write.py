@@ -16,9 +16,7 @@ from qrbatch.sheets.write import write_workbook
 
 
 def summary(out: Path) -> Summary:
-    return Summary(
-        "in.csv", None, str(out), "http://127.0.0.1:1", True, "test", datetime.now(UTC)
-    )
+    return Summary("in.csv", None, str(out), "http://127.0.0.1:1", True, "test", datetime.now(UTC))
 
 
 def make(rows: list[tuple[str, ...]]) -> Sheet:
