@@ -10,7 +10,7 @@ import logging
 import math
 import signal
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Protocol
 
 import anyio
+from anyio.streams.memory import MemoryObjectReceiveStream
 
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials, find_credentials
 from qrbatch.errors import ConfigError
+from qrbatch.images import ImageCounts, ImageStore, RowImage
 from qrbatch.job import SANDBOX, Job, resolve_endpoint
 from qrbatch.journal import Entry, Journal
 from qrbatch.pacing import AdaptivePacer
@@ -176,6 +178,14 @@ def _exit_code(results: list[RowResult], report: ExecutionReport | None, interru
     return EXIT_OK
 
 
+@dataclass(slots=True)
+class _Progress:
+    """What the execution stage hands back, even when it is cut short."""
+
+    report: ExecutionReport | None = None
+    interrupted: bool = False
+
+
 async def run_batch(
     job: Job,
     *,
@@ -183,7 +193,6 @@ async def run_batch(
     credentials: Credentials | None = None,
     progress: Progress | None = None,
     version: str = "",
-    monotonic: Callable[[], float] = anyio.current_time,
     handle_signals: bool = False,
 ) -> RunResult:
     """Run one job end to end and write its results workbook.
@@ -197,9 +206,6 @@ async def run_batch(
     output = job.output_path
     if output.resolve() == job.input.resolve():
         raise ConfigError(f"{output}: the output would overwrite the input; pass -o")
-    requests = [row.request for row in validated.rows if row.request is not None]
-    rows_per_key = Counter(r.key for r in requests)
-    started = datetime.now(UTC)
     if job.is_sandbox and job.journal_path.exists():
         # The in-process simulator starts empty: an earlier run's codes are gone with it.
         log.info("sandbox: starting a fresh journal at %s", job.journal_path)
@@ -207,8 +213,8 @@ async def run_batch(
     elif job.fresh and job.journal_path.exists():
         log.warning("--fresh: starting over; the previous journal %s is removed", job.journal_path)
         _remove_journal(job.journal_path)
-    report: ExecutionReport | None = None
-    interrupted = False
+    state = _Progress()
+    started = datetime.now(UTC)
     async with _endpoint(job, env, credentials) as (endpoint, creds):
         with Journal(job.journal_path) as journal:
             journal.bind("sandbox" if job.is_sandbox else f"{endpoint} key {creds.access_key_id}")
@@ -216,74 +222,143 @@ async def run_batch(
                 input_file=str(job.input),
                 sheet=validated.sheet.sheet_name,
                 output_file=str(output),
-                endpoint=endpoint if not job.is_sandbox else f"sandbox ({endpoint})",
+                endpoint=f"sandbox ({endpoint})" if job.is_sandbox else endpoint,
                 sandbox=job.is_sandbox,
                 version=version,
                 started=started,
-                unique_requests=len(rows_per_key),
             )
-            pacer = AdaptivePacer(job.qps)
-            concurrency = job.concurrency or min(64, max(8, math.ceil(job.qps * 3)))
-            settings = ExecutionSettings(
-                concurrency=concurrency,
-                reuse_existing=not job.always_create,
-                retry=RetryPolicy(max_attempts=job.max_attempts),
-            )
-            log.info(
-                "run: %d rows, %d unique requests, endpoint %s, %.2f calls/s",
-                len(validated.rows),
-                len(rows_per_key),
-                summary.endpoint,
-                job.qps,
-            )
-
-            def on_done(entry: Entry) -> None:
-                progress.advance(rows_per_key.get(entry.key, 0))
-
-            progress.start(len(requests))
-            first = monotonic()
+            images: list[ImageStore] = []
             try:
-                async with CamsClient(
-                    credentials=creds,
-                    pacer=pacer,
-                    endpoint=endpoint,
-                    timeout=job.timeout,
-                    max_connections=concurrency + 4,
-                ) as client:
-                    runner = Runner(
-                        client=client,
-                        pacer=pacer,
-                        journal=journal,
-                        settings=settings,
-                        on_done=on_done,
-                    )
-                    try:
-                        async with anyio.create_task_group() as tg:
-                            if handle_signals:
-                                tg.start_soon(_watch_signals, runner, tg.cancel_scope)
-                            report = await runner.execute(requests)
-                            tg.cancel_scope.cancel()
-                        interrupted = runner.report.interrupted
-                        report = runner.report
-                    finally:
-                        summary.calls = client.stats.total_calls
-                        summary.throttled = client.stats.throttled
-                        summary.send_seconds = max(0.0, monotonic() - first)
+                await _execute(
+                    job,
+                    validated,
+                    endpoint,
+                    creds,
+                    journal,
+                    summary,
+                    progress,
+                    state,
+                    images,
+                    handle_signals,
+                )
             except BaseException:
-                interrupted = True
+                state.interrupted = True
                 raise
             finally:
                 progress.stop()
                 results = join_results(validated.rows, journal.entries())
+                if images:
+                    summary.images = _place_images(images[0], validated.rows, results)
+                    summary.images_folder = str(images[0].folder)
                 summary.finished = datetime.now(UTC)
                 summary.count(results)
-                if report is not None and report.stopped_by is not None:
-                    summary.stopped_by = str(report.stopped_by)
-                    summary.stop_fix = report.stopped_by.fix
-                write_workbook(output, validated.sheet, results, summary)
-    code = _exit_code(results, report, interrupted)
+                if state.report is not None and state.report.stopped_by is not None:
+                    summary.stopped_by = str(state.report.stopped_by)
+                    summary.stop_fix = state.report.stopped_by.fix
+                write_workbook(output, validated.sheet, results, summary, thumbnails=job.images)
+    code = _exit_code(results, state.report, state.interrupted)
     stop = ""
-    if report is not None and report.stopped_by is not None:
-        error = report.stopped_by
+    if state.report is not None and state.report.stopped_by is not None:
+        error = state.report.stopped_by
         stop = f"{error.code}: {error.message}. To fix: {error.fix}"
     return RunResult(summary, results, code, output, stop)
+
+
+async def _execute(
+    job: Job,
+    validated: Validated,
+    endpoint: str,
+    creds: Credentials,
+    journal: Journal,
+    summary: Summary,
+    progress: Progress,
+    state: _Progress,
+    images: list[ImageStore],
+    handle_signals: bool,
+) -> None:
+    """Pace, call, retry and record every request; fetch each new code's image."""
+    requests = [row.request for row in validated.rows if row.request is not None]
+    rows_per_key = Counter(r.key for r in requests)
+    summary.unique_requests = len(rows_per_key)
+    pacer = AdaptivePacer(job.qps)
+    concurrency = job.concurrency or min(64, max(8, math.ceil(job.qps * 3)))
+    settings = ExecutionSettings(
+        concurrency=concurrency,
+        reuse_existing=not job.always_create,
+        retry=RetryPolicy(max_attempts=job.max_attempts),
+    )
+    log.info(
+        "run: %d rows, %d unique requests, endpoint %s, at most %.2f calls/s",
+        len(validated.rows),
+        len(rows_per_key),
+        summary.endpoint,
+        job.qps,
+    )
+    send_image, receive_image = anyio.create_memory_object_stream[Entry](math.inf)
+
+    def on_done(entry: Entry) -> None:
+        progress.advance(rows_per_key.get(entry.key, 0))
+        if job.images and entry.qrdl_code and entry.qr_image_url:
+            send_image.send_nowait(entry)
+
+    progress.start(len(requests))
+    first = anyio.current_time()
+    async with CamsClient(
+        credentials=creds,
+        pacer=pacer,
+        endpoint=endpoint,
+        timeout=job.timeout,
+        max_connections=concurrency + 8,
+    ) as client:
+        if job.images:
+            images.append(ImageStore(job.images_path, client.download))
+        runner = Runner(
+            client=client, pacer=pacer, journal=journal, settings=settings, on_done=on_done
+        )
+        try:
+            async with anyio.create_task_group() as tg:
+                if handle_signals:
+                    tg.start_soon(_watch_signals, runner, tg.cancel_scope)
+                async with anyio.create_task_group() as fetchers:
+                    for _ in range(IMAGE_WORKERS if images else 0):
+                        fetchers.start_soon(_fetch_images, images[0], receive_image.clone())
+                    receive_image.close()
+                    with send_image:
+                        state.report = await runner.execute(requests)
+                        summary.send_seconds = max(0.0, anyio.current_time() - first)
+                # every image is fetched: the signal watcher can go
+                tg.cancel_scope.cancel()
+            state.report = runner.report
+            state.interrupted = runner.report.interrupted
+        finally:
+            summary.calls = client.stats.total_calls
+            summary.throttled = client.stats.throttled
+            if not summary.send_seconds:
+                summary.send_seconds = max(0.0, anyio.current_time() - first)
+
+
+IMAGE_WORKERS = 4
+
+
+async def _fetch_images(store: ImageStore, entries: MemoryObjectReceiveStream[Entry]) -> None:
+    with entries:
+        async for entry in entries:
+            image_type = "SVG" if entry.qr_image_url.lower().endswith(".svg") else "PNG"
+            await store.fetch(entry.qrdl_code, entry.qr_image_url, image_type, entry.deep_link_url)
+
+
+def _place_images(
+    store: ImageStore, rows: list[CheckedRow], results: list[RowResult]
+) -> ImageCounts:
+    placed = [
+        RowImage(
+            row.row.number,
+            row.request.phone,
+            result.qrdl_code,
+            row.request.image_type,
+            result.deep_link_url,
+        )
+        for row, result in zip(rows, results, strict=True)
+        if row.request is not None and result.qrdl_code and result.status in ("created", "reused")
+    ]
+    return store.place(placed)

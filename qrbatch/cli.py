@@ -169,11 +169,18 @@ def _apply(options: list[Callable[[F], F]]) -> Callable[[F], F]:
 )
 @click.option("--profile", help="Credentials profile (aliyun CLI config or credentials.ini).")
 @click.option(
+    "--no-images",
+    is_flag=True,
+    help="Do not download QR images nor embed thumbnails in the workbook.",
+)
+@click.option(
     "--no-progress", is_flag=True, help="No progress bar (it only shows on a terminal anyway)."
 )
 @click.option("-v", "--verbose", count=True, help="More log lines (retries, throttling).")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the closing line.")
-def run(source: Path, no_progress: bool, verbose: int, quiet: bool, **flags: Any) -> None:
+def run(
+    source: Path, no_progress: bool, no_images: bool, verbose: int, quiet: bool, **flags: Any
+) -> None:
     """Create a QR code for every row of SOURCE (a .xlsx/.csv sheet or a .toml job file)
     and write the results workbook.
 
@@ -188,6 +195,8 @@ def run(source: Path, no_progress: bool, verbose: int, quiet: bool, **flags: Any
     """
     _setup_logging(verbose, quiet)
     try:
+        if no_images:
+            flags["images"] = False
         job = _job(source, flags, progress=not no_progress)
         show_bar = job.progress and sys.stderr.isatty() and not quiet
         progress: Progress | None = _Bar() if show_bar else None

@@ -46,6 +46,7 @@ class Job:
     state_dir: Path | None = None
     profile: str | None = None
     progress: bool = True
+    images: bool = True
 
     def __post_init__(self) -> None:
         if self.qps <= 0 or self.qps > 1000:
@@ -66,6 +67,12 @@ class Job:
         if self.output is not None:
             return self.output
         return self.input.with_name(f"{self.input.stem}.results.xlsx")
+
+    @property
+    def images_path(self) -> Path:
+        """``<output stem>_qr/`` beside the output."""
+        output = self.output_path
+        return output.with_name(f"{output.stem}_qr")
 
     @property
     def journal_path(self) -> Path:

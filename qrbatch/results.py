@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Literal
 
 from qrbatch.cams.errors import advice_for
+from qrbatch.images import ImageCounts
 from qrbatch.journal import Entry
 from qrbatch.rows import CheckedRow
 
@@ -145,6 +146,9 @@ class Summary:
     send_seconds: float = 0.0
     stopped_by: str = ""
     stop_fix: str = ""
+    images: ImageCounts | None = None
+    images_folder: str = ""
+    thumbnails: str = ""
 
     @property
     def duration(self) -> float:

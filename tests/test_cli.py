@@ -69,6 +69,16 @@ def test_run_against_a_separate_sandbox_creates_one_code_per_unique_row(
     assert rows[0]["QrdlCode"] == rows[2]["QrdlCode"]  # a duplicate row is sent once
     assert sandbox_thread.sandbox.world.accounts["demo"].created == 2
     assert "3 created" in done.stdout.strip().splitlines()[-1]
+    images = sorted(p.name for p in (tmp_path / "campaign.results_qr").glob("row*.png"))
+    assert images == [
+        f"row00002_6281234567890_{rows[0]['QrdlCode']}.png",
+        f"row00003_6281298765432_{rows[1]['QrdlCode']}.png",
+        f"row00004_6281234567890_{rows[0]['QrdlCode']}.png",
+    ]
+    served = (tmp_path / "campaign.results_qr" / images[0]).read_bytes()
+    assert served.startswith(b"\x89PNG")
+    workbook = load_workbook(tmp_path / "campaign.results.xlsx")
+    assert len(workbook["Results"]._images) == 3
 
 
 def test_missing_credentials_exit_2_with_how_to_fix_and_no_call(

@@ -9,6 +9,7 @@ take for a formula (``=``, ``+``, ``-``, ``@``) is stored as text.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -18,10 +19,12 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from qrbatch.images import thumbnail
 from qrbatch.results import RESULT_COLUMNS, STATUSES, RowResult, Summary, explain
 from qrbatch.sheets.read import Sheet
 
@@ -34,6 +37,8 @@ STATUS_FILLS = {
     "skipped": "D9D9D9",
 }
 LINK_COLUMNS = ("DeepLinkUrl", "QrImageUrl")
+MAX_THUMBNAILS = 5000  # embedded images cost memory and make Excel slow past this
+THUMBNAIL_ROW_HEIGHT = 52
 _BOLD = Font(bold=True)
 SANDBOX_NOTICE = (
     "SANDBOX DATA: these QR codes were made by qrbatch's simulator and do not exist on WhatsApp."
@@ -79,6 +84,8 @@ def _widths(sheet: Sheet, columns: Sequence[str]) -> list[float]:
             longest = max(longest, 40)
         elif name == "ErrorMessage":
             longest = max(longest, 50)
+        elif name == "QR":
+            longest = 10
         elif name in ("QrdlCode", "RequestId"):
             longest = max(longest, 16 if name == "QrdlCode" else 36)
         widths.append(min(60.0, max(8.0, longest * 1.1 + 2)))
@@ -86,7 +93,12 @@ def _widths(sheet: Sheet, columns: Sequence[str]) -> list[float]:
 
 
 def write_workbook(
-    target: Path, sheet: Sheet, results: Sequence[RowResult], summary: Summary
+    target: Path,
+    sheet: Sheet,
+    results: Sequence[RowResult],
+    summary: Summary,
+    *,
+    thumbnails: bool = False,
 ) -> None:
     """Write the results workbook (``.xlsx``) or, for ``.csv``, the Results table only."""
     if len(results) != len(sheet.rows):
@@ -95,7 +107,15 @@ def write_workbook(
         write_csv(target, sheet, results)
         return
     workbook = Workbook(write_only=True)
-    _write_results(workbook, sheet, results, summary)
+    with_thumbnails = thumbnails and len(results) <= MAX_THUMBNAILS
+    summary.thumbnails = (
+        "a QR column renders each deep link locally"
+        if with_thumbnails
+        else f"none (over {MAX_THUMBNAILS:,} rows)"
+        if thumbnails
+        else "none (--no-images)"
+    )
+    _write_results(workbook, sheet, results, with_thumbnails)
     _write_errors(workbook, sheet, results)
     _write_summary(workbook, summary)
     with atomic_path(target) as temp:
@@ -103,17 +123,23 @@ def write_workbook(
 
 
 def _write_results(
-    workbook: Workbook, sheet: Sheet, results: Sequence[RowResult], summary: Summary
+    workbook: Workbook, sheet: Sheet, results: Sequence[RowResult], thumbnails: bool
 ) -> None:
     ws = workbook.create_sheet("Results")
-    columns = [*sheet.columns, *RESULT_COLUMNS]
+    columns = [*sheet.columns, *RESULT_COLUMNS, *(["QR"] if thumbnails else [])]
     for index, width in enumerate(_widths(sheet, columns), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     ws.append([_cell(ws, name, bold=True) for name in columns])
     fills = {s: PatternFill("solid", fgColor=color) for s, color in STATUS_FILLS.items()}
-    for row, result in zip(sheet.rows, results, strict=True):
+    qr_column = get_column_letter(len(columns))
+    for number, (row, result) in enumerate(zip(sheet.rows, results, strict=True), start=2):
         cells = [_cell(ws, value) for value in row.cells]
+        if thumbnails and result.deep_link_url and result.status in ("created", "reused"):
+            image = XLImage(io.BytesIO(thumbnail(result.deep_link_url)))
+            image.anchor = f"{qr_column}{number}"
+            ws.add_image(image)
+            ws.row_dimensions[number].height = THUMBNAIL_ROW_HEIGHT
         for offset, value in enumerate(result.cells()):
             cell = _cell(ws, value if value != "" else None)
             name = RESULT_COLUMNS[offset]
@@ -174,7 +200,12 @@ def _write_summary(workbook: Workbook, summary: Summary) -> None:
         ("API calls", summary.calls),
         ("Throttled calls", summary.throttled),
         ("Calls per second", round(summary.calls_per_second, 2)),
+        ("QR thumbnails", summary.thumbnails),
     ]
+    if summary.images is not None:
+        facts.append(("QR image files", summary.images_folder))
+        facts.append(("Images downloaded", summary.images.downloaded))
+        facts.append(("Images rendered locally", summary.images.rendered))
     if summary.stopped_by:
         facts.append(("Stopped by", summary.stopped_by))
         facts.append(("To fix", summary.stop_fix))
