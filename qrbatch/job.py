@@ -49,8 +49,8 @@ class Job:
     images: bool = True
 
     def __post_init__(self) -> None:
-        if self.qps <= 0 or self.qps > 1000:
-            raise ConfigError(f"qps must be between 0 and 1000, got {self.qps}")
+        if self.qps <= 0 or self.qps > 100_000:
+            raise ConfigError(f"qps must be between 0 and 100000, got {self.qps}")
         if self.image_type.upper() not in ("PNG", "SVG"):
             raise ConfigError(f"image type must be PNG or SVG, got {self.image_type!r}")
         if self.timeout <= 0:

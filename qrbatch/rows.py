@@ -7,6 +7,7 @@ are PNG or SVG.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -154,6 +155,7 @@ _FLOAT_FORM = re.compile(r"^\+?\d+\.0+$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_phone(raw: str, default_region: str | None = None) -> str:
     """Country code + digits, or RowProblem saying why the value is not a phone number."""
     text = raw.translate(_INVISIBLE).strip().lstrip("'").strip()

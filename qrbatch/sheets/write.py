@@ -73,6 +73,25 @@ def _cell(ws: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> WriteOnl
     return cell
 
 
+def _value(ws: WriteOnlyWorksheet, value: Any) -> Any:
+    """A plain value where that is safe (fast), a text cell where it could be a formula."""
+    if isinstance(value, str):
+        if not value:
+            return None
+        if is_formula_like(value):
+            return _cell(ws, value)
+    return value
+
+
+def _link(ws: WriteOnlyWorksheet, url: str) -> Any:
+    if not url.startswith(("https://", "http://")):
+        return _value(ws, url)
+    cell = WriteOnlyCell(ws, value=url)
+    cell.hyperlink = url
+    cell.style = "Hyperlink"
+    return cell
+
+
 def _widths(sheet: Sheet, columns: Sequence[str]) -> list[float]:
     sample = sheet.rows[:200]
     widths = []
@@ -134,25 +153,22 @@ def _write_results(
     fills = {s: PatternFill("solid", fgColor=color) for s, color in STATUS_FILLS.items()}
     qr_column = get_column_letter(len(columns))
     for number, (row, result) in enumerate(zip(sheet.rows, results, strict=True), start=2):
-        cells = [_cell(ws, value) for value in row.cells]
+        cells = [_value(ws, value) for value in row.cells]
         if thumbnails and result.deep_link_url and result.status in ("created", "reused"):
             image = XLImage(io.BytesIO(thumbnail(result.deep_link_url)))
             image.anchor = f"{qr_column}{number}"
             ws.add_image(image)
             ws.row_dimensions[number].height = THUMBNAIL_ROW_HEIGHT
-        for offset, value in enumerate(result.cells()):
-            cell = _cell(ws, value if value != "" else None)
-            name = RESULT_COLUMNS[offset]
-            if name == "Status":
-                cell.fill = fills[result.status]
-            elif (
-                name in LINK_COLUMNS
-                and isinstance(value, str)
-                and value.startswith(("https://", "http://"))
-            ):
-                cell.hyperlink = value
-                cell.style = "Hyperlink"
-            cells.append(cell)
+        status = WriteOnlyCell(ws, value=result.status)
+        status.fill = fills[result.status]
+        cells.append(status)
+        cells.append(_value(ws, result.qrdl_code))
+        cells.append(_link(ws, result.deep_link_url))
+        cells.append(_link(ws, result.qr_image_url))
+        cells.extend(
+            _value(ws, v)
+            for v in (result.error_code, result.error_message, result.request_id, result.attempts)
+        )
         ws.append(cells)
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{len(results) + 1}"
