@@ -10,9 +10,13 @@ with a virtual-time loop):
    ``window + margin`` seconds. That keeps the account under a sliding window, a fixed
    window and a token bucket alike, even when the event loop runs late and catches up.
 
-The rate adapts (AIMD): throttling cuts it by ``decrease`` (at most once per
-``cooldown``), every clean ``cooldown`` raises it by ``increase`` back toward the
-ceiling; ``x-acs-retry-after`` pauses every sender until it has passed.
+Both adapt to what the server says (AIMD). Throttling, at most once per ``cooldown``:
+the rate is cut by ``decrease`` and the margin widened by ``margin_step`` (arrival
+jitter needs a wider window; another program on the account needs a lower rate). Each
+clean ``cooldown`` after that raises the rate by ``increase`` up to just below the rate
+that was throttled, then probes beyond it by ``probe``, up to the ceiling; the margin
+shrinks back by ``margin_decay``. ``x-acs-retry-after`` pauses every sender until it
+has passed.
 """
 
 from __future__ import annotations
@@ -43,19 +47,28 @@ class AdaptivePacer:
         *,
         window: float = 1.0,
         margin: float = DEFAULT_MARGIN,
-        decrease: float = 0.8,
+        decrease: float = 0.9,
         increase: float = 0.25,
+        probe: float = 0.02,
         cooldown: float = 1.0,
         min_rate: float = MIN_RATE,
+        margin_step: float = 0.03,
+        margin_decay: float = 0.002,
+        max_margin: float = 0.5,
     ) -> None:
         if ceiling <= 0:
             raise ValueError("the rate ceiling must be positive")
         self.ceiling = ceiling
         self.window = window
         self.margin = margin
+        self.base_margin = margin
         self.decrease = decrease
         self.increase = increase
+        self.probe = probe
         self.cooldown = cooldown
+        self.margin_step = margin_step
+        self.margin_decay = margin_decay
+        self.max_margin = max_margin
         self.min_rate = min(min_rate, ceiling)
         self.limit = max(1, math.floor(ceiling * window + 1e-9))
         self.rate = ceiling
@@ -63,6 +76,8 @@ class AdaptivePacer:
         self._sends: deque[float] = deque(maxlen=self.limit)
         self._paused_until = 0.0
         self._last_change = -math.inf
+        self._last_throttle = -math.inf
+        self._throttled_rate = math.inf
         self._closed = False
         self._waiters: set[anyio.CancelScope] = set()
         self.throttled = 0
@@ -106,16 +121,26 @@ class AdaptivePacer:
         now = anyio.current_time()
         if retry_after:
             self._paused_until = max(self._paused_until, now + retry_after)
-        if now - self._last_change >= self.cooldown:
+        if now - self._last_throttle >= self.cooldown:
+            self._last_throttle = now
+            self._throttled_rate = self.rate
+            self.margin = min(self.max_margin, self.margin + self.margin_step)
             self._set_rate(max(self.min_rate, self.rate * self.decrease), now)
 
     def on_success(self) -> None:
-        """A clean answer: after a clean cooldown, raise the rate toward the ceiling."""
-        if self.rate >= self.ceiling:
+        """A clean answer: after a clean cooldown, win back rate and margin step by step."""
+        if self.rate >= self.ceiling and self.margin <= self.base_margin:
             return
         now = anyio.current_time()
-        if now - self._last_change >= self.cooldown:
-            self._set_rate(min(self.ceiling, self.rate + self.increase), now)
+        if now - self._last_change < self.cooldown or now - self._last_throttle < self.cooldown:
+            return
+        self.margin = max(self.base_margin, self.margin - self.margin_decay)
+        step = (
+            self.increase
+            if self.rate + self.increase <= 0.97 * self._throttled_rate
+            else self.probe
+        )
+        self._set_rate(min(self.ceiling, self.rate + step), now)
 
     def _set_rate(self, rate: float, now: float) -> None:
         self._last_change = now

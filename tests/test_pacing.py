@@ -64,22 +64,44 @@ def test_window_guard_holds_when_the_loop_ran_late() -> None:
 
 def test_throttling_cuts_the_rate_once_per_cooldown_then_it_recovers() -> None:
     async def scenario() -> tuple[float, float, float]:
-        pacer = AdaptivePacer(5.0, decrease=0.5, increase=0.5, cooldown=1.0)
+        pacer = AdaptivePacer(5.0, decrease=0.5, increase=0.5, probe=0.1, cooldown=1.0)
         pacer.on_throttled(None)
         pacer.on_throttled(None)  # same second: no second cut
         after_cut = pacer.rate
         await anyio.sleep(0.5)
         pacer.on_success()  # not yet a clean cooldown
         early = pacer.rate
-        for _ in range(10):
+        climb = []
+        for _ in range(20):
             await anyio.sleep(1.0)
             pacer.on_success()
-        return after_cut, early, pacer.rate
+            climb.append(pacer.rate)
+        return after_cut, early, climb
 
-    after_cut, early, recovered = run_virtual(scenario)
+    after_cut, early, climb = run_virtual(scenario)
     assert after_cut == 2.5
     assert early == 2.5
-    assert recovered == 5.0
+    # fast back to just below the throttled rate, then slow probing up to the ceiling
+    assert climb[:4] == [3.0, 3.5, 4.0, 4.5]
+    assert climb[4] == pytest.approx(4.6)
+    assert climb[-1] == 5.0
+
+
+def test_throttling_widens_the_window_margin_and_clean_time_narrows_it() -> None:
+    async def scenario() -> tuple[float, float]:
+        pacer = AdaptivePacer(5.0, margin=0.01, margin_step=0.05, margin_decay=0.01)
+        for _ in range(3):
+            pacer.on_throttled(None)
+            await anyio.sleep(1.0)
+        widened = pacer.margin
+        for _ in range(30):
+            await anyio.sleep(1.0)
+            pacer.on_success()
+        return widened, pacer.margin
+
+    widened, narrowed = run_virtual(scenario)
+    assert widened == pytest.approx(0.16)
+    assert narrowed == pytest.approx(0.01)
 
 
 def test_retry_after_pauses_every_sender() -> None:
