@@ -161,11 +161,6 @@ async def _watch_signals(runner: Runner, scope: anyio.CancelScope) -> None:
                 return
 
 
-def _remove_journal(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
 def _exit_code(results: list[RowResult], report: ExecutionReport | None, interrupted: bool) -> int:
     if interrupted:
         return EXIT_INTERRUPTED
@@ -206,17 +201,14 @@ async def run_batch(
     output = job.output_path
     if output.resolve() == job.input.resolve():
         raise ConfigError(f"{output}: the output would overwrite the input; pass -o")
-    if job.is_sandbox and job.journal_path.exists():
-        # The in-process simulator starts empty: an earlier run's codes are gone with it.
-        log.info("sandbox: starting a fresh journal at %s", job.journal_path)
-        _remove_journal(job.journal_path)
-    elif job.fresh and job.journal_path.exists():
-        log.warning("--fresh: starting over; the previous journal %s is removed", job.journal_path)
-        _remove_journal(job.journal_path)
     state = _Progress()
     started = datetime.now(UTC)
     async with _endpoint(job, env, credentials) as (endpoint, creds):
-        with Journal(job.journal_path) as journal:
+        # The in-process simulator starts empty: an earlier run's codes are gone with it.
+        fresh = job.fresh or job.is_sandbox
+        with Journal(job.journal_path, fresh=fresh, wait=job.wait) as journal:
+            if journal.dropped and not job.is_sandbox:
+                log.warning("--fresh: starting over; dropped %s", journal.dropped)
             journal.bind("sandbox" if job.is_sandbox else f"{endpoint} key {creds.access_key_id}")
             summary = Summary(
                 input_file=str(job.input),

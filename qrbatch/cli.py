@@ -163,6 +163,12 @@ def _apply(options: list[Callable[[F], F]]) -> Callable[[F], F]:
     "--fresh", is_flag=True, default=None, help="Forget the journal of earlier runs and start over."
 )
 @click.option(
+    "--wait",
+    is_flag=True,
+    default=None,
+    help="If another run holds the journal, wait for it instead of refusing.",
+)
+@click.option(
     "--state-dir",
     type=click.Path(path_type=Path),
     help="Folder for the journal (default: beside the output).",

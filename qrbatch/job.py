@@ -43,6 +43,7 @@ class Job:
     concurrency: int | None = None
     always_create: bool = False
     fresh: bool = False
+    wait: bool = False
     state_dir: Path | None = None
     profile: str | None = None
     progress: bool = True

@@ -14,6 +14,7 @@ system drops the lock when its process dies, so a killed run never leaves it sta
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import time
@@ -26,6 +27,7 @@ from typing import IO, Literal
 from qrbatch.errors import ConfigError, JournalLockedError
 from qrbatch.rows import QrRequest
 
+log = logging.getLogger("qrbatch")
 State = Literal["pending", "inflight", "done", "failed", "unknown"]
 
 _SCHEMA = """
@@ -83,18 +85,39 @@ _FIELDS = (
 class Journal:
     """Durable per-request outcomes of a run (one writer: the run's event loop)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, fresh: bool = False, wait: bool = False) -> None:
+        """Open (or create) the journal at ``path``, holding its lock for the run.
+
+        ``fresh`` empties it first (under the lock, so another run is never disturbed);
+        ``wait`` waits for another run to release it instead of refusing.
+        """
         self.path = Path(path) if path != ":memory:" else None
         self._lock_file: IO[str] | None = None
+        self.dropped: str | None = None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._lock()
+            self._lock(wait)
+            if fresh and self.path.exists():
+                self.dropped = self._describe_existing()
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         self._db = sqlite3.connect(str(path), isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
 
-    def _lock(self) -> None:
+    def _describe_existing(self) -> str:
+        assert self.path is not None
+        try:
+            with sqlite3.connect(self.path) as db:
+                rows = db.execute("SELECT state, COUNT(*) FROM requests GROUP BY state").fetchall()
+                source = db.execute("SELECT value FROM meta WHERE name = 'account'").fetchone()
+        except sqlite3.Error:
+            return "an unreadable journal"
+        counts = ", ".join(f"{n} {state}" for state, n in rows) or "no requests"
+        return f"a journal of {counts}" + (f" against {source[0]}" if source else "")
+
+    def _lock(self, wait: bool) -> None:
         assert self.path is not None
         lock_path = self.path.with_name(self.path.name + ".lock")
         handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the run
@@ -103,11 +126,15 @@ class Journal:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            handle.close()
-            raise JournalLockedError(
-                f"{self.path} is in use by {holder}. Wait for that run to finish "
-                "(qrbatch never runs twice on one journal), or stop it."
-            ) from None
+            if wait:
+                log.warning("%s is in use by %s: waiting for it to finish", self.path, holder)
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            else:
+                handle.close()
+                raise JournalLockedError(
+                    f"{self.path} is in use by {holder}. Wait for that run to finish "
+                    "(or pass --wait); qrbatch never runs twice on one journal."
+                ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"qrbatch pid {os.getpid()}")

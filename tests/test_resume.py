@@ -135,3 +135,28 @@ def test_a_second_run_on_the_same_journal_refuses_to_start(tmp_path: Path) -> No
         first.communicate(timeout=30)
     assert second.returncode == 2
     assert "in use by qrbatch pid" in err
+
+
+def test_wait_queues_behind_the_running_job_and_then_has_nothing_left(tmp_path: Path) -> None:
+    with SandboxThread(Sandbox(config=SandboxConfig(qps=20))) as server:
+        source = campaign(tmp_path, 40)
+        first = start(source, server.url, "--qps", "20")
+        wait_for_created(server.sandbox, 1, first)
+        second = start(source, server.url, "--qps", "20", "--wait")
+        _, first_err = first.communicate(timeout=60)
+        _, err = second.communicate(timeout=60)
+        assert (first.returncode, second.returncode) == (0, 0), first_err + err
+        assert "waiting for it to finish" in err
+        assert server.sandbox.world.accounts["demo"].created == 40
+
+
+def test_fresh_starts_over_and_says_what_it_dropped(tmp_path: Path) -> None:
+    with SandboxThread(Sandbox(config=SandboxConfig(qps=50))) as server:
+        source = campaign(tmp_path, 5)
+        assert start(source, server.url, "--qps", "50").wait(timeout=60) == 0
+        again = start(source, server.url, "--qps", "50", "--fresh")
+        _, err = again.communicate(timeout=60)
+    assert again.returncode == 0
+    assert "dropped a journal of 5 done" in err
+    # reuse still prevents duplicates: the live codes are found by List and reused
+    assert statuses(tmp_path / "campaign.results.xlsx") == ["reused"] * 5

@@ -49,15 +49,9 @@ def parse_authorization(value: str | None) -> ParsedAuthorization:
 
 
 def _encode(text: str) -> str:
-    # RFC 3986: unreserved characters stay, everything else is %XX of its UTF-8 bytes.
-    out = []
-    for byte in text.encode("utf-8"):
-        char = chr(byte)
-        if char.isascii() and (char.isalnum() or char in "-_.~"):
-            out.append(char)
-        else:
-            out.append(f"%{byte:02X}")
-    return "".join(out)
+    # RFC 3986: unreserved characters (A-Z a-z 0-9 - _ . ~) stay, everything else is
+    # %XX of its UTF-8 bytes.
+    return urllib.parse.quote(text, safe="~", encoding="utf-8")
 
 
 def expected_signature(
