@@ -10,6 +10,7 @@ journal, (download images,) write the results workbook. Peak RSS is this process
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import resource
 import socket
@@ -86,21 +87,15 @@ def main() -> None:
                     progress=False,
                 )
                 started = time.monotonic()
-                result = anyio.run(
-                    lambda: run_batch(
-                        job,
-                        credentials=Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET),
-                        env={},
-                    )
-                )
+                creds = Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET)
+                result = anyio.run(functools.partial(run_batch, job, credentials=creds, env={}))
                 seconds = time.monotonic() - started
                 created = result.summary.statuses.get("created", 0)
                 assert created == rows, result.summary.line()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(
-                f"| {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} | {peak:.0f} | {'yes' if args.images else 'no'} |",
-                flush=True,
-            )
+            cells = (f"{rows:,}", f"{seconds:.1f}", f"{rows / seconds:,.0f}", f"{peak:.0f}")
+            images = "yes" if args.images else "no"
+            print("| " + " | ".join(cells) + f" | {images} |", flush=True)
     finally:
         server.terminate()
         server.wait()

@@ -73,6 +73,9 @@ class _LimiterPacer:
     async def acquire(self) -> None:
         await self._limiter.acquire()
 
+    def release(self, latency: float | None) -> None:
+        return None
+
     def on_throttled(self, retry_after: float | None) -> None:
         return None
 

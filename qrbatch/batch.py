@@ -273,7 +273,8 @@ async def _execute(
     rows_per_key = Counter(r.key for r in requests)
     summary.unique_requests = len(rows_per_key)
     pacer = AdaptivePacer(job.qps)
-    concurrency = job.concurrency or min(64, max(8, math.ceil(job.qps * 3)))
+    # Workers are cheap; the pacer's in-flight cap decides how many calls are outstanding.
+    concurrency = job.concurrency or 64
     settings = ExecutionSettings(
         concurrency=concurrency,
         reuse_existing=not job.always_create,

@@ -10,7 +10,11 @@ with a virtual-time loop):
    ``window + margin`` seconds. That keeps the account under a sliding window, a fixed
    window and a token bucket alike, even when the event loop runs late and catches up.
 
-Both adapt to what the server says (AIMD). Throttling, at most once per ``cooldown``:
+An in-flight cap keeps enough calls outstanding to hold the rate whatever the latency
+(``rate x observed latency x 1.5 + 2``, between 4 and ``max_in_flight``), and no more:
+each call holds a token from before its slot until its answer (``release``).
+
+Rate and margin adapt to what the server says (AIMD). Throttling, at most once per ``cooldown``:
 the rate is cut by ``decrease`` and the margin widened by ``margin_step`` (arrival
 jitter needs a wider window; another program on the account needs a lower rate). Each
 clean ``cooldown`` after that raises the rate by ``increase`` up to just below the rate
@@ -55,6 +59,7 @@ class AdaptivePacer:
         margin_step: float = 0.03,
         margin_decay: float = 0.002,
         max_margin: float = 0.5,
+        max_in_flight: int = 64,
     ) -> None:
         if ceiling <= 0:
             raise ValueError("the rate ceiling must be positive")
@@ -82,19 +87,63 @@ class AdaptivePacer:
         self._waiters: set[anyio.CancelScope] = set()
         self.throttled = 0
         self.sends = 0
+        self.max_in_flight = max_in_flight
+        self.latency = 1.0  # seconds, exponentially weighted; a cautious first guess
+        self._outstanding = 0
+        self._token_freed: anyio.Event | None = None
+
+    @property
+    def in_flight_limit(self) -> int:
+        """How many calls may be outstanding: enough to hold the rate, bounded."""
+        wanted = math.ceil(self.rate * self.latency * 1.5) + 2
+        return max(4, min(self.max_in_flight, wanted))
+
+    @property
+    def in_flight(self) -> int:
+        """Calls holding a token now."""
+        return self._outstanding
+
+    async def _take_token(self) -> None:
+        while self._outstanding >= self.in_flight_limit:
+            if self._token_freed is None:
+                self._token_freed = anyio.Event()
+            await self._token_freed.wait()
+        self._outstanding += 1
 
     async def acquire(self) -> None:
-        """Wait for this call's slot; raise PacerClosedError once the run is stopping."""
+        """Wait for an in-flight token and this call's slot; pair with ``release``.
+
+        Raises PacerClosedError (holding nothing) once the run is stopping.
+        """
         if self._closed:
             raise PacerClosedError("the run is stopping")
-        with anyio.CancelScope() as scope:
-            self._waiters.add(scope)
-            try:
-                await self._wait_for_slot()
-            finally:
-                self._waiters.discard(scope)
+        holding = False
+        try:
+            with anyio.CancelScope() as scope:
+                self._waiters.add(scope)
+                try:
+                    await self._take_token()
+                    holding = True
+                    await self._wait_for_slot()
+                finally:
+                    self._waiters.discard(scope)
+        except BaseException:
+            if holding:
+                self.release(None)
+            raise
         if scope.cancelled_caught or self._closed:
+            if holding:
+                self.release(None)
             raise PacerClosedError("the run is stopping")
+
+    def release(self, latency: float | None) -> None:
+        """The call's answer came (or not): free its token, learn from its latency."""
+        self._outstanding -= 1
+        if latency is not None:
+            self.latency = 0.8 * self.latency + 0.2 * latency
+        if self._token_freed is not None:
+            self._token_freed.set()
+            self._token_freed = None
 
     async def _wait_for_slot(self) -> None:
         await self._limiter.acquire()

@@ -16,6 +16,7 @@ async def _send_times(pacer: AdaptivePacer, calls: int, *, workers: int = 8) -> 
         for _ in range(n):
             await pacer.acquire()
             times.append(anyio.current_time())
+            pacer.release(None)
 
     async with anyio.create_task_group() as tg:
         per = calls // workers
@@ -54,6 +55,7 @@ def test_window_guard_holds_when_the_loop_ran_late() -> None:
         for i in range(30):
             await pacer.acquire()
             times.append(anyio.current_time())
+            pacer.release(None)
             if i % 7 == 3:
                 await anyio.sleep(0.9)  # a stalled loop, then a catch-up
         return times
@@ -108,6 +110,7 @@ def test_retry_after_pauses_every_sender() -> None:
     async def scenario() -> float:
         pacer = AdaptivePacer(5.0)
         await pacer.acquire()
+        pacer.release(None)
         start = anyio.current_time()
         pacer.on_throttled(3.0)
         await pacer.acquire()
@@ -138,3 +141,28 @@ def test_close_releases_waiters_and_refuses_new_slots() -> None:
         return refused
 
     assert run_virtual(scenario) >= 6
+
+
+@pytest.mark.parametrize(("latency", "limit"), [(0.05, 4), (1.0, 10), (2.0, 17), (30.0, 64)])
+def test_the_in_flight_cap_follows_rate_times_latency_within_bounds(
+    latency: float, limit: int
+) -> None:
+    async def scenario() -> tuple[int, int]:
+        pacer = AdaptivePacer(5.0, margin=0.0)
+        most = 0
+
+        async def call() -> None:
+            nonlocal most
+            await pacer.acquire()
+            most = max(most, pacer.in_flight)
+            await anyio.sleep(latency)
+            pacer.release(latency)
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(120):
+                tg.start_soon(call)
+        return pacer.in_flight_limit, most
+
+    learned, most = run_virtual(scenario)
+    assert learned == limit
+    assert most <= max(limit, 10)  # never more outstanding than the cap allowed

@@ -8,6 +8,7 @@ here and nowhere else.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +40,8 @@ class Pacer(Protocol):
 
     async def acquire(self) -> None: ...
 
+    def release(self, latency: float | None) -> None: ...
+
     def on_throttled(self, retry_after: float | None) -> None: ...
 
     def on_success(self) -> None: ...
@@ -48,6 +51,9 @@ class UnpacedPacer:
     """A pacer that never waits (for the sandbox's own tests and overhead benchmarks)."""
 
     async def acquire(self) -> None:
+        return None
+
+    def release(self, latency: float | None) -> None:
         return None
 
     def on_throttled(self, retry_after: float | None) -> None:
@@ -209,11 +215,14 @@ class CamsClient:
             nonce=new_nonce(),
         )
         self._count_send(action)
+        sent = time.monotonic()
+        latency: float | None = None
         try:
             async with session.post(url, headers=headers, timeout=self._timeout) as response:
                 status = response.status
                 retry_after = _retry_after(response.headers.get("x-acs-retry-after"))
                 raw = await response.read()
+            latency = time.monotonic() - sent
         except aiohttp.ClientConnectorError as exc:
             # The connection was never made: the server cannot have acted.
             raise self._record(
@@ -239,6 +248,8 @@ class CamsClient:
                     action=action,
                 )
             ) from exc
+        finally:
+            self._pacer.release(latency)
         return self._parse(action, status, raw, retry_after)
 
     def _count_send(self, action: str) -> None:
