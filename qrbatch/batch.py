@@ -26,8 +26,9 @@ from qrbatch.errors import ConfigError
 from qrbatch.images import ImageCounts, ImageStore, RowImage
 from qrbatch.job import SANDBOX, Job, resolve_endpoint
 from qrbatch.journal import Entry, Journal
+from qrbatch.logs import event
 from qrbatch.pacing import AdaptivePacer
-from qrbatch.results import RowResult, Summary, join_results
+from qrbatch.results import STATUSES, RowResult, Summary, join_results
 from qrbatch.rows import CheckedRow, check_rows, header_matcher, map_columns
 from qrbatch.runner import ExecutionReport, ExecutionSettings, RetryPolicy, Runner
 from qrbatch.sheets.read import Sheet, read_sheet
@@ -149,10 +150,12 @@ async def _watch_signals(runner: Runner, scope: anyio.CancelScope) -> None:
     with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         async for signum in signals:
             if not runner.report.interrupted:
-                log.warning(
-                    "%s: stopping after the calls in flight (again to stop at once); "
-                    "the journal keeps every outcome and a rerun resumes",
-                    signal.Signals(signum).name,
+                event(
+                    logging.WARNING,
+                    "interrupted",
+                    f"{signal.Signals(signum).name}: stopping after the calls in flight (again "
+                    "to stop at once); the journal keeps every outcome and a rerun resumes",
+                    signal=signal.Signals(signum).name,
                 )
                 runner.request_stop()
             else:
@@ -249,6 +252,20 @@ async def run_batch(
                     summary.stop_fix = state.report.stopped_by.fix
                 write_workbook(output, validated.sheet, results, summary, thumbnails=job.images)
     code = _exit_code(results, state.report, state.interrupted)
+    event(
+        logging.INFO,
+        "run_end",
+        summary.line(),
+        exit_code=code,
+        output=str(output),
+        rows=summary.rows_read,
+        **{status: summary.statuses.get(status, 0) for status in STATUSES},
+        calls=summary.calls,
+        throttled=summary.throttled,
+        calls_per_second=round(summary.calls_per_second, 3),
+        seconds=round(summary.duration, 1),
+        error_codes=dict(summary.error_codes),
+    )
     stop = ""
     if state.report is not None and state.report.stopped_by is not None:
         error = state.report.stopped_by
@@ -280,12 +297,17 @@ async def _execute(
         reuse_existing=not job.always_create,
         retry=RetryPolicy(max_attempts=job.max_attempts),
     )
-    log.info(
-        "run: %d rows, %d unique requests, endpoint %s, at most %.2f calls/s",
-        len(validated.rows),
-        len(rows_per_key),
-        summary.endpoint,
-        job.qps,
+    event(
+        logging.INFO,
+        "run_start",
+        f"run: {len(validated.rows)} rows, {len(rows_per_key)} unique requests, "
+        f"endpoint {summary.endpoint}, at most {job.qps:g} calls/s",
+        input=str(job.input),
+        output=str(job.output_path),
+        rows=len(validated.rows),
+        unique_requests=len(rows_per_key),
+        endpoint=summary.endpoint,
+        qps=job.qps,
     )
     send_image, receive_image = anyio.create_memory_object_stream[Entry](math.inf)
 

@@ -4,7 +4,6 @@ translates errors into words and exit codes. The event loop starts here and nowh
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,8 +23,7 @@ from qrbatch.batch import (
 )
 from qrbatch.errors import QrbatchError, UsageError
 from qrbatch.job import Job, build_job, load_job_file
-
-log = logging.getLogger("qrbatch")
+from qrbatch.logs import LogFormat, setup_logging
 
 
 class _Bar:
@@ -63,14 +61,6 @@ class _Bar:
 
     def stop(self) -> None:
         self._progress.stop()
-
-
-def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
-    )
-    logging.getLogger("aiohttp").setLevel(logging.WARNING)
 
 
 def _fail(error: QrbatchError) -> None:
@@ -182,10 +172,23 @@ def _apply(options: list[Callable[[F], F]]) -> Callable[[F], F]:
 @click.option(
     "--no-progress", is_flag=True, help="No progress bar (it only shows on a terminal anyway)."
 )
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Log lines on stderr: text for people, one JSON object per line for machines.",
+)
 @click.option("-v", "--verbose", count=True, help="More log lines (retries, throttling).")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the closing line.")
 def run(
-    source: Path, no_progress: bool, no_images: bool, verbose: int, quiet: bool, **flags: Any
+    source: Path,
+    no_progress: bool,
+    no_images: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+    **flags: Any,
 ) -> None:
     """Create a QR code for every row of SOURCE (a .xlsx/.csv sheet or a .toml job file)
     and write the results workbook.
@@ -199,7 +202,7 @@ def run(
     Example:
       qrbatch run campaign.xlsx -o campaign.results.xlsx --endpoint sandbox
     """
-    _setup_logging(verbose, quiet)
+    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
     try:
         if no_images:
             flags["images"] = False
@@ -324,7 +327,7 @@ def sandbox(
         serve_forever,
     )
 
-    _setup_logging(0, False)
+    setup_logging()
     world = World.demo(numbers=(*DEMO_NUMBERS, *numbers))
     config = SandboxConfig(qps=qps, limiter=limiter, latency=latency)  # type: ignore[arg-type]
     click.echo(f"qrbatch sandbox: http://127.0.0.1:{port} (simulated CAMS; Ctrl-C stops)")

@@ -25,6 +25,7 @@ has passed.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import deque
 
@@ -32,6 +33,7 @@ import anyio
 from aiolimiter import AsyncLimiter
 
 from qrbatch.errors import QrbatchError
+from qrbatch.logs import event
 
 DEFAULT_QPS = 5.0
 DEFAULT_MARGIN = 0.01
@@ -171,6 +173,17 @@ class AdaptivePacer:
         if retry_after:
             self._paused_until = max(self._paused_until, now + retry_after)
         if now - self._last_throttle >= self.cooldown:
+            new_rate = max(self.min_rate, self.rate * self.decrease)
+            event(
+                logging.INFO,
+                "throttled",
+                f"throttled by the server: {self.rate:.2f} -> {new_rate:.2f} calls/s",
+                rate=round(self.rate, 3),
+                new_rate=round(new_rate, 3),
+                margin=round(self.margin + self.margin_step, 3),
+                retry_after=retry_after,
+                throttled_total=self.throttled,
+            )
             self._last_throttle = now
             self._throttled_rate = self.rate
             self.margin = min(self.max_margin, self.margin + self.margin_step)

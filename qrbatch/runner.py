@@ -31,6 +31,7 @@ from qrbatch.errors import (
     ThrottledError,
 )
 from qrbatch.journal import Entry, Journal
+from qrbatch.logs import event
 from qrbatch.pacing import PacerClosedError
 from qrbatch.rows import QrRequest
 
@@ -161,7 +162,16 @@ class Runner:
 
         def before_sleep(state: RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
-            log.debug("retrying after %s (attempt %d)", error, state.attempt_number)
+            wait = state.next_action.sleep if state.next_action else 0.0
+            event(
+                logging.INFO,
+                "retry",
+                f"retrying in {wait:.2f} s after {error}",
+                code=getattr(error, "code", type(error).__name__),
+                action=getattr(error, "action", ""),
+                attempt=state.attempt_number,
+                wait_seconds=round(wait, 3),
+            )
 
         failures = 0
 
@@ -219,7 +229,15 @@ class Runner:
     def _stop(self, error: AccountError) -> None:
         if self.report.stopped_by is None:
             self.report.stopped_by = error
-            log.error("stopping the run: %s", error)
+            event(
+                logging.ERROR,
+                "account_stop",
+                f"stopping the run: {error}. To fix: {error.fix}",
+                code=error.code,
+                action=error.action,
+                request_id=error.request_id,
+                fix=error.fix,
+            )
         self._pacer.close()
 
     # Plan -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from qrbatch.cli import main
-from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, SandboxThread
+from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Sandbox, SandboxConfig, SandboxThread
 from tests.conftest import write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,3 +174,52 @@ def test_every_command_and_option_is_in_the_readme() -> None:
             for opt in getattr(param, "opts", []):
                 if opt.startswith("--"):
                     assert re.search(re.escape(opt) + r"\b", readme), f"{name} {opt}"
+
+
+def test_json_logs_are_one_object_per_line_with_the_events_a_scheduler_needs(
+    tmp_path: Path,
+) -> None:
+    rows = [["Phone", "Message"]] + [["6281234567890", f"m{i}"] for i in range(12)]
+    source = write_csv(tmp_path / "c.csv", rows)
+    with SandboxThread(Sandbox(config=SandboxConfig(qps=4))) as server:
+        done = qrbatch(
+            "run",
+            str(source),
+            "--endpoint",
+            server.url,
+            "--qps",
+            "12",
+            "--log-format",
+            "json",
+            "--no-images",
+            env=creds(),
+        )
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(line) for line in done.stderr.splitlines()]
+    names = [e["event"] for e in events]
+    assert names[0] == "run_start" and names[-1] == "run_end"
+    assert "throttled" in names and "retry" in names
+    end = events[-1]
+    assert (end["created"], end["failed"], end["exit_code"]) == (12, 0, 0)
+    assert end["throttled"] >= 1
+
+
+def test_an_account_stop_is_a_json_event_without_the_secret(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    secret = "json-secret-5b7e"
+    source = write_csv(tmp_path / "c.csv", [["Phone", "Message"], ["6281234567890", "hi"]])
+    done = qrbatch(
+        "run",
+        str(source),
+        "--endpoint",
+        sandbox_thread.url,
+        "--log-format",
+        "json",
+        env=creds(secret),
+    )
+    assert done.returncode == 3
+    events = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+    stop = next(e for e in events if e["event"] == "account_stop")
+    assert stop["code"] == "SignatureDoesNotMatch" and "ACCESS_KEY_SECRET" in stop["fix"]
+    assert secret not in done.stderr + done.stdout

@@ -255,14 +255,19 @@ class Sandbox:
         if not nonce:
             raise SignatureProblem("MissingParameter", "x-acs-signature-nonce is required")
         now = self._wall()
+        # A nonce only needs remembering while its date is acceptable; dicts keep
+        # insertion order, so the oldest come first.
+        cutoff = now - 2 * MAX_SKEW_SECONDS
+        while self._nonces:
+            oldest = next(iter(self._nonces))
+            if self._nonces[oldest] >= cutoff:
+                break
+            del self._nonces[oldest]
         if nonce in self._nonces:
             raise SignatureProblem(
                 "SignatureNonceUsed", "Specified signature nonce was used already."
             )
         self._nonces[nonce] = now
-        if len(self._nonces) > 100_000:
-            cutoff = now - 2 * MAX_SKEW_SECONDS
-            self._nonces = {n: t for n, t in self._nonces.items() if t >= cutoff}
 
     def _act(
         self, account_name: str, action: str, params: dict[str, str], request: web.Request
