@@ -7,11 +7,11 @@ It never imports the client: it verifies signatures with its own code (verify.py
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 import random
 import time
 import uuid
 from calendar import timegm
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
