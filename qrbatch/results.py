@@ -149,6 +149,7 @@ class Summary:
     images: ImageCounts | None = None
     images_folder: str = ""
     thumbnails: str = ""
+    links: str = "DeepLinkUrl and QrImageUrl are clickable"
 
     @property
     def duration(self) -> float:

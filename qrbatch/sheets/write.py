@@ -37,6 +37,7 @@ STATUS_FILLS = {
     "skipped": "D9D9D9",
 }
 LINK_COLUMNS = ("DeepLinkUrl", "QrImageUrl")
+MAX_HYPERLINKS = 65_000
 MAX_THUMBNAILS = 5000  # embedded images cost memory and make Excel slow past this
 THUMBNAIL_ROW_HEIGHT = 52
 _BOLD = Font(bold=True)
@@ -83,8 +84,8 @@ def _value(ws: WriteOnlyWorksheet, value: Any) -> Any:
     return value
 
 
-def _link(ws: WriteOnlyWorksheet, url: str) -> Any:
-    if not url.startswith(("https://", "http://")):
+def _link(ws: WriteOnlyWorksheet, url: str, clickable: bool) -> Any:
+    if not clickable or not url.startswith(("https://", "http://")):
         return _value(ws, url)
     cell = WriteOnlyCell(ws, value=url)
     cell.hyperlink = url
@@ -127,6 +128,11 @@ def write_workbook(
         return
     workbook = Workbook(write_only=True)
     with_thumbnails = thumbnails and len(results) <= MAX_THUMBNAILS
+    if len(results) > MAX_HYPERLINKS // 2:
+        summary.links = (
+            f"deep links clickable up to row {MAX_HYPERLINKS + 1:,}; image links as text "
+            "(Excel allows 65,530 hyperlinks per sheet)"
+        )
     summary.thumbnails = (
         "a QR column renders each deep link locally"
         if with_thumbnails
@@ -144,6 +150,7 @@ def write_workbook(
 def _write_results(
     workbook: Workbook, sheet: Sheet, results: Sequence[RowResult], thumbnails: bool
 ) -> None:
+    """The Results sheet: input cells as given, then the contract columns."""
     ws = workbook.create_sheet("Results")
     columns = [*sheet.columns, *RESULT_COLUMNS, *(["QR"] if thumbnails else [])]
     for index, width in enumerate(_widths(sheet, columns), start=1):
@@ -152,6 +159,9 @@ def _write_results(
     ws.append([_cell(ws, name, bold=True) for name in columns])
     fills = {s: PatternFill("solid", fgColor=color) for s, color in STATUS_FILLS.items()}
     qr_column = get_column_letter(len(columns))
+    # Excel refuses more than 65,530 hyperlinks per sheet: deep links come first.
+    deep_links_until = 1 + MAX_HYPERLINKS
+    image_links_until = 1 + max(0, MAX_HYPERLINKS - len(results))
     for number, (row, result) in enumerate(zip(sheet.rows, results, strict=True), start=2):
         cells = [_value(ws, value) for value in row.cells]
         if thumbnails and result.deep_link_url and result.status in ("created", "reused"):
@@ -163,8 +173,8 @@ def _write_results(
         status.fill = fills[result.status]
         cells.append(status)
         cells.append(_value(ws, result.qrdl_code))
-        cells.append(_link(ws, result.deep_link_url))
-        cells.append(_link(ws, result.qr_image_url))
+        cells.append(_link(ws, result.deep_link_url, number <= deep_links_until))
+        cells.append(_link(ws, result.qr_image_url, number <= image_links_until))
         cells.extend(
             _value(ws, v)
             for v in (result.error_code, result.error_message, result.request_id, result.attempts)
@@ -217,6 +227,7 @@ def _write_summary(workbook: Workbook, summary: Summary) -> None:
         ("Throttled calls", summary.throttled),
         ("Calls per second", round(summary.calls_per_second, 2)),
         ("QR thumbnails", summary.thumbnails),
+        ("Links", summary.links),
     ]
     if summary.images is not None:
         facts.append(("QR image files", summary.images_folder))
