@@ -17,8 +17,9 @@ from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials
 from qrbatch.journal import Journal
 from qrbatch.pacing import AdaptivePacer
+from qrbatch.retry import RetryPolicy
 from qrbatch.rows import QrRequest
-from qrbatch.runner import ExecutionSettings, RetryPolicy, Runner
+from qrbatch.runner import ExecutionSettings, Runner
 from qrbatch.sandbox import (
     DEMO_KEY_ID,
     DEMO_KEY_SECRET,

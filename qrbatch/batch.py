@@ -28,9 +28,10 @@ from qrbatch.job import SANDBOX, Job, resolve_endpoint
 from qrbatch.journal import Entry, Journal
 from qrbatch.logs import event
 from qrbatch.pacing import AdaptivePacer
-from qrbatch.results import STATUSES, RowResult, Summary, join_results
+from qrbatch.results import RowResult, Summary, join_results
+from qrbatch.retry import RetryPolicy
 from qrbatch.rows import CheckedRow, check_rows, header_matcher, map_columns
-from qrbatch.runner import ExecutionReport, ExecutionSettings, RetryPolicy, Runner
+from qrbatch.runner import ExecutionReport, ExecutionSettings, Runner
 from qrbatch.sheets.read import Sheet, read_sheet
 from qrbatch.sheets.write import write_workbook
 
@@ -41,6 +42,15 @@ EXIT_ROWS_FAILED = 1
 EXIT_USAGE = 2
 EXIT_ACCOUNT = 3
 EXIT_INTERRUPTED = 130
+
+
+class Stoppable(Protocol):
+    """A runner that can be asked to stop taking work (first Ctrl-C)."""
+
+    @property
+    def stopping_requested(self) -> bool: ...
+
+    def request_stop(self) -> None: ...
 
 
 class Progress(Protocol):
@@ -128,7 +138,7 @@ def write_validation(output: Path, job: Job, validated: Validated, *, version: s
 
 
 @asynccontextmanager
-async def _endpoint(
+async def connect(
     job: Job, env: Mapping[str, str] | None, credentials: Credentials | None
 ) -> AsyncIterator[tuple[str, Credentials]]:
     """The endpoint URL and credentials; for ``sandbox``, a simulator in this process."""
@@ -145,11 +155,11 @@ async def _endpoint(
         yield url, Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET, source="sandbox demo key")
 
 
-async def _watch_signals(runner: Runner, scope: anyio.CancelScope) -> None:
+async def watch_signals(runner: Stoppable, scope: anyio.CancelScope) -> None:
     """First Ctrl-C or SIGTERM: finish the calls in flight, send nothing new. Second: stop now."""
     with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         async for signum in signals:
-            if not runner.report.interrupted:
+            if not runner.stopping_requested:
                 event(
                     logging.WARNING,
                     "interrupted",
@@ -164,14 +174,18 @@ async def _watch_signals(runner: Runner, scope: anyio.CancelScope) -> None:
                 return
 
 
-def _exit_code(results: list[RowResult], report: ExecutionReport | None, interrupted: bool) -> int:
+BENIGN_SKIPS = frozenset({"BlankRow", "NoCode", "Unchanged"})
+
+
+def exit_code(results: list[RowResult], stopped: bool, interrupted: bool) -> int:
+    """The contract's exit code for a finished (or stopped) run."""
     if interrupted:
         return EXIT_INTERRUPTED
-    if report is not None and report.stopped_by is not None:
+    if stopped:
         return EXIT_ACCOUNT
     if any(r.status in ("failed", "invalid") for r in results):
         return EXIT_ROWS_FAILED
-    if any(r.status == "skipped" and r.error_code != "BlankRow" for r in results):
+    if any(r.status == "skipped" and r.error_code not in BENIGN_SKIPS for r in results):
         return EXIT_ROWS_FAILED
     return EXIT_OK
 
@@ -206,7 +220,7 @@ async def run_batch(
         raise ConfigError(f"{output}: the output would overwrite the input; pass -o")
     state = _Progress()
     started = datetime.now(UTC)
-    async with _endpoint(job, env, credentials) as (endpoint, creds):
+    async with connect(job, env, credentials) as (endpoint, creds):
         # The in-process simulator starts empty: an earlier run's codes are gone with it.
         fresh = job.fresh or job.is_sandbox
         with Journal(job.journal_path, fresh=fresh, wait=job.wait) as journal:
@@ -251,7 +265,8 @@ async def run_batch(
                     summary.stopped_by = str(state.report.stopped_by)
                     summary.stop_fix = state.report.stopped_by.fix
                 write_workbook(output, validated.sheet, results, summary, thumbnails=job.images)
-    code = _exit_code(results, state.report, state.interrupted)
+    stopped = state.report is not None and state.report.stopped_by is not None
+    code = exit_code(results, stopped, state.interrupted)
     event(
         logging.INFO,
         "run_end",
@@ -259,7 +274,7 @@ async def run_batch(
         exit_code=code,
         output=str(output),
         rows=summary.rows_read,
-        **{status: summary.statuses.get(status, 0) for status in STATUSES},
+        **{status: summary.statuses.get(status, 0) for status in summary.shown_statuses},
         calls=summary.calls,
         throttled=summary.throttled,
         calls_per_second=round(summary.calls_per_second, 3),
@@ -333,7 +348,7 @@ async def _execute(
         try:
             async with anyio.create_task_group() as tg:
                 if handle_signals:
-                    tg.start_soon(_watch_signals, runner, tg.cancel_scope)
+                    tg.start_soon(watch_signals, runner, tg.cancel_scope)
                 async with anyio.create_task_group() as fetchers:
                     for _ in range(IMAGE_WORKERS if images else 0):
                         fetchers.start_soon(_fetch_images, images[0], receive_image.clone())

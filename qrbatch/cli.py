@@ -4,6 +4,7 @@ translates errors into words and exit codes. The event loop starts here and nowh
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,13 +18,16 @@ from qrbatch.batch import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     Progress,
+    RunResult,
     run_batch,
     validate_input,
     write_validation,
 )
-from qrbatch.errors import QrbatchError, UsageError
+from qrbatch.errors import ConfigError, QrbatchError, UsageError
 from qrbatch.job import Job, build_job, load_job_file
+from qrbatch.lifecycle import Action
 from qrbatch.logs import LogFormat, setup_logging
+from qrbatch.manage import list_to_workbook, read_ops, run_ops
 
 
 class _Bar:
@@ -275,6 +279,188 @@ def validate(source: Path, output: Path | None, **flags: Any) -> None:
         f"{len(validated.rows)} rows: {valid} valid, {len(problems)} invalid, {skipped} blank"
     )
     sys.exit(1 if problems else 0)
+
+
+_connection = [
+    click.option(
+        "--endpoint",
+        help="CAMS endpoint URL, or 'sandbox' (default: $QRBATCH_ENDPOINT or the real one).",
+    ),
+    click.option("--qps", type=float, help="Ceiling of API calls per second (default 5)."),
+    click.option("--timeout", type=float, help="Seconds to wait for each API answer (default 10)."),
+    click.option(
+        "--max-attempts", type=int, help="Attempts per call for transient errors (default 8)."
+    ),
+    click.option("--profile", help="Credentials profile (aliyun CLI config or credentials.ini)."),
+    click.option(
+        "--log-format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="Log lines on stderr: text, or one JSON object per line.",
+    ),
+    click.option("-v", "--verbose", count=True, help="More log lines."),
+    click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the closing line."),
+]
+
+
+def _confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; never prompt elsewhere: refuse without --yes."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigError(f"{question} Refusing without --yes when not on a terminal.")
+    if not click.confirm(question, default=False):
+        click.echo("qrbatch: nothing done", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _finish_command(result: RunResult) -> None:
+    if result.exit_code == EXIT_INTERRUPTED:
+        click.echo("qrbatch: interrupted; the journal is kept and a rerun resumes", err=True)
+    if result.stopped_by:
+        click.echo(f"qrbatch: stopped by an account-level error: {result.stopped_by}", err=True)
+    click.echo(result.summary.line())
+    sys.exit(result.exit_code)
+
+
+@main.command(name="list")
+@click.argument("phones", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("codes.xlsx"),
+    show_default=True,
+    help="Workbook of the live codes.",
+)
+@click.option("--cust-space-id", help="CustSpaceId of the numbers (ISV sub-customers).")
+@click.option("--default-region", help="Region for national numbers, e.g. ID.")
+@_apply(_connection)
+def list_command(
+    phones: tuple[str, ...], log_format: LogFormat, verbose: int, quiet: bool, **flags: Any
+) -> None:
+    """Export the live QR codes of one or more business numbers (PHONES) to a workbook.
+
+    The workbook has the Results layout (Status "listed"), so it can be edited and handed
+    to "qrbatch update", or handed to "qrbatch delete".
+
+    \b
+    Example:
+      qrbatch list 6281234567890 6591234567 -o codes.xlsx
+    """
+    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
+    try:
+        flags = {k: v for k, v in flags.items() if v is not None}
+        job = Job(input=flags["output"], images=False, progress=False, **flags)
+        result = anyio.run(functools.partial(list_to_workbook, phones, job, version=__version__))
+    except QrbatchError as error:
+        _fail(error)
+    _finish_command(result)
+
+
+def _ops_command(
+    action: Action,
+    source: Path,
+    yes: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+    flags: dict[str, Any],
+) -> None:
+    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
+    try:
+        flags = {k: v for k, v in flags.items() if v is not None}
+        flags.setdefault("output", source.with_name(f"{source.stem}.{action}d.xlsx"))
+        job = Job(input=source, images=False, progress=False, **flags)
+        checked = read_ops(job, action)
+        count = sum(o.op is not None for o in checked[1])
+        numbers = len({o.op.phone for o in checked[1] if o.op is not None})
+        if action == "delete":
+            question = (
+                f"Delete {count} QR codes of {numbers} business numbers? "
+                "Printed codes stop working."
+            )
+        else:
+            question = (
+                f"Update up to {count} QR codes of {numbers} business numbers? "
+                "Each updated code gets a new QR image: printed ones must be replaced."
+            )
+        _confirm(question, yes)
+        result = anyio.run(
+            functools.partial(
+                run_ops, action, job, version=__version__, handle_signals=True, checked=checked
+            )
+        )
+    except QrbatchError as error:
+        _fail(error)
+    _finish_command(result)
+
+
+_ops_options = [
+    click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        help="Results workbook (default: <input stem>.<action>d.xlsx beside the input).",
+    ),
+    click.option(
+        "--sheet", help="Excel sheet to read (default: the first with the needed columns)."
+    ),
+    click.option(
+        "--header-row", type=int, help="Row number of the header (default: found by name)."
+    ),
+    click.option("--encoding", help="Text encoding of a CSV file (default: detected)."),
+    click.option("--default-region", help="Region for national numbers, e.g. ID."),
+    click.option("--state-dir", type=click.Path(path_type=Path), help="Folder for the journal."),
+    click.option("--fresh", is_flag=True, default=None, help="Forget the journal and start over."),
+    click.option("--wait", is_flag=True, default=None, help="Wait for a run holding the journal."),
+    click.option(
+        "-y", "--yes", is_flag=True, help="Do not ask for confirmation (needed off a terminal)."
+    ),
+]
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@_apply(_ops_options)
+@_apply(_connection)
+def delete(
+    source: Path, yes: bool, log_format: LogFormat, verbose: int, quiet: bool, **flags: Any
+) -> None:
+    """Delete the QR codes listed in SOURCE (a results or list workbook, or any sheet with
+    phone and QrdlCode columns). Paced, retried, journaled; a rerun resumes.
+
+    \b
+    Example:
+      qrbatch delete campaign.results.xlsx --yes
+    """
+    _ops_command("delete", source, yes, log_format, verbose, quiet, flags)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@_apply(_ops_options)
+@click.option(
+    "--image-type",
+    type=click.Choice(["PNG", "SVG"], case_sensitive=False),
+    help="Image type for rows that do not say (default PNG).",
+)
+@_apply(_connection)
+def update(
+    source: Path, yes: bool, log_format: LogFormat, verbose: int, quiet: bool, **flags: Any
+) -> None:
+    """Change the messages of the codes in SOURCE (phone, QrdlCode and message columns,
+    e.g. an edited list workbook). Unchanged messages are skipped. Warning: an updated
+    code gets a new QR image; printed copies of the old one must be replaced.
+
+    \b
+    Example:
+      qrbatch update codes.xlsx --yes
+    """
+    if flags.get("image_type"):
+        flags["image_type"] = flags["image_type"].upper()
+    _ops_command("update", source, yes, log_format, verbose, quiet, flags)
 
 
 @main.command()

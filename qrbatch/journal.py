@@ -22,12 +22,32 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Literal
+from typing import IO, Literal, Protocol
 
 from qrbatch.errors import ConfigError, JournalLockedError
-from qrbatch.rows import QrRequest
 
 log = logging.getLogger("qrbatch")
+
+
+class Journaled(Protocol):
+    """What the journal keeps of a request: its content key and what it sends."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def phone(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def image_type(self) -> str: ...
+
+    @property
+    def cust_space_id(self) -> str: ...
+
+
 State = Literal["pending", "inflight", "done", "failed", "unknown"]
 
 _SCHEMA = """
@@ -196,7 +216,7 @@ class Journal:
 
     # Writing (each call is one committed transaction) -------------------------------
 
-    def add_pending(self, requests: Iterable[QrRequest]) -> None:
+    def add_pending(self, requests: Iterable[Journaled]) -> None:
         now = time.time()
         with self._transaction():
             self._db.executemany(

@@ -13,8 +13,20 @@ from qrbatch.images import ImageCounts
 from qrbatch.journal import Entry
 from qrbatch.rows import CheckedRow
 
-Status = Literal["created", "reused", "failed", "invalid", "skipped"]
-STATUSES: tuple[Status, ...] = ("created", "reused", "failed", "invalid", "skipped")
+Status = Literal[
+    "created", "reused", "failed", "invalid", "skipped", "listed", "updated", "deleted"
+]
+STATUSES: tuple[Status, ...] = (
+    "created",
+    "reused",
+    "failed",
+    "invalid",
+    "skipped",
+    "listed",
+    "updated",
+    "deleted",
+)
+RUN_STATUSES: tuple[Status, ...] = STATUSES[:5]
 RESULT_COLUMNS = (
     "Status",
     "QrdlCode",
@@ -166,6 +178,11 @@ class Summary:
             r.error_code for r in results if r.error_code and r.error_code != "BlankRow"
         )
 
+    @property
+    def shown_statuses(self) -> list[Status]:
+        """The five statuses of a run, plus any other that occurred."""
+        return [s for s in STATUSES if s in RUN_STATUSES or self.statuses.get(s)]
+
     def line(self) -> str:
-        counts = ", ".join(f"{self.statuses.get(s, 0)} {s}" for s in STATUSES)
+        counts = ", ".join(f"{self.statuses.get(s, 0)} {s}" for s in self.shown_statuses)
         return f"{self.rows_read} rows: {counts} -> {self.output_file}"

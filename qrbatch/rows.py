@@ -63,7 +63,8 @@ class ColumnMap:
     space: int | None = None
 
 
-def _find(columns: Sequence[str], wanted: str | None, aliases: Sequence[str]) -> int | None:
+def find_column(columns: Sequence[str], wanted: str | None, aliases: Sequence[str]) -> int | None:
+    """Position of the column named ``wanted`` (or the first alias found), if any."""
     keys = [header_key(c) for c in columns]
     if wanted is not None:
         target = header_key(wanted)
@@ -81,8 +82,8 @@ def header_matcher(
 
     def is_header(cells: Sequence[str]) -> bool:
         return (
-            _find(cells, phone_column, PHONE_ALIASES) is not None
-            and _find(cells, message_column, MESSAGE_ALIASES) is not None
+            find_column(cells, phone_column, PHONE_ALIASES) is not None
+            and find_column(cells, message_column, MESSAGE_ALIASES) is not None
         )
 
     return is_header
@@ -92,8 +93,8 @@ def map_columns(
     sheet: Sheet, *, phone_column: str | None = None, message_column: str | None = None
 ) -> ColumnMap:
     """Locate the columns by name (aliases, or the names given), or say what was found."""
-    phone = _find(sheet.columns, phone_column, PHONE_ALIASES)
-    message = _find(sheet.columns, message_column, MESSAGE_ALIASES)
+    phone = find_column(sheet.columns, phone_column, PHONE_ALIASES)
+    message = find_column(sheet.columns, message_column, MESSAGE_ALIASES)
     if phone is None or message is None:
         missing = "phone" if phone is None else "message"
         given = phone_column if phone is None else message_column
@@ -106,8 +107,8 @@ def map_columns(
     return ColumnMap(
         phone=phone,
         message=message,
-        image=_find(sheet.columns, None, IMAGE_ALIASES),
-        space=_find(sheet.columns, None, SPACE_ALIASES),
+        image=find_column(sheet.columns, None, IMAGE_ALIASES),
+        space=find_column(sheet.columns, None, SPACE_ALIASES),
     )
 
 

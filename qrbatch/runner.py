@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import anyio
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception_type,
-    wait_random_exponential,
-)
+from tenacity import AsyncRetrying
 
 from qrbatch.cams.models import Answer, Qrdl
 from qrbatch.errors import (
@@ -28,11 +23,11 @@ from qrbatch.errors import (
     OutcomeUnknownError,
     RetryableError,
     RowError,
-    ThrottledError,
 )
 from qrbatch.journal import Entry, Journal
 from qrbatch.logs import event
 from qrbatch.pacing import PacerClosedError
+from qrbatch.retry import RetryPolicy, Sleep, retrying
 from qrbatch.rows import QrRequest
 
 log = logging.getLogger("qrbatch")
@@ -53,16 +48,6 @@ class QrApi(Protocol):
 
 class Closable(Protocol):
     def close(self) -> None: ...
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RetryPolicy:
-    """Bounded, jittered exponential backoff for retryable errors."""
-
-    max_attempts: int = 8
-    max_seconds: float = 300.0
-    initial: float = 0.5
-    maximum: float = 30.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,7 +76,6 @@ class ExecutionReport:
 
 
 OnDone = Callable[[Entry], None]
-Sleep = Callable[[float], Awaitable[None]]
 
 
 def _entry(key: str, status: str, qrdl: Qrdl, request_id: str, attempts: int) -> Entry:
@@ -150,49 +134,7 @@ class Runner:
     # Retry ------------------------------------------------------------------------
 
     def _retrying(self) -> AsyncRetrying:
-        policy = self._settings.retry
-        backoff = wait_random_exponential(multiplier=policy.initial, max=policy.maximum)
-
-        def wait(state: RetryCallState) -> float:
-            delay = float(backoff(state))
-            error = state.outcome.exception() if state.outcome else None
-            if isinstance(error, RetryableError) and error.retry_after:
-                delay = max(delay, error.retry_after)
-            return delay
-
-        def before_sleep(state: RetryCallState) -> None:
-            error = state.outcome.exception() if state.outcome else None
-            wait = state.next_action.sleep if state.next_action else 0.0
-            event(
-                logging.INFO,
-                "retry",
-                f"retrying in {wait:.2f} s after {error}",
-                code=getattr(error, "code", type(error).__name__),
-                action=getattr(error, "action", ""),
-                attempt=state.attempt_number,
-                wait_seconds=round(wait, 3),
-            )
-
-        failures = 0
-
-        def stop(state: RetryCallState) -> bool:
-            # Throttling is the account's pace, not the row's fault: only the time budget
-            # bounds it. Other failures also count against max_attempts.
-            nonlocal failures
-            error = state.outcome.exception() if state.outcome else None
-            if not isinstance(error, ThrottledError):
-                failures += 1
-            spent = state.seconds_since_start or 0.0
-            return failures >= policy.max_attempts or spent >= policy.max_seconds
-
-        return AsyncRetrying(
-            stop=stop,
-            wait=wait,
-            retry=retry_if_exception_type(RetryableError),
-            sleep=self._sleep,
-            before_sleep=before_sleep,
-            reraise=True,
-        )
+        return retrying(self._settings.retry, self._sleep)
 
     async def _list(self, phone: str, space: str) -> tuple[Qrdl, ...]:
         async for attempt in self._retrying():
@@ -220,6 +162,10 @@ class Runner:
     @property
     def stopping(self) -> bool:
         return self.report.stopped_by is not None or self.report.interrupted
+
+    @property
+    def stopping_requested(self) -> bool:
+        return self.report.interrupted
 
     def request_stop(self) -> None:
         """Stop taking rows (Ctrl-C, SIGTERM): calls in flight finish, nothing new is sent."""

@@ -10,8 +10,9 @@ from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials
 from qrbatch.journal import Journal
 from qrbatch.pacing import AdaptivePacer
+from qrbatch.retry import RetryPolicy
 from qrbatch.rows import QrRequest
-from qrbatch.runner import ExecutionReport, ExecutionSettings, RetryPolicy, Runner
+from qrbatch.runner import ExecutionReport, ExecutionSettings, Runner
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Faults, Sandbox, SandboxConfig, World
 from qrbatch.sandbox.server import running_sandbox
 from qrbatch.sandbox.state import Code

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from qrbatch.images import thumbnail
-from qrbatch.results import RESULT_COLUMNS, STATUSES, RowResult, Summary, explain
+from qrbatch.results import RESULT_COLUMNS, RowResult, Summary, explain
 from qrbatch.sheets.read import Sheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -35,6 +35,9 @@ STATUS_FILLS = {
     "failed": "FFC7CE",
     "invalid": "FFD8A8",
     "skipped": "D9D9D9",
+    "listed": "DDEBF7",
+    "updated": "C6EFCE",
+    "deleted": "C6EFCE",
 }
 LINK_COLUMNS = ("DeepLinkUrl", "QrImageUrl")
 MAX_HYPERLINKS = 65_000
@@ -222,7 +225,7 @@ def _write_summary(workbook: Workbook, summary: Summary) -> None:
         ("qrbatch version", summary.version),
         ("Rows read", summary.rows_read),
         ("Unique requests", summary.unique_requests),
-        *((f"Rows {status}", summary.statuses.get(status, 0)) for status in STATUSES),
+        *((f"Rows {status}", summary.statuses.get(status, 0)) for status in summary.shown_statuses),
         ("API calls", summary.calls),
         ("Throttled calls", summary.throttled),
         ("Calls per second", round(summary.calls_per_second, 2)),
