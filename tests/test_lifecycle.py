@@ -1,0 +1,92 @@
+"""list, update and delete round trips against the sandbox, as a user runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from qrbatch.sandbox import SandboxThread
+from tests.conftest import write_csv, write_xlsx
+from tests.test_cli import creds, qrbatch, results
+
+PHONES = ["6281234567890", "6591234567"]
+
+
+def make_codes(tmp_path: Path, server: SandboxThread) -> Path:
+    rows = [["Phone", "Message"]] + [[PHONES[i % 2], f"Offer {i}"] for i in range(6)]
+    source = write_csv(tmp_path / "campaign.csv", rows)
+    done = qrbatch(
+        "run", str(source), "--endpoint", server.url, "--qps", "50", "--no-images", env=creds()
+    )
+    assert done.returncode == 0, done.stderr
+    return tmp_path / "campaign.results.xlsx"
+
+
+def live(server: SandboxThread) -> dict[str, str]:
+    return {c.code: c.message for c in server.sandbox.world.accounts["demo"].all_codes()}
+
+
+def test_list_exports_every_live_code_of_the_numbers(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    make_codes(tmp_path, sandbox_thread)
+    out = tmp_path / "codes.xlsx"
+    done = qrbatch("list", *PHONES, "-o", str(out), "--endpoint", sandbox_thread.url, env=creds())
+    assert done.returncode == 0, done.stderr
+    rows = results(out)
+    assert {r["QrdlCode"]: r["PrefilledMessage"] for r in rows} == live(sandbox_thread)
+    assert {r["Status"] for r in rows} == {"listed"}
+    assert "6 listed" in done.stdout
+
+
+def test_update_changes_only_edited_messages(tmp_path: Path, sandbox_thread: SandboxThread) -> None:
+    make_codes(tmp_path, sandbox_thread)
+    out = tmp_path / "codes.xlsx"
+    assert (
+        qrbatch(
+            "list", *PHONES, "-o", str(out), "--endpoint", sandbox_thread.url, env=creds()
+        ).returncode
+        == 0
+    )
+    workbook = load_workbook(out)
+    sheet = workbook["Results"]
+    header = [c.value for c in sheet[1]]
+    message_col = header.index("PrefilledMessage") + 1
+    edited_code = sheet.cell(row=2, column=header.index("QrdlCode") + 1).value
+    sheet.cell(row=2, column=message_col).value = "New offer 🎉"
+    workbook.save(out)
+    done = qrbatch("update", str(out), "--yes", "--endpoint", sandbox_thread.url, env=creds())
+    assert done.returncode == 0, done.stderr
+    rows = results(tmp_path / "codes.updated.xlsx")
+    assert [r["Status"] for r in rows].count("updated") == 1
+    assert [r["ErrorCode"] for r in rows].count("Unchanged") == 5
+    assert live(sandbox_thread)[str(edited_code)] == "New offer 🎉"
+
+
+def test_delete_removes_the_codes_of_a_results_workbook_and_a_rerun_is_harmless(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    workbook = make_codes(tmp_path, sandbox_thread)
+    done = qrbatch("delete", str(workbook), "--yes", "--endpoint", sandbox_thread.url, env=creds())
+    assert done.returncode == 0, done.stderr
+    assert live(sandbox_thread) == {}
+    assert {r["Status"] for r in results(tmp_path / "campaign.results.deleted.xlsx")} == {"deleted"}
+    again = qrbatch(
+        "delete", str(workbook), "--yes", "--fresh", "--endpoint", sandbox_thread.url, env=creds()
+    )
+    assert again.returncode == 0, again.stderr
+    rows = results(tmp_path / "campaign.results.deleted.xlsx")
+    assert {r["ErrorMessage"] for r in rows} == {"already gone"}
+
+
+def test_delete_off_a_terminal_refuses_without_yes_and_sends_nothing(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    source = write_xlsx(
+        tmp_path / "codes.xlsx", [["PhoneNumber", "QrdlCode"], [PHONES[0], "ABCDEFGHIJKLMN"]]
+    )
+    done = qrbatch("delete", str(source), "--endpoint", sandbox_thread.url, env=creds())
+    assert done.returncode == 2
+    assert "--yes" in done.stderr
+    assert sandbox_thread.sandbox.stats.accepted == {}
