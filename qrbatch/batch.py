@@ -144,6 +144,8 @@ async def connect(
     """The endpoint URL and credentials; for ``sandbox``, a simulator in this process."""
     endpoint = resolve_endpoint(job.endpoint, env)
     if endpoint != SANDBOX:
+        if credentials is None and job.access_key_id and job.access_key_secret:
+            credentials = Credentials(job.access_key_id, job.access_key_secret, source="job file")
         yield endpoint, credentials or find_credentials(env=env, profile=job.profile)
         return
     from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Sandbox, SandboxConfig, World

@@ -15,7 +15,10 @@ import click
 
 from qrbatch import __version__
 from qrbatch.batch import (
+    EXIT_ACCOUNT,
     EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_ROWS_FAILED,
     EXIT_USAGE,
     Progress,
     RunResult,
@@ -24,6 +27,7 @@ from qrbatch.batch import (
     write_validation,
 )
 from qrbatch.errors import ConfigError, QrbatchError, UsageError
+from qrbatch.inputs import Ledger, expand_drop, is_drop_input, ledger_path
 from qrbatch.job import Job, build_job, load_job_file
 from qrbatch.lifecycle import Action
 from qrbatch.logs import LogFormat, setup_logging
@@ -212,25 +216,59 @@ def run(
             flags["images"] = False
         job = _job(source, flags, progress=not no_progress)
         show_bar = job.progress and sys.stderr.isatty() and not quiet
-        progress: Progress | None = _Bar() if show_bar else None
-        result = anyio.run(
-            lambda: run_batch(job, progress=progress, version=__version__, handle_signals=True)
-        )
+        if is_drop_input(job.input):
+            sys.exit(_run_drop(job, show_bar))
+        result = _run_one(job.with_output_filled(), show_bar)
     except QrbatchError as error:
         _fail(error)
     except KeyboardInterrupt:
         click.echo("qrbatch: interrupted; the journal is kept and a rerun resumes", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    if result.exit_code == EXIT_INTERRUPTED:
-        click.echo("qrbatch: interrupted; the journal is kept and a rerun resumes", err=True)
-    if result.stopped_by:
-        click.echo(f"qrbatch: run stopped by an account-level error: {result.stopped_by}", err=True)
     if job.is_sandbox:
         click.echo(
             "qrbatch: sandbox run: the codes are simulated and do not exist on WhatsApp", err=True
         )
-    click.echo(result.summary.line())
-    sys.exit(result.exit_code)
+    _finish_command(result)
+
+
+def _run_one(job: Job, show_bar: bool) -> RunResult:
+    progress: Progress | None = _Bar() if show_bar else None
+    return anyio.run(
+        functools.partial(
+            run_batch, job, progress=progress, version=__version__, handle_signals=True
+        )
+    )
+
+
+SEVERITY = (EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE, EXIT_ACCOUNT, EXIT_INTERRUPTED)
+
+
+def _run_drop(job: Job, show_bar: bool) -> int:
+    """Each new file of a drop folder, once; the exit code is the most severe one."""
+    worst = EXIT_OK
+    with Ledger(ledger_path(job)) as ledger:
+        jobs = expand_drop(job, ledger)
+        if not jobs:
+            click.echo(f"nothing new in {job.input}")
+        for single, digest in jobs:
+            ledger.mark(single.input, digest, single.output_path, "started")
+            try:
+                result = _run_one(single, show_bar)
+            except QrbatchError as error:  # this file is unusable: report it, go on
+                click.echo(f"qrbatch: error: {error}", err=True)
+                worst = max(worst, error.exit_code, key=SEVERITY.index)
+                continue
+            if result.exit_code in (EXIT_OK, EXIT_ROWS_FAILED):
+                ledger.mark(single.input, digest, single.output_path, "finished")
+            if result.stopped_by:
+                click.echo(
+                    f"qrbatch: stopped by an account-level error: {result.stopped_by}", err=True
+                )
+            click.echo(result.summary.line())
+            worst = max(worst, result.exit_code, key=SEVERITY.index)
+            if result.exit_code in (EXIT_ACCOUNT, EXIT_INTERRUPTED):
+                break
+    return int(worst)
 
 
 def _job(source: Path, flags: dict[str, Any], *, progress: bool) -> Job:

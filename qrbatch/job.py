@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -48,6 +50,8 @@ class Job:
     profile: str | None = None
     progress: bool = True
     images: bool = True
+    access_key_id: str | None = None
+    access_key_secret: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.qps <= 0 or self.qps > 100_000:
@@ -69,6 +73,12 @@ class Job:
             return self.output
         return self.input.with_name(f"{self.input.stem}.results.xlsx")
 
+    def with_output_filled(self, now: datetime | None = None) -> Job:
+        """This job with ``{date}``, ``{time}`` and ``{input_stem}`` filled in, once."""
+        if self.output is None:
+            return self
+        return dataclasses.replace(self, output=expand_output(self.output, self.input, now))
+
     @property
     def images_path(self) -> Path:
         """``<output stem>_qr/`` beside the output."""
@@ -87,6 +97,26 @@ class Job:
         return self.endpoint == SANDBOX
 
 
+def expand_output(template: Path, source: Path, now: datetime | None = None) -> Path:
+    """Fill ``{date}`` (YYYY-MM-DD), ``{time}`` (HHMMSS) and ``{input_stem}`` in a path."""
+    text = str(template)
+    if "{" not in text:
+        return template
+    moment = now or datetime.now()
+    try:
+        return Path(
+            text.format(
+                date=moment.strftime("%Y-%m-%d"),
+                time=moment.strftime("%H%M%S"),
+                input_stem=source.stem,
+            )
+        )
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(
+            f"output {text!r}: unknown placeholder {exc}; use {{date}}, {{time}}, {{input_stem}}"
+        ) from None
+
+
 def resolve_endpoint(flag: str | None, env: Mapping[str, str] | None = None) -> str:
     """Flag, then QRBATCH_ENDPOINT, then the documented CAMS endpoint."""
     env = os.environ if env is None else env
@@ -103,8 +133,20 @@ _FILE_KEYS = {name.replace("_", "-"): name for name in _FIELDS} | {name: name fo
 
 def _convert(key: str, name: str, value: Any, base: Path, source: Path) -> Any:
     kind = _TYPES[name]
-    allowed = str(kind).replace("pathlib.", "").replace("typing.", "")
-    text = f"{source}: key {key!r} must be {allowed}, got {value!r}"
+    words = str(kind)
+    allowed = (
+        "a path (text)"
+        if "Path" in words
+        else "true or false"
+        if words == "bool" or kind is bool
+        else "a number"
+        if "float" in words
+        else "a whole number"
+        if "int" in words
+        else "text"
+    )
+    shown = "the secret" if name == "access_key_secret" else repr(value)
+    text = f"{source}: key {key!r} must be {allowed}, got {shown}"
     if "Path" in str(kind):
         if not isinstance(value, str):
             raise ConfigError(text)
@@ -147,6 +189,15 @@ def load_job_file(path: Path) -> dict[str, Any]:
         settings[name] = _convert(key, name, value, path.parent, path)
     if "input" not in settings:
         raise ConfigError(f"{path}: the job file needs an 'input' key (the sheet to read)")
+    if "access_key_secret" in settings:
+        mode = path.stat().st_mode
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise ConfigError(
+                f"{path}: holds an AccessKey secret but other users can read it "
+                f"(mode {stat.filemode(mode)}). Run: chmod 600 {path}"
+            )
+        if "access_key_id" not in settings:
+            raise ConfigError(f"{path}: access-key-secret needs access-key-id beside it")
     return settings
 
 
