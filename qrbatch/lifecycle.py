@@ -10,7 +10,6 @@ printed QR image.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ import anyio
 from qrbatch.cams.models import Answer, Qrdl
 from qrbatch.errors import AccountError, CamsError, InputFileError, RetryableError, RowError
 from qrbatch.journal import Entry, Journal
-from qrbatch.logs import event
 from qrbatch.pacing import PacerClosedError
 from qrbatch.retry import RetryPolicy, Sleep, retrying
 from qrbatch.rows import (
@@ -35,7 +33,7 @@ from qrbatch.rows import (
     find_column,
     normalise_phone,
 )
-from qrbatch.runner import Closable, OnDone
+from qrbatch.runner import Closable, OnDone, StoppableRunner
 from qrbatch.sheets.read import HeaderTest, InputRow, Sheet
 
 Action = Literal["update", "delete"]
@@ -156,8 +154,10 @@ class OpsReport:
     interrupted: bool = False
 
 
-class OpsRunner:
+class OpsRunner(StoppableRunner):
     """Sends Update/Delete operations once each, through the pacer, journaling outcomes."""
+
+    report: OpsReport
 
     def __init__(
         self,
@@ -179,14 +179,6 @@ class OpsRunner:
         self._on_done = on_done
         self.report = OpsReport()
 
-    @property
-    def stopping_requested(self) -> bool:
-        return self.report.interrupted
-
-    def request_stop(self) -> None:
-        self.report.interrupted = True
-        self._pacer.close()
-
     def _finish(self, entry: Entry) -> None:
         self._journal.record(entry)
         if entry.status == "failed":
@@ -197,19 +189,6 @@ class OpsRunner:
             self.report.done += 1
         if self._on_done is not None:
             self._on_done(entry)
-
-    def _stop(self, error: AccountError) -> None:
-        if self.report.stopped_by is None:
-            self.report.stopped_by = error
-            event(
-                logging.ERROR,
-                "account_stop",
-                f"stopping: {error}. To fix: {error.fix}",
-                code=error.code,
-                action=error.action,
-                fix=error.fix,
-            )
-        self._pacer.close()
 
     async def execute(self, ops: Iterable[CodeOp]) -> OpsReport:
         unique = {op.key: op for op in ops}

@@ -10,7 +10,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
 
 import anyio
 
@@ -23,7 +22,7 @@ from qrbatch.journal import Journal
 from qrbatch.lifecycle import Action, CheckedOp, OpsRunner, check_ops, code_sheet_header, list_codes
 from qrbatch.logs import event
 from qrbatch.pacing import AdaptivePacer
-from qrbatch.results import RowResult, Status, Summary
+from qrbatch.results import RowResult, Status, Summary, from_entry
 from qrbatch.retry import RetryPolicy
 from qrbatch.rows import normalise_phone
 from qrbatch.sheets.read import InputRow, Sheet, read_sheet
@@ -206,19 +205,5 @@ def _join(ops: Sequence[CheckedOp], journal: Journal) -> list[RowResult]:
                 )
             )
             continue
-        status = "failed"
-        if entry.status in ("updated", "deleted", "skipped"):
-            status = cast(Status, entry.status)
-        results.append(
-            RowResult(
-                status,
-                entry.qrdl_code,
-                entry.deep_link_url,
-                entry.qr_image_url,
-                entry.error_code,
-                entry.error_message,
-                entry.request_id,
-                entry.attempts,
-            )
-        )
+        results.append(from_entry(entry))
     return results

@@ -111,20 +111,23 @@ def join_results(checked: Sequence[CheckedRow], entries: Mapping[str, Entry]) ->
                 )
             )
         else:
-            status = entry.status if entry.status in STATUSES else "failed"
-            results.append(
-                RowResult(
-                    status,
-                    entry.qrdl_code,
-                    entry.deep_link_url,
-                    entry.qr_image_url,
-                    entry.error_code,
-                    entry.error_message,
-                    entry.request_id,
-                    entry.attempts,
-                )
-            )
+            results.append(from_entry(entry))
     return results
+
+
+def from_entry(entry: Entry) -> RowResult:
+    """The Results columns of a journaled outcome (unknown statuses read as failed)."""
+    status = entry.status if entry.status in STATUSES else "failed"
+    return RowResult(
+        status,
+        entry.qrdl_code,
+        entry.deep_link_url,
+        entry.qr_image_url,
+        entry.error_code,
+        entry.error_message,
+        entry.request_id,
+        entry.attempts,
+    )
 
 
 def explain(code: str) -> tuple[str, str]:

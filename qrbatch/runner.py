@@ -109,8 +109,46 @@ def _matches(qrdl: Qrdl, request: QrRequest) -> bool:
     )
 
 
-class Runner:
+class StopReport(Protocol):
+    stopped_by: AccountError | None
+    interrupted: bool
+
+
+class StoppableRunner:
+    """How a runner stops: an account-level error at once, a signal after the calls in
+    flight. Either way the pacer closes, so nothing new is sent."""
+
+    report: StopReport
+    _pacer: Closable
+
+    @property
+    def stopping_requested(self) -> bool:
+        return self.report.interrupted
+
+    def request_stop(self) -> None:
+        """Stop taking rows (Ctrl-C, SIGTERM): calls in flight finish, nothing new is sent."""
+        self.report.interrupted = True
+        self._pacer.close()
+
+    def _stop(self, error: AccountError) -> None:
+        if self.report.stopped_by is None:
+            self.report.stopped_by = error
+            event(
+                logging.ERROR,
+                "account_stop",
+                f"stopping the run: {error}. To fix: {error.fix}",
+                code=error.code,
+                action=error.action,
+                request_id=error.request_id,
+                fix=error.fix,
+            )
+        self._pacer.close()
+
+
+class Runner(StoppableRunner):
     """Executes one batch of unique requests; see ``execute``."""
+
+    report: ExecutionReport
 
     def __init__(
         self,
@@ -162,29 +200,6 @@ class Runner:
     @property
     def stopping(self) -> bool:
         return self.report.stopped_by is not None or self.report.interrupted
-
-    @property
-    def stopping_requested(self) -> bool:
-        return self.report.interrupted
-
-    def request_stop(self) -> None:
-        """Stop taking rows (Ctrl-C, SIGTERM): calls in flight finish, nothing new is sent."""
-        self.report.interrupted = True
-        self._pacer.close()
-
-    def _stop(self, error: AccountError) -> None:
-        if self.report.stopped_by is None:
-            self.report.stopped_by = error
-            event(
-                logging.ERROR,
-                "account_stop",
-                f"stopping the run: {error}. To fix: {error.fix}",
-                code=error.code,
-                action=error.action,
-                request_id=error.request_id,
-                fix=error.fix,
-            )
-        self._pacer.close()
 
     # Plan -------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,11 @@ async def run(
     timeout: float = 5.0,
     reuse: bool = True,
     qps: float = 400.0,
+    clock_skew: float = 0.0,
 ) -> tuple[ExecutionReport, CamsClient]:
+    def clock() -> datetime:
+        return datetime.now(UTC) + timedelta(seconds=clock_skew)
+
     async with running_sandbox(sandbox) as (_, url):
         pacer = AdaptivePacer(qps)
         async with CamsClient(
@@ -43,6 +48,7 @@ async def run(
             pacer=pacer,
             endpoint=url,
             timeout=timeout,
+            clock=clock,
         ) as client:
             runner = Runner(
                 client=client,
@@ -149,22 +155,33 @@ async def test_the_2000_cap_fails_excess_rows_without_calling() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "secret", "code"),
+    ("key", "secret", "skew", "code", "fix"),
     [
-        ("LTAInobody", "x", "InvalidAccessKeyId.NotFound"),
-        ("DEMO", "wrong-secret", "SignatureDoesNotMatch"),
-        ("LTAIlistonly", "s2", "Forbidden.RAM"),
+        ("LTAInobody", "x", 0, "InvalidAccessKeyId.NotFound", "ACCESS_KEY_ID"),
+        ("DEMO", "wrong-secret", 0, "SignatureDoesNotMatch", "ACCESS_KEY_SECRET"),
+        ("LTAIlistonly", "s2", 0, "Forbidden.RAM", "cams:CreatePhoneMessageQrdl"),
+        ("LTAIdisabled", "s3", 0, "Forbidden.AccessKeyDisabled", "enable the key"),
+        ("LTAIunsub", "s4", 0, "Product.Unsubscript", "activate CAMS"),
+        ("DEMO", DEMO_KEY_SECRET, 20 * 60, "InvalidTimeStamp.Expired", "NTP"),
     ],
 )
-async def test_account_errors_stop_the_run_at_once(key: str, secret: str, code: str) -> None:
+async def test_account_errors_stop_the_run_at_once(
+    key: str, secret: str, skew: float, code: str, fix: str
+) -> None:
     world = World.demo()
     world.add_key("LTAIlistonly", "s2", "demo", actions={"ListPhoneMessageQrdl"})
+    world.add_key("LTAIdisabled", "s3", "demo", enabled=False)
+    world.add_account("unsubscribed", numbers=PHONES, subscribed=False)
+    world.add_key("LTAIunsub", "s4", "unsubscribed")
     sandbox = Sandbox(world, SandboxConfig(qps=1000))
     creds = Credentials(DEMO_KEY_ID if key == "DEMO" else key, secret)
     with Journal(":memory:") as journal:
-        report, client = await run(sandbox, requests(50), journal, creds=creds, qps=50)
+        report, client = await run(
+            sandbox, requests(50), journal, creds=creds, qps=50, clock_skew=skew
+        )
         states = [e.state for e in journal.entries().values()]
     assert report.stopped_by is not None and report.stopped_by.code == code
+    assert fix in report.stopped_by.fix
     # After the first refusal no further call goes out: only those already in flight.
     assert client.stats.total_calls - client.stats.calls.get("ListPhoneMessageQrdl", 0) <= 2
     assert states.count("pending") >= 45

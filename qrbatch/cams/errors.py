@@ -152,26 +152,13 @@ def classify(
         kind = "unknown"
     else:
         kind = "row"
-    if kind == "throttled":
-        return ThrottledError(
-            message,
-            code=code,
-            action=action,
-            request_id=request_id,
-            http_status=http_status,
-            retry_after=retry_after,
-        )
-    if kind == "transient":
-        return TransientError(
-            message,
-            code=code,
-            action=action,
-            request_id=request_id,
-            http_status=http_status,
-            retry_after=retry_after,
-        )
-    if kind == "unknown":
-        return OutcomeUnknownError(
+    retryable = {
+        "throttled": ThrottledError,
+        "transient": TransientError,
+        "unknown": OutcomeUnknownError,
+    }.get(kind)
+    if retryable is not None:
+        return retryable(
             message,
             code=code,
             action=action,
