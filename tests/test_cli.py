@@ -9,8 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import zxingcpp
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from PIL import Image
 
 from qrbatch.cli import main
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Sandbox, SandboxConfig, SandboxThread
@@ -76,8 +78,8 @@ def test_run_against_a_separate_sandbox_creates_one_code_per_unique_row(
         f"row00003_6281298765432_{rows[1]['QrdlCode']}.png",
         f"row00004_6281234567890_{rows[0]['QrdlCode']}.png",
     ]
-    served = (tmp_path / "campaign.results_qr" / images[0]).read_bytes()
-    assert served.startswith(b"\x89PNG")
+    served = Image.open(tmp_path / "campaign.results_qr" / images[0])
+    assert [c.text for c in zxingcpp.read_barcodes(served)] == [rows[0]["DeepLinkUrl"]]
     workbook = load_workbook(tmp_path / "campaign.results.xlsx")
     assert len(workbook["Results"]._images) == 3
 
