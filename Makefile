@@ -21,9 +21,11 @@ test: $(BIN)/.installed
 	$(BIN)/python -m mypy
 	$(BIN)/python -m ruff check qrbatch tests bench
 
-## bench: the benchmarks (minutes; not part of the tests)
+## bench: every benchmark (about 20 minutes; not part of the tests)
 bench: $(BIN)/.installed
-	$(BIN)/python bench/pacing_bench.py
+	$(BIN)/python bench/pacing_bench.py --rows 300
+	$(BIN)/python bench/faults_bench.py
+	$(BIN)/python bench/overhead_bench.py --rows 10000 100000
 
 clean:
 	rm -rf $(VENV) out

@@ -139,7 +139,7 @@ def test_a_second_run_on_the_same_journal_refuses_to_start(tmp_path: Path) -> No
 
 def test_wait_queues_behind_the_running_job_and_then_has_nothing_left(tmp_path: Path) -> None:
     with SandboxThread(Sandbox(config=SandboxConfig(qps=20))) as server:
-        source = campaign(tmp_path, 40)
+        source = campaign(tmp_path, 60)
         first = start(source, server.url, "--qps", "20")
         wait_for_created(server.sandbox, 1, first)
         second = start(source, server.url, "--qps", "20", "--wait")
@@ -147,7 +147,7 @@ def test_wait_queues_behind_the_running_job_and_then_has_nothing_left(tmp_path: 
         _, err = second.communicate(timeout=60)
         assert (first.returncode, second.returncode) == (0, 0), first_err + err
         assert "waiting for it to finish" in err
-        assert server.sandbox.world.accounts["demo"].created == 40
+        assert server.sandbox.world.accounts["demo"].created == 60
 
 
 def test_fresh_starts_over_and_says_what_it_dropped(tmp_path: Path) -> None:
