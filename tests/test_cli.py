@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import zxingcpp
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -113,15 +114,36 @@ def test_account_error_exit_3_writes_the_workbook_and_never_shows_the_secret(
     assert secret.encode() not in written
 
 
-def test_bad_input_file_exit_2_names_the_file_and_calls_nothing(
-    tmp_path: Path, sandbox_thread: SandboxThread
+@pytest.mark.parametrize(
+    ("name", "content", "extra", "words"),
+    [
+        ("missing.csv", None, (), "no such file"),
+        ("empty.csv", b"", (), "the file is empty"),
+        ("broken.xlsx", b"PK\x03\x04 not really a zip", (), "not a readable Excel workbook"),
+        ("notes.pdf", b"%PDF-1.4", (), "not a spreadsheet"),
+        ("contacts.csv", b"Name,Email\nA,a@example.com\n", (), "'Name', 'Email'"),
+        ("campaign.xlsx", "xlsx", ("--sheet", "Nope"), "Sheets: 'Sheet1'"),
+    ],
+)
+def test_bad_input_files_exit_2_name_the_file_and_call_nothing(
+    tmp_path: Path,
+    sandbox_thread: SandboxThread,
+    name: str,
+    content: bytes | str | None,
+    extra: tuple[str, ...],
+    words: str,
 ) -> None:
-    source = write_csv(tmp_path / "contacts.csv", [["Name", "Email"], ["A", "a@example.com"]])
-    done = qrbatch("run", str(source), "--endpoint", sandbox_thread.url, env=creds())
+    source = tmp_path / name
+    if content == "xlsx":
+        write_xlsx(source, GOOD)
+    elif isinstance(content, bytes):
+        source.write_bytes(content)
+    done = qrbatch("run", str(source), "--endpoint", sandbox_thread.url, *extra, env=creds())
     assert done.returncode == 2
-    assert "contacts.csv" in done.stderr and "'Name', 'Email'" in done.stderr
+    assert name in done.stderr and words in done.stderr
     assert "Traceback" not in done.stderr
     assert sandbox_thread.sandbox.stats.accepted == {}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([name] if content is not None else [])
 
 
 def test_invalid_rows_exit_1_with_the_reason_in_the_workbook(tmp_path: Path) -> None:
