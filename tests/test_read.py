@@ -115,3 +115,8 @@ def test_file_level_problems_name_the_file_and_what_to_do(
     with pytest.raises(InputFileError, match=words) as caught:
         read_sheet(path, is_header=IS_HEADER)
     assert name in str(caught.value)
+
+
+def test_macro_enabled_workbooks_are_read_like_xlsx(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "macro.xlsm", [["Phone", "Message"], [6281234567890, "hi"]])
+    assert read(path) == [("6281234567890", "hi")]
