@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
+import anyio
 import pytest
 import zxingcpp
 from PIL import Image
@@ -245,3 +246,15 @@ def test_the_sandbox_does_not_import_the_client_signer() -> None:
     folder = pathlib.Path(qrbatch.sandbox.__file__).parent
     sources = "".join(p.read_text() for p in folder.glob("*.py"))
     assert "qrbatch.cams" not in sources
+
+
+async def test_a_foreign_consumer_takes_part_of_the_account_quota() -> None:
+    config = SandboxConfig(qps=5, foreign_qps=1.0)
+    async with running_sandbox(Sandbox(config=config)) as (sandbox, url):
+        await anyio.sleep(0.05)  # the foreign program has made its first call
+        codes = [
+            (await call(url, "ListPhoneMessageQrdl", {"PhoneNumber": PHONE}))[1]["Code"]
+            for _ in range(6)
+        ]
+    assert sandbox.stats.foreign_accepted >= 1
+    assert codes.count("OK") == 4  # 5 per second, minus the foreign program's call

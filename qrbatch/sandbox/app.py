@@ -6,6 +6,8 @@ It never imports the client: it verifies signatures with its own code (verify.py
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import random
 import time
@@ -100,10 +102,13 @@ class Sandbox:
 
     async def _foreign_consumer(self, _: web.Application) -> Any:
         """Another program on the same account, taking quota at ``foreign_qps``."""
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(self._consume_foreign)
-            yield
-            tg.cancel_scope.cancel()
+        # aiohttp enters and leaves a cleanup context in different tasks, so a plain
+        # asyncio task (the sandbox is an aiohttp.web app) rather than a task group.
+        task = asyncio.get_running_loop().create_task(self._consume_foreign())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     async def _consume_foreign(self) -> None:
         interval = 1.0 / self.config.foreign_qps
