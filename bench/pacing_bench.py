@@ -76,7 +76,7 @@ class _LimiterPacer:
     def release(self, latency: float | None) -> None:
         return None
 
-    def on_throttled(self, retry_after: float | None) -> None:
+    def on_throttled(self, retry_after: float | None, sent_at: float | None = None) -> None:
         return None
 
     def on_success(self) -> None:

@@ -58,9 +58,9 @@ class AdaptivePacer:
         probe: float = 0.02,
         cooldown: float = 1.0,
         min_rate: float = MIN_RATE,
-        margin_step: float = 0.03,
-        margin_decay: float = 0.002,
-        max_margin: float = 0.5,
+        margin_step: float = 0.02,
+        margin_decay: float = 0.004,
+        max_margin: float = 0.12,
         max_in_flight: int = 64,
     ) -> None:
         if ceiling <= 0:
@@ -166,13 +166,17 @@ class AdaptivePacer:
         for scope in list(self._waiters):
             scope.cancel()
 
-    def on_throttled(self, retry_after: float | None) -> None:
-        """The server said slow down: cut the rate (once per cooldown), honour retry-after."""
+    def on_throttled(self, retry_after: float | None, sent_at: float | None = None) -> None:
+        """The server said slow down: cut the rate (once per cooldown), honour retry-after.
+
+        A call sent before the last cut says nothing about the new rate: it only counts.
+        """
         self.throttled += 1
         now = anyio.current_time()
         if retry_after:
             self._paused_until = max(self._paused_until, now + retry_after)
-        if now - self._last_throttle >= self.cooldown:
+        stale = sent_at is not None and sent_at < self._last_throttle
+        if not stale and now - self._last_throttle >= self.cooldown:
             new_rate = max(self.min_rate, self.rate * self.decrease)
             event(
                 logging.INFO,

@@ -91,7 +91,7 @@ def test_throttling_cuts_the_rate_once_per_cooldown_then_it_recovers() -> None:
 
 def test_throttling_widens_the_window_margin_and_clean_time_narrows_it() -> None:
     async def scenario() -> tuple[float, float]:
-        pacer = AdaptivePacer(5.0, margin=0.01, margin_step=0.05, margin_decay=0.01)
+        pacer = AdaptivePacer(5.0, margin=0.01, margin_step=0.05, margin_decay=0.01, max_margin=0.5)
         for _ in range(3):
             pacer.on_throttled(None)
             await anyio.sleep(1.0)
@@ -166,3 +166,20 @@ def test_the_in_flight_cap_follows_rate_times_latency_within_bounds(
     learned, most = run_virtual(scenario)
     assert learned == limit
     assert most <= max(limit, 10)  # never more outstanding than the cap allowed
+
+
+def test_a_throttle_of_a_call_sent_before_the_last_cut_is_not_cut_again() -> None:
+    async def scenario() -> tuple[float, float]:
+        pacer = AdaptivePacer(5.0, decrease=0.5, cooldown=1.0)
+        sent_early = anyio.current_time()
+        await anyio.sleep(0.5)
+        pacer.on_throttled(None, sent_at=sent_early)
+        await anyio.sleep(1.5)
+        pacer.on_throttled(None, sent_at=sent_early)  # answered late, sent before the cut
+        stale = pacer.rate
+        pacer.on_throttled(None, sent_at=anyio.current_time())
+        return stale, pacer.rate
+
+    stale, fresh = run_virtual(scenario)
+    assert stale == 2.5
+    assert fresh == 1.25

@@ -8,7 +8,6 @@ here and nowhere else.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import aiohttp
+import anyio
 from yarl import URL
 
 from qrbatch.cams.credentials import Credentials
@@ -42,7 +42,7 @@ class Pacer(Protocol):
 
     def release(self, latency: float | None) -> None: ...
 
-    def on_throttled(self, retry_after: float | None) -> None: ...
+    def on_throttled(self, retry_after: float | None, sent_at: float | None = None) -> None: ...
 
     def on_success(self) -> None: ...
 
@@ -56,7 +56,7 @@ class UnpacedPacer:
     def release(self, latency: float | None) -> None:
         return None
 
-    def on_throttled(self, retry_after: float | None) -> None:
+    def on_throttled(self, retry_after: float | None, sent_at: float | None = None) -> None:
         return None
 
     def on_success(self) -> None:
@@ -215,14 +215,14 @@ class CamsClient:
             nonce=new_nonce(),
         )
         self._count_send(action)
-        sent = time.monotonic()
+        sent = anyio.current_time()
         latency: float | None = None
         try:
             async with session.post(url, headers=headers, timeout=self._timeout) as response:
                 status = response.status
                 retry_after = _retry_after(response.headers.get("x-acs-retry-after"))
                 raw = await response.read()
-            latency = time.monotonic() - sent
+            latency = anyio.current_time() - sent
         except aiohttp.ClientConnectorError as exc:
             # The connection was never made: the server cannot have acted.
             raise self._record(
@@ -250,7 +250,7 @@ class CamsClient:
             ) from exc
         finally:
             self._pacer.release(latency)
-        return self._parse(action, status, raw, retry_after)
+        return self._parse(action, status, raw, retry_after, sent)
 
     def _count_send(self, action: str) -> None:
         stats = self.stats
@@ -260,15 +260,15 @@ class CamsClient:
             stats.first_send = now if stats.first_send is None else stats.first_send
             stats.last_send = now
 
-    def _record(self, error: CamsError) -> CamsError:
+    def _record(self, error: CamsError, sent_at: float | None = None) -> CamsError:
         self.stats.errors[error.code] = self.stats.errors.get(error.code, 0) + 1
         if isinstance(error, ThrottledError):
             self.stats.throttled += 1
-            self._pacer.on_throttled(error.retry_after)
+            self._pacer.on_throttled(error.retry_after, sent_at)
         return error
 
     def _parse(
-        self, action: str, status: int, raw: bytes, retry_after: float | None
+        self, action: str, status: int, raw: bytes, retry_after: float | None, sent_at: float
     ) -> tuple[str, Any]:
         try:
             envelope = json.loads(raw.decode("utf-8")) if raw else {}
@@ -306,7 +306,8 @@ class CamsClient:
                 http_status=status,
                 request_id=request_id,
                 retry_after=retry_after,
-            )
+            ),
+            sent_at,
         )
 
 
