@@ -4,8 +4,10 @@ Two rules, both on the event loop's clock (``anyio.current_time``, which tests d
 with a virtual-time loop):
 
 1. Even spacing: an aiolimiter leaky bucket of capacity 1 lets one call through every
-   ``1/rate`` seconds, so there is never a burst (``AsyncLimiter(5, 1)`` would let 9
-   calls into the first second).
+   ``1/ceiling`` seconds, so there is never a burst (``AsyncLimiter(5, 1)`` would let 9
+   calls into the first second); below the ceiling, each send also waits ``1/rate``
+   after the previous real send (the adaptive rate, which changes without replacing
+   the bucket: a fresh bucket would let its first caller straight through).
 2. A window guard on the real send times: at most ``limit`` sends in any window of
    ``window + margin`` seconds. That keeps the account under a sliding window, a fixed
    window and a token bucket alike, even when the event loop runs late and catches up.
@@ -82,6 +84,7 @@ class AdaptivePacer:
         self._limiter = AsyncLimiter(1, 1.0 / ceiling)
         self._sends: deque[float] = deque(maxlen=self.limit)
         self._paused_until = 0.0
+        self._last_send = -math.inf
         self._last_change = -math.inf
         self._last_throttle = -math.inf
         self._throttled_rate = math.inf
@@ -150,12 +153,15 @@ class AdaptivePacer:
     async def _wait_for_slot(self) -> None:
         await self._limiter.acquire()
         while True:
+            # Checked and recorded with no await in between: concurrent callers that
+            # wake together cannot both take the same slot.
             now = anyio.current_time()
-            wait = self._paused_until - now
+            wait = max(self._paused_until - now, self._last_send + 1.0 / self.rate - now)
             if len(self._sends) == self.limit:
                 wait = max(wait, self._sends[0] + self.window + self.margin - now)
             if wait <= 0:
                 self._sends.append(now)
+                self._last_send = now
                 self.sends += 1
                 return
             await anyio.sleep(wait)
@@ -210,6 +216,4 @@ class AdaptivePacer:
 
     def _set_rate(self, rate: float, now: float) -> None:
         self._last_change = now
-        if rate != self.rate:
-            self.rate = rate
-            self._limiter = AsyncLimiter(1, 1.0 / rate)
+        self.rate = rate
