@@ -193,7 +193,7 @@ def exit_code(results: list[RowResult], stopped: bool, interrupted: bool) -> int
 
 
 @dataclass(slots=True)
-class _Progress:
+class _RunState:
     """What the execution stage hands back, even when it is cut short."""
 
     report: ExecutionReport | None = None
@@ -220,7 +220,7 @@ async def run_batch(
     output = job.output_path
     if output.resolve() == job.input.resolve():
         raise ConfigError(f"{output}: the output would overwrite the input; pass -o")
-    state = _Progress()
+    state = _RunState()
     started = datetime.now(UTC)
     async with connect(job, env, credentials) as (endpoint, creds):
         # The in-process simulator starts empty: an earlier run's codes are gone with it.
@@ -298,7 +298,7 @@ async def _execute(
     journal: Journal,
     summary: Summary,
     progress: Progress,
-    state: _Progress,
+    state: _RunState,
     images: list[ImageStore],
     handle_signals: bool,
 ) -> None:
