@@ -10,7 +10,7 @@ import logging
 import math
 import signal
 from collections import Counter
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -139,19 +139,32 @@ def write_validation(output: Path, job: Job, validated: Validated, *, version: s
 
 @asynccontextmanager
 async def connect(
-    job: Job, env: Mapping[str, str] | None, credentials: Credentials | None
+    job: Job,
+    env: Mapping[str, str] | None,
+    credentials: Credentials | None,
+    numbers: Iterable[str] = (),
 ) -> AsyncIterator[tuple[str, Credentials]]:
-    """The endpoint URL and credentials; for ``sandbox``, a simulator in this process."""
+    """The endpoint URL and credentials; for ``sandbox``, a simulator in this process
+    whose demo account owns the demo numbers plus ``numbers`` (the sheet's own), so a
+    dry try of any sheet works."""
     endpoint = resolve_endpoint(job.endpoint, env)
     if endpoint != SANDBOX:
         if credentials is None and job.access_key_id and job.access_key_secret:
             credentials = Credentials(job.access_key_id, job.access_key_secret, source="job file")
         yield endpoint, credentials or find_credentials(env=env, profile=job.profile)
         return
-    from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Sandbox, SandboxConfig, World
+    from qrbatch.sandbox import (
+        DEMO_KEY_ID,
+        DEMO_KEY_SECRET,
+        DEMO_NUMBERS,
+        Sandbox,
+        SandboxConfig,
+        World,
+    )
     from qrbatch.sandbox.server import running_sandbox
 
-    sandbox = Sandbox(World.demo(), SandboxConfig(qps=max(job.qps, 5.0)))
+    world = World.demo(numbers=(*DEMO_NUMBERS, *numbers))
+    sandbox = Sandbox(world, SandboxConfig(qps=max(job.qps, 5.0)))
     async with running_sandbox(sandbox) as (_, url):
         log.info("sandbox: serving a simulated CAMS at %s", url)
         yield url, Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET, source="sandbox demo key")
@@ -222,7 +235,8 @@ async def run_batch(
         raise ConfigError(f"{output}: the output would overwrite the input; pass -o")
     state = _RunState()
     started = datetime.now(UTC)
-    async with connect(job, env, credentials) as (endpoint, creds):
+    numbers = {row.request.phone for row in validated.rows if row.request is not None}
+    async with connect(job, env, credentials, numbers) as (endpoint, creds):
         # The in-process simulator starts empty: an earlier run's codes are gone with it.
         fresh = job.fresh or job.is_sandbox
         with Journal(job.journal_path, fresh=fresh, wait=job.wait) as journal:

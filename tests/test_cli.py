@@ -247,3 +247,10 @@ def test_an_account_stop_is_a_json_event_without_the_secret(
     stop = next(e for e in events if e["event"] == "account_stop")
     assert stop["code"] == "SignatureDoesNotMatch" and "ACCESS_KEY_SECRET" in stop["fix"]
     assert secret not in done.stderr + done.stdout
+
+
+def test_a_dry_try_on_the_sandbox_works_with_any_business_numbers(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "mine.csv", [["Phone", "Message"], ["+1 212 555 0199", "hi"]])
+    done = qrbatch("run", str(source), "--endpoint", "sandbox", "--no-images")
+    assert done.returncode == 0, done.stderr
+    assert [r["Status"] for r in results(tmp_path / "mine.results.xlsx")] == ["created"]
