@@ -159,6 +159,7 @@ def _write_results(
     for index, width in enumerate(_widths(sheet, columns), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
+    _print_landscape_one_page_wide(ws)
     ws.append([_cell(ws, name, bold=True) for name in columns])
     fills = {s: PatternFill("solid", fgColor=color) for s, color in STATUS_FILLS.items()}
     qr_column = get_column_letter(len(columns))
@@ -185,6 +186,14 @@ def _write_results(
         ws.append(cells)
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{len(results) + 1}"
+
+
+def _print_landscape_one_page_wide(ws: WriteOnlyWorksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
 
 
 def _write_errors(workbook: Workbook, sheet: Sheet, results: Sequence[RowResult]) -> None:
