@@ -32,43 +32,7 @@ from qrbatch.job import Job, build_job, load_job_file
 from qrbatch.lifecycle import Action
 from qrbatch.logs import LogFormat, setup_logging
 from qrbatch.manage import list_to_workbook, read_ops, run_ops
-
-
-class _Bar:
-    """A rich progress bar with rate and ETA, on a terminal only."""
-
-    def __init__(self) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-        from rich.progress import (
-            Progress as RichProgress,
-        )
-
-        self._progress = RichProgress(
-            TextColumn("[bold]QR codes"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            transient=False,
-        )
-        self._task: Any = None
-
-    def start(self, total: int) -> None:
-        self._progress.start()
-        self._task = self._progress.add_task("rows", total=total)
-
-    def advance(self, rows: int) -> None:
-        self._progress.advance(self._task, rows)
-
-    def stop(self) -> None:
-        self._progress.stop()
+from qrbatch.progress import ProgressBar
 
 
 def _fail(error: QrbatchError) -> None:
@@ -232,7 +196,7 @@ def run(
 
 
 def _run_one(job: Job, show_bar: bool) -> RunResult:
-    progress: Progress | None = _Bar() if show_bar else None
+    progress: Progress | None = ProgressBar() if show_bar else None
     return anyio.run(
         functools.partial(
             run_batch, job, progress=progress, version=__version__, handle_signals=True
