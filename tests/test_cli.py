@@ -254,3 +254,16 @@ def test_a_dry_try_on_the_sandbox_works_with_any_business_numbers(tmp_path: Path
     done = qrbatch("run", str(source), "--endpoint", "sandbox", "--no-images")
     assert done.returncode == 0, done.stderr
     assert [r["Status"] for r in results(tmp_path / "mine.results.xlsx")] == ["created"]
+
+
+def test_validate_with_output_writes_the_checked_rows(tmp_path: Path) -> None:
+    bad = write_csv(
+        tmp_path / "bad.csv", [["Phone", "Message"], ["12", "ok"], ["6281234567890", "fine"]]
+    )
+    done = CliRunner().invoke(main, ["validate", str(bad), "-o", str(tmp_path / "checked.xlsx")])
+    assert done.exit_code == 1
+    rows = results(tmp_path / "checked.xlsx")
+    assert [(r["Status"], r["ErrorCode"]) for r in rows] == [
+        ("invalid", "InvalidPhone"),
+        ("skipped", "NotSent"),
+    ]
