@@ -232,11 +232,12 @@ class Runner(StoppableRunner):
         return self.report
 
     async def _plan(self, todo: list[QrRequest], uncertain: set[str]) -> list[QrRequest]:
-        """List each number once: reuse live codes, settle uncertain rows, apply the cap."""
+        """List each number once: reuse live codes (unless always-create), settle
+        uncertain rows, and fail rows past the 2,000-code cap before any Create."""
         groups: dict[tuple[str, str], list[QrRequest]] = defaultdict(list)
         for request in todo:
-            if self._settings.reuse_existing or request.key in uncertain:
-                groups[(request.phone, request.cust_space_id)].append(request)
+            # Listed even with always-create: the 2,000-code cap needs the live count.
+            groups[(request.phone, request.cust_space_id)].append(request)
         existing: dict[tuple[str, str], tuple[Qrdl, ...]] = {}
         failed_groups: dict[tuple[str, str], CamsError] = {}
 
