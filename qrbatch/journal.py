@@ -225,34 +225,35 @@ class Journal:
                 [(r.key, r.phone, r.message, r.image_type, r.cust_space_id, now) for r in requests],
             )
 
+    # One statement in autocommit mode is one committed transaction: no BEGIN/COMMIT
+    # round trips on the per-row path.
+
     def mark(self, key: str, state: State, *, attempts: int | None = None) -> None:
-        with self._transaction():
-            self._db.execute(
-                "UPDATE requests SET state = ?, attempts = COALESCE(?, attempts), updated = ?"
-                " WHERE key = ?",
-                (state, attempts, time.time(), key),
-            )
+        self._db.execute(
+            "UPDATE requests SET state = ?, attempts = COALESCE(?, attempts), updated = ?"
+            " WHERE key = ?",
+            (state, attempts, time.time(), key),
+        )
 
     def record(self, entry: Entry) -> None:
-        with self._transaction():
-            self._db.execute(
-                "UPDATE requests SET state = ?, status = ?, qrdl_code = ?, deep_link_url = ?,"
-                " qr_image_url = ?, error_code = ?, error_message = ?, request_id = ?,"
-                " attempts = ?, updated = ? WHERE key = ?",
-                (
-                    entry.state,
-                    entry.status,
-                    entry.qrdl_code,
-                    entry.deep_link_url,
-                    entry.qr_image_url,
-                    entry.error_code,
-                    entry.error_message,
-                    entry.request_id,
-                    entry.attempts,
-                    time.time(),
-                    entry.key,
-                ),
-            )
+        self._db.execute(
+            "UPDATE requests SET state = ?, status = ?, qrdl_code = ?, deep_link_url = ?,"
+            " qr_image_url = ?, error_code = ?, error_message = ?, request_id = ?,"
+            " attempts = ?, updated = ? WHERE key = ?",
+            (
+                entry.state,
+                entry.status,
+                entry.qrdl_code,
+                entry.deep_link_url,
+                entry.qr_image_url,
+                entry.error_code,
+                entry.error_message,
+                entry.request_id,
+                entry.attempts,
+                time.time(),
+                entry.key,
+            ),
+        )
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

@@ -11,7 +11,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import phonenumbers
@@ -120,12 +120,12 @@ class QrRequest:
     message: str
     image_type: str
     cust_space_id: str = ""
+    key: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def key(self) -> str:
-        """A stable content hash: the journal's key for this request."""
+    def __post_init__(self) -> None:
+        # A stable content hash, computed once: the journal's key for this request.
         payload = "\x1f".join((self.phone, self.message, self.image_type, self.cust_space_id))
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+        object.__setattr__(self, "key", hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32])
 
 
 RowState = Literal["ok", "invalid", "skipped"]

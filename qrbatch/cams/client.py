@@ -210,7 +210,7 @@ class CamsClient:
             method="POST",
             host=self._host,
             action=action,
-            query=params,
+            query=query,
             date=acs_date(self._clock()),
             nonce=new_nonce(),
         )

@@ -48,7 +48,7 @@ def new_nonce() -> str:
 def string_to_sign(
     *,
     method: str,
-    query: Mapping[str, str],
+    query: Mapping[str, str] | str,
     headers: Mapping[str, str],
     body: bytes,
 ) -> tuple[str, str]:
@@ -61,7 +61,7 @@ def string_to_sign(
         [
             method.upper(),
             "/",
-            canonical_query(query),
+            query if isinstance(query, str) else canonical_query(query),
             canonical_headers,
             signed_headers,
             hashlib.sha256(body).hexdigest(),
@@ -77,13 +77,16 @@ def sign(
     method: str,
     host: str,
     action: str,
-    query: Mapping[str, str],
+    query: Mapping[str, str] | str,
     body: bytes = b"",
     date: str,
     nonce: str,
     version: str = API_VERSION,
 ) -> dict[str, str]:
     """Return every header of one signed request, ``Authorization`` included.
+
+    ``query`` is the parameters, or their ``canonical_query`` already computed (the
+    client sends that same string on the wire).
 
     ``date`` and ``nonce`` must be fresh for every attempt: the server refuses a reused
     nonce and a date more than 15 minutes off.
