@@ -8,8 +8,10 @@ wait is jittered exponential backoff, never shorter than the server's retry-afte
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import anyio
 from tenacity import (
@@ -79,3 +81,36 @@ def retrying(policy: RetryPolicy, sleep: Sleep = anyio.sleep) -> AsyncRetrying:
         before_sleep=before_sleep,
         reraise=True,
     )
+
+
+T = TypeVar("T")
+
+
+async def call_with_retries(
+    policy: RetryPolicy, attempt: Callable[[], Awaitable[T]], sleep: Sleep = anyio.sleep
+) -> T:
+    """``attempt()`` under ``policy``. The first try runs outside tenacity, so the common
+    case (it works) costs one await; only a retryable failure builds the retry loop."""
+    try:
+        return await attempt()
+    except RetryableError as error:
+        first = error
+    counted = 0 if isinstance(first, ThrottledError) else 1
+    if policy.max_attempts - counted < 1:
+        raise first
+    wait = max(random.uniform(0, policy.initial), first.retry_after or 0.0)
+    event(
+        logging.INFO,
+        "retry",
+        f"retrying in {wait:.2f} s after {first}",
+        code=first.code,
+        action=first.action,
+        attempt=1,
+        wait_seconds=round(wait, 3),
+    )
+    await sleep(wait)
+    rest = replace(policy, max_attempts=policy.max_attempts - counted)
+    async for retry in retrying(rest, sleep):
+        with retry:
+            return await attempt()
+    raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover

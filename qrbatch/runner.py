@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import anyio
-from tenacity import AsyncRetrying
 
 from qrbatch.cams.models import Answer, Qrdl
 from qrbatch.errors import (
@@ -27,7 +26,7 @@ from qrbatch.errors import (
 from qrbatch.journal import Entry, Journal
 from qrbatch.logs import event
 from qrbatch.pacing import PacerClosedError
-from qrbatch.retry import RetryPolicy, Sleep, retrying
+from qrbatch.retry import RetryPolicy, Sleep, call_with_retries
 from qrbatch.rows import QrRequest
 
 log = logging.getLogger("qrbatch")
@@ -171,16 +170,13 @@ class Runner(StoppableRunner):
 
     # Retry ------------------------------------------------------------------------
 
-    def _retrying(self) -> AsyncRetrying:
-        return retrying(self._settings.retry, self._sleep)
-
     async def _list(self, phone: str, space: str) -> tuple[Qrdl, ...]:
-        async for attempt in self._retrying():
-            with attempt:
-                self.report.list_calls += 1
-                answer = await self._client.list(phone=phone, cust_space_id=space or None)
-                return answer.qrdls
-        raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
+        async def attempt() -> tuple[Qrdl, ...]:
+            self.report.list_calls += 1
+            answer = await self._client.list(phone=phone, cust_space_id=space or None)
+            return answer.qrdls
+
+        return await call_with_retries(self._settings.retry, attempt, self._sleep)
 
     # Outcomes ---------------------------------------------------------------------
 
@@ -328,34 +324,36 @@ class Runner(StoppableRunner):
     async def _create_one(self, request: QrRequest, uncertain: bool) -> None:
         attempts = 0
         key = request.key
-        try:
-            async for attempt in self._retrying():
-                with attempt:
-                    if uncertain:
-                        found = await self._find_own(request)
-                        if found is not None:
-                            self.report.reconciled += 1
-                            self._finish(_entry(key, "created", found, "", attempts))
-                            return
-                        uncertain = False
-                    self._journal.mark(key, "inflight", attempts=attempts + 1)
-                    try:
-                        attempts += 1
-                        answer = await self._client.create(
-                            phone=request.phone,
-                            message=request.message,
-                            image_type=request.image_type,
-                            cust_space_id=request.cust_space_id or None,
-                        )
-                    except PacerClosedError:
-                        attempts -= 1
-                        raise
-                    except OutcomeUnknownError:
-                        uncertain = True
-                        raise
-                    assert answer.qrdl is not None
-                    self._finish(_entry(key, "created", answer.qrdl, answer.request_id, attempts))
+
+        async def attempt() -> None:
+            nonlocal attempts, uncertain
+            if uncertain:
+                found = await self._find_own(request)
+                if found is not None:
+                    self.report.reconciled += 1
+                    self._finish(_entry(key, "created", found, "", attempts))
                     return
+                uncertain = False
+            self._journal.mark(key, "inflight", attempts=attempts + 1)
+            try:
+                attempts += 1
+                answer = await self._client.create(
+                    phone=request.phone,
+                    message=request.message,
+                    image_type=request.image_type,
+                    cust_space_id=request.cust_space_id or None,
+                )
+            except PacerClosedError:
+                attempts -= 1
+                raise
+            except OutcomeUnknownError:
+                uncertain = True
+                raise
+            assert answer.qrdl is not None
+            self._finish(_entry(key, "created", answer.qrdl, answer.request_id, attempts))
+
+        try:
+            await call_with_retries(self._settings.retry, attempt, self._sleep)
         except PacerClosedError:
             self._journal.mark(key, "unknown" if uncertain else "pending", attempts=attempts)
             self.report.not_sent += 1
