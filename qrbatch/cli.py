@@ -26,7 +26,7 @@ from qrbatch.batch import (
     validate_input,
     write_validation,
 )
-from qrbatch.errors import ConfigError, QrbatchError, UsageError
+from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.inputs import Ledger, expand_drop, is_drop_input, ledger_path
 from qrbatch.job import Job, build_job, load_job_file
 from qrbatch.lifecycle import Action
@@ -531,4 +531,4 @@ def sandbox(
         sys.exit(EXIT_USAGE)
 
 
-__all__ = ["main", "UsageError"]
+__all__ = ["main"]

@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -199,7 +199,9 @@ def _read_text(
     text = text.lstrip("\ufeff")
     delimiter = _sniff_delimiter(text, path.suffix.lower())
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = _numbered_csv_rows(records)
+    # csv.reader joins quoted multi-line fields; a spreadsheet shows each record as one
+    # row, so records (not physical lines) are what get numbered.
+    rows = (tuple(record) for record in records)
     seen: list[str] = []
     found = _split_header(rows, is_header=is_header, header_row=header_row, seen=seen)
     if found is None:
@@ -222,13 +224,6 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
     if counts[best]:
         return best
     return "\t" if suffix == ".tsv" else ","
-
-
-def _numbered_csv_rows(records: Iterable[list[str]]) -> Iterator[tuple[str, ...]]:
-    # csv.reader joins quoted multi-line fields; a spreadsheet shows each record as one
-    # row, so records (not physical lines) are numbered.
-    for record in records:
-        yield tuple(record)
 
 
 # Header --------------------------------------------------------------------------------
