@@ -31,7 +31,7 @@ from qrbatch.pacing import AdaptivePacer
 from qrbatch.results import RowResult, Summary, join_results
 from qrbatch.retry import RetryPolicy
 from qrbatch.rows import CheckedRow, check_rows, header_matcher, map_columns
-from qrbatch.runner import ExecutionReport, ExecutionSettings, Runner
+from qrbatch.runner import DEFAULT_CONCURRENCY, ExecutionReport, ExecutionSettings, Runner
 from qrbatch.sheets.read import Sheet, read_sheet
 from qrbatch.sheets.write import write_workbook
 
@@ -321,8 +321,7 @@ async def _execute(
     rows_per_key = Counter(r.key for r in requests)
     summary.unique_requests = len(rows_per_key)
     pacer = AdaptivePacer(job.qps)
-    # Workers are cheap; the pacer's in-flight cap decides how many calls are outstanding.
-    concurrency = job.concurrency or 64
+    concurrency = job.concurrency or DEFAULT_CONCURRENCY
     settings = ExecutionSettings(
         concurrency=concurrency,
         reuse_existing=not job.always_create,

@@ -74,8 +74,8 @@ class Ledger:
     ) -> None:
         self._db.close()
 
-    def lookup(self, source: Path) -> tuple[str, str, str] | None:
-        """(digest, output, state) of an earlier run on this very file, if any."""
+    def lookup(self, source: Path) -> tuple[str, str, str]:
+        """(digest, output, state) of this file; output and state empty if never run."""
         digest = _digest(source)
         row = self._db.execute(
             "SELECT output, state FROM files WHERE path = ? AND digest = ?",
@@ -99,9 +99,7 @@ def expand_drop(job: Job, ledger: Ledger) -> list[tuple[Job, str]]:
         raise InputFileError(f"{job.input}: no such folder")
     jobs: list[tuple[Job, str]] = []
     for source in files:
-        found = ledger.lookup(source)
-        assert found is not None
-        digest, output, state = found
+        digest, output, state = ledger.lookup(source)
         if state == "finished" and not job.fresh:
             continue
         single = replace(job, input=source).with_output_filled()

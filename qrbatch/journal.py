@@ -18,7 +18,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -210,9 +210,6 @@ class Journal:
         if keys is None:
             return found
         return {k: found[k] for k in keys if k in found}
-
-    def __iter__(self) -> Iterator[Entry]:
-        return iter(self.entries().values())
 
     # Writing (each call is one committed transaction) -------------------------------
 

@@ -21,7 +21,7 @@ from qrbatch.cams.models import Answer, Qrdl
 from qrbatch.errors import AccountError, CamsError, InputFileError, RetryableError, RowError
 from qrbatch.journal import Entry, Journal
 from qrbatch.pacing import PacerClosedError
-from qrbatch.retry import RetryPolicy, Sleep, retrying
+from qrbatch.retry import RetryPolicy, Sleep, call_with_retries
 from qrbatch.rows import (
     IMAGE_ALIASES,
     MESSAGE_ALIASES,
@@ -226,12 +226,8 @@ class OpsRunner(StoppableRunner):
 
         async def list_group(group: tuple[str, str]) -> None:
             try:
-                async for attempt in retrying(self._retry, self._sleep):
-                    with attempt:
-                        answer = await self._client.list(
-                            phone=group[0], cust_space_id=group[1] or None
-                        )
-                found[group] = {q.code: q for q in answer.qrdls}
+                codes = await list_live(self._client, *group, self._retry, self._sleep)
+                found[group] = {q.code: q for q in codes}
             except AccountError as error:
                 self._stop(error)
             except (CamsError, PacerClosedError):
@@ -275,33 +271,35 @@ class OpsRunner(StoppableRunner):
                     )
                 )
                 return
+
+        async def attempt() -> None:
+            nonlocal attempts, unknown
+            self._journal.mark(key, "inflight", attempts=attempts + 1)
+            attempts += 1
+            try:
+                answer = await self._send(op)
+            except PacerClosedError:
+                attempts -= 1
+                raise
+            except RetryableError:
+                unknown = True
+                raise
+            qrdl = answer.qrdl
+            self._finish(
+                Entry(
+                    key=key,
+                    state="done",
+                    status=f"{op.action}d",
+                    qrdl_code=op.code,
+                    deep_link_url=qrdl.deep_link_url if qrdl else "",
+                    qr_image_url=qrdl.qr_image_url if qrdl else "",
+                    request_id=answer.request_id,
+                    attempts=attempts,
+                )
+            )
+
         try:
-            async for attempt in retrying(self._retry, self._sleep):
-                with attempt:
-                    self._journal.mark(key, "inflight", attempts=attempts + 1)
-                    attempts += 1
-                    try:
-                        answer = await self._send(op)
-                    except PacerClosedError:
-                        attempts -= 1
-                        raise
-                    except RetryableError:
-                        unknown = True
-                        raise
-                    qrdl = answer.qrdl
-                    self._finish(
-                        Entry(
-                            key=key,
-                            state="done",
-                            status=f"{op.action}d",
-                            qrdl_code=op.code,
-                            deep_link_url=qrdl.deep_link_url if qrdl else "",
-                            qr_image_url=qrdl.qr_image_url if qrdl else "",
-                            request_id=answer.request_id,
-                            attempts=attempts,
-                        )
-                    )
-                    return
+            await call_with_retries(self._retry, attempt, self._sleep)
         except PacerClosedError:
             self._journal.mark(key, "pending", attempts=attempts)
         except AccountError as error:
@@ -355,6 +353,18 @@ def _failed(key: str, op: CodeOp, error: CamsError, attempts: int) -> Entry:
     )
 
 
+async def list_live(
+    client: CodeApi, phone: str, space: str, retry: RetryPolicy, sleep: Sleep = anyio.sleep
+) -> tuple[Qrdl, ...]:
+    """The live codes of one business number: one List, paced and retried."""
+
+    async def attempt() -> tuple[Qrdl, ...]:
+        answer = await client.list(phone=phone, cust_space_id=space or None)
+        return answer.qrdls
+
+    return await call_with_retries(retry, attempt, sleep)
+
+
 async def list_codes(
     client: CodeApi, phones: Sequence[tuple[str, str]], *, retry: RetryPolicy | None = None
 ) -> list[tuple[str, str, Qrdl | None, CamsError | None]]:
@@ -362,11 +372,9 @@ async def list_codes(
     results: list[tuple[str, str, Qrdl | None, CamsError | None]] = []
     for phone, space in phones:
         try:
-            async for attempt in retrying(retry or RetryPolicy()):
-                with attempt:
-                    answer = await client.list(phone=phone, cust_space_id=space or None)
-            results.extend((phone, space, qrdl, None) for qrdl in answer.qrdls)
-            if not answer.qrdls:
+            codes = await list_live(client, phone, space, retry or RetryPolicy())
+            results.extend((phone, space, qrdl, None) for qrdl in codes)
+            if not codes:
                 results.append((phone, space, None, None))
         except AccountError:
             raise

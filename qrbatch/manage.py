@@ -24,7 +24,7 @@ from qrbatch.logs import event
 from qrbatch.pacing import AdaptivePacer
 from qrbatch.results import RowResult, Status, Summary, from_entry
 from qrbatch.retry import RetryPolicy
-from qrbatch.rows import normalise_phone
+from qrbatch.rows import RowProblem, normalise_phone
 from qrbatch.sheets.read import InputRow, Sheet, read_sheet
 from qrbatch.sheets.write import write_workbook
 
@@ -97,8 +97,7 @@ async def list_to_workbook(
 
 
 def normalise_or_fail(phone: str, region: str | None) -> str:
-    from qrbatch.rows import RowProblem
-
+    """A phone given on the command line, normalised, or a usage error (exit 2)."""
     try:
         return normalise_phone(phone, region)
     except RowProblem as problem:

@@ -32,7 +32,7 @@ from qrbatch.rows import QrRequest
 log = logging.getLogger("qrbatch")
 
 MAX_CODES_PER_NUMBER = 2000
-DEFAULT_CONCURRENCY = 16
+DEFAULT_CONCURRENCY = 64  # workers are cheap; the pacer's in-flight cap bounds the calls
 
 
 class QrApi(Protocol):
@@ -206,8 +206,8 @@ class Runner(StoppableRunner):
             unique.setdefault(request.key, request)
         self.report.requests = len(unique)
         self._journal.add_pending(unique.values())
-        entries = self._journal.entries(unique)
-        self._claimed_codes = {e.qrdl_code for e in self._journal if e.qrdl_code}
+        entries = self._journal.entries()  # read once: this batch's rows and every claimed code
+        self._claimed_codes = {e.qrdl_code for e in entries.values() if e.qrdl_code}
         todo: list[QrRequest] = []
         uncertain: set[str] = set()
         for key, request in unique.items():

@@ -70,8 +70,6 @@ class CallStats:
     calls: dict[str, int] = field(default_factory=dict)
     throttled: int = 0
     errors: dict[str, int] = field(default_factory=dict)
-    first_send: float | None = None
-    last_send: float | None = None
 
     @property
     def total_calls(self) -> int:
@@ -94,7 +92,6 @@ class CamsClient:
         timeout: float = DEFAULT_TIMEOUT,
         session: aiohttp.ClientSession | None = None,
         clock: Callable[[], datetime] = utc_now,
-        monotonic: Callable[[], float] | None = None,
         max_connections: int = 64,
     ) -> None:
         parts = urlsplit(endpoint)
@@ -108,7 +105,6 @@ class CamsClient:
         self._session = session
         self._owns_session = session is None
         self._clock = clock
-        self._monotonic = monotonic
         self._max_connections = max_connections
         self.stats = CallStats()
 
@@ -255,10 +251,6 @@ class CamsClient:
     def _count_send(self, action: str) -> None:
         stats = self.stats
         stats.calls[action] = stats.calls.get(action, 0) + 1
-        if self._monotonic is not None:
-            now = self._monotonic()
-            stats.first_send = now if stats.first_send is None else stats.first_send
-            stats.last_send = now
 
     def _record(self, error: CamsError, sent_at: float | None = None) -> CamsError:
         self.stats.errors[error.code] = self.stats.errors.get(error.code, 0) + 1
