@@ -1,48 +1,39 @@
-"""The async pipeline: plan the unique requests, execute them through the pacer, record
-every outcome in the journal as it happens.
+"""The one executor: runs any action (Create, Update, Delete) over unique requests.
 
-Collaborators come in as arguments (client, pacer, journal, sleep) so tests drive it
-with the real sandbox or small fakes.
+    requests -> dedupe -> journal (pending) -> skip done -> one List per number
+             -> action.before_send (reuse, unchanged, not found, cap) -> worker pool
+             -> pacer slot -> call -> journal, event
+
+Every outcome is committed to the journal as it happens. A call whose answer was lost
+(timeout, dropped connection, 5xx) is settled by a fresh List before anything is sent
+again: neither Create nor Update is idempotent. An account-level refusal stops the run
+at once; a signal stops it after the calls in flight. Either way the pacer closes, so
+nothing new is sent, and the rows not sent stay pending for the rerun.
+
+Collaborators come in as arguments (client, pacer, journal, sleep, events) so tests
+drive the executor with the real sandbox or small fakes. List, a read, goes through the
+same client, pacer and retries (``list_live``).
 """
 
 from __future__ import annotations
 
-import logging
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import anyio
 
-from qrbatch.cams.models import Answer, Qrdl
-from qrbatch.errors import (
-    AccountError,
-    CamsError,
-    OutcomeUnknownError,
-    RetryableError,
-    RowError,
-)
+from qrbatch.actions import Action, Claims, Live, QrApi, Request, failed
+from qrbatch.errors import AccountError, CamsError, OutcomeUnknownError, RetryableError, RowError
+from qrbatch.events import AccountStopped, Event, PhaseChanged, RowFinished, no_events
 from qrbatch.journal import Entry, Journal
-from qrbatch.logs import event
 from qrbatch.pacing import PacerClosedError
 from qrbatch.retry import RetryPolicy, Sleep, call_with_retries
-from qrbatch.rows import QrRequest
 
-log = logging.getLogger("qrbatch")
-
-MAX_CODES_PER_NUMBER = 2000
 DEFAULT_CONCURRENCY = 64  # workers are cheap; the pacer's in-flight cap bounds the calls
 
-
-class QrApi(Protocol):
-    """The part of CamsClient the runner uses."""
-
-    async def create(
-        self, *, phone: str, message: str, image_type: str, cust_space_id: str | None = None
-    ) -> Answer: ...
-
-    async def list(self, *, phone: str, cust_space_id: str | None = None) -> Answer: ...
+Group = tuple[str, str]  # (phone, cust_space_id): what one List answers for
 
 
 class Closable(Protocol):
@@ -51,10 +42,9 @@ class Closable(Protocol):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExecutionSettings:
-    """How the runner works through the requests."""
+    """How the executor works through the requests."""
 
     concurrency: int = DEFAULT_CONCURRENCY
-    reuse_existing: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -64,61 +54,75 @@ class ExecutionReport:
 
     requests: int = 0
     already_done: int = 0
-    created: int = 0
-    reused: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
     reconciled: int = 0
-    failed: int = 0
     not_sent: int = 0
     list_calls: int = 0
     stopped_by: AccountError | None = None
     interrupted: bool = False
 
+    @property
+    def created(self) -> int:
+        return self.statuses["created"]
 
-OnDone = Callable[[Entry], None]
+    @property
+    def reused(self) -> int:
+        return self.statuses["reused"]
 
-
-def _entry(key: str, status: str, qrdl: Qrdl, request_id: str, attempts: int) -> Entry:
-    return Entry(
-        key=key,
-        state="done",
-        status=status,
-        qrdl_code=qrdl.code,
-        deep_link_url=qrdl.deep_link_url,
-        qr_image_url=qrdl.qr_image_url,
-        request_id=request_id,
-        attempts=attempts,
-    )
+    @property
+    def failed(self) -> int:
+        return self.statuses["failed"] + self.statuses["notfound"]
 
 
-def _failed(key: str, error: CamsError, attempts: int, *, unknown: bool = False) -> Entry:
-    return Entry(
-        key=key,
-        state="unknown" if unknown else "failed",
-        status="failed",
-        error_code=error.code,
-        error_message=error.message,
-        request_id=error.request_id,
-        attempts=attempts,
-    )
+async def list_live(
+    client: QrApi,
+    group: Group,
+    retry: RetryPolicy,
+    sleep: Sleep = anyio.sleep,
+    events: Callable[[Event], None] = no_events,
+    on_attempt: Callable[[], None] | None = None,
+) -> Live:
+    """The live codes of one business number: one List, paced and retried."""
+
+    async def attempt() -> Live:
+        if on_attempt is not None:
+            on_attempt()
+        answer = await client.list(phone=group[0], cust_space_id=group[1] or None)
+        return Live(answer.qrdls)
+
+    return await call_with_retries(retry, attempt, sleep, on_retry=events)
 
 
-def _matches(qrdl: Qrdl, request: QrRequest) -> bool:
-    return qrdl.prefilled_message == request.message and (
-        not qrdl.image_type or qrdl.image_type == request.image_type
-    )
+class Executor:
+    """Executes one action over a batch of requests; see ``execute``."""
 
+    def __init__(
+        self,
+        *,
+        action: Action,
+        client: QrApi,
+        pacer: Closable,
+        journal: Journal,
+        settings: ExecutionSettings | None = None,
+        sleep: Sleep = anyio.sleep,
+        events: Callable[[Event], None] = no_events,
+    ) -> None:
+        self.action = action
+        self._client = client
+        self._pacer = pacer
+        self._journal = journal
+        self._settings = settings or ExecutionSettings()
+        self._sleep = sleep
+        self._emit = events
+        self._claims = Claims()
+        self._rows: Counter[str] = Counter()
+        self.report = ExecutionReport()
 
-class StopReport(Protocol):
-    stopped_by: AccountError | None
-    interrupted: bool
+    # Stopping ------------------------------------------------------------------------
 
-
-class StoppableRunner:
-    """How a runner stops: an account-level error at once, a signal after the calls in
-    flight. Either way the pacer closes, so nothing new is sent."""
-
-    report: StopReport
-    _pacer: Closable
+    @property
+    def stopping(self) -> bool:
+        return self.report.stopped_by is not None or self.report.interrupted
 
     @property
     def stopping_requested(self) -> bool:
@@ -132,179 +136,156 @@ class StoppableRunner:
     def _stop(self, error: AccountError) -> None:
         if self.report.stopped_by is None:
             self.report.stopped_by = error
-            event(
-                logging.ERROR,
-                "account_stop",
-                f"stopping the run: {error}. To fix: {error.fix}",
-                code=error.code,
-                action=error.action,
-                request_id=error.request_id,
-                fix=error.fix,
+            self._emit(
+                AccountStopped(error.code, error.action, error.request_id, str(error), error.fix)
             )
         self._pacer.close()
 
-
-class Runner(StoppableRunner):
-    """Executes one batch of unique requests; see ``execute``."""
-
-    report: ExecutionReport
-
-    def __init__(
-        self,
-        *,
-        client: QrApi,
-        pacer: Closable,
-        journal: Journal,
-        settings: ExecutionSettings | None = None,
-        sleep: Sleep = anyio.sleep,
-        on_done: OnDone | None = None,
-    ) -> None:
-        self._client = client
-        self._pacer = pacer
-        self._journal = journal
-        self._settings = settings or ExecutionSettings()
-        self._sleep = sleep
-        self._on_done = on_done
-        self.report = ExecutionReport()
-        self._claimed_codes: set[str] = set()
-
-    # Retry ------------------------------------------------------------------------
-
-    async def _list(self, phone: str, space: str) -> tuple[Qrdl, ...]:
-        async def attempt() -> tuple[Qrdl, ...]:
-            self.report.list_calls += 1
-            answer = await self._client.list(phone=phone, cust_space_id=space or None)
-            return answer.qrdls
-
-        return await call_with_retries(self._settings.retry, attempt, self._sleep)
-
-    # Outcomes ---------------------------------------------------------------------
+    # Outcomes ------------------------------------------------------------------------
 
     def _finish(self, entry: Entry) -> None:
         self._journal.record(entry)
         if entry.qrdl_code:
-            self._claimed_codes.add(entry.qrdl_code)
-        if entry.status == "created":
-            self.report.created += 1
-        elif entry.status == "reused":
-            self.report.reused += 1
-        elif entry.status == "failed":
-            self.report.failed += 1
-        if self._on_done is not None:
-            self._on_done(entry)
+            self._claims.codes.add(entry.qrdl_code)
+        self.report.statuses[entry.status] += 1
+        self._emit(RowFinished(entry, self._rows.get(entry.key, 1)))
 
-    @property
-    def stopping(self) -> bool:
-        return self.report.stopped_by is not None or self.report.interrupted
+    def _count_list(self) -> None:
+        self.report.list_calls += 1
 
-    # Plan -------------------------------------------------------------------------
+    async def _list(self, group: Group) -> Live:
+        return await list_live(
+            self._client, group, self._settings.retry, self._sleep, self._emit, self._count_list
+        )
 
-    async def execute(self, requests: Iterable[QrRequest]) -> ExecutionReport:
+    # Plan ----------------------------------------------------------------------------
+
+    async def execute(self, requests: Iterable[Request]) -> ExecutionReport:
         """Send every request not yet done; return what happened. Never raises CamsError."""
-        unique: dict[str, QrRequest] = {}
+        unique: dict[str, Request] = {}
         for request in requests:
             unique.setdefault(request.key, request)
+            self._rows[request.key] += 1
         self.report.requests = len(unique)
         self._journal.add_pending(unique.values())
         entries = self._journal.entries()  # read once: this batch's rows and every claimed code
-        self._claimed_codes = {e.qrdl_code for e in entries.values() if e.qrdl_code}
-        todo: list[QrRequest] = []
+        self._claims.codes = {e.qrdl_code for e in entries.values() if e.qrdl_code}
+        todo: list[Request] = []
         uncertain: set[str] = set()
+        recheck: dict[str, Entry] = {}
         for key, request in unique.items():
             entry = entries.get(key)
             if entry is not None and entry.state == "done":
-                self.report.already_done += 1
-                if self._on_done is not None:
-                    self._on_done(entry)
+                if self.action.recheck(entry):
+                    recheck[key] = entry
+                else:
+                    self._already_done(entry)
                 continue
             if entry is not None and entry.state in ("inflight", "unknown"):
                 uncertain.add(key)
             todo.append(request)
-        if not todo:
+        groups = self._groups(todo, uncertain, [unique[k] for k in recheck])
+        live = await self._list_groups(groups)
+        if self.stopping:
             return self.report
-        to_create = await self._plan(todo, uncertain)
-        if not self.stopping and to_create:
-            await self._create_all(to_create, uncertain)
+        todo = self._recheck_done(recheck, unique, live) + todo
+        to_send = self._plan(todo, uncertain, live)
+        if not self.stopping and to_send:
+            self._emit(
+                PhaseChanged("sending", f"{self.action.name}: {len(to_send)} calls", len(to_send))
+            )
+            await self._send_all(to_send, uncertain)
         return self.report
 
-    async def _plan(self, todo: list[QrRequest], uncertain: set[str]) -> list[QrRequest]:
-        """List each number once: reuse live codes (unless always-create), settle
-        uncertain rows, and fail rows past the 2,000-code cap before any Create."""
-        groups: dict[tuple[str, str], list[QrRequest]] = defaultdict(list)
-        for request in todo:
-            # Listed even with always-create: the 2,000-code cap needs the live count.
-            groups[(request.phone, request.cust_space_id)].append(request)
-        existing: dict[tuple[str, str], tuple[Qrdl, ...]] = {}
-        failed_groups: dict[tuple[str, str], CamsError] = {}
+    def _already_done(self, entry: Entry) -> None:
+        self.report.already_done += 1
+        self._emit(RowFinished(entry, self._rows.get(entry.key, 1)))
 
-        async def list_group(group: tuple[str, str]) -> None:
+    def _groups(
+        self, todo: Sequence[Request], uncertain: set[str], done: Sequence[Request]
+    ) -> list[Group]:
+        wanted = {
+            (r.phone, r.cust_space_id) for r in todo if self.action.lists(r, r.key in uncertain)
+        }
+        wanted |= {(r.phone, r.cust_space_id) for r in done}
+        return sorted(wanted)
+
+    async def _list_groups(self, groups: Sequence[Group]) -> dict[Group, Live | CamsError]:
+        """One List per number, concurrently through the pacer."""
+        found: dict[Group, Live | CamsError] = {}
+        if not groups:
+            return found
+        self._emit(
+            PhaseChanged(
+                "listing", f"checking the live codes of {len(groups)} numbers", len(groups)
+            )
+        )
+
+        async def list_group(group: Group) -> None:
             try:
-                existing[group] = await self._list(*group)
+                found[group] = await self._list(group)
             except AccountError as error:
                 self._stop(error)
             except PacerClosedError:
                 pass
             except CamsError as error:
-                failed_groups[group] = error
+                found[group] = error
 
         async with anyio.create_task_group() as tg:
             for group in groups:
                 tg.start_soon(list_group, group)
+        return found
 
-        if self.stopping:
-            return []
-        planned: dict[str, int] = defaultdict(int)
-        to_create: list[QrRequest] = []
-        for request in todo:
-            group = (request.phone, request.cust_space_id)
-            if group in failed_groups:
-                self._finish(
-                    _failed(request.key, failed_groups[group], 0, unknown=request.key in uncertain)
-                )
+    def _recheck_done(
+        self,
+        recheck: dict[str, Entry],
+        unique: dict[str, Request],
+        live: dict[Group, Live | CamsError],
+    ) -> list[Request]:
+        """Done rows whose code is no longer live are sent again (never reported live)."""
+        again: list[Request] = []
+        for key, entry in recheck.items():
+            request = unique[key]
+            listing = live.get((request.phone, request.cust_space_id))
+            if not isinstance(listing, Live) or self.action.still_done(entry, listing):
+                self._already_done(entry)
                 continue
-            codes = existing.get(group)
-            if codes is not None:
-                match = next(
-                    (
-                        q
-                        for q in codes
-                        if _matches(q, request)
-                        and (request.key in uncertain or self._settings.reuse_existing)
-                        and (q.code not in self._claimed_codes or request.key in uncertain)
-                    ),
-                    None,
-                )
-                if match is not None:
-                    settled = request.key in uncertain
-                    self.report.reconciled += settled
-                    self._finish(
-                        _entry(request.key, "created" if settled else "reused", match, "", 0)
-                    )
-                    continue
-                planned[request.phone] += 1
-                if len(codes) + planned[request.phone] > MAX_CODES_PER_NUMBER:
-                    self._finish(
-                        Entry(
-                            key=request.key,
-                            state="failed",
-                            status="failed",
-                            error_code="QrdlLimitExceeded",
-                            error_message=(
-                                f"{request.phone} already has {len(codes)} QR codes and this run "
-                                f"plans more; WhatsApp allows {MAX_CODES_PER_NUMBER} per number. "
-                                "Delete unused codes (qrbatch delete), then rerun."
-                            ),
-                        )
-                    )
-                    continue
-            uncertain.discard(request.key)
-            to_create.append(request)
-        return to_create
+            recreated = getattr(self.action, "recreated", None)
+            if isinstance(recreated, dict):
+                recreated[key] = entry.qrdl_code
+            self._claims.codes.discard(entry.qrdl_code)
+            self._journal.mark(key, "pending")
+            again.append(request)
+        return again
 
-    # Execute ----------------------------------------------------------------------
+    def _plan(
+        self,
+        todo: Sequence[Request],
+        uncertain: set[str],
+        live: dict[Group, Live | CamsError],
+    ) -> list[Request]:
+        to_send: list[Request] = []
+        for request in todo:
+            is_uncertain = request.key in uncertain
+            listing = live.get((request.phone, request.cust_space_id))
+            if isinstance(listing, CamsError):
+                self._finish(failed(request.key, listing, 0, unknown=is_uncertain))
+                continue
+            entry = self.action.before_send(request, listing, is_uncertain, self._claims)
+            if entry is not None:
+                if is_uncertain and entry.state == "done":
+                    self.report.reconciled += 1
+                self._finish(entry)
+                continue
+            if listing is not None:
+                uncertain.discard(request.key)  # settled by this listing: not landed
+            to_send.append(request)
+        return to_send
 
-    async def _create_all(self, requests: Sequence[QrRequest], uncertain: set[str]) -> None:
-        send, receive = anyio.create_memory_object_stream[QrRequest](len(requests))
+    # Execute -------------------------------------------------------------------------
+
+    async def _send_all(self, requests: Sequence[Request], uncertain: set[str]) -> None:
+        send, receive = anyio.create_memory_object_stream[Request](len(requests))
         with send:
             for request in requests:
                 send.send_nowait(request)
@@ -314,61 +295,53 @@ class Runner(StoppableRunner):
                 if self.stopping:
                     self.report.not_sent += 1
                     continue
-                await self._create_one(request, request.key in uncertain)
+                await self._send_one(request, request.key in uncertain)
 
         async with anyio.create_task_group() as tg:
             for _ in range(max(1, min(self._settings.concurrency, len(requests)))):
                 tg.start_soon(worker)
         receive.close()
 
-    async def _create_one(self, request: QrRequest, uncertain: bool) -> None:
+    async def _send_one(self, request: Request, uncertain: bool) -> None:
         attempts = 0
         key = request.key
+        action = self.action
 
         async def attempt() -> None:
             nonlocal attempts, uncertain
             if uncertain:
-                found = await self._find_own(request)
-                if found is not None:
-                    self.report.reconciled += 1
-                    self._finish(_entry(key, "created", found, "", attempts))
+                settled = action.settle(
+                    request,
+                    await self._list((request.phone, request.cust_space_id)),
+                    self._claims,
+                    attempts,
+                )
+                if settled is not None:
+                    self.report.reconciled += settled.state == "done"
+                    self._finish(settled)
                     return
                 uncertain = False
             self._journal.mark(key, "inflight", attempts=attempts + 1)
             try:
                 attempts += 1
-                answer = await self._client.create(
-                    phone=request.phone,
-                    message=request.message,
-                    image_type=request.image_type,
-                    cust_space_id=request.cust_space_id or None,
-                )
+                answer = await action.send(self._client, request)
             except PacerClosedError:
                 attempts -= 1
                 raise
             except OutcomeUnknownError:
                 uncertain = True
                 raise
-            assert answer.qrdl is not None
-            self._finish(_entry(key, "created", answer.qrdl, answer.request_id, attempts))
+            self._finish(action.answered(request, answer, attempts))
 
         try:
-            await call_with_retries(self._settings.retry, attempt, self._sleep)
+            await call_with_retries(self._settings.retry, attempt, self._sleep, on_retry=self._emit)
         except PacerClosedError:
             self._journal.mark(key, "unknown" if uncertain else "pending", attempts=attempts)
             self.report.not_sent += 1
         except AccountError as error:
-            self._finish(_failed(key, error, attempts))
+            self._finish(failed(key, error, attempts, unknown=uncertain))
             self._stop(error)
-        except (RowError, RetryableError) as error:
-            self._finish(_failed(key, error, attempts, unknown=uncertain))
-        except CamsError as error:  # pragma: no cover - every CamsError is one of the above
-            self._finish(_failed(key, error, attempts, unknown=uncertain))
-
-    async def _find_own(self, request: QrRequest) -> Qrdl | None:
-        """After an unknown outcome: did our Create land? List and match."""
-        codes = await self._list(request.phone, request.cust_space_id)
-        for qrdl in codes:
-            if _matches(qrdl, request) and qrdl.code not in self._claimed_codes:
-                return qrdl
-        return None
+        except RowError as error:
+            self._finish(action.refused(request, error, attempts))
+        except RetryableError as error:
+            self._finish(failed(key, error, attempts, unknown=uncertain))

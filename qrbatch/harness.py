@@ -1,18 +1,27 @@
-"""The library entry point: one job from sheet to results workbook.
+"""The one job harness: what every command that calls CAMS does around the engine.
 
-read sheet -> validate rows -> plan -> execute (pace, call, retry) -> journal -> write
-workbook -> report. The CLI is a thin shell over ``run_batch`` and ``validate_input``.
+    check outputs -> connect (endpoint, credentials, or the in-process sandbox)
+    -> journal (locked, bound to the account) -> summary -> pacer -> client
+    -> [the command's work: the executor, or List] under the signal watcher
+    -> results (input rows + journal) -> workbook (atomic) -> run_end
+
+``run``, ``update``, ``delete`` and ``list`` all go through ``open_run`` and
+``finish_run``, so they log, stop, exit and write the same way. Usage problems are
+raised (``UsageError``) before any call; account stops, failed rows and interruptions
+still write the workbook, and the exit code in the result says which happened.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
+import os
 import signal
-from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Mapping
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -20,32 +29,67 @@ from typing import Protocol
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream
 
+from qrbatch.actions import Action
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials, find_credentials
-from qrbatch.errors import ConfigError
+from qrbatch.errors import AccountError, ConfigError
+from qrbatch.events import (
+    Event,
+    EventBus,
+    Interrupted,
+    RowFinished,
+    RunEnded,
+    RunStarted,
+    Subscriber,
+)
+from qrbatch.executor import DEFAULT_CONCURRENCY, ExecutionReport, ExecutionSettings, Executor
+from qrbatch.exit_codes import ExitCode, exit_code_of
 from qrbatch.images import ImageCounts, ImageStore, RowImage
 from qrbatch.job import SANDBOX, Job, resolve_endpoint
 from qrbatch.journal import Entry, Journal
-from qrbatch.logs import event
+from qrbatch.logs import log_events
 from qrbatch.pacing import AdaptivePacer
-from qrbatch.results import RowResult, Summary, join_results
+from qrbatch.results import RESULT_COLUMNS, Checked, RowResult, Summary, join_results
 from qrbatch.retry import RetryPolicy
-from qrbatch.rows import CheckedRow, check_rows, header_matcher, map_columns
-from qrbatch.runner import DEFAULT_CONCURRENCY, ExecutionReport, ExecutionSettings, Runner
-from qrbatch.sheets.read import Sheet, read_sheet
+from qrbatch.sheets.read import Sheet
 from qrbatch.sheets.write import write_workbook
+from qrbatch.version import VERSION
 
 log = logging.getLogger("qrbatch")
 
-EXIT_OK = 0
-EXIT_ROWS_FAILED = 1
-EXIT_USAGE = 2
-EXIT_ACCOUNT = 3
-EXIT_INTERRUPTED = 130
+IMAGE_WORKERS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What a command did: the summary, the per-row results and the exit code."""
+
+    summary: Summary
+    results: list[RowResult]
+    exit_code: ExitCode
+    output: Path
+    stopped_by: str = ""
+
+
+@dataclass(slots=True)
+class RunContext:
+    """Everything the command's work needs, opened by ``open_run``."""
+
+    job: Job
+    action: str
+    endpoint: str
+    credentials: Credentials
+    client: CamsClient
+    pacer: AdaptivePacer
+    summary: Summary
+    emit: Callable[[Event], None]
+    journal: Journal | None
+    report: ExecutionReport = field(default_factory=ExecutionReport)
+    images: ImageStore | None = None
 
 
 class Stoppable(Protocol):
-    """A runner that can be asked to stop taking work (first Ctrl-C)."""
+    """Something that can be asked to stop taking work (first Ctrl-C)."""
 
     @property
     def stopping_requested(self) -> bool: ...
@@ -53,88 +97,72 @@ class Stoppable(Protocol):
     def request_stop(self) -> None: ...
 
 
-class Progress(Protocol):
-    """Where the run reports rows as they finish (a progress bar, or nothing)."""
-
-    def start(self, total: int) -> None: ...
-
-    def advance(self, rows: int) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-class NoProgress:
-    def start(self, total: int) -> None:
-        return None
-
-    def advance(self, rows: int) -> None:
-        return None
-
-    def stop(self) -> None:
-        return None
+def event_bus(events: Subscriber | EventBus | None) -> EventBus:
+    """The run's event stream: the log always listens; ``events`` too when given."""
+    if isinstance(events, EventBus):
+        return events
+    bus = EventBus(log_events)
+    if events is not None:
+        bus.subscribe(events)
+    return bus
 
 
-@dataclass(frozen=True, slots=True)
-class Validated:
-    """A sheet and its rows after validation."""
-
-    sheet: Sheet
-    rows: list[CheckedRow]
+# Before any call ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RunResult:
-    """What a run did: the summary, the per-row results and the exit code."""
-
-    summary: Summary
-    results: list[RowResult]
-    exit_code: int
-    output: Path
-    stopped_by: str = ""
-
-
-def validate_input(job: Job) -> Validated:
-    """Read and validate the job's sheet without calling any API (raises InputFileError)."""
-    sheet = read_sheet(
-        job.input,
-        is_header=header_matcher(job.phone_column, job.message_column),
-        sheet=job.sheet,
-        header_row=job.header_row,
-        encoding=job.encoding,
-    )
-    columns = map_columns(sheet, phone_column=job.phone_column, message_column=job.message_column)
-    rows = check_rows(
-        sheet,
-        columns,
-        image_type=job.image_type,
-        cust_space_id=job.cust_space_id,
-        default_region=job.default_region,
-    )
-    return Validated(sheet, rows)
-
-
-def write_validation(output: Path, job: Job, validated: Validated, *, version: str = "") -> None:
-    """Write the workbook of a validate-only pass: problems by row, nothing sent."""
-    results = [
-        RowResult(
-            "invalid" if row.state == "invalid" else "skipped",
-            error_code=row.error_code or "NotSent",
-            error_message=row.error_message or "valid; not sent (validate only)",
+def check_output(job: Job, output: Path) -> None:
+    """Refuse, before any call, an output that would overwrite the input, is a folder,
+    cannot be written, or holds a real run's results that a sandbox run would replace."""
+    if output.exists() and output.resolve() == job.input.resolve():
+        raise ConfigError(f"{output}: the output would overwrite the input; pass -o")
+    if output.is_dir():
+        raise ConfigError(f"{output}: is a folder; pass -o with a file name (.xlsx or .csv)")
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        raise ConfigError(f"{output}: the output must end in .xlsx or .csv")
+    folder = output.parent
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise ConfigError(f"{folder}: cannot write there; pass -o with a folder you can write")
+    if output.exists() and not os.access(output, os.W_OK):
+        raise ConfigError(f"{output}: cannot be replaced (read-only); pass another -o")
+    if job.is_sandbox and output.exists() and _holds_real_results(output):
+        raise ConfigError(
+            f"{output} holds the results of a real run; a sandbox run never replaces them. "
+            "Pass another -o for the sandbox run."
         )
-        for row in validated.rows
-    ]
-    summary = Summary(
-        input_file=str(job.input),
-        sheet=validated.sheet.sheet_name,
-        output_file=str(output),
-        endpoint="(none: validate only)",
-        sandbox=False,
-        version=version,
-        started=datetime.now(UTC),
-    )
-    summary.finished = summary.started
-    summary.count(results)
-    write_workbook(output, validated.sheet, results, summary)
+
+
+def _holds_real_results(path: Path) -> bool:
+    if path.suffix.lower() != ".xlsx":
+        return False
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True)
+        try:
+            if "Summary" not in workbook.sheetnames:
+                return False
+            for row in workbook["Summary"].iter_rows(max_col=2, values_only=True):
+                if row and row[0] == "Data":
+                    return bool(row[1] == "real CAMS account")
+            return False
+        finally:
+            workbook.close()
+    except Exception:  # noqa: BLE001 - an unreadable file is not known to be real results
+        return False
+
+
+def journal_path(job: Job) -> Path:
+    """A real run's journal beside its output (or in ``--state-dir``); a sandbox run's in
+    a folder of its own, so it never touches a real run's journal."""
+    if job.is_sandbox:
+        return Path(tempfile.mkdtemp(prefix="qrbatch-sandbox-")) / "sandbox.qrbatch.db"
+    return job.journal_path
+
+
+# Connecting ---------------------------------------------------------------------------
 
 
 @asynccontextmanager
@@ -151,7 +179,9 @@ async def connect(
     if endpoint != SANDBOX:
         if credentials is None and job.access_key_id and job.access_key_secret:
             credentials = Credentials(job.access_key_id, job.access_key_secret, source="job file")
-        yield endpoint, credentials or find_credentials(env=env, profile=job.profile)
+        creds = credentials or find_credentials(env=env, profile=job.profile)
+        log.debug("credentials from %s (AccessKey ID %s)", creds.source, creds.access_key_id)
+        yield endpoint, creds
         return
     from qrbatch.sandbox import (
         DEMO_KEY_ID,
@@ -170,240 +200,288 @@ async def connect(
         yield url, Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET, source="sandbox demo key")
 
 
-async def watch_signals(runner: Stoppable, scope: anyio.CancelScope) -> None:
+@asynccontextmanager
+async def open_run(
+    job: Job,
+    action: str,
+    *,
+    sheet_name: str | None,
+    numbers: Iterable[str] = (),
+    env: Mapping[str, str] | None = None,
+    credentials: Credentials | None = None,
+    events: Subscriber | EventBus | None = None,
+    use_journal: bool = True,
+) -> AsyncIterator[RunContext]:
+    """Connect, open the journal (locked, bound to the account), start the summary,
+    the pacer and the client. Everything is closed again on the way out."""
+    bus = event_bus(events)
+    output = job.output_path
+    async with connect(job, env, credentials, numbers) as (endpoint, creds):
+        journal: Journal | None = None
+        if use_journal:
+            journal = Journal(journal_path(job), fresh=job.fresh, wait=job.wait)
+        try:
+            if journal is not None:
+                if journal.dropped:
+                    log.warning("--fresh: starting over; dropped %s", journal.dropped)
+                journal.bind(
+                    "sandbox" if job.is_sandbox else f"{endpoint} key {creds.access_key_id}"
+                )
+            summary = Summary(
+                input_file=str(job.input),
+                sheet=sheet_name,
+                output_file=str(output),
+                endpoint=f"sandbox ({endpoint})" if job.is_sandbox else endpoint,
+                sandbox=job.is_sandbox,
+                version=VERSION,
+                started=datetime.now(UTC),
+                action=action,
+            )
+            pacer = AdaptivePacer(job.qps)
+            pacer.on_event = bus.emit
+            concurrency = job.concurrency or DEFAULT_CONCURRENCY
+            async with CamsClient(
+                credentials=creds,
+                pacer=pacer,
+                endpoint=endpoint,
+                timeout=job.timeout,
+                max_connections=concurrency + 8,
+            ) as client:
+                yield RunContext(
+                    job, action, endpoint, creds, client, pacer, summary, bus.emit, journal
+                )
+        finally:
+            if journal is not None:
+                journal.close()
+                if job.is_sandbox and journal.path is not None:
+                    _remove_sandbox_journal(journal.path)
+
+
+def _remove_sandbox_journal(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        path.parent.rmdir()
+
+
+# Doing the work -----------------------------------------------------------------------
+
+
+async def watch_signals(runner: Stoppable, scope: anyio.CancelScope, emit: Subscriber) -> None:
     """First Ctrl-C or SIGTERM: finish the calls in flight, send nothing new. Second: stop now."""
     with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         async for signum in signals:
+            name = signal.Signals(signum).name
             if not runner.stopping_requested:
-                event(
-                    logging.WARNING,
-                    "interrupted",
-                    f"{signal.Signals(signum).name}: stopping after the calls in flight (again "
-                    "to stop at once); the journal keeps every outcome and a rerun resumes",
-                    signal=signal.Signals(signum).name,
-                )
+                emit(Interrupted(name))
                 runner.request_stop()
             else:
-                log.warning("stopping at once; calls in flight are settled on the rerun")
+                emit(Interrupted(name, immediate=True))
                 scope.cancel()
                 return
 
 
-BENIGN_SKIPS = frozenset({"BlankRow", "NoCode", "Unchanged"})
-
-
-def exit_code(results: list[RowResult], stopped: bool, interrupted: bool) -> int:
-    """The contract's exit code for a finished (or stopped) run."""
-    if interrupted:
-        return EXIT_INTERRUPTED
-    if stopped:
-        return EXIT_ACCOUNT
-    if any(r.status in ("failed", "invalid") for r in results):
-        return EXIT_ROWS_FAILED
-    if any(r.status == "skipped" and r.error_code not in BENIGN_SKIPS for r in results):
-        return EXIT_ROWS_FAILED
-    return EXIT_OK
-
-
-@dataclass(slots=True)
-class _RunState:
-    """What the execution stage hands back, even when it is cut short."""
-
-    report: ExecutionReport | None = None
-    interrupted: bool = False
-
-
-async def run_batch(
-    job: Job,
+async def execute(
+    ctx: RunContext,
+    action: Action,
+    requests: Sequence[object],
     *,
-    env: Mapping[str, str] | None = None,
-    credentials: Credentials | None = None,
-    progress: Progress | None = None,
-    version: str = "",
     handle_signals: bool = False,
-) -> RunResult:
-    """Run one job end to end and write its results workbook.
-
-    Raises UsageError (exit 2) before any API call for input, configuration and
-    credential problems. Account-level stops, failed rows and interruptions still write
-    the workbook; the exit code in the result says which happened.
-    """
-    progress = progress or NoProgress()
-    validated = validate_input(job)
-    output = job.output_path
-    if output.resolve() == job.input.resolve():
-        raise ConfigError(f"{output}: the output would overwrite the input; pass -o")
-    state = _RunState()
-    started = datetime.now(UTC)
-    numbers = {row.request.phone for row in validated.rows if row.request is not None}
-    async with connect(job, env, credentials, numbers) as (endpoint, creds):
-        # The in-process simulator starts empty: an earlier run's codes are gone with it.
-        fresh = job.fresh or job.is_sandbox
-        with Journal(job.journal_path, fresh=fresh, wait=job.wait) as journal:
-            if journal.dropped and not job.is_sandbox:
-                log.warning("--fresh: starting over; dropped %s", journal.dropped)
-            journal.bind("sandbox" if job.is_sandbox else f"{endpoint} key {creds.access_key_id}")
-            summary = Summary(
-                input_file=str(job.input),
-                sheet=validated.sheet.sheet_name,
-                output_file=str(output),
-                endpoint=f"sandbox ({endpoint})" if job.is_sandbox else endpoint,
-                sandbox=job.is_sandbox,
-                version=version,
-                started=started,
-            )
-            images: list[ImageStore] = []
-            try:
-                await _execute(
-                    job,
-                    validated,
-                    endpoint,
-                    creds,
-                    journal,
-                    summary,
-                    progress,
-                    state,
-                    images,
-                    handle_signals,
-                )
-            except BaseException:
-                state.interrupted = True
-                raise
-            finally:
-                progress.stop()
-                results = join_results(validated.rows, journal.entries())
-                if images:
-                    summary.images = _place_images(images[0], validated.rows, results)
-                    summary.images_folder = str(images[0].folder)
-                summary.finished = datetime.now(UTC)
-                summary.count(results)
-                if state.report is not None and state.report.stopped_by is not None:
-                    summary.stopped_by = str(state.report.stopped_by)
-                    summary.stop_fix = state.report.stopped_by.fix
-                write_workbook(output, validated.sheet, results, summary, thumbnails=job.images)
-    stopped = state.report is not None and state.report.stopped_by is not None
-    code = exit_code(results, stopped, state.interrupted)
-    event(
-        logging.INFO,
-        "run_end",
-        summary.line(),
-        exit_code=code,
-        output=str(output),
-        rows=summary.rows_read,
-        **{status: summary.statuses.get(status, 0) for status in summary.shown_statuses},
-        calls=summary.calls,
-        throttled=summary.throttled,
-        calls_per_second=round(summary.calls_per_second, 3),
-        seconds=round(summary.duration, 1),
-        error_codes=dict(summary.error_codes),
-    )
-    stop = ""
-    if state.report is not None and state.report.stopped_by is not None:
-        error = state.report.stopped_by
-        stop = f"{error.code}: {error.message}. To fix: {error.fix}"
-    return RunResult(summary, results, code, output, stop)
-
-
-async def _execute(
-    job: Job,
-    validated: Validated,
-    endpoint: str,
-    creds: Credentials,
-    journal: Journal,
-    summary: Summary,
-    progress: Progress,
-    state: _RunState,
-    images: list[ImageStore],
-    handle_signals: bool,
-) -> None:
-    """Pace, call, retry and record every request; fetch each new code's image."""
-    requests = [row.request for row in validated.rows if row.request is not None]
-    rows_per_key = Counter(r.key for r in requests)
-    summary.unique_requests = len(rows_per_key)
-    pacer = AdaptivePacer(job.qps)
-    concurrency = job.concurrency or DEFAULT_CONCURRENCY
-    settings = ExecutionSettings(
-        concurrency=concurrency,
-        reuse_existing=not job.always_create,
-        retry=RetryPolicy(max_attempts=job.max_attempts),
-    )
-    event(
-        logging.INFO,
-        "run_start",
-        f"run: {len(validated.rows)} rows, {len(rows_per_key)} unique requests, "
-        f"endpoint {summary.endpoint}, at most {job.qps:g} calls/s",
-        input=str(job.input),
-        output=str(job.output_path),
-        rows=len(validated.rows),
-        unique_requests=len(rows_per_key),
-        endpoint=summary.endpoint,
-        qps=job.qps,
-    )
+) -> ExecutionReport:
+    """Run ``action`` over ``requests`` with the executor, under the signal watcher; fetch
+    each new code's image as it lands (when the job keeps images)."""
+    assert ctx.journal is not None
+    job = ctx.job
     send_image, receive_image = anyio.create_memory_object_stream[Entry](math.inf)
+    if job.images:
+        ctx.images = ImageStore(job.images_path, ctx.client.download)
 
-    def on_done(entry: Entry) -> None:
-        progress.advance(rows_per_key.get(entry.key, 0))
-        if job.images and entry.qrdl_code and entry.qr_image_url:
-            send_image.send_nowait(entry)
+    def fetch_image(item: Event) -> None:
+        if (
+            isinstance(item, RowFinished)
+            and ctx.images is not None
+            and item.entry.qrdl_code
+            and item.entry.qr_image_url
+        ):
+            send_image.send_nowait(item.entry)
 
-    progress.start(len(requests))
+    executor = Executor(
+        action=action,
+        client=ctx.client,
+        pacer=ctx.pacer,
+        journal=ctx.journal,
+        settings=ExecutionSettings(
+            concurrency=job.concurrency or DEFAULT_CONCURRENCY,
+            retry=RetryPolicy(max_attempts=job.max_attempts),
+        ),
+        events=EventBus(ctx.emit, fetch_image).emit,
+    )
+    ctx.report = executor.report
     first = anyio.current_time()
-    async with CamsClient(
-        credentials=creds,
-        pacer=pacer,
-        endpoint=endpoint,
-        timeout=job.timeout,
-        max_connections=concurrency + 8,
-    ) as client:
-        if job.images:
-            images.append(ImageStore(job.images_path, client.download))
-        runner = Runner(
-            client=client, pacer=pacer, journal=journal, settings=settings, on_done=on_done
-        )
-        try:
-            async with anyio.create_task_group() as tg:
-                if handle_signals:
-                    tg.start_soon(watch_signals, runner, tg.cancel_scope)
-                async with anyio.create_task_group() as fetchers:
-                    for _ in range(IMAGE_WORKERS if images else 0):
-                        fetchers.start_soon(_fetch_images, images[0], receive_image.clone())
-                    receive_image.close()
-                    with send_image:
-                        state.report = await runner.execute(requests)
-                        summary.send_seconds = max(0.0, anyio.current_time() - first)
-                # every image is fetched: the signal watcher can go
-                tg.cancel_scope.cancel()
-            state.report = runner.report
-            state.interrupted = runner.report.interrupted
-        finally:
-            summary.calls = client.stats.total_calls
-            summary.throttled = client.stats.throttled
-            if not summary.send_seconds:
-                summary.send_seconds = max(0.0, anyio.current_time() - first)
+    try:
+        async with anyio.create_task_group() as tg:
+            if handle_signals:
+                tg.start_soon(watch_signals, executor, tg.cancel_scope, ctx.emit)
+            async with anyio.create_task_group() as fetchers:
+                for _ in range(IMAGE_WORKERS if ctx.images is not None else 0):
+                    fetchers.start_soon(_fetch_images, ctx.images, receive_image.clone())
+                receive_image.close()
+                with send_image:
+                    await executor.execute(requests)  # type: ignore[arg-type]
+                    ctx.summary.send_seconds = max(0.0, anyio.current_time() - first)
+            tg.cancel_scope.cancel()  # every image is fetched: the signal watcher can go
+    finally:
+        if not ctx.summary.send_seconds:
+            ctx.summary.send_seconds = max(0.0, anyio.current_time() - first)
+    return executor.report
 
 
-IMAGE_WORKERS = 4
-
-
-async def _fetch_images(store: ImageStore, entries: MemoryObjectReceiveStream[Entry]) -> None:
+async def _fetch_images(
+    store: ImageStore | None, entries: MemoryObjectReceiveStream[Entry]
+) -> None:
+    assert store is not None
     with entries:
         async for entry in entries:
             image_type = "SVG" if entry.qr_image_url.lower().endswith(".svg") else "PNG"
             await store.fetch(entry.qrdl_code, entry.qr_image_url, image_type, entry.deep_link_url)
 
 
-def _place_images(
-    store: ImageStore, rows: list[CheckedRow], results: list[RowResult]
+def place_images(
+    store: ImageStore, checked: Sequence[Checked], results: Sequence[RowResult]
 ) -> ImageCounts:
+    """One image file per results row that has a live code."""
     placed = [
         RowImage(
             row.row.number,
             row.request.phone,
             result.qrdl_code,
-            row.request.image_type,
+            row.request.image_type or "PNG",
             result.deep_link_url,
         )
-        for row, result in zip(rows, results, strict=True)
-        if row.request is not None and result.qrdl_code and result.status in ("created", "reused")
+        for row, result in zip(checked, results, strict=True)
+        if row.request is not None
+        and result.qrdl_code
+        and result.status in ("created", "reused", "updated")
     ]
     return store.place(placed)
+
+
+# Finishing ----------------------------------------------------------------------------
+
+
+def output_sheet(sheet: Sheet) -> Sheet:
+    """The input sheet as the Results sheet shows it: an input column named like a result
+    column (a results workbook handed to update or delete) is kept as ``<name> (before)``,
+    so the workbook never has two ``Status`` or two ``QrdlCode`` columns."""
+    taken = set(RESULT_COLUMNS)
+    if not taken.intersection(sheet.columns):
+        return sheet
+    columns = tuple(f"{c} (before)" if c in taken else c for c in sheet.columns)
+    return Sheet(sheet.path, sheet.sheet_name, sheet.header_row, columns, sheet.rows)
+
+
+def finish_run(
+    ctx: RunContext,
+    sheet: Sheet,
+    results: list[RowResult],
+    *,
+    unique_requests: int,
+    interrupted: bool,
+    thumbnails: bool = False,
+) -> RunResult:
+    """Count, write the workbook (atomically), emit ``run_end``, and say the exit code."""
+    summary = ctx.summary
+    summary.unique_requests = unique_requests
+    summary.calls = ctx.client.stats.total_calls
+    summary.throttled = ctx.client.stats.throttled
+    summary.finished = datetime.now(UTC)
+    summary.count(results)
+    stopped: AccountError | None = ctx.report.stopped_by
+    if stopped is not None:
+        summary.stopped_by = str(stopped)
+        summary.stop_fix = stopped.fix
+    output = ctx.job.output_path
+    write_workbook(output, output_sheet(sheet), results, summary, thumbnails=thumbnails)
+    code = exit_code_of(results, stopped is not None, interrupted)
+    ctx.emit(
+        RunEnded(
+            ctx.action,
+            summary,
+            int(code),
+            {
+                "output": str(output),
+                "rows": summary.rows_read,
+                **{status: summary.statuses.get(status, 0) for status in summary.shown_statuses},
+                "calls": summary.calls,
+                "throttled": summary.throttled,
+                "calls_per_second": round(summary.calls_per_second, 3),
+                "seconds": round(summary.duration, 1),
+                "error_codes": dict(summary.error_codes),
+                **({"images": summary.images_folder} if summary.images_folder else {}),
+            },
+        )
+    )
+    stop = f"{stopped.code}: {stopped.message}. To fix: {stopped.fix}" if stopped else ""
+    return RunResult(summary, results, code, output, stop)
+
+
+async def run_plan(
+    job: Job,
+    action: Action,
+    sheet: Sheet,
+    checked: Sequence[Checked],
+    *,
+    env: Mapping[str, str] | None = None,
+    credentials: Credentials | None = None,
+    events: Subscriber | EventBus | None = None,
+    handle_signals: bool = False,
+) -> RunResult:
+    """Send every checked row's request with ``action`` and write the results workbook."""
+    check_output(job, job.output_path)
+    requests = [row.request for row in checked if row.request is not None]
+    unique = len({r.key for r in requests})
+    bus = event_bus(events)
+    numbers = {r.phone for r in requests}
+    interrupted = False
+    async with open_run(
+        job,
+        action.name,
+        sheet_name=sheet.sheet_name,
+        numbers=numbers,
+        env=env,
+        credentials=credentials,
+        events=bus,
+    ) as ctx:
+        bus.emit(
+            RunStarted(
+                action.name,
+                len(checked),
+                unique,
+                str(job.input),
+                str(job.output_path),
+                ctx.summary.endpoint,
+                job.qps,
+                valid_rows=len(requests),
+            )
+        )
+        try:
+            report = await execute(ctx, action, requests, handle_signals=handle_signals)
+            interrupted = report.interrupted
+        except BaseException:
+            interrupted = True
+            raise
+        finally:
+            assert ctx.journal is not None
+            results = join_results(checked, ctx.journal.entries())
+            if ctx.images is not None:
+                ctx.summary.images = place_images(ctx.images, checked, results)
+                ctx.summary.images_folder = str(ctx.images.folder)
+            result = finish_run(
+                ctx,
+                sheet,
+                results,
+                unique_requests=unique,
+                interrupted=interrupted,
+                thumbnails=job.images,
+            )
+    return result
