@@ -6,6 +6,8 @@
     │   ├── CredentialsError          no usable AccessKey found
     │   └── InputFileError            the sheet cannot be read (names file, what was found)
     ├── JournalLockedError            another run holds the journal (exit 75: try later)
+    ├── OutputWriteError              the outputs could not be written (exit 74): the
+    │                                 journal kept every outcome, a rerun writes them
     └── CamsError                     the CAMS API answered with an error (code, request_id)
         ├── RetryableError            try again through the pacer, after a backoff
         │   ├── ThrottledError        System.LimitControl / Throttling*: also slow down
@@ -50,6 +52,12 @@ class JournalLockedError(QrbatchError):
     """Another qrbatch run is using the same journal: not a usage error, try later."""
 
     exit_code = 75
+
+
+class OutputWriteError(QrbatchError):
+    """The results could not be written (disk full, folder gone); nothing is lost."""
+
+    exit_code = 74
 
 
 class CamsError(QrbatchError):

@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Protocol
 
@@ -32,7 +33,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream
 from qrbatch.actions import Action
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials, find_credentials
-from qrbatch.errors import AccountError, ConfigError
+from qrbatch.errors import AccountError, ConfigError, OutputWriteError
 from qrbatch.events import (
     Event,
     EventBus,
@@ -369,6 +370,16 @@ def place_images(
 # Finishing ----------------------------------------------------------------------------
 
 
+OUTPUTS_PENDING = "outputs_pending"
+
+
+def _remove_stale_temp_files(output: Path) -> None:
+    """A run killed while saving leaves ``.<name>.*.tmp`` beside the output: the journal's
+    lock (held for this run) says no other run is writing it, so they can go."""
+    for stale in output.parent.glob(f".{glob_escape(output.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 def output_sheet(sheet: Sheet) -> Sheet:
     """The input sheet as the Results sheet shows it: an input column named like a result
     column (a results workbook handed to update or delete) is kept as ``<name> (before)``,
@@ -401,7 +412,20 @@ def finish_run(
         summary.stopped_by = str(stopped)
         summary.stop_fix = stopped.fix
     output = ctx.job.output_path
-    write_workbook(output, output_sheet(sheet), results, summary, thumbnails=thumbnails)
+    _remove_stale_temp_files(output)
+    try:
+        write_workbook(output, output_sheet(sheet), results, summary, thumbnails=thumbnails)
+    except OSError as exc:
+        if ctx.journal is not None:
+            ctx.journal.set_meta(OUTPUTS_PENDING, str(output))
+        where = f"the journal {ctx.journal.path} keeps" if ctx.journal else "the service keeps"
+        raise OutputWriteError(
+            f"{output}: could not be written ({exc.strerror or exc}); {where} every outcome. "
+            "Once there is room, rerun the same command: it writes the results without "
+            "calling the service again."
+        ) from None
+    if ctx.journal is not None:
+        ctx.journal.set_meta(OUTPUTS_PENDING, None)
     code = exit_code_of(results, stopped is not None, interrupted)
     ctx.emit(
         RunEnded(
@@ -465,8 +489,16 @@ async def run_plan(
             )
         )
         try:
-            report = await execute(ctx, action, requests, handle_signals=handle_signals)
-            interrupted = report.interrupted
+            assert ctx.journal is not None
+            pending = ctx.journal.get_meta(OUTPUTS_PENDING)
+            done = ctx.journal.entries()
+            if pending and all(
+                (e := done.get(r.key)) is not None and e.state == "done" for r in requests
+            ):
+                log.info("writing the results an earlier run could not write; no call needed")
+            else:
+                report = await execute(ctx, action, requests, handle_signals=handle_signals)
+                interrupted = report.interrupted
         except BaseException:
             interrupted = True
             raise
