@@ -373,6 +373,27 @@ def place_images(
 OUTPUTS_PENDING = "outputs_pending"
 
 
+def _write_results(
+    ctx: RunContext, output: Path, sheet: Sheet, results: list[RowResult], thumbnails: bool
+) -> None:
+    """The workbook, atomically; when the disk is full, the journal remembers that the
+    outputs are owed, and the rerun writes them without a call."""
+    _remove_stale_temp_files(output)
+    try:
+        write_workbook(output, sheet, results, ctx.summary, thumbnails=thumbnails)
+    except OSError as exc:
+        if ctx.journal is not None:
+            ctx.journal.set_meta(OUTPUTS_PENDING, str(output))
+        where = f"the journal {ctx.journal.path} keeps" if ctx.journal else "the service keeps"
+        raise OutputWriteError(
+            f"{output}: could not be written ({exc.strerror or exc}); {where} every outcome. "
+            "Once there is room, rerun the same command: it writes the results without "
+            "calling the service again."
+        ) from None
+    if ctx.journal is not None:
+        ctx.journal.set_meta(OUTPUTS_PENDING, None)
+
+
 def _remove_stale_temp_files(output: Path) -> None:
     """A run killed while saving leaves ``.<name>.*.tmp`` beside the output: the journal's
     lock (held for this run) says no other run is writing it, so they can go."""
@@ -399,8 +420,11 @@ def finish_run(
     unique_requests: int,
     interrupted: bool,
     thumbnails: bool = False,
+    write: bool = True,
 ) -> RunResult:
-    """Count, write the workbook (atomically), emit ``run_end``, and say the exit code."""
+    """Count, write the workbook (atomically), emit ``run_end``, and say the exit code.
+
+    ``write=False`` (a notebook call without ``output=``): the journal holds everything."""
     summary = ctx.summary
     summary.unique_requests = unique_requests
     summary.calls = ctx.client.stats.total_calls
@@ -412,20 +436,8 @@ def finish_run(
         summary.stopped_by = str(stopped)
         summary.stop_fix = stopped.fix
     output = ctx.job.output_path
-    _remove_stale_temp_files(output)
-    try:
-        write_workbook(output, output_sheet(sheet), results, summary, thumbnails=thumbnails)
-    except OSError as exc:
-        if ctx.journal is not None:
-            ctx.journal.set_meta(OUTPUTS_PENDING, str(output))
-        where = f"the journal {ctx.journal.path} keeps" if ctx.journal else "the service keeps"
-        raise OutputWriteError(
-            f"{output}: could not be written ({exc.strerror or exc}); {where} every outcome. "
-            "Once there is room, rerun the same command: it writes the results without "
-            "calling the service again."
-        ) from None
-    if ctx.journal is not None:
-        ctx.journal.set_meta(OUTPUTS_PENDING, None)
+    if write:
+        _write_results(ctx, output, output_sheet(sheet), results, thumbnails)
     code = exit_code_of(results, stopped is not None, interrupted)
     ctx.emit(
         RunEnded(
@@ -459,8 +471,10 @@ async def run_plan(
     credentials: Credentials | None = None,
     events: Subscriber | EventBus | None = None,
     handle_signals: bool = False,
+    write_outputs: bool = True,
 ) -> RunResult:
-    """Send every checked row's request with ``action`` and write the results workbook."""
+    """Send every checked row's request with ``action`` and write the results workbook
+    (unless ``write_outputs`` is false: then the journal alone keeps the outcomes)."""
     check_output(job, job.output_path)
     requests = [row.request for row in checked if row.request is not None]
     unique = len({r.key for r in requests})
@@ -515,5 +529,6 @@ async def run_plan(
                 unique_requests=unique,
                 interrupted=interrupted,
                 thumbnails=job.images,
+                write=write_outputs,
             )
     return result
