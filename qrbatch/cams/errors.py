@@ -153,7 +153,7 @@ ADVICE: dict[str, ErrorAdvice] = {
     "Forbidden.AccessKeyDisabled": ErrorAdvice(
         "account",
         "the AccessKey is disabled",
-        "enable AccessKey {key_id} or use another in the RAM console",
+        "enable the key {key_id} or use another in the RAM console",
     ),
     "Ram.PermissionDeny": ErrorAdvice(
         "account",
@@ -312,6 +312,7 @@ def classify(
     ``recommend``, ``access_denied_detail`` and ``host_id`` come from the error body and
     ``key_id`` (never the secret) and ``date`` from the request; an AccountError carries
     them so the account owner knows which key, which RAM action and which clock to fix.
+    ``fix`` is plain words; ``str(error)`` adds the gateway's diagnosis link and RAM detail.
     """
     kind = _kind(code, message, http_status, retry_after)
     retryable = {
@@ -336,8 +337,6 @@ def classify(
             http_status,
             {"action": action, "key_id": key_id, "date": date, "status": status},
         )
-        if recommend:
-            fix += f". The service's diagnosis: {recommend}"
         return AccountError(
             message,
             code=code,
