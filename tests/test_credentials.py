@@ -184,3 +184,13 @@ def test_credentials_reader_looks_again_each_time(tmp_path: Path) -> None:
         "[default]\ntype = access_key\naccess_key_id = LTAInew\naccess_key_secret = s\n"
     )
     assert read().access_key_id == "LTAInew"
+
+
+def test_the_source_used_is_logged_without_the_secret_or_token(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = {**ENV, "ALIBABA_CLOUD_SECURITY_TOKEN": "sts-token-value"}
+    with caplog.at_level("INFO", logger="qrbatch"):
+        find_credentials(env=env, home=tmp_path)
+    assert "LTAIenv" in caplog.text and "environment" in caplog.text
+    assert "env-secret" not in caplog.text and "sts-token-value" not in caplog.text

@@ -165,6 +165,12 @@ def find_credentials(
             f"Set them, e.g. export {ENV_KEY_ID}=... {ENV_KEY_SECRET}=..., "
             "or try the tool without an account: --endpoint sandbox"
         )
+    log.info(
+        "using AccessKey %s%s from %s",
+        found.access_key_id,
+        " with an STS token" if found.security_token else "",
+        found.source,
+    )
     return found
 
 

@@ -9,6 +9,33 @@ and ``AccessDeniedDetail``. Where the real service is unconfirmed (lowercase ima
 errors as HTTP 200, XML error bodies, ``x-acs-retry-after``, the spelling of the
 not-found and cap codes), ``SandboxConfig`` offers both behaviours, strict by default.
 
+Refusals, in the order the gateway checks them (HTTP status, code):
+
+- Authorization missing or not ACS3 form: 400 IncompleteSignature
+- ``x-acs-action`` or ``x-acs-content-sha256`` missing: 400 MissingParameter (the
+  gateway's exact code here is unconfirmed; the POP pattern for a missing input)
+- ``Action`` query parameter disagrees with ``x-acs-action``: 400 InvalidParameter
+- unknown AccessKey ID: 404 InvalidAccessKeyId.NotFound; inactive key: 400
+  InvalidAccessKeyId.Inactive
+- ``x-acs-date`` malformed: 400 InvalidTimeStamp.Format; > 15 min off: 400
+  InvalidTimeStamp.Expired
+- host or an ``x-acs-*`` header unsigned, or a signed header absent: 400
+  IncompleteSignature; body hash or signature wrong: 400 SignatureDoesNotMatch
+- nonce missing: 400 MissingParameter; reused: 400 SignatureNonceUsed
+- STS key without token: 400 MissingSecurityToken; another key's token: 400
+  InvalidSecurityToken.MismatchWithAccessKey; expired: 400 InvalidSecurityToken.Expired
+- disabled key: 403 Forbidden.AccessKeyDisabled
+- wrong ``x-acs-version``: 400 InvalidVersion; unknown or unoffered action: 404
+  InvalidAction.NotFound
+- RAM policy lacks ``cams:<Action>``: 403 Forbidden.RAM or NoPermission, with
+  AccessDeniedDetail; CAMS not activated: 400 Product.Unsubscript
+- over the account's rate: 400 System.LimitControl (optionally ``x-acs-retry-after``)
+- business rules (optionally as HTTP 200): missing value 400 MissingParameter;
+  malformed phone, whitespace-only or > 140-character message, image type other than
+  ``PNG``/``SVG`` (lowercase too, unless allowed) 400 InvalidParameter; well-formed
+  number or CustSpaceId not the account's 400 Unknown.ResourceOwnerId; 2,000 codes
+  400 QrdlLimitExceeded; code not live 404 NotFound (dotted spellings as an option)
+
 It never imports the client: it verifies signatures with its own code (verify.py).
 """
 
