@@ -103,7 +103,9 @@ def test_the_gateway_diagnosis_is_kept_and_shown_but_no_secret_is_asked_for() ->
         "NoPermission",
         403,
         recommend="https://api.alibabacloud.com/troubleshoot?q=NoPermission",
-        access_denied_detail="AuthAction=cams:CreatePhoneMessageQrdl; NoPermissionType=ImplicitDeny",
+        access_denied_detail=(
+            "AuthAction=cams:CreatePhoneMessageQrdl; NoPermissionType=ImplicitDeny"
+        ),
         host_id="cams.ap-southeast-1.aliyuncs.com",
     )
     assert isinstance(error, AccountError)
