@@ -263,3 +263,25 @@ async def test_error_bodies_can_come_as_xml() -> None:
     assert headers["Content-Type"] == "text/xml;charset=utf-8"
     assert (status, root.tag, root.findtext("Code")) == (400, "Error", "Unknown.ResourceOwnerId")
     assert root.findtext("RequestId") and root.findtext("HostId") and root.findtext("Recommend")
+
+
+async def test_an_unsigned_content_type_is_refused() -> None:
+    async with running_sandbox(Sandbox()) as (_, url):
+        query = {"PhoneNumber": PHONE}
+        headers = sign(
+            credentials=DEMO,
+            method="POST",
+            host=url.removeprefix("http://"),
+            action=LIST,
+            query=query,
+            date=acs_date(datetime.now(UTC)),
+            nonce=new_nonce(),
+        )
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"{url}/?{canonical_query(query)}", headers=headers) as response,
+        ):
+            # aiohttp adds Content-Type: application/octet-stream on its own
+            status, answer = response.status, await response.json()
+    assert (status, answer["Code"]) == (400, "IncompleteSignature")
+    assert "content-type" in answer["Message"]

@@ -87,6 +87,7 @@ def sign(
     nonce: str,
     version: str = API_VERSION,
     user_agent: str | None = None,
+    content_type: str | None = None,
 ) -> dict[str, str]:
     """Return every header of one signed request, ``Authorization`` included.
 
@@ -107,6 +108,8 @@ def sign(
     }
     if user_agent:
         headers["user-agent"] = user_agent
+    if content_type:  # only with a body (a form body, as older SDKs send)
+        headers["content-type"] = content_type
     if credentials.security_token:
         # As the SDK: an STS request names its temporary key in a header as well.
         headers["x-acs-accesskey-id"] = credentials.access_key_id
