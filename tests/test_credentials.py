@@ -190,7 +190,7 @@ def test_the_source_used_is_logged_without_the_secret_or_token(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     env = {**ENV, "ALIBABA_CLOUD_SECURITY_TOKEN": "sts-token-value"}
-    with caplog.at_level("INFO", logger="qrbatch"):
+    with caplog.at_level("DEBUG", logger="qrbatch"):
         find_credentials(env=env, home=tmp_path)
     assert "LTAIenv" in caplog.text and "environment" in caplog.text
     assert "env-secret" not in caplog.text and "sts-token-value" not in caplog.text

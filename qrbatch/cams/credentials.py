@@ -165,7 +165,8 @@ def find_credentials(
             f"Set them, e.g. export {ENV_KEY_ID}=... {ENV_KEY_SECRET}=..., "
             "or try the tool without an account: --endpoint sandbox"
         )
-    log.info(
+    # DEBUG: the engine reports the source in its own run_start event (JSON logs start there).
+    log.debug(
         "using AccessKey %s%s from %s",
         found.access_key_id,
         " with an STS token" if found.security_token else "",
