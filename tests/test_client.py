@@ -276,6 +276,29 @@ async def test_a_token_still_refused_after_re_reading_stops_the_run() -> None:
         assert "old-secret" not in shown and "tok-" not in shown
 
 
+async def test_concurrent_refusals_re_read_credentials_only_once() -> None:
+    reads: list[int] = []
+
+    def refresh() -> Credentials:
+        reads.append(1)
+        return OLD_STS  # nothing newer on disk
+
+    sandbox = Sandbox(expired_sts_world(), SandboxConfig(qps=100))
+    refused: list[str] = []
+
+    async def listing() -> None:
+        try:
+            await client.list(phone=PHONE)
+        except AccountError as error:
+            refused.append(error.code)
+
+    async with sandboxed(sandbox, OLD_STS, refresh) as client, anyio.create_task_group() as group:
+        for _ in range(5):
+            group.start_soon(listing)
+    assert len(reads) == 1
+    assert refused == ["InvalidSecurityToken.Expired"] * 5
+
+
 @pytest.mark.parametrize("refresh", [None, lambda: OLD_STS])
 async def test_without_a_newer_token_an_expired_one_is_an_account_error(
     refresh: Callable[[], Credentials] | None,

@@ -140,6 +140,7 @@ class CamsClient:
         self._max_connections = max_connections
         self._refresh_credentials = refresh_credentials
         self._refresh_lock = anyio.Lock()
+        self._unrefreshable: Credentials | None = None  # re-read already, nothing newer
         self.stats = CallStats()
 
     def __repr__(self) -> str:
@@ -248,6 +249,9 @@ class CamsClient:
         async with self._refresh_lock:
             if self._credentials is not used:
                 return True  # another call already refreshed them
+            if self._unrefreshable is used:
+                return False  # another call re-read them and found nothing newer
+            self._unrefreshable = used
             try:
                 fresh = await anyio.to_thread.run_sync(self._refresh_credentials)
             except (QrbatchError, OSError) as exc:
