@@ -175,3 +175,13 @@ def test_a_refused_sts_token_is_recognised(code: str, message: str, refused: boo
 )
 def test_row_and_retry_codes_keep_their_meaning(code: str, status: int, kind: type) -> None:
     assert type(answer(code, status, message="PrefilledMessage is too long")) is kind
+
+
+def test_advice_for_fills_the_key_and_date_and_leaves_the_action_to_the_caller() -> None:
+    plain = advice_for("NoPermission")
+    assert plain is not None and "{key_id}" not in plain.fix and "cams:{action}" in plain.fix
+    named = advice_for("NoPermission", action=CREATE, key_id="LTAIk")
+    assert named is not None and "cams:CreatePhoneMessageQrdl" in named.fix and "LTAIk" in named.fix
+    for code in ("InvalidTimeStamp.Expired", "InvalidAccessKeyId.Inactive", "MissingSecurityToken"):
+        advice = advice_for(code)
+        assert advice is not None and "{" not in advice.fix.replace("{action}", "")

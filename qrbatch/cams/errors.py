@@ -125,13 +125,13 @@ ADVICE: dict[str, ErrorAdvice] = {
     ),
     "InvalidAction.NotFound": ErrorAdvice(
         "account",
-        "the endpoint does not offer {action}",
+        "the endpoint does not offer this action",
         "check --endpoint / QRBATCH_ENDPOINT: the QR-code actions are documented only at "
         "https://cams.ap-southeast-1.aliyuncs.com",
     ),
     "InvalidApi.NotFound": ErrorAdvice(
         "account",
-        "the endpoint does not offer {action}",
+        "the endpoint does not offer this action",
         "check --endpoint / QRBATCH_ENDPOINT: the QR-code actions are documented only at "
         "https://cams.ap-southeast-1.aliyuncs.com",
     ),
@@ -211,9 +211,21 @@ FORBIDDEN_FIX = (
 _ACCOUNT_PARAMETERS = ("SecurityToken", "x-acs-", "Authorization", "AccessKey")
 
 
-def advice_for(code: str) -> ErrorAdvice | None:
-    """Return the plain meaning and fix of a CAMS error code, if known."""
-    return ADVICE.get(code)
+def advice_for(
+    code: str, *, action: str | None = None, key_id: str = "", date: str = ""
+) -> ErrorAdvice | None:
+    """Return the plain meaning and fix of a CAMS error code, if known.
+
+    The fix names the key and the request date when given, else neutral words; the
+    ``{action}`` placeholder is filled only when ``action`` is given (callers that fill
+    it themselves keep working).
+    """
+    advice = ADVICE.get(code)
+    if advice is None:
+        return None
+    values = _Blank({k: v for k, v in {"key_id": key_id, "date": date}.items() if v})
+    values["action"] = "{action}" if action is None else action
+    return ErrorAdvice(advice.kind, advice.meaning, advice.fix.format_map(values))
 
 
 def is_not_found(error: CamsError) -> bool:
@@ -270,7 +282,7 @@ class _Blank(dict[str, str]):
     """Template values; a placeholder without a value reads as a neutral phrase."""
 
     def __missing__(self, key: str) -> str:
-        return {"key_id": "(the one in use)", "date": "(unknown)", "action": "this action"}.get(
+        return {"key_id": "(the one in use)", "date": "(unknown)", "action": "<Action>"}.get(
             key, ""
         )
 
