@@ -341,7 +341,7 @@ class Sandbox:
             raise SignatureProblem(
                 "MissingSecurityToken", "SecurityToken is mandatory for this AccessKey."
             )
-        if not secrets_equal(token, key.security_token):
+        if not _same_secret(token, key.security_token):
             raise SignatureProblem(
                 "InvalidSecurityToken.MismatchWithAccessKey",
                 "Specified SecurityToken mismatch with the AccessKey.",
@@ -476,7 +476,7 @@ class Sandbox:
         raise web.HTTPServiceUnavailable()  # never reaches the client: the socket is gone
 
 
-def secrets_equal(given: str, expected: str) -> bool:
+def _same_secret(given: str, expected: str) -> bool:
     """Compare a token in constant time."""
     return hmac.compare_digest(given.encode(), expected.encode())
 
