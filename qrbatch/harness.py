@@ -453,6 +453,7 @@ def finish_run(
             summary,
             int(code),
             {
+                "input": str(ctx.job.input),
                 "output": str(output),
                 "rows": summary.rows_read,
                 **{status: summary.statuses.get(status, 0) for status in summary.shown_statuses},
