@@ -500,6 +500,23 @@ def delete(source: Path, yes: bool, no_progress: bool, **flags: Any) -> None:
 @click.option(
     "--number", "numbers", multiple=True, help="Extra business number to register (repeatable)."
 )
+@click.option(
+    "--unavailable",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of calls answered 503 ServiceUnavailable (try a night with the service down).",
+)
+@click.option(
+    "--retry-after-ms", type=int, help="Send x-acs-retry-after (milliseconds) on throttling."
+)
+@click.option(
+    "--error-format",
+    type=click.Choice(["json", "xml"]),
+    default="json",
+    show_default=True,
+    help="Body of error answers.",
+)
 @options(COMMON)
 def sandbox(
     port: int,
@@ -507,6 +524,9 @@ def sandbox(
     limiter: str,
     latency: tuple[float, float],
     numbers: tuple[str, ...],
+    unavailable: float,
+    retry_after_ms: int | None,
+    error_format: str,
     no_progress: bool,
     log_format: LogFormat,
     verbose: int,
@@ -525,6 +545,7 @@ def sandbox(
         DEMO_KEY_ID,
         DEMO_KEY_SECRET,
         DEMO_NUMBERS,
+        Faults,
         Sandbox,
         SandboxConfig,
         World,
@@ -533,7 +554,19 @@ def sandbox(
 
     setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
     world = World.demo(numbers=(*DEMO_NUMBERS, *numbers))
-    config = SandboxConfig(qps=qps, limiter=limiter, latency=latency)  # type: ignore[arg-type]
+    config = SandboxConfig(
+        qps=qps,
+        limiter=limiter,  # type: ignore[arg-type]
+        latency=latency,
+        retry_after_ms=retry_after_ms,
+        error_format=error_format,  # type: ignore[arg-type]
+        faults=Faults(
+            unavailable=unavailable,
+            actions=frozenset(
+                {"CreatePhoneMessageQrdl", "UpdatePhoneMessageQrdl", "DeletePhoneMessageQrdl"}
+            ),
+        ),
+    )
     url = f"http://127.0.0.1:{port}"
     business = ", ".join(sorted(world.accounts["demo"].numbers))
     if log_format == "json":
