@@ -169,3 +169,21 @@ def test_an_account_level_refusal_stops_delete_with_exit_3_after_one_call(
                 if json.loads(line)["event"] == "account_stop")  # fmt: skip
     assert stop["code"] == code and stop["fix"]
     assert "limited-secret" not in done.stderr + done.stdout
+
+
+def test_run_then_delete_then_run_again_recreates_and_never_reports_dead_codes(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    workbook = make_codes(tmp_path, sandbox_thread)
+    first = {str(r["QrdlCode"]) for r in results(workbook)}
+    gone = qrbatch("delete", str(workbook), "--yes", "--endpoint", sandbox_thread.url,
+                   "-o", str(tmp_path / "gone.xlsx"), env=creds())  # fmt: skip
+    assert gone.returncode == 0 and live(sandbox_thread) == {}
+    again = qrbatch("run", str(tmp_path / "campaign.csv"), "--endpoint", sandbox_thread.url,
+                    "--no-images", env=creds())  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    rows = results(workbook)
+    assert {r["Status"] for r in rows} == {"created"}
+    assert {str(r["QrdlCode"]) for r in rows} == set(live(sandbox_thread))  # live, all of them
+    assert not first & set(live(sandbox_thread))
+    assert all("no longer live" in str(r["ErrorMessage"]) for r in rows)
