@@ -1,0 +1,562 @@
+"""The web page's runs: the one module where the page meets the engine.
+
+Every engine call the page makes is here, so switching the page to the engine's event
+stream changes this file only:
+
+- ``check_sheet`` wraps ``validate_input`` (the Check button: what ``qrbatch validate``
+  finds, without calling the API);
+- ``RunStore._execute`` wraps ``run_batch`` with a ``RunProgress`` (rows done of total);
+  until the event stream lands, per-status counts are read from the run's journal and
+  throttles are counted from the engine's ``throttled``/``retry`` log events.
+
+A run lives in its own folder under the state directory, under a generated name (the
+uploaded file's name is kept only as display text)::
+
+    runs/<id>/run.json            what the page shows (rewritten atomically)
+    runs/<id>/input.<ext>         the uploaded sheet
+    runs/<id>/results.xlsx        the results workbook; results.pdf and results.zip beside it
+    runs/<id>/results.qrbatch.db  the run's journal (the CLI's, unchanged)
+
+States: ``uploaded -> queued -> running -> finished | failed``. A run found ``queued`` or
+``running`` when the server starts is started again: the journal makes the rerun skip
+what was already done, exactly as a rerun of ``qrbatch run`` does. Runs go one at a time,
+because they share the account's calls per second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import anyio.to_thread
+import phonenumbers
+
+from qrbatch.batch import RunResult, Validated, run_batch, validate_input
+from qrbatch.cams.credentials import Credentials, find_credentials
+from qrbatch.errors import ConfigError, QrbatchError
+from qrbatch.job import SANDBOX, Job, resolve_endpoint
+from qrbatch.pacing import DEFAULT_QPS
+from qrbatch.results import RUN_STATUSES
+
+log = logging.getLogger("qrbatch")
+
+SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+PDF_LAYOUTS = ("a4-3x4", "a4-2x3", "a4-1", "letter-3x4")
+"""Layout names the page offers; ``qrbatch.printing`` decides what each one draws."""
+DEFAULT_PDF_LAYOUT = PDF_LAYOUTS[0]
+IMAGE_TYPES = ("PNG", "SVG")
+MAX_PROBLEMS = 500
+"""Problems the Check table shows at most (the count says how many there are)."""
+UPLOAD_KEEP = timedelta(days=1)
+"""Uploads never started are removed after this long, when the server starts."""
+
+RunState = Literal["uploaded", "queued", "running", "finished", "failed"]
+UNFINISHED: tuple[RunState, ...] = ("queued", "running")
+RESULTS_NAME = "results.xlsx"
+RUN_FILE = "run.json"
+_RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}$")
+
+
+class RunNotFound(LookupError):
+    """No run folder with that id (or the id is not one qrbatch made)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunOptions:
+    """The options people change on the page; each maps to a Job field or the PDF."""
+
+    image_type: str = "PNG"
+    default_region: str = ""
+    label_column: str = ""
+    pdf_layout: str = DEFAULT_PDF_LAYOUT
+
+    @classmethod
+    def from_form(cls, data: Mapping[str, Any]) -> RunOptions:
+        """Options from the page's JSON, checked (ConfigError says which one is wrong)."""
+        image_type = str(data.get("image_type") or "PNG").upper()
+        if image_type not in IMAGE_TYPES:
+            raise ConfigError("image_type")
+        region = str(data.get("default_region") or "").strip().upper()
+        if region and region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ConfigError("default_region")
+        layout = str(data.get("pdf_layout") or DEFAULT_PDF_LAYOUT)
+        if layout not in PDF_LAYOUTS:
+            raise ConfigError("pdf_layout")
+        label = str(data.get("label_column") or "").strip()[:100]
+        return cls(
+            image_type=image_type, default_region=region, label_column=label, pdf_layout=layout
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class RunRecord:
+    """What ``run.json`` keeps of a run: enough to show it and to resume it."""
+
+    id: str
+    name: str
+    suffix: str
+    created: str
+    state: RunState = "uploaded"
+    options: RunOptions = field(default_factory=RunOptions)
+    sandbox: bool = False
+    rows: int = 0
+    total: int = 0
+    """Rows to send (the sheet's rows less the invalid and blank ones)."""
+    counts: dict[str, int] = field(default_factory=dict)
+    calls: int = 0
+    rate: float = 0.0
+    throttled: int = 0
+    seconds: float = 0.0
+    exit_code: int | None = None
+    message: str = ""
+    finished: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunRecord:
+        options = RunOptions(**data.pop("options", {}))
+        return cls(options=options, **data)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One row ``qrbatch validate`` would report."""
+
+    row: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What the Check button shows: counts, the problems by row, the sheet's columns."""
+
+    rows: int = 0
+    valid: int = 0
+    invalid: int = 0
+    blank: int = 0
+    problems: tuple[Problem, ...] = ()
+    columns: tuple[str, ...] = ()
+    sheet: str | None = None
+    error: str = ""
+    """Why the file as a whole cannot be used (then nothing else is filled)."""
+
+
+class RunProgress:
+    """The ``Progress`` the engine reports to, plus what the page derives from it."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.total = 0
+        self.done = 0
+        self.started: float | None = None
+        self.stopped: float | None = None
+
+    def start(self, total: int) -> None:
+        self.total, self.done, self.started, self.stopped = total, 0, self._clock(), None
+
+    def advance(self, rows: int) -> None:
+        self.done += rows
+
+    def stop(self) -> None:
+        self.stopped = self._clock()
+
+    @property
+    def elapsed(self) -> float:
+        if self.started is None:
+            return 0.0
+        return (self.stopped or self._clock()) - self.started
+
+    @property
+    def rate(self) -> float:
+        """Rows per second so far: calls per second until the event stream gives calls."""
+        elapsed = self.elapsed
+        return self.done / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def seconds_left(self) -> float | None:
+        rate = self.rate
+        return (self.total - self.done) / rate if rate > 0 else None
+
+
+class EventCounter(logging.Handler):
+    """Counts the engine's throttle and retry log events of the run in progress."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.throttled = 0
+        self.retries = 0
+        self.rate: float | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        name = getattr(record, "event", "")
+        fields: dict[str, Any] = getattr(record, "fields", {})
+        if name == "throttled":
+            self.throttled = int(fields.get("throttled_total") or self.throttled + 1)
+            new_rate = fields.get("new_rate")
+            self.rate = float(new_rate) if isinstance(new_rate, (int, float)) else self.rate
+        elif name == "retry":
+            self.retries += 1
+            if fields.get("code", "").startswith(("Throttling", "System.LimitControl")):
+                self.throttled += 1
+
+
+@contextlib.contextmanager
+def _counting(counter: EventCounter) -> Iterator[None]:
+    logger = logging.getLogger("qrbatch")
+    previous = logger.level
+    if not logger.isEnabledFor(logging.INFO):
+        logger.setLevel(logging.INFO)  # the counter needs the INFO events
+    logger.addHandler(counter)
+    try:
+        yield
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(previous)
+
+
+class WebRun:
+    """One run as the page sees it: its record on disk and, while it runs, live progress."""
+
+    def __init__(self, folder: Path, record: RunRecord) -> None:
+        self.folder = folder
+        self.record = record
+        self.progress = RunProgress()
+        self.events = EventCounter()
+        self._rows_per_key: Counter[str] = Counter()
+        self._fixed: Counter[str] = Counter()
+        self._journal: Path | None = None
+        self._live_counts: dict[str, int] = {}
+        self._counts_read = 0.0
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def input_path(self) -> Path:
+        return self.folder / f"input{self.record.suffix}"
+
+    @property
+    def results_path(self) -> Path:
+        return self.folder / RESULTS_NAME
+
+    def files(self) -> dict[str, Path | None]:
+        """The downloads that exist: results workbook, PDF and ZIP (``<output stem>.*``)."""
+        ready = self.record.state in ("finished", "failed")
+        found: dict[str, Path | None] = {}
+        for kind, path in (
+            ("results", self.results_path),
+            ("pdf", self.results_path.with_suffix(".pdf")),
+            ("zip", self.results_path.with_suffix(".zip")),
+        ):
+            found[kind] = path if ready and path.is_file() else None
+        return found
+
+    def save(self) -> None:
+        """Write ``run.json`` atomically (a crash leaves the old or the new, never half)."""
+        temporary = self.folder / f".{RUN_FILE}.tmp"
+        temporary.write_text(json.dumps(self.record.to_json(), indent=1), encoding="utf-8")
+        os.replace(temporary, self.folder / RUN_FILE)
+
+    def watch(self, validated: Validated, journal: Path) -> None:
+        """Prepare the live counts: rows per request, and the rows that are never sent."""
+        self._rows_per_key = Counter(
+            row.request.key for row in validated.rows if row.request is not None
+        )
+        self._fixed = Counter(
+            "invalid" if row.state == "invalid" else "skipped"
+            for row in validated.rows
+            if row.request is None
+        )
+        self._journal = journal
+        self._live_counts = dict(self._fixed)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per status: live while running (journal, read at most once a second)."""
+        if self.record.state != "running" or self._journal is None:
+            return dict(self.record.counts)
+        now = time.monotonic()
+        if now - self._counts_read >= 1.0:
+            self._counts_read = now
+            self._live_counts = _journal_counts(self._journal, self._rows_per_key, self._fixed)
+        return dict(self._live_counts)
+
+    def finish(self, result: RunResult) -> None:
+        summary = result.summary
+        self.record.state = "finished"
+        self.record.exit_code = result.exit_code
+        self.record.rows = summary.rows_read
+        self.record.counts = {s: summary.statuses.get(s, 0) for s in summary.shown_statuses}
+        self.record.calls = summary.calls
+        self.record.rate = round(summary.calls_per_second, 2)
+        self.record.throttled = summary.throttled
+        self.record.seconds = round(summary.duration, 1)
+        self.record.message = result.stopped_by
+        self.record.finished = _now()
+
+
+def _journal_counts(
+    journal: Path, rows_per_key: Mapping[str, int], fixed: Mapping[str, int]
+) -> dict[str, int]:
+    """Rows per status from the journal, read-only (the engine stays its one writer)."""
+    counts: Counter[str] = Counter(fixed)
+    if not journal.exists():
+        return dict(counts)
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"file:{journal}?mode=ro", uri=True, timeout=0.2)
+        ) as db:
+            for key, status in db.execute(
+                "SELECT key, status FROM requests WHERE state IN ('done', 'failed')"
+            ):
+                counts[status or "failed"] += rows_per_key.get(key, 0)
+    except sqlite3.Error:  # busy or not created yet: the next poll reads it
+        pass
+    return dict(counts)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def display_name(raw: str) -> str:
+    """The uploaded file's name as display text: no folders, no control characters."""
+    name = re.split(r"[\\/]", raw or "")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:200] or "spreadsheet"
+
+
+def check_sheet(job: Job, shown_as: str) -> CheckReport:
+    """What ``qrbatch validate`` finds, by row (no API call); ``shown_as`` names the file."""
+    try:
+        validated = validate_input(job)
+    except QrbatchError as error:
+        return CheckReport(error=str(error).replace(str(job.input), shown_as))
+    problems = [
+        Problem(r.row.number, r.error_code, r.error_message)
+        for r in validated.rows
+        if r.state == "invalid"
+    ]
+    blank = sum(r.state == "skipped" for r in validated.rows)
+    return CheckReport(
+        rows=len(validated.rows),
+        valid=len(validated.rows) - len(problems) - blank,
+        invalid=len(problems),
+        blank=blank,
+        problems=tuple(problems[:MAX_PROBLEMS]),
+        columns=validated.sheet.columns,
+        sheet=validated.sheet.sheet_name,
+    )
+
+
+def credentials_source(
+    endpoint: str | None, env: Mapping[str, str] | None, credentials: Credentials | None
+) -> tuple[bool, str]:
+    """(found, where): the source of the AccessKey the runs will use, never the secret."""
+    try:
+        if resolve_endpoint(endpoint, env) == SANDBOX:
+            return True, "sandbox demo key"
+        return True, (credentials or find_credentials(env=env)).source
+    except QrbatchError as error:
+        return False, str(error)
+
+
+class RunStore:
+    """The runs under one state directory: upload, check, start, list, resume."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        endpoint: str | None = None,
+        qps: float = DEFAULT_QPS,
+        env: Mapping[str, str] | None = None,
+        credentials: Credentials | None = None,
+        version: str = "",
+    ) -> None:
+        self.folder = folder / "runs"
+        self.endpoint = endpoint
+        self.qps = qps
+        self.env = env
+        self.credentials = credentials
+        self.version = version
+        self.endpoint_url = resolve_endpoint(endpoint, env)
+        self.sandbox = self.endpoint_url == SANDBOX
+        self._runs: dict[str, WebRun] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._one_at_a_time = asyncio.Lock()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for parent in (folder, self.folder):
+            parent.chmod(0o700)  # uploads and results are the user's own
+        self._load()
+
+    def _load(self) -> None:
+        for path in sorted(self.folder.glob(f"*/{RUN_FILE}")):
+            try:
+                record = RunRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError) as exc:
+                log.warning("web: skipping %s (%s)", path, exc)
+                continue
+            if record.id != path.parent.name or not _RUN_ID.match(record.id):
+                continue
+            if record.state == "uploaded" and _age(record.created) > UPLOAD_KEEP:
+                _remove_folder(path.parent)
+                continue
+            self._runs[record.id] = WebRun(path.parent, record)
+
+    # Uploads -----------------------------------------------------------------------
+
+    def new_upload(self, name: str, suffix: str) -> WebRun:
+        """A run folder for an upload; the caller writes the file to ``run.input_path``."""
+        if suffix not in SPREADSHEET_SUFFIXES:
+            raise ValueError(suffix)
+        run_id = f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
+        folder = self.folder / run_id
+        folder.mkdir(mode=0o700)
+        run = WebRun(
+            folder,
+            RunRecord(
+                id=run_id,
+                name=display_name(name),
+                suffix=suffix,
+                created=_now(),
+                sandbox=self.sandbox,
+            ),
+        )
+        run.save()
+        self._runs[run_id] = run
+        return run
+
+    def discard(self, run: WebRun) -> None:
+        """Forget an upload that was refused after its folder was made."""
+        self._runs.pop(run.id, None)
+        _remove_folder(run.folder)
+
+    def get(self, run_id: str) -> WebRun:
+        run = self._runs.get(run_id) if _RUN_ID.match(run_id) else None
+        if run is None:
+            raise RunNotFound(run_id)
+        return run
+
+    def list(self) -> list[WebRun]:
+        """Runs that were started, newest first."""
+        started = [r for r in self._runs.values() if r.record.state != "uploaded"]
+        return sorted(started, key=lambda r: r.record.created + r.id, reverse=True)
+
+    # The engine ----------------------------------------------------------------------
+
+    def job(self, run: WebRun, options: RunOptions) -> Job:
+        """The Job the CLI would build for this run (same engine, journal and pacer)."""
+        return Job(
+            input=run.input_path,
+            output=run.results_path,
+            endpoint=self.endpoint,
+            qps=self.qps,
+            image_type=options.image_type,
+            default_region=options.default_region or None,
+            progress=False,
+        )
+
+    async def check(self, run_id: str, options: RunOptions) -> CheckReport:
+        """The Check button: validate in a worker thread (big sheets take a while)."""
+        run = self.get(run_id)
+        job = self.job(run, options)
+        return await anyio.to_thread.run_sync(check_sheet, job, run.record.name)
+
+    def start(self, run_id: str, options: RunOptions) -> WebRun:
+        """Queue a run; it starts when the one before it ends. Starting twice is a no-op."""
+        run = self.get(run_id)
+        if run.record.state != "uploaded":
+            return run
+        run.record = replace(run.record, state="queued", options=options)
+        run.save()
+        self._spawn(run)
+        return run
+
+    def resume(self) -> list[WebRun]:
+        """Start again every run a stopped server left queued or running."""
+        unfinished = [r for r in self._runs.values() if r.record.state in UNFINISHED]
+        for run in sorted(unfinished, key=lambda r: r.record.created):
+            log.info("web: resuming run %s (%s)", run.id, run.record.name)
+            self._spawn(run)
+        return unfinished
+
+    def _spawn(self, run: WebRun) -> None:
+        task = asyncio.get_running_loop().create_task(self._execute(run))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _execute(self, run: WebRun) -> None:
+        """One run to its end. Cancelled (server stopping): left ``running`` to resume."""
+        async with self._one_at_a_time:
+            run.record.state = "running"
+            run.save()
+            job = self.job(run, run.record.options)
+            try:
+                validated = await anyio.to_thread.run_sync(validate_input, job)
+                run.record.rows = len(validated.rows)
+                run.record.total = sum(r.request is not None for r in validated.rows)
+                run.watch(validated, job.journal_path)
+                with _counting(run.events):
+                    result = await run_batch(
+                        job,
+                        progress=run.progress,
+                        env=self.env,
+                        credentials=self.credentials,
+                        version=self.version,
+                    )
+            except QrbatchError as error:
+                run.record.state = "failed"
+                run.record.message = str(error).replace(str(job.input), run.record.name)
+                run.record.finished = _now()
+            except Exception as exc:  # a bug: say so on the page rather than spin forever
+                log.exception("web: run %s failed", run.id)
+                run.record.state = "failed"
+                run.record.message = f"internal error: {type(exc).__name__}: {exc}"
+                run.record.finished = _now()
+            else:
+                run.finish(result)
+            run.save()
+
+    async def wait(self) -> None:
+        """Until every run in progress has ended (tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        """Stop the runs in progress; their journals keep every outcome for the resume."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def _age(created: str) -> timedelta:
+    try:
+        return datetime.now(UTC) - datetime.fromisoformat(created)
+    except ValueError:
+        return timedelta.max
+
+
+def _remove_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+STATUSES_SHOWN = RUN_STATUSES
+"""The statuses the page counts, in the order it shows them."""
