@@ -69,7 +69,9 @@ def server(tmp_path: Path) -> Iterator[ServerThread]:
 
 def campaign(folder: Path) -> Path:
     """Good rows (sheet rows 2-6) then bad rows (sheet rows 7-9)."""
-    return write_csv(folder / "Kampanye Mei.csv", [("PhoneNumber", "PrefilledMessage"), *GOOD, *BAD])
+    return write_csv(
+        folder / "Kampanye Mei.csv", [("PhoneNumber", "PrefilledMessage"), *GOOD, *BAD]
+    )
 
 
 def page_for(browser: object, url: str, locale: str = "en-GB") -> object:

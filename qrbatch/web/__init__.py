@@ -11,6 +11,7 @@ does the same for trying it without the CLI.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -150,7 +151,5 @@ async def serve(
 
 def serve_forever(**options: Any) -> None:
     """``serve(**options)`` in a fresh event loop, returning on Ctrl-C (a sync command)."""
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         anyio.run(functools.partial(serve, **options))
-    except KeyboardInterrupt:
-        pass

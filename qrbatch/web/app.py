@@ -203,8 +203,10 @@ def render_page(request: web.Request) -> str:
     def fill(match: re.Match[str]) -> str:
         key = match.group(1)
         if key in values:
-            return values[key] if key in ("config", "layouts", "languages") else html.escape(
+            return (
                 values[key]
+                if key in ("config", "layouts", "languages")
+                else html.escape(values[key])
             )
         return html.escape(i18n.text(lang, key))
 
@@ -285,9 +287,7 @@ def check_json(report: CheckReport, lang: str) -> dict[str, Any]:
         "sheet": report.sheet,
         "columns": list(report.columns),
         "error": i18n.text(lang, "check.file_error", detail=report.error) if report.error else "",
-        "problems": [
-            {"row": p.row, "code": p.code, "message": p.message} for p in report.problems
-        ],
+        "problems": [{"row": p.row, "code": p.code, "message": p.message} for p in report.problems],
     }
 
 
@@ -365,7 +365,7 @@ async def show_run(request: web.Request) -> web.Response:
 
 
 async def list_runs(request: web.Request) -> web.Response:
-    return web.json_response({"runs": [run_json(r) for r in request.app[STORE].list()]})
+    return web.json_response({"runs": [run_json(r) for r in request.app[STORE].history()]})
 
 
 async def download(request: web.Request) -> web.StreamResponse:
@@ -378,12 +378,12 @@ async def download(request: web.Request) -> web.StreamResponse:
         return _error(request, 404, "error.not_found")
     stem = run.record.name.rsplit(".", 1)[0] or "spreadsheet"
     filename = f"{stem}.results{EXTENSIONS[kind]}"
-    fallback = re.sub(r'[^A-Za-z0-9._ -]', "_", filename)
+    fallback = re.sub(r"[^A-Za-z0-9._ -]", "_", filename)
     return web.FileResponse(
         path,
         headers={
             "Content-Type": MEDIA_TYPES[kind],
-            "Content-Disposition": f"attachment; filename=\"{fallback}\"; "
+            "Content-Disposition": f'attachment; filename="{fallback}"; '
             f"filename*=UTF-8''{quote(filename, safe='')}",
         },
     )

@@ -100,8 +100,7 @@ EN: dict[str, str] = {
     "error.no_file": "No file was sent. Choose a spreadsheet.",
     "error.option": "This option is not valid: {name}.",
     "error.option.image_type": "Image type must be PNG or SVG.",
-    "error.option.default_region": "Default region must be a two-letter country code, e.g. "
-    "ID.",
+    "error.option.default_region": "Default region must be a two-letter country code, e.g. ID.",
     "error.option.pdf_layout": "Choose a PDF layout from the list.",
     "error.not_found": "This run is not known here (it may have been removed).",
     "error.session": "This page's access has ended (qrbatch serve was restarted). Open the "
@@ -112,8 +111,7 @@ EN: dict[str, str] = {
     "problem.MissingPhone": "the phone number is empty",
     "problem.MissingPhone.fix": "fill in the business number",
     "problem.InvalidPhone": "the phone number is not valid",
-    "problem.InvalidPhone.fix": "correct it: country code and number (or choose a Default "
-    "region)",
+    "problem.InvalidPhone.fix": "correct it: country code and number (or choose a Default region)",
     "problem.MissingMessage": "the message is empty",
     "problem.MissingMessage.fix": "write the prefilled message",
     "problem.MessageTooLong": "the message is over WhatsApp's 140-character limit",
@@ -181,8 +179,7 @@ ID: dict[str, str] = {
     "run.throttled": "diperlambat oleh layanan {count} kali",
     "run.not_throttled": "tidak ada pembatasan",
     "run.sandbox": "Proses sandbox: kode ini simulasi dan tidak berfungsi di WhatsApp.",
-    "run.keeps_going": "Halaman ini boleh ditutup: proses tetap berjalan dan tercantum di "
-    "bawah.",
+    "run.keeps_going": "Halaman ini boleh ditutup: proses tetap berjalan dan tercantum di bawah.",
     "download.results": "Unduh hasil",
     "download.pdf": "Unduh PDF",
     "download.zip": "Unduh gambar (ZIP)",

@@ -455,7 +455,7 @@ class RunStore:
             raise RunNotFound(run_id)
         return run
 
-    def list(self) -> list[WebRun]:
+    def history(self) -> list[WebRun]:
         """Runs that were started, newest first."""
         started = [r for r in self._runs.values() if r.record.state != "uploaded"]
         return sorted(started, key=lambda r: r.record.created + r.id, reverse=True)

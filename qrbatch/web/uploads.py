@@ -69,7 +69,9 @@ async def receive(
         raise UploadRefused("error.type", 415, {"name": name})
     if declared is not None and declared > limit + CHUNK:  # the form's own bytes aside
         raise UploadRefused(
-            "error.size", 413, {"name": name, "size": human_size(declared), "limit": human_size(limit)}
+            "error.size",
+            413,
+            {"name": name, "size": human_size(declared), "limit": human_size(limit)},
         )
     run = store.new_upload(name, suffix)
     size = 0
@@ -81,7 +83,11 @@ async def receive(
                     raise UploadRefused(
                         "error.size",
                         413,
-                        {"name": name, "size": f"> {human_size(limit)}", "limit": human_size(limit)},
+                        {
+                            "name": name,
+                            "size": f"> {human_size(limit)}",
+                            "limit": human_size(limit),
+                        },
                     )
                 handle.write(chunk)
         if size == 0:
