@@ -6,6 +6,7 @@ sandbox; the browser tests (test_web_browser.py) cover what the page's script do
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
@@ -107,6 +108,17 @@ async def test_the_token_in_the_address_becomes_a_strict_httponly_cookie(
     page = await client.get("/?lang=id")  # the cookie alone lets the page in
     assert page.status == 200
     assert "Lembar kerja" in await page.text()
+
+
+async def test_the_token_redirect_stays_on_this_server(client: TestClient[Any, Any]) -> None:
+    # Sent by hand: an HTTP client would read "//evil.example/" as another host.
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    host = f"{client.host}:{client.port}"
+    writer.write(f"GET //evil.example/?token={TOKEN} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    head = (await reader.readuntil(b"\r\n\r\n")).decode()
+    writer.close()
+    assert head.startswith("HTTP/1.1 303")
+    assert "\r\nLocation: /evil.example/\r\n" in head
 
 
 async def test_another_host_name_or_origin_is_refused(client: TestClient[Any, Any]) -> None:

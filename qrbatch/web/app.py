@@ -127,7 +127,8 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         return _refuse(request, 403, "refused.origin")
     if _token_ok(request.query.get("token"), settings) and request.method == "GET":
         rest = {k: v for k, v in request.query.items() if k != "token"}
-        target = request.path + (f"?{urlencode(rest)}" if rest else "")
+        # Never "//host/...": a path of our own, whatever the request's path looked like.
+        target = "/" + request.path.lstrip("/") + (f"?{urlencode(rest)}" if rest else "")
         response = web.Response(status=303, headers={"Location": target})
         response.set_cookie(
             settings.cookie, settings.token, httponly=True, samesite="Strict", path="/"
@@ -184,7 +185,11 @@ def render_page(request: web.Request) -> str:
         "endpoint": i18n.text(lang, "page.endpoint.sandbox")
         if store.sandbox
         else store.endpoint_url,
-        "credentials": source if found else i18n.text(lang, "page.credentials.missing"),
+        "credentials": i18n.text(lang, "page.credentials.sandbox")
+        if store.sandbox
+        else source
+        if found
+        else i18n.text(lang, "page.credentials.missing"),
         "credentials_detail": "" if found else source,
         "file.types": i18n.text(lang, "file.types", limit=human_size(settings.max_upload)),
         "layouts": "".join(

@@ -402,9 +402,11 @@ class RunStore:
         self._runs: dict[str, WebRun] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._one_at_a_time = asyncio.Lock()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for parent in (folder, self.folder):
-            parent.chmod(0o700)  # uploads and results are the user's own
+        # Uploads and results are the user's own: folders we make are private (a folder
+        # the user named with --state-dir keeps its mode; runs/ inside it is ours).
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        self.folder.chmod(0o700)
         self._load()
 
     def _load(self) -> None:
