@@ -187,3 +187,23 @@ def test_refuses_a_non_spreadsheet_and_an_oversized_file(
     page.get_by_label("Spreadsheet").set_input_files(big)
     expect(status).to_have_text(re.compile(r"“big\.csv” is too big \(.+\): .+ up to 64 KB"))
     expect(page.get_by_role("button", name="Check")).to_be_disabled()
+
+
+def test_a_dropped_file_is_uploaded(browser: object, server: ServerThread) -> None:
+    # bypass_csp only so the test can build the DataTransfer; the page itself runs as served
+    context = browser.new_context(bypass_csp=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(server.url)
+    dropped = page.evaluate_handle(
+        """(text) => {
+            const data = new DataTransfer();
+            data.items.add(new File([text], "dropped.csv", { type: "text/csv" }));
+            return data;
+        }""",
+        "PhoneNumber,PrefilledMessage\n6281234567890,Halo\n",
+    )
+    page.dispatch_event("#drop", "drop", {"dataTransfer": dropped})
+    expect(page.locator("#file-status")).to_contain_text("dropped.csv (")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("#check-summary")).to_contain_text("1 rows: 1 valid")
