@@ -5,7 +5,7 @@
     │   ├── ConfigError               bad flag, job file or setting
     │   ├── CredentialsError          no usable AccessKey found
     │   └── InputFileError            the sheet cannot be read (names file, what was found)
-    ├── JournalLockedError            another run holds the journal (exit 2)
+    ├── JournalLockedError            another run holds the journal (exit 75: try later)
     └── CamsError                     the CAMS API answered with an error (code, request_id)
         ├── RetryableError            try again through the pacer, after a backoff
         │   ├── ThrottledError        System.LimitControl / Throttling*: also slow down
@@ -46,8 +46,10 @@ class InputFileError(UsageError):
     """The input file cannot be used as a whole (missing, unreadable, no needed column)."""
 
 
-class JournalLockedError(UsageError):
-    """Another qrbatch run is using the same journal."""
+class JournalLockedError(QrbatchError):
+    """Another qrbatch run is using the same journal: not a usage error, try later."""
+
+    exit_code = 75
 
 
 class CamsError(QrbatchError):

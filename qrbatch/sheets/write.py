@@ -38,6 +38,7 @@ STATUS_FILLS = {
     "listed": "DDEBF7",
     "updated": "C6EFCE",
     "deleted": "C6EFCE",
+    "notfound": "FFC7CE",
 }
 LINK_COLUMNS = ("DeepLinkUrl", "QrImageUrl")
 MAX_HYPERLINKS = 65_000
