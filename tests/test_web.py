@@ -17,7 +17,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 
-from qrbatch.batch import validate_input
+from qrbatch.api import validate_input
 from qrbatch.job import Job
 from qrbatch.web import default_state_dir, running_server
 from qrbatch.web.app import PageSettings, create_app
@@ -428,3 +428,28 @@ async def test_the_state_dir_is_private(tmp_path: Path) -> None:
     make_store(tmp_path / "state")
     assert (tmp_path / "state").stat().st_mode & 0o077 == 0
     assert (tmp_path / "state" / "runs").stat().st_mode & 0o077 == 0
+
+
+def test_live_progress_follows_the_engine_events() -> None:
+    from qrbatch.events import PhaseChanged, RowFinished, RunStarted, Throttled
+    from qrbatch.journal import Entry
+    from qrbatch.web.jobs import LiveProgress
+
+    now = [100.0]
+    progress = LiveProgress(clock=lambda: now[0])
+    progress(RunStarted("create", 12, 8, "in.csv", "out.xlsx", "sandbox", 5.0, valid_rows=10))
+    progress(PhaseChanged("listing", "checking the live codes of 4 numbers", 4))
+    assert (progress.phase, progress.done, progress.total, progress.rate) == ("listing", 0, 10, 0)
+    assert progress.seconds_left is None
+    now[0] = 102.0
+    progress(PhaseChanged("sending", "create: 8 calls", 8))
+    now[0] = 104.0
+    progress(RowFinished(Entry("k1", "done", "created", attempts=1), rows=3))
+    progress(RowFinished(Entry("k2", "done", "reused", attempts=0), rows=1))
+    progress(RowFinished(Entry("k3", "failed", "failed", attempts=3), rows=1))
+    progress(Throttled(5.0, 4.0, 0.1, None, throttled_total=2))
+    assert progress.done == 5
+    assert progress.counts == {"created": 3, "reused": 1, "failed": 1}
+    assert progress.rate == 2.0  # 4 calls in the 2 s since sending began
+    assert progress.seconds_left == 2.0  # 5 rows in 2 s, 5 rows left
+    assert progress.throttled == 2

@@ -86,7 +86,6 @@ async def running_server(
     max_upload: int = DEFAULT_MAX_UPLOAD,
     env: Mapping[str, str] | None = None,
     credentials: Credentials | None = None,
-    version: str = "",
     token: str | None = None,
 ) -> AsyncIterator[Server]:
     """Serve the page while the block runs (port 0 picks a free port); unfinished runs
@@ -97,7 +96,6 @@ async def running_server(
         qps=qps,
         env=env,
         credentials=credentials,
-        version=version,
     )
     settings = PageSettings(token=token or new_token(), host=host, max_upload=max_upload)
     runner = web.AppRunner(create_app(store, settings), access_log=None)
@@ -124,7 +122,6 @@ async def serve(
     max_upload: int = DEFAULT_MAX_UPLOAD,
     env: Mapping[str, str] | None = None,
     credentials: Credentials | None = None,
-    version: str = "",
     announce: Callable[[str], None] = print,
 ) -> None:
     """Serve the page until cancelled (Ctrl-C): print its address, open the browser.
@@ -140,7 +137,6 @@ async def serve(
         max_upload=max_upload,
         env=env,
         credentials=credentials,
-        version=version,
     ) as server:
         announce(f"qrbatch serve: open {server.url}")
         announce("(Ctrl-C stops the page; a run in progress resumes on the next start)")

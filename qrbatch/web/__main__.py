@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from qrbatch import __version__
 from qrbatch.logs import setup_logging
 from qrbatch.web import DEFAULT_HOST, DEFAULT_PORT, serve_forever
 
@@ -45,7 +44,6 @@ def main(
         state_dir=state_dir,
         qps=qps,
         open_browser=not no_browser,
-        version=__version__,
     )
 
 

@@ -1,13 +1,13 @@
 """The web page's runs: the one module where the page meets the engine.
 
-Every engine call the page makes is here, so switching the page to the engine's event
-stream changes this file only:
+Every engine call the page makes is here, so a change of the engine's API changes this
+file only:
 
 - ``check_sheet`` wraps ``validate_input`` (the Check button: what ``qrbatch validate``
   finds, without calling the API);
-- ``RunStore._execute`` wraps ``run_batch`` with a ``RunProgress`` (rows done of total);
-  until the event stream lands, per-status counts are read from the run's journal and
-  throttles are counted from the engine's ``throttled``/``retry`` log events.
+- ``RunStore._execute`` wraps ``run_batch`` and subscribes a ``LiveProgress`` to the
+  engine's event stream (``qrbatch.events``): rows done of total, rows per status, calls
+  per second, throttles, the phase; the page polls it as JSON.
 
 A run lives in its own folder under the state directory, under a generated name (the
 uploaded file's name is kept only as display text)::
@@ -26,17 +26,15 @@ because they share the account's calls per second.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
 import re
 import secrets
 import shutil
-import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,9 +43,20 @@ from typing import Any, Literal
 import anyio.to_thread
 import phonenumbers
 
-from qrbatch.batch import RunResult, Validated, run_batch, validate_input
+from qrbatch.api import Validated, run_batch, validate_input
 from qrbatch.cams.credentials import Credentials, find_credentials
 from qrbatch.errors import ConfigError, QrbatchError
+from qrbatch.events import (
+    AccountStopped,
+    Event,
+    PhaseChanged,
+    Retrying,
+    RowFinished,
+    RunEnded,
+    RunStarted,
+    Throttled,
+)
+from qrbatch.harness import RunResult
 from qrbatch.job import SANDBOX, Job, resolve_endpoint
 from qrbatch.pacing import DEFAULT_QPS
 from qrbatch.results import RUN_STATUSES
@@ -158,77 +167,71 @@ class CheckReport:
     """Why the file as a whole cannot be used (then nothing else is filled)."""
 
 
-class RunProgress:
-    """The ``Progress`` the engine reports to, plus what the page derives from it."""
+class LiveProgress:
+    """A run as it goes, from the engine's events (the page polls it; nothing blocks)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self.total = 0
         self.done = 0
+        self.counts: Counter[str] = Counter()
+        self.calls = 0
+        self.throttled = 0
+        self.retries = 0
+        self.phase = ""
         self.started: float | None = None
-        self.stopped: float | None = None
+        self.sending: float | None = None
+        self.ended: float | None = None
+        self.stopped_by = ""
 
-    def start(self, total: int) -> None:
-        self.total, self.done, self.started, self.stopped = total, 0, self._clock(), None
+    def prepare(self, validated: Validated) -> None:
+        """Count the rows that are never sent (invalid, blank) before the run starts."""
+        self.counts = Counter(
+            "invalid" if row.state == "invalid" else "skipped"
+            for row in validated.rows
+            if row.request is None
+        )
 
-    def advance(self, rows: int) -> None:
-        self.done += rows
-
-    def stop(self) -> None:
-        self.stopped = self._clock()
+    def __call__(self, event: Event) -> None:
+        """The subscriber: quick, and never raises (the engine drops one that does)."""
+        now = self._clock()
+        if isinstance(event, RunStarted):
+            self.total, self.started = event.valid_rows, now
+        elif isinstance(event, PhaseChanged):
+            self.phase = event.phase
+            if event.phase == "sending" and self.sending is None:
+                self.sending = now
+        elif isinstance(event, RowFinished):
+            self.done += event.rows
+            self.counts[event.entry.status or "failed"] += event.rows
+            self.calls += event.entry.attempts
+        elif isinstance(event, Throttled):
+            self.throttled = event.throttled_total
+        elif isinstance(event, Retrying):
+            self.retries += 1
+        elif isinstance(event, AccountStopped):
+            self.stopped_by = f"{event.code}: {event.message}. To fix: {event.fix}"
+        elif isinstance(event, RunEnded):
+            self.ended = now
 
     @property
-    def elapsed(self) -> float:
-        if self.started is None:
-            return 0.0
-        return (self.stopped or self._clock()) - self.started
+    def running(self) -> bool:
+        return self.started is not None and self.ended is None
 
     @property
     def rate(self) -> float:
-        """Rows per second so far: calls per second until the event stream gives calls."""
-        elapsed = self.elapsed
-        return self.done / elapsed if elapsed > 0 else 0.0
+        """Calls per second while sending (over at least a second, as the Summary does)."""
+        if self.sending is None or not self.calls:
+            return 0.0
+        return self.calls / max(1.0, (self.ended or self._clock()) - self.sending)
 
     @property
     def seconds_left(self) -> float | None:
-        rate = self.rate
-        return (self.total - self.done) / rate if rate > 0 else None
-
-
-class EventCounter(logging.Handler):
-    """Counts the engine's throttle and retry log events of the run in progress."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.throttled = 0
-        self.retries = 0
-        self.rate: float | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        name = getattr(record, "event", "")
-        fields: dict[str, Any] = getattr(record, "fields", {})
-        if name == "throttled":
-            self.throttled = int(fields.get("throttled_total") or self.throttled + 1)
-            new_rate = fields.get("new_rate")
-            self.rate = float(new_rate) if isinstance(new_rate, (int, float)) else self.rate
-        elif name == "retry":
-            self.retries += 1
-            if fields.get("code", "").startswith(("Throttling", "System.LimitControl")):
-                self.throttled += 1
-
-
-@contextlib.contextmanager
-def _counting(counter: EventCounter) -> Iterator[None]:
-    logger = logging.getLogger("qrbatch")
-    previous = logger.level
-    if not logger.isEnabledFor(logging.INFO):
-        logger.setLevel(logging.INFO)  # the counter needs the INFO events
-    logger.addHandler(counter)
-    try:
-        yield
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(previous)
+        """Rows left at the pace rows have been finishing since sending began."""
+        if self.sending is None or not self.done:
+            return None
+        pace = self.done / max(1e-6, self._clock() - self.sending)
+        return (self.total - self.done) / pace
 
 
 class WebRun:
@@ -237,13 +240,7 @@ class WebRun:
     def __init__(self, folder: Path, record: RunRecord) -> None:
         self.folder = folder
         self.record = record
-        self.progress = RunProgress()
-        self.events = EventCounter()
-        self._rows_per_key: Counter[str] = Counter()
-        self._fixed: Counter[str] = Counter()
-        self._journal: Path | None = None
-        self._live_counts: dict[str, int] = {}
-        self._counts_read = 0.0
+        self.progress = LiveProgress()
 
     @property
     def id(self) -> str:
@@ -275,33 +272,16 @@ class WebRun:
         temporary.write_text(json.dumps(self.record.to_json(), indent=1), encoding="utf-8")
         os.replace(temporary, self.folder / RUN_FILE)
 
-    def watch(self, validated: Validated, journal: Path) -> None:
-        """Prepare the live counts: rows per request, and the rows that are never sent."""
-        self._rows_per_key = Counter(
-            row.request.key for row in validated.rows if row.request is not None
-        )
-        self._fixed = Counter(
-            "invalid" if row.state == "invalid" else "skipped"
-            for row in validated.rows
-            if row.request is None
-        )
-        self._journal = journal
-        self._live_counts = dict(self._fixed)
-
     def counts(self) -> dict[str, int]:
-        """Rows per status: live while running (journal, read at most once a second)."""
-        if self.record.state != "running" or self._journal is None:
-            return dict(self.record.counts)
-        now = time.monotonic()
-        if now - self._counts_read >= 1.0:
-            self._counts_read = now
-            self._live_counts = _journal_counts(self._journal, self._rows_per_key, self._fixed)
-        return dict(self._live_counts)
+        """Rows per status: live while running, as recorded once done."""
+        if self.record.state == "running" and self.progress.started is not None:
+            return dict(self.progress.counts)
+        return dict(self.record.counts)
 
     def finish(self, result: RunResult) -> None:
         summary = result.summary
         self.record.state = "finished"
-        self.record.exit_code = result.exit_code
+        self.record.exit_code = int(result.exit_code)
         self.record.rows = summary.rows_read
         self.record.counts = {s: summary.statuses.get(s, 0) for s in summary.shown_statuses}
         self.record.calls = summary.calls
@@ -310,26 +290,6 @@ class WebRun:
         self.record.seconds = round(summary.duration, 1)
         self.record.message = result.stopped_by
         self.record.finished = _now()
-
-
-def _journal_counts(
-    journal: Path, rows_per_key: Mapping[str, int], fixed: Mapping[str, int]
-) -> dict[str, int]:
-    """Rows per status from the journal, read-only (the engine stays its one writer)."""
-    counts: Counter[str] = Counter(fixed)
-    if not journal.exists():
-        return dict(counts)
-    try:
-        with contextlib.closing(
-            sqlite3.connect(f"file:{journal}?mode=ro", uri=True, timeout=0.2)
-        ) as db:
-            for key, status in db.execute(
-                "SELECT key, status FROM requests WHERE state IN ('done', 'failed')"
-            ):
-                counts[status or "failed"] += rows_per_key.get(key, 0)
-    except sqlite3.Error:  # busy or not created yet: the next poll reads it
-        pass
-    return dict(counts)
 
 
 def _now() -> str:
@@ -389,14 +349,12 @@ class RunStore:
         qps: float = DEFAULT_QPS,
         env: Mapping[str, str] | None = None,
         credentials: Credentials | None = None,
-        version: str = "",
     ) -> None:
         self.folder = folder / "runs"
         self.endpoint = endpoint
         self.qps = qps
         self.env = env
         self.credentials = credentials
-        self.version = version
         self.endpoint_url = resolve_endpoint(endpoint, env)
         self.sandbox = self.endpoint_url == SANDBOX
         self._runs: dict[str, WebRun] = {}
@@ -515,15 +473,15 @@ class RunStore:
                 validated = await anyio.to_thread.run_sync(validate_input, job)
                 run.record.rows = len(validated.rows)
                 run.record.total = sum(r.request is not None for r in validated.rows)
-                run.watch(validated, job.journal_path)
-                with _counting(run.events):
-                    result = await run_batch(
-                        job,
-                        progress=run.progress,
-                        env=self.env,
-                        credentials=self.credentials,
-                        version=self.version,
-                    )
+                run.progress = LiveProgress()
+                run.progress.prepare(validated)
+                result = await run_batch(
+                    job,
+                    env=self.env,
+                    credentials=self.credentials,
+                    events=run.progress,
+                    validated=validated,
+                )
             except QrbatchError as error:
                 run.record.state = "failed"
                 run.record.message = str(error).replace(str(job.input), run.record.name)

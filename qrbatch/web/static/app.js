@@ -213,6 +213,9 @@ function showRun(run) {
   let state = t("run." + (run.state === "uploaded" ? "queued" : run.state), {
     detail: run.message,
   });
+  if (run.state === "running" && config.strings["phase." + run.phase]) {
+    state = t("phase." + run.phase);
+  }
   let kind = run.state === "failed" ? "error" : done ? "ok" : "";
   if (run.state === "finished" && run.message) {
     state = t("run.stopped", { detail: run.message });
