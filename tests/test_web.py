@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 
 from qrbatch.api import validate_input
+from qrbatch.errors import ConfigError
 from qrbatch.job import Job
 from qrbatch.web import default_state_dir, running_server
 from qrbatch.web.app import PageSettings, create_app
@@ -453,3 +454,12 @@ def test_live_progress_follows_the_engine_events() -> None:
     assert progress.rate == 2.0  # 4 calls in the 2 s since sending began
     assert progress.seconds_left == 2.0  # 5 rows in 2 s, 5 rows left
     assert progress.throttled == 2
+
+
+async def test_one_server_per_state_dir(tmp_path: Path) -> None:
+    async with running_server(port=0, endpoint="sandbox", state_dir=tmp_path):
+        with pytest.raises(ConfigError, match="another qrbatch serve is using"):
+            async with running_server(port=0, endpoint="sandbox", state_dir=tmp_path):
+                pass
+    async with running_server(port=0, endpoint="sandbox", state_dir=tmp_path):
+        pass  # free again once the first one stopped

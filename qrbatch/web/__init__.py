@@ -12,11 +12,12 @@ does the same for trying it without the CLI.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import logging
 import os
 import webbrowser
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ import anyio.to_thread
 from aiohttp import web
 
 from qrbatch.cams.credentials import Credentials
+from qrbatch.errors import ConfigError
 from qrbatch.pacing import DEFAULT_QPS
 from qrbatch.web.app import PageSettings, create_app, new_token
 from qrbatch.web.jobs import RunStore
@@ -90,25 +92,36 @@ async def running_server(
 ) -> AsyncIterator[Server]:
     """Serve the page while the block runs (port 0 picks a free port); unfinished runs
     are resumed at once, and runs still going at the end are left to resume next time."""
-    store = RunStore(
-        state_dir or default_state_dir(env),
-        endpoint=endpoint,
-        qps=qps,
-        env=env,
-        credentials=credentials,
-    )
-    settings = PageSettings(token=token or new_token(), host=host, max_upload=max_upload)
-    runner = web.AppRunner(create_app(store, settings), access_log=None)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound = runner.addresses[0][1]
-        store.resume()
-        yield Server(_url(host, bound, settings.token), store)
-    finally:
-        await store.close()
-        await runner.cleanup()
+    folder = state_dir or default_state_dir(env)
+    with _only_server(folder):
+        store = RunStore(folder, endpoint=endpoint, qps=qps, env=env, credentials=credentials)
+        settings = PageSettings(token=token or new_token(), host=host, max_upload=max_upload)
+        runner = web.AppRunner(create_app(store, settings), access_log=None)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, host, port)
+            await site.start()
+            bound = runner.addresses[0][1]
+            store.resume()
+            yield Server(_url(host, bound, settings.token), store)
+        finally:
+            await store.close()
+            await runner.cleanup()
+
+
+@contextlib.contextmanager
+def _only_server(folder: Path) -> Iterator[None]:
+    """One ``qrbatch serve`` per state directory: two would resume the same runs."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with open(folder / "serve.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(
+                f"another qrbatch serve is using {folder}: open the address it printed, or "
+                "pass --state-dir with another folder"
+            ) from None
+        yield  # the operating system drops the lock if this process dies
 
 
 async def serve(
