@@ -151,6 +151,11 @@ async def serve(
         env=env,
         credentials=credentials,
     ) as server:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            announce(
+                f"qrbatch serve: listening on {host}: others can reach it, but not use it "
+                "without the token"
+            )
         announce(f"qrbatch serve: open {server.url}")
         announce("(Ctrl-C stops the page; a run in progress resumes on the next start)")
         if open_browser:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from qrbatch.errors import QrbatchError
 from qrbatch.logs import setup_logging
 from qrbatch.web import DEFAULT_HOST, DEFAULT_PORT, serve_forever
 
@@ -37,14 +38,26 @@ def main(
       python -m qrbatch.web --endpoint sandbox
     """
     setup_logging()
-    serve_forever(
-        host=host,
-        port=port,
-        endpoint=endpoint,
-        state_dir=state_dir,
-        qps=qps,
-        open_browser=not no_browser,
-    )
+    try:
+        serve_forever(
+            host=host,
+            port=port,
+            endpoint=endpoint,
+            state_dir=state_dir,
+            qps=qps,
+            open_browser=not no_browser,
+        )
+    except QrbatchError as error:
+        _fail(str(error))
+    except OSError as error:  # the port is taken, or the address is not this computer's
+        _fail(f"cannot serve on {host}:{port}: {error.strerror}")
+
+
+def _fail(message: str) -> None:
+    """Exit 2, as every qrbatch command does when it cannot start."""
+    error = click.ClickException(message)
+    error.exit_code = 2
+    raise error
 
 
 main(prog_name="python -m qrbatch.web")
