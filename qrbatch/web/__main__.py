@@ -53,11 +53,14 @@ def main(
         _fail(f"cannot serve on {host}:{port}: {error.strerror}")
 
 
-def _fail(message: str) -> None:
+class CannotServe(click.ClickException):
     """Exit 2, as every qrbatch command does when it cannot start."""
-    error = click.ClickException(message)
-    error.exit_code = 2
-    raise error
+
+    exit_code = 2
+
+
+def _fail(message: str) -> None:
+    raise CannotServe(message)
 
 
 main(prog_name="python -m qrbatch.web")
