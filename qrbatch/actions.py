@@ -24,28 +24,10 @@ from qrbatch.cams.models import Answer, Qrdl
 from qrbatch.code_rows import CodeRequest
 from qrbatch.errors import CamsError
 from qrbatch.journal import Entry
+from qrbatch.journal import Journaled as Request
 
 MAX_CODES_PER_NUMBER = 2000
 NOT_FOUND_CODES = frozenset({"NotFound", "QrdlCode.NotFound"})
-
-
-class Request(Protocol):
-    """What the executor and the journal need of any request."""
-
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def phone(self) -> str: ...
-
-    @property
-    def message(self) -> str: ...
-
-    @property
-    def image_type(self) -> str: ...
-
-    @property
-    def cust_space_id(self) -> str: ...
 
 
 class QrApi(Protocol):
@@ -254,6 +236,20 @@ def _code_of(request: Request) -> str:
     return request.code
 
 
+def _refused(request: Request, error: CamsError, attempts: int, hint: str) -> Entry:
+    """An Update or Delete refused for this row: a code it does not know is ``notfound``."""
+    code = _code_of(request)
+    if error.code in NOT_FOUND_CODES:
+        return not_found(
+            request.key,
+            code,
+            f"the service does not know code {code} on {request.phone}{hint}",
+            error.request_id,
+            attempts,
+        )
+    return failed(request.key, error, attempts, code=code)
+
+
 class Update:
     """UpdatePhoneMessageQrdl: the service answers with a NEW code and retires the old one.
 
@@ -350,15 +346,7 @@ class Update:
         )
 
     def refused(self, request: Request, error: CamsError, attempts: int) -> Entry:
-        if error.code in NOT_FOUND_CODES:
-            return not_found(
-                request.key,
-                _code_of(request),
-                f"the service does not know code {_code_of(request)} on {request.phone}",
-                error.request_id,
-                attempts,
-            )
-        return failed(request.key, error, attempts, code=_code_of(request))
+        return _refused(request, error, attempts, "")
 
 
 class Delete:
@@ -413,16 +401,9 @@ class Delete:
         )
 
     def refused(self, request: Request, error: CamsError, attempts: int) -> Entry:
-        if error.code in NOT_FOUND_CODES:
-            return not_found(
-                request.key,
-                _code_of(request),
-                f"the service does not know code {_code_of(request)} on {request.phone}: "
-                "deleted earlier, or on another account or endpoint",
-                error.request_id,
-                attempts,
-            )
-        return failed(request.key, error, attempts, code=_code_of(request))
+        return _refused(
+            request, error, attempts, ": deleted earlier, or on another account or endpoint"
+        )
 
 
 ACTIONS: Mapping[str, type[Create] | type[Update] | type[Delete]] = {

@@ -24,10 +24,11 @@ from typing import Protocol
 
 import anyio
 
-from qrbatch.actions import Action, Claims, Live, QrApi, Request, failed
+from qrbatch.actions import Action, Claims, Live, QrApi, failed
 from qrbatch.errors import AccountError, CamsError, OutcomeUnknownError, RetryableError, RowError
 from qrbatch.events import AccountStopped, Event, PhaseChanged, RowFinished, no_events
 from qrbatch.journal import Entry, Journal
+from qrbatch.journal import Journaled as Request
 from qrbatch.pacing import PacerClosedError
 from qrbatch.retry import RetryPolicy, Sleep, call_with_retries
 

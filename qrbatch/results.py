@@ -11,7 +11,6 @@ from typing import Literal, Protocol
 from qrbatch.cams.errors import advice_for
 from qrbatch.images import ImageCounts
 from qrbatch.journal import Entry
-from qrbatch.sheets.read import InputRow
 
 Status = Literal[
     "created",
@@ -116,11 +115,16 @@ class Requested(Protocol):
     def image_type(self) -> str: ...
 
 
+class NumberedRow(Protocol):
+    @property
+    def number(self) -> int: ...
+
+
 class Checked(Protocol):
     """An input row after validation (``rows.CheckedRow``, ``code_rows.CheckedCode``)."""
 
     @property
-    def row(self) -> InputRow: ...
+    def row(self) -> NumberedRow: ...
 
     @property
     def request(self) -> Requested | None: ...
