@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -463,3 +464,23 @@ async def test_one_server_per_state_dir(tmp_path: Path) -> None:
                 pass
     async with running_server(port=0, endpoint="sandbox", state_dir=tmp_path):
         pass  # free again once the first one stopped
+
+
+def test_python_m_qrbatch_web_says_why_it_cannot_serve(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from qrbatch.web.__main__ import main
+    from qrbatch.web.thread import ServerThread
+
+    logger = logging.getLogger("qrbatch")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    runner = CliRunner()
+    assert "Example:" in runner.invoke(main, ["--help"]).output
+    with ServerThread(endpoint="sandbox", state_dir=tmp_path):
+        taken = runner.invoke(
+            main,
+            ["--no-browser", "--port", "0", "--endpoint", "sandbox", "--state-dir", str(tmp_path)],
+        )
+    logger.handlers[:], logger.level, logger.propagate = saved  # setup_logging changed them
+    assert taken.exit_code == 2
+    assert "another qrbatch serve is using" in taken.output

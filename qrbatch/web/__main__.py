@@ -63,4 +63,5 @@ def _fail(message: str) -> None:
     raise CannotServe(message)
 
 
-main(prog_name="python -m qrbatch.web")
+if __name__ == "__main__":
+    main(prog_name="python -m qrbatch.web")
