@@ -443,17 +443,17 @@ def test_live_progress_follows_the_engine_events() -> None:
     progress(PhaseChanged("listing", "checking the live codes of 4 numbers", 4))
     assert (progress.phase, progress.done, progress.total, progress.rate) == ("listing", 0, 10, 0)
     assert progress.seconds_left is None
+    progress(RowFinished(Entry("k0", "done", "reused", attempts=0), rows=1))  # while listing
     now[0] = 102.0
     progress(PhaseChanged("sending", "create: 8 calls", 8))
     now[0] = 104.0
     progress(RowFinished(Entry("k1", "done", "created", attempts=1), rows=3))
-    progress(RowFinished(Entry("k2", "done", "reused", attempts=0), rows=1))
     progress(RowFinished(Entry("k3", "failed", "failed", attempts=3), rows=1))
     progress(Throttled(5.0, 4.0, 0.1, None, throttled_total=2))
     assert progress.done == 5
     assert progress.counts == {"created": 3, "reused": 1, "failed": 1}
     assert progress.rate == 2.0  # 4 calls in the 2 s since sending began
-    assert progress.seconds_left == 2.0  # 5 rows in 2 s, 5 rows left
+    assert progress.seconds_left == 2.5  # 4 rows sent in 2 s, 5 rows left
     assert progress.throttled == 2
 
 

@@ -47,7 +47,6 @@ from qrbatch.api import Validated, run_batch, validate_input
 from qrbatch.cams.credentials import Credentials, find_credentials
 from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.events import (
-    AccountStopped,
     Event,
     PhaseChanged,
     Retrying,
@@ -182,7 +181,7 @@ class LiveProgress:
         self.started: float | None = None
         self.sending: float | None = None
         self.ended: float | None = None
-        self.stopped_by = ""
+        self._done_before_sending = 0
 
     def prepare(self, validated: Validated) -> None:
         """Count the rows that are never sent (invalid, blank) before the run starts."""
@@ -200,7 +199,9 @@ class LiveProgress:
         elif isinstance(event, PhaseChanged):
             self.phase = event.phase
             if event.phase == "sending" and self.sending is None:
-                self.sending = now
+                # rows settled before sending (reused, or done by an earlier attempt)
+                # say nothing about the pace of what is left
+                self.sending, self._done_before_sending = now, self.done
         elif isinstance(event, RowFinished):
             self.done += event.rows
             self.counts[event.entry.status or "failed"] += event.rows
@@ -209,14 +210,8 @@ class LiveProgress:
             self.throttled = event.throttled_total
         elif isinstance(event, Retrying):
             self.retries += 1
-        elif isinstance(event, AccountStopped):
-            self.stopped_by = f"{event.code}: {event.message}. To fix: {event.fix}"
         elif isinstance(event, RunEnded):
             self.ended = now
-
-    @property
-    def running(self) -> bool:
-        return self.started is not None and self.ended is None
 
     @property
     def rate(self) -> float:
@@ -228,9 +223,10 @@ class LiveProgress:
     @property
     def seconds_left(self) -> float | None:
         """Rows left at the pace rows have been finishing since sending began."""
-        if self.sending is None or not self.done:
+        sent = self.done - self._done_before_sending
+        if self.sending is None or sent <= 0:
             return None
-        pace = self.done / max(1e-6, self._clock() - self.sending)
+        pace = sent / max(1e-6, self._clock() - self.sending)
         return (self.total - self.done) / pace
 
 
