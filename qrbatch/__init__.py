@@ -31,6 +31,7 @@ from qrbatch.errors import (
 )
 from qrbatch.events import Event, EventBus
 from qrbatch.exit_codes import ExitCode
+from qrbatch.frames import acreate_codes, create_codes, validate_frame
 from qrbatch.harness import RunResult
 from qrbatch.job import Job, load_job_file
 from qrbatch.results import RowResult, Summary
@@ -59,12 +60,15 @@ __all__ = [
     "UsageError",
     "Validated",
     "__version__",
+    "acreate_codes",
+    "create_codes",
     "delete_codes",
     "list_codes",
     "load_job_file",
     "read_code_sheet",
     "run_batch",
     "update_codes",
+    "validate_frame",
     "validate_input",
     "write_validation",
 ]

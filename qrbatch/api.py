@@ -15,7 +15,7 @@ still write the workbook; the ``exit_code`` of the ``RunResult`` says which happ
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,9 +23,23 @@ from pathlib import Path
 from qrbatch.actions import Create, Delete, Update
 from qrbatch.cams.credentials import Credentials
 from qrbatch.code_rows import CheckedCode, CodeAction, check_codes, code_sheet_header
-from qrbatch.errors import AccountError, CamsError, ConfigError
+from qrbatch.drop_folders import (
+    Ledger,
+    expand_drop,
+    ledger_path,
+    move_processed,
+    settle_file,
+)
+from qrbatch.errors import (
+    AccountError,
+    CamsError,
+    ConfigError,
+    JournalLockedError,
+    QrbatchError,
+)
 from qrbatch.events import AccountStopped, EventBus, RunStarted, Subscriber
 from qrbatch.executor import list_live
+from qrbatch.exit_codes import ExitCode, worst
 from qrbatch.harness import (
     RunResult,
     check_output,
@@ -294,3 +308,91 @@ async def list_codes(
             interrupted=False,
             thumbnails=job.images,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class DropFile:
+    """What became of one file of a drop folder in this run."""
+
+    source: Path
+    result: RunResult | None  # None when the file could not be used (``error``)
+    error: QrbatchError | None
+    state: str  # the ledger's: finished, retry, gave_up, started (stopped: rerun resumes)
+    tries: int
+    moved_to: Path | None = None
+
+
+async def run_drop(
+    job: Job,
+    *,
+    env: Mapping[str, str] | None = None,
+    credentials: Credentials | None = None,
+    events: Subscriber | EventBus | None = None,
+    handle_signals: bool = False,
+    on_file: Callable[[DropFile], None] | None = None,
+) -> list[DropFile]:
+    """Run each new (or to-be-retried) file of a drop folder once, in the order dropped.
+
+    An unusable file is reported and the others still run; an account stop or an
+    interruption ends the night (the rerun resumes)."""
+    done: list[DropFile] = []
+    with Ledger(ledger_path(job)) as ledger:
+        for single, digest, tries in expand_drop(job, ledger):
+            ledger.mark(single.input, digest, single.output_path, "started", tries=tries)
+            try:
+                result = await run_batch(
+                    single,
+                    env=env,
+                    credentials=credentials,
+                    events=events,
+                    handle_signals=handle_signals,
+                )
+            except JournalLockedError:
+                raise  # another run is on it: try later, as a whole
+            except QrbatchError as error:
+                item = DropFile(single.input, None, error, "started", tries)
+            else:
+                state, tries = "started", tries
+                moved = None
+                if result.exit_code in (ExitCode.OK, ExitCode.ROWS_FAILED):
+                    state, tries = settle_file(ledger, single, digest, tries, result.results)
+                    if single.move_processed and state in ("finished", "gave_up"):
+                        moved = move_processed(single.input, job.input)
+                item = DropFile(single.input, result, None, state, tries, moved)
+            done.append(item)
+            if on_file is not None:
+                on_file(item)
+            if item.result is not None and item.result.exit_code in (
+                ExitCode.ACCOUNT,
+                ExitCode.INTERRUPTED,
+            ):
+                break
+    return done
+
+
+def drop_exit_code(files: Sequence[DropFile]) -> ExitCode:
+    """The exit code of a drop run means what a single run's means: a file that could not
+    be used counts as failed rows once other files made calls (2 says "no call made")."""
+    ran = any(f.result is not None for f in files)
+    codes: list[int] = []
+    for item in files:
+        if item.result is not None:
+            codes.append(item.result.exit_code)
+            if item.state == "gave_up":
+                codes.append(ExitCode.ROWS_FAILED)
+        elif item.error is not None:
+            code = int(getattr(item.error, "exit_code", ExitCode.USAGE))
+            codes.append(ExitCode.ROWS_FAILED if ran and code == ExitCode.USAGE else code)
+    return worst(*codes)
+
+
+def validate_drop(job: Job) -> list[tuple[Path, Validated | QrbatchError]]:
+    """Check every file a drop run would take now (no call, nothing marked)."""
+    checked: list[tuple[Path, Validated | QrbatchError]] = []
+    with Ledger(ledger_path(job)) as ledger:
+        for single, _, _ in expand_drop(job, ledger):
+            try:
+                checked.append((single.input, validate_input(single)))
+            except QrbatchError as error:
+                checked.append((single.input, error))
+    return checked

@@ -17,9 +17,14 @@ import anyio
 import click
 
 from qrbatch.api import (
+    DropFile,
+    Validated,
+    drop_exit_code,
     list_codes,
     read_code_sheet,
     run_batch,
+    run_drop,
+    validate_drop,
     validate_input,
     write_validation,
 )
@@ -37,13 +42,13 @@ from qrbatch.cli_options import (
     options,
 )
 from qrbatch.code_rows import CodeAction
-from qrbatch.drop_folders import Ledger, expand_drop, is_drop_input, ledger_path
+from qrbatch.drop_folders import MAX_TRIES, is_drop_input
 from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.events import Subscriber
 from qrbatch.exit_codes import ExitCode, worst
 from qrbatch.harness import RunResult
 from qrbatch.job import Job, build_job, load_job_file
-from qrbatch.logs import LogFormat, event, setup_logging
+from qrbatch.logs import LogFormat, event, is_json, setup_logging
 from qrbatch.progress import ProgressBar
 from qrbatch.version import VERSION
 
@@ -103,7 +108,8 @@ def main(ctx: click.Context) -> None:
     \b
     Exit codes: 0 every row done; 1 some rows failed or invalid (outputs written);
     2 usage, configuration or input-file error (no API call made); 3 stopped by an
-    account-level error; 75 the journal is in use by another run (try later);
+    account-level error; 74 results not written (disk full: rerun writes them);
+    75 the journal is in use by another run (try later);
     130 interrupted (the journal is kept, a rerun resumes).
 
     \b
@@ -169,27 +175,40 @@ def _run_one(job: Job, no_progress: bool, quiet: bool) -> RunResult:
 
 
 def _run_drop(job: Job, no_progress: bool, quiet: bool) -> int:
-    """Each new file of a drop folder, once; the exit code is the most severe one."""
-    codes: list[int] = []
-    with Ledger(ledger_path(job)) as ledger:
-        jobs = expand_drop(job, ledger)
-        if not jobs:
-            click.echo(f"nothing new in {job.input}")
-        for single, digest in jobs:
-            ledger.mark(single.input, digest, single.output_path, "started")
-            try:
-                result = _run_one(single, no_progress, quiet)
-            except QrbatchError as error:  # this file is unusable: report it, go on
-                event(logging.ERROR, "error", f"{single.input}: {error}", file=str(single.input))
-                codes.append(int(getattr(error, "exit_code", ExitCode.USAGE)))
-                continue
-            if result.exit_code in (ExitCode.OK, ExitCode.ROWS_FAILED):
-                ledger.mark(single.input, digest, single.output_path, "finished")
-            _say_result(result)
-            codes.append(result.exit_code)
-            if result.exit_code in (ExitCode.ACCOUNT, ExitCode.INTERRUPTED):
-                break
-    return int(worst(*codes))
+    """Each new file of a drop folder, once; the exit code means what a single run's does."""
+    subscriber, bar = _events(no_progress, quiet)
+
+    def on_file(item: DropFile) -> None:
+        if item.error is not None:
+            event(logging.ERROR, "error", f"{item.source}: {item.error}", file=str(item.source))
+            return
+        assert item.result is not None
+        _say_result(item.result)
+        if item.state == "retry":
+            event(
+                logging.WARNING,
+                "drop_retry",
+                f"{item.source.name}: rows failed for a passing cause; the next run sends them "
+                f"again (run {item.tries} of {MAX_TRIES})",
+                file=str(item.source),
+                tries=item.tries,
+            )
+        elif item.state == "gave_up":
+            event(
+                logging.ERROR,
+                "drop_gave_up",
+                f"{item.source.name}: rows still failing after {item.tries} runs; no longer "
+                f"retried: see {item.result.output}",
+                file=str(item.source),
+                tries=item.tries,
+            )
+        if item.moved_to is not None:
+            click.echo(f"moved {item.source.name} to {item.moved_to}")
+
+    files = _call(run_drop, bar, job=job, events=subscriber, handle_signals=True, on_file=on_file)
+    if not files:
+        click.echo(f"nothing new in {job.input}")
+    return int(drop_exit_code(files))
 
 
 def _job(source: Path, flags: dict[str, Any]) -> Job:
@@ -249,38 +268,65 @@ def validate(
     _start(log_format, verbose, quiet)
     try:
         job = _job(source, flags)
+        if is_drop_input(job.input):
+            sys.exit(_validate_drop(job))
         validated = validate_input(job)
         if output is not None:
             write_validation(output, job, validated)
     except QrbatchError as error:
         _fail(error)
+    sys.exit(_report_validation(validated, log_format))
+
+
+def _report_validation(validated: Validated, log_format: LogFormat, prefix: str = "") -> int:
     problems = [r for r in validated.rows if r.state == "invalid"]
     skipped = sum(r.state == "skipped" for r in validated.rows)
     for row in problems[:200]:
         event(
             logging.WARNING if log_format == "json" else logging.INFO,
             "row_problem",
-            f"row {row.row.number}: {row.error_code}: {row.error_message}",
+            f"{prefix}row {row.row.number}: {row.error_code}: {row.error_message}",
+            file=str(validated.sheet.path),
             row=row.row.number,
             code=row.error_code,
         )
     if len(problems) > 200:
-        click.echo(f"... and {len(problems) - 200} more")
+        event(logging.INFO, "row_problem", f"... and {len(problems) - 200} more")
     valid = len(validated.rows) - len(problems) - skipped
-    line = f"{len(validated.rows)} rows: {valid} valid, {len(problems)} invalid, {skipped} blank"
+    line = (
+        f"{prefix}{len(validated.rows)} rows: {valid} valid, {len(problems)} invalid, "
+        f"{skipped} blank"
+    )
     event(
         logging.INFO,
         "validate_end",
         line,
+        file=str(validated.sheet.path),
+        sheet=validated.sheet.sheet_name,
         rows=len(validated.rows),
         valid=valid,
         invalid=len(problems),
         blank=skipped,
-        sheet=validated.sheet.sheet_name,
     )
     if log_format != "json":
         click.echo(line)
-    sys.exit(ExitCode.ROWS_FAILED if problems else ExitCode.OK)
+    return int(ExitCode.ROWS_FAILED if problems else ExitCode.OK)
+
+
+def _validate_drop(job: Job) -> int:
+    """Every file a drop run would take now, checked; the exit code is the worst."""
+    fmt: LogFormat = "json" if is_json() else "text"
+    codes: list[int] = []
+    checked = validate_drop(job)
+    if not checked:
+        click.echo(f"nothing new in {job.input}")
+    for source, outcome in checked:
+        if isinstance(outcome, QrbatchError):
+            event(logging.ERROR, "error", f"{source}: {outcome}", file=str(source))
+            codes.append(int(getattr(outcome, "exit_code", ExitCode.USAGE)))
+        else:
+            codes.append(_report_validation(outcome, fmt, prefix=f"{source.name}: "))
+    return int(worst(*codes))
 
 
 # list / update / delete ------------------------------------------------------------------

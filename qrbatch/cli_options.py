@@ -139,6 +139,10 @@ RUN: list[Option[Any]] = [
         is_flag=True,
         help="Do not download QR images nor embed thumbnails in the workbook.",
     ),
+    flag(
+        "--move-processed",
+        help="Drop folders: move each finished file into processed/ inside the folder.",
+    ),
 ]
 
 # update / delete -------------------------------------------------------------------------

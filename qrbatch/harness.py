@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Protocol
 
@@ -32,7 +33,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream
 from qrbatch.actions import Action
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials, find_credentials
-from qrbatch.errors import AccountError, ConfigError
+from qrbatch.errors import AccountError, ConfigError, OutputWriteError
 from qrbatch.events import (
     Event,
     EventBus,
@@ -369,6 +370,37 @@ def place_images(
 # Finishing ----------------------------------------------------------------------------
 
 
+OUTPUTS_PENDING = "outputs_pending"
+
+
+def _write_results(
+    ctx: RunContext, output: Path, sheet: Sheet, results: list[RowResult], thumbnails: bool
+) -> None:
+    """The workbook, atomically; when the disk is full, the journal remembers that the
+    outputs are owed, and the rerun writes them without a call."""
+    _remove_stale_temp_files(output)
+    try:
+        write_workbook(output, sheet, results, ctx.summary, thumbnails=thumbnails)
+    except OSError as exc:
+        if ctx.journal is not None:
+            ctx.journal.set_meta(OUTPUTS_PENDING, str(output))
+        where = f"the journal {ctx.journal.path} keeps" if ctx.journal else "the service keeps"
+        raise OutputWriteError(
+            f"{output}: could not be written ({exc.strerror or exc}); {where} every outcome. "
+            "Once there is room, rerun the same command: it writes the results without "
+            "calling the service again."
+        ) from None
+    if ctx.journal is not None:
+        ctx.journal.set_meta(OUTPUTS_PENDING, None)
+
+
+def _remove_stale_temp_files(output: Path) -> None:
+    """A run killed while saving leaves ``.<name>.*.tmp`` beside the output: the journal's
+    lock (held for this run) says no other run is writing it, so they can go."""
+    for stale in output.parent.glob(f".{glob_escape(output.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 def output_sheet(sheet: Sheet) -> Sheet:
     """The input sheet as the Results sheet shows it: an input column named like a result
     column (a results workbook handed to update or delete) is kept as ``<name> (before)``,
@@ -388,8 +420,11 @@ def finish_run(
     unique_requests: int,
     interrupted: bool,
     thumbnails: bool = False,
+    write: bool = True,
 ) -> RunResult:
-    """Count, write the workbook (atomically), emit ``run_end``, and say the exit code."""
+    """Count, write the workbook (atomically), emit ``run_end``, and say the exit code.
+
+    ``write=False`` (a notebook call without ``output=``): the journal holds everything."""
     summary = ctx.summary
     summary.unique_requests = unique_requests
     summary.calls = ctx.client.stats.total_calls
@@ -401,7 +436,8 @@ def finish_run(
         summary.stopped_by = str(stopped)
         summary.stop_fix = stopped.fix
     output = ctx.job.output_path
-    write_workbook(output, output_sheet(sheet), results, summary, thumbnails=thumbnails)
+    if write:
+        _write_results(ctx, output, output_sheet(sheet), results, thumbnails)
     code = exit_code_of(results, stopped is not None, interrupted)
     ctx.emit(
         RunEnded(
@@ -435,8 +471,10 @@ async def run_plan(
     credentials: Credentials | None = None,
     events: Subscriber | EventBus | None = None,
     handle_signals: bool = False,
+    write_outputs: bool = True,
 ) -> RunResult:
-    """Send every checked row's request with ``action`` and write the results workbook."""
+    """Send every checked row's request with ``action`` and write the results workbook
+    (unless ``write_outputs`` is false: then the journal alone keeps the outcomes)."""
     check_output(job, job.output_path)
     requests = [row.request for row in checked if row.request is not None]
     unique = len({r.key for r in requests})
@@ -465,8 +503,16 @@ async def run_plan(
             )
         )
         try:
-            report = await execute(ctx, action, requests, handle_signals=handle_signals)
-            interrupted = report.interrupted
+            assert ctx.journal is not None
+            pending = ctx.journal.get_meta(OUTPUTS_PENDING)
+            done = ctx.journal.entries()
+            if pending and all(
+                (e := done.get(r.key)) is not None and e.state == "done" for r in requests
+            ):
+                log.info("writing the results an earlier run could not write; no call needed")
+            else:
+                report = await execute(ctx, action, requests, handle_signals=handle_signals)
+                interrupted = report.interrupted
         except BaseException:
             interrupted = True
             raise
@@ -483,5 +529,6 @@ async def run_plan(
                 unique_requests=unique,
                 interrupted=interrupted,
                 thumbnails=job.images,
+                write=write_outputs,
             )
     return result

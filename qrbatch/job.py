@@ -51,6 +51,7 @@ class Job:
     profile: str | None = None
     progress: bool = True
     images: bool = True
+    move_processed: bool = False
     access_key_id: str | None = None
     access_key_secret: str | None = field(default=None, repr=False)
 
