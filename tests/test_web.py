@@ -484,3 +484,26 @@ def test_python_m_qrbatch_web_says_why_it_cannot_serve(tmp_path: Path) -> None:
     logger.handlers[:], logger.level, logger.propagate = saved  # setup_logging changed them
     assert taken.exit_code == 2
     assert "another qrbatch serve is using" in taken.output
+
+
+@pytest.mark.parametrize(
+    ("bound", "host_header", "allowed"),
+    [
+        ("127.0.0.1", "127.0.0.1:8780", True),
+        ("127.0.0.1", "localhost:8780", True),
+        ("127.0.0.1", "[::1]:8780", True),
+        ("127.0.0.1", "attacker.example:8780", False),
+        ("192.168.1.5", "192.168.1.5:8780", True),
+        ("192.168.1.5", "printer.lan:8780", False),
+        ("0.0.0.0", "anything.lan:8780", True),  # bound everywhere on purpose: token only
+    ],
+)
+def test_the_host_header_must_name_the_address_served(
+    bound: str, host_header: str, allowed: bool
+) -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    from qrbatch.web.app import _host_allowed
+
+    request = make_mocked_request("GET", "/", headers={"Host": host_header})
+    assert _host_allowed(request, PageSettings(token=TOKEN, host=bound)) is allowed

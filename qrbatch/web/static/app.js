@@ -248,6 +248,7 @@ function showRun(run) {
 
 async function watch(id) {
   watching = id;
+  let polls = 0;
   while (watching === id) {
     let run;
     try {
@@ -264,6 +265,7 @@ async function watch(id) {
       history();
       return;
     }
+    if (++polls % 8 === 0) history(); // the list's counts move with the run, less often
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
