@@ -67,6 +67,8 @@ PDF_LAYOUTS = ("a4-3x4", "a4-2x3", "a4-1", "letter-3x4")
 """Layout names the page offers; ``qrbatch.printing`` decides what each one draws."""
 DEFAULT_PDF_LAYOUT = PDF_LAYOUTS[0]
 IMAGE_TYPES = ("PNG", "SVG")
+STATUSES_SHOWN = RUN_STATUSES
+"""The statuses the page counts, in the order it shows them."""
 MAX_PROBLEMS = 500
 """Problems the Check table shows at most (the count says how many there are)."""
 UPLOAD_KEEP = timedelta(days=1)
@@ -512,7 +514,3 @@ def _age(created: str) -> timedelta:
 
 def _remove_folder(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
-
-
-STATUSES_SHOWN = RUN_STATUSES
-"""The statuses the page counts, in the order it shows them."""
