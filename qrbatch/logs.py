@@ -43,7 +43,8 @@ def log_events(item: Event) -> None:
             logging.INFO,
             "run_start",
             f"{item.action}: {item.rows} rows, {item.unique_requests} unique requests, "
-            f"endpoint {item.endpoint}, at most {item.qps:g} calls/s",
+            f"endpoint {item.endpoint}, at most {item.qps:g} calls/s"
+            + (f"; credentials: {item.credentials}" if item.credentials else ""),
             action=item.action,
             input=item.input,
             output=item.output,
@@ -51,6 +52,7 @@ def log_events(item: Event) -> None:
             unique_requests=item.unique_requests,
             endpoint=item.endpoint,
             qps=item.qps,
+            credentials=item.credentials,
         )
     elif isinstance(item, PhaseChanged):
         event(logging.DEBUG, "phase", item.description, phase=item.phase, total=item.total)
