@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -404,7 +405,7 @@ def test_both_languages_have_every_string() -> None:
     assert set(EN) == set(ID)
     assert set(STRINGS) == {"en", "id"}
     for key, words in EN.items():
-        assert words.count("{") == ID[key].count("{"), key
+        assert sorted(re.findall(r"\{\w+\}", words)) == sorted(re.findall(r"\{\w+\}", ID[key])), key
 
 
 def test_the_contract_labels_in_english() -> None:

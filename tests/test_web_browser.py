@@ -206,4 +206,4 @@ def test_a_dropped_file_is_uploaded(browser: object, server: ServerThread) -> No
     page.dispatch_event("#drop", "drop", {"dataTransfer": dropped})
     expect(page.locator("#file-status")).to_contain_text("dropped.csv (")
     page.get_by_role("button", name="Check").click()
-    expect(page.locator("#check-summary")).to_contain_text("1 rows: 1 valid")
+    expect(page.locator("#check-summary")).to_contain_text("1 row: 1 valid")

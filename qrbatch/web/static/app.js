@@ -143,7 +143,7 @@ function showCheck(report) {
     $("problems").hidden = true;
     return;
   }
-  const summary = t("check.summary", report);
+  const summary = t(report.rows === 1 ? "check.summary.one" : "check.summary", report);
   say(
     $("check-summary"),
     report.invalid ? summary : summary + " " + t("check.ok"),
