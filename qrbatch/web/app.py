@@ -1,0 +1,412 @@
+"""The aiohttp application behind ``qrbatch serve``: the page, its JSON API, and the
+guard that keeps everyone but the person who started it out.
+
+Why each guard exists:
+
+- **Token.** Another local user, or any web page the person visits, can reach a port on
+  127.0.0.1. Every request must carry the secret token printed by ``qrbatch serve``: in
+  the query on the first load (which trades it for a cookie and redirects, so the token
+  leaves the address bar), then in an HttpOnly, SameSite=Strict cookie (a page on another
+  site cannot send it, nor a script read it), or in the ``X-Qrbatch-Token`` header.
+- **Host.** A DNS-rebinding page reaches 127.0.0.1 under its own host name: requests
+  whose Host is not the address we serve on are refused before anything else.
+- **Origin.** Changes (POST) must come from this page's own origin.
+- **Headers.** A strict Content-Security-Policy (only our own files; nothing fetched from
+  elsewhere), no framing, no referrer, no sniffing.
+
+Nothing secret is ever in a response: the page learns where the AccessKey was found,
+never the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import json
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from aiohttp import BodyPartReader, web
+
+from qrbatch.errors import ConfigError
+from qrbatch.web import i18n
+from qrbatch.web.jobs import (
+    PDF_LAYOUTS,
+    STATUSES_SHOWN,
+    CheckReport,
+    RunNotFound,
+    RunOptions,
+    RunStore,
+    WebRun,
+    credentials_source,
+)
+from qrbatch.web.uploads import DEFAULT_MAX_UPLOAD, UploadRefused, human_size, receive
+
+TOKEN_HEADER = "X-Qrbatch-Token"
+LANGUAGE_COOKIE = "qrbatch_lang"
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+MEDIA_TYPES = {
+    "results": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+}
+EXTENSIONS = {"results": ".xlsx", "pdf": ".pdf", "zip": ".zip"}
+
+
+def new_token() -> str:
+    """A secret for the printed address: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageSettings:
+    """What the app needs besides the runs: the token, the bound host, the upload limit."""
+
+    token: str = field(repr=False)
+    host: str = "127.0.0.1"
+    max_upload: int = DEFAULT_MAX_UPLOAD
+
+    @property
+    def cookie(self) -> str:
+        # Cookies ignore ports: a name of its own keeps two servers from clobbering.
+        return "qrbatch_session_" + hashlib.sha256(self.token.encode()).hexdigest()[:8]
+
+
+SETTINGS = web.AppKey("settings", PageSettings)
+STORE = web.AppKey("store", RunStore)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def language(request: web.Request) -> str:
+    chosen = request.query.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    return i18n.choose_language(request.headers.get("Accept-Language"), chosen)
+
+
+def _host_allowed(request: web.Request, settings: PageSettings) -> bool:
+    if settings.host in WILDCARD_HOSTS:
+        return True  # bound on purpose to every address: the token alone guards it
+    name = (request.url.host or "").strip("[]").lower()
+    return name in LOOPBACK_NAMES or name == settings.host.strip("[]").lower()
+
+
+def _same_origin(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    if origin is None:
+        # Browsers send Origin on every POST from a page; no Origin is a tool like curl.
+        return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+    return origin == f"{request.scheme}://{request.host}"
+
+
+def _token_ok(given: str | None, settings: PageSettings) -> bool:
+    return given is not None and hmac.compare_digest(given.encode(), settings.token.encode())
+
+
+def _refuse(request: web.Request, status: int, key: str) -> web.Response:
+    return web.Response(status=status, text=i18n.text(language(request), key) + "\n")
+
+
+@web.middleware
+async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Host, Origin and token checks for every request (see the module docstring)."""
+    settings = request.app[SETTINGS]
+    if not _host_allowed(request, settings):
+        return _refuse(request, 403, "refused.origin")
+    if request.method not in SAFE_METHODS and not _same_origin(request):
+        return _refuse(request, 403, "refused.origin")
+    if _token_ok(request.query.get("token"), settings) and request.method == "GET":
+        rest = {k: v for k, v in request.query.items() if k != "token"}
+        # Never "//host/...": a path of our own, whatever the request's path looked like.
+        target = "/" + request.path.lstrip("/") + (f"?{urlencode(rest)}" if rest else "")
+        response = web.Response(status=303, headers={"Location": target})
+        response.set_cookie(
+            settings.cookie, settings.token, httponly=True, samesite="Strict", path="/"
+        )
+        return response
+    if not (
+        _token_ok(request.cookies.get(settings.cookie), settings)
+        or _token_ok(request.headers.get(TOKEN_HEADER), settings)
+    ):
+        return _refuse(request, 401, "refused.token")
+    return await handler(request)
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("Cache-Control", "no-store")
+
+
+# The page -------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{\{([a-z0-9_.\-]+)\}\}")
+
+
+def _static_text(name: str) -> str:
+    return resources.files("qrbatch.web").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _script_json(data: object) -> str:
+    """JSON safe inside a <script type="application/json"> element."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_page(request: web.Request) -> str:
+    """index.html with its labels in the reader's language and the page's settings."""
+    lang = language(request)
+    store = request.app[STORE]
+    settings = request.app[SETTINGS]
+    found, source = credentials_source(store.endpoint, store.env, store.credentials)
+    config = {
+        "lang": lang,
+        "strings": i18n.STRINGS[lang],
+        "maxUpload": settings.max_upload,
+        "maxUploadText": human_size(settings.max_upload),
+        "statuses": list(STATUSES_SHOWN),
+        "sandbox": store.sandbox,
+    }
+    values = {
+        "lang": lang,
+        "config": _script_json(config),
+        "endpoint": i18n.text(lang, "page.endpoint.sandbox")
+        if store.sandbox
+        else store.endpoint_url,
+        "credentials": i18n.text(lang, "page.credentials.sandbox")
+        if store.sandbox
+        else source
+        if found
+        else i18n.text(lang, "page.credentials.missing"),
+        "credentials_detail": "" if found else source,
+        "file.types": i18n.text(lang, "file.types", limit=human_size(settings.max_upload)),
+        "layouts": "".join(
+            f'<option value="{html.escape(name)}">'
+            f"{html.escape(i18n.text(lang, f'layout.{name}'))}</option>"
+            for name in PDF_LAYOUTS
+        ),
+        "languages": "".join(
+            f'<a href="/?lang={code}" lang="{code}"'
+            + (' aria-current="true"' if code == lang else "")
+            + f">{html.escape(i18n.text(code, 'language.name'))}</a>"
+            for code in i18n.LANGUAGES
+        ),
+    }
+
+    def fill(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key in values:
+            return (
+                values[key]
+                if key in ("config", "layouts", "languages")
+                else html.escape(values[key])
+            )
+        return html.escape(i18n.text(lang, key))
+
+    return _PLACEHOLDER.sub(fill, _static_text("index.html"))
+
+
+async def index(request: web.Request) -> web.Response:
+    response = web.Response(text=render_page(request), content_type="text/html")
+    chosen = request.query.get("lang")
+    if chosen in i18n.LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, samesite="Strict", path="/")
+    return response
+
+
+async def static(request: web.Request) -> web.Response:
+    """app.js and style.css from the package (no build step, nothing from outside)."""
+    name = request.match_info["name"]
+    types = {"app.js": "text/javascript", "style.css": "text/css"}
+    if name not in types:
+        raise web.HTTPNotFound()
+    return web.Response(text=_static_text(name), content_type=types[name], charset="utf-8")
+
+
+# The JSON API ---------------------------------------------------------------------
+
+
+def _error(request: web.Request, status: int, key: str, **params: object) -> web.Response:
+    return web.json_response(
+        {"error": i18n.text(language(request), key, **params), "key": key}, status=status
+    )
+
+
+def run_json(run: WebRun) -> dict[str, Any]:
+    """A run as the page shows it: progress while it runs, the outcome once done."""
+    record = run.record
+    progress = run.progress
+    running = record.state == "running" and progress.started is not None
+    counts = run.counts()
+    files = run.files()
+    left = progress.seconds_left if running else None
+    return {
+        "id": record.id,
+        "name": record.name,
+        "created": record.created,
+        "finished": record.finished,
+        "state": record.state,
+        "sandbox": record.sandbox,
+        "rows": record.rows,
+        "total": progress.total if running else record.total,
+        "done": progress.done
+        if running
+        else sum(counts.get(s, 0) for s in ("created", "reused", "failed")),
+        "rate": round(progress.rate, 2) if running else record.rate,
+        "seconds_left": None if left is None else round(left),
+        "throttled": progress.throttled if running else record.throttled,
+        "phase": progress.phase if running else "",
+        "counts": {s: counts.get(s, 0) for s in STATUSES_SHOWN},
+        "exit_code": record.exit_code,
+        "message": record.message,
+        "options": {
+            "image_type": record.options.image_type,
+            "default_region": record.options.default_region,
+            "label_column": record.options.label_column,
+            "pdf_layout": record.options.pdf_layout,
+        },
+        "downloads": {
+            kind: f"/api/runs/{record.id}/files/{kind}" if path else None
+            for kind, path in files.items()
+        },
+    }
+
+
+def check_json(report: CheckReport, lang: str) -> dict[str, Any]:
+    return {
+        "rows": report.rows,
+        "valid": report.valid,
+        "invalid": report.invalid,
+        "blank": report.blank,
+        "sheet": report.sheet,
+        "columns": list(report.columns),
+        "error": i18n.text(lang, "check.file_error", detail=report.error) if report.error else "",
+        "problems": [{"row": p.row, "code": p.code, "message": p.message} for p in report.problems],
+    }
+
+
+async def _options(request: web.Request) -> RunOptions:
+    try:
+        data = await request.json()
+    except ValueError:
+        data = {}
+    return RunOptions.from_form(data if isinstance(data, dict) else {})
+
+
+async def upload(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    try:
+        reader = await request.multipart()
+    except (AssertionError, ValueError):
+        return _error(request, 400, "error.no_file")
+    while (part := await reader.next()) is not None:
+        if isinstance(part, BodyPartReader) and part.name == "file":
+            break
+    else:
+        return _error(request, 400, "error.no_file")
+    try:
+        run = await receive(
+            request.app[STORE],
+            part.filename or "",
+            part,
+            limit=settings.max_upload,
+            declared=request.content_length,
+        )
+    except UploadRefused as refused:
+        response = _error(request, refused.status, refused.key, **refused.params)
+        # Do not make the browser push the rest of a refused body over a kept connection.
+        response.force_close()
+        return response
+    size = run.input_path.stat().st_size
+    return web.json_response({"id": run.id, "name": run.record.name, "size": human_size(size)})
+
+
+def _run_or_404(request: web.Request) -> WebRun | web.Response:
+    try:
+        return request.app[STORE].get(request.match_info["run"])
+    except RunNotFound:
+        return _error(request, 404, "error.not_found")
+
+
+async def check(request: web.Request) -> web.Response:
+    run = _run_or_404(request)
+    if isinstance(run, web.Response):
+        return run
+    try:
+        options = await _options(request)
+    except ConfigError as error:
+        return _error(request, 400, f"error.option.{error}")
+    report = await request.app[STORE].check(run.id, options)
+    return web.json_response(check_json(report, language(request)))
+
+
+async def start(request: web.Request) -> web.Response:
+    run = _run_or_404(request)
+    if isinstance(run, web.Response):
+        return run
+    try:
+        options = await _options(request)
+    except ConfigError as error:
+        return _error(request, 400, f"error.option.{error}")
+    return web.json_response(run_json(request.app[STORE].start(run.id, options)))
+
+
+async def show_run(request: web.Request) -> web.Response:
+    run = _run_or_404(request)
+    if isinstance(run, web.Response):
+        return run
+    return web.json_response(run_json(run))
+
+
+async def list_runs(request: web.Request) -> web.Response:
+    return web.json_response({"runs": [run_json(r) for r in request.app[STORE].history()]})
+
+
+async def download(request: web.Request) -> web.StreamResponse:
+    run = _run_or_404(request)
+    if isinstance(run, web.Response):
+        return run
+    kind = request.match_info["kind"]
+    path = run.files().get(kind)
+    if path is None:
+        return _error(request, 404, "error.not_found")
+    stem = run.record.name.rsplit(".", 1)[0] or "spreadsheet"
+    filename = f"{stem}.results{EXTENSIONS[kind]}"
+    fallback = re.sub(r"[^A-Za-z0-9._ -]", "_", filename)
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": MEDIA_TYPES[kind],
+            "Content-Disposition": f'attachment; filename="{fallback}"; '
+            f"filename*=UTF-8''{quote(filename, safe='')}",
+        },
+    )
+
+
+def create_app(store: RunStore, settings: PageSettings) -> web.Application:
+    """The application; the caller runs it (``serve``) and resumes the store's runs."""
+    app = web.Application(middlewares=[guard], client_max_size=1024 * 1024)
+    app[SETTINGS] = settings
+    app[STORE] = store
+    app.on_response_prepare.append(_security_headers)
+    app.router.add_get("/", index)
+    app.router.add_get("/static/{name}", static)
+    app.router.add_get("/api/runs", list_runs)
+    app.router.add_post("/api/uploads", upload)
+    app.router.add_get("/api/runs/{run}", show_run)
+    app.router.add_post("/api/runs/{run}/check", check)
+    app.router.add_post("/api/runs/{run}/start", start)
+    app.router.add_get("/api/runs/{run}/files/{kind}", download)
+    return app

@@ -1,0 +1,280 @@
+"""The page's words in English and Bahasa Indonesia, in one table both sides use.
+
+The server fills the page's labels and its error messages from ``STRINGS``; the page's
+script gets the same table (for status words, row problems and progress lines), so a
+word is translated once. Row problems are translated by their ErrorCode: the engine's
+detail (which quotes the cell) is shown beside the translated meaning and fix.
+Placeholders are ``{name}``, filled by ``text`` here and by ``t()`` in app.js.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+LANGUAGES: Final = ("en", "id")
+DEFAULT_LANGUAGE: Final = "en"
+
+EN: dict[str, str] = {
+    "language.name": "English",
+    "page.title": "qrbatch: WhatsApp QR codes from a spreadsheet",
+    "page.intro": "Choose a spreadsheet of WhatsApp business numbers and prefilled "
+    "messages, check it, then create the QR codes.",
+    "page.endpoint": "Service",
+    "page.endpoint.sandbox": "sandbox (simulated codes that do not work on WhatsApp)",
+    "page.credentials": "Access key",
+    "page.credentials.missing": "not found",
+    "page.credentials.sandbox": "the sandbox's demo key (no account needed)",
+    "page.language": "Language",
+    "file.label": "Spreadsheet",
+    "file.drop": "or drop a file here",
+    "file.types": "Excel (.xlsx .xlsm .xls .xlsb), OpenDocument (.ods) or text (.csv .tsv "
+    ".txt); at most {limit}.",
+    "file.uploading": "Uploading {name}…",
+    "file.ready": "{name} ({size}) is ready.",
+    "file.none": "Choose a spreadsheet first.",
+    "options.title": "Options",
+    "options.image_type": "Image type",
+    "options.default_region": "Default region",
+    "options.default_region.help": "Country for numbers written without a country code, "
+    "e.g. ID for Indonesia.",
+    "options.label_column": "Label column",
+    "options.label_column.none": "(none)",
+    "options.label_column.help": "Text printed under each code in the PDF.",
+    "options.pdf_layout": "PDF layout",
+    "layout.a4-3x4": "A4, 12 per page (3 × 4)",
+    "layout.a4-2x3": "A4, 6 per page (2 × 3)",
+    "layout.a4-1": "A4, one per page",
+    "layout.letter-3x4": "Letter, 12 per page (3 × 4)",
+    "button.check": "Check",
+    "button.create": "Create QR codes",
+    "check.title": "Check",
+    "check.running": "Checking…",
+    "check.summary": "{rows} rows: {valid} valid, {invalid} with a problem, {blank} blank.",
+    "check.summary.one": "1 row: {valid} valid, {invalid} with a problem, {blank} blank.",
+    "check.ok": "Every row can be sent.",
+    "check.more": "Showing the first {shown} of {total} problems.",
+    "check.file_error": "This file cannot be used: {detail}",
+    "check.row": "Row",
+    "check.problem": "Problem",
+    "check.fix": "What to do",
+    "check.detail": "Details",
+    "run.title": "Progress",
+    "run.queued": "Waiting for the run before it to end…",
+    "run.running": "Creating QR codes…",
+    "phase.listing": "Looking up the codes these numbers already have…",
+    "phase.sending": "Creating QR codes…",
+    "phase.images": "Fetching the QR images…",
+    "phase.writing": "Writing the results workbook…",
+    "run.finished": "Done.",
+    "run.failed": "The run could not finish: {detail}",
+    "run.stopped": "Stopped by an account-level error: {detail}",
+    "run.rows": "{done} of {total} rows",
+    "run.rate": "{rate} calls per second",
+    "run.left": "time left {time}",
+    "run.throttled": "slowed down by the service {count} times",
+    "run.not_throttled": "no throttling",
+    "run.sandbox": "Sandbox run: the codes are simulated and do not work on WhatsApp.",
+    "run.keeps_going": "You can close this page: the run goes on, and it is listed below.",
+    "download.results": "Download results",
+    "download.pdf": "Download PDF",
+    "download.zip": "Download images (ZIP)",
+    "download.missing": "not made for this run",
+    "history.title": "Earlier runs",
+    "history.none": "No runs yet.",
+    "history.when": "Started",
+    "history.file": "Spreadsheet",
+    "history.state": "State",
+    "history.downloads": "Downloads",
+    "history.open": "Show",
+    "state.uploaded": "uploaded",
+    "state.queued": "waiting",
+    "state.running": "running",
+    "state.finished": "finished",
+    "state.failed": "failed",
+    "status.created": "created",
+    "status.reused": "reused",
+    "status.failed": "failed",
+    "status.invalid": "invalid",
+    "status.skipped": "skipped",
+    "error.type": "“{name}” is not a spreadsheet. Choose an Excel, OpenDocument or CSV file "
+    "(.xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt).",
+    "error.content": "“{name}” does not hold what its extension says. Open it in Excel and "
+    "save it again.",
+    "error.size": "“{name}” is too big ({size}): the page takes files up to {limit}. Split "
+    "the sheet, or use the command line.",
+    "error.empty": "“{name}” is empty.",
+    "error.no_file": "No file was sent. Choose a spreadsheet.",
+    "error.option": "This option is not valid: {name}.",
+    "error.option.image_type": "Image type must be PNG or SVG.",
+    "error.option.default_region": "Default region must be a two-letter country code, e.g. ID.",
+    "error.option.pdf_layout": "Choose a PDF layout from the list.",
+    "error.not_found": "This run is not known here (it may have been removed).",
+    "error.session": "This page's access has ended (qrbatch serve was restarted). Open the "
+    "address qrbatch serve printed.",
+    "error.network": "The page cannot reach qrbatch serve. Is it still running?",
+    "problem.generic": "a problem in this row",
+    "problem.generic.fix": "see the details",
+    "problem.MissingPhone": "the phone number is empty",
+    "problem.MissingPhone.fix": "fill in the business number",
+    "problem.InvalidPhone": "the phone number is not valid",
+    "problem.InvalidPhone.fix": "correct it: country code and number (or choose a Default region)",
+    "problem.MissingMessage": "the message is empty",
+    "problem.MissingMessage.fix": "write the prefilled message",
+    "problem.MessageTooLong": "the message is over WhatsApp's 140-character limit",
+    "problem.MessageTooLong.fix": "shorten the message",
+    "problem.InvalidImageType": "the image type is not PNG or SVG",
+    "problem.InvalidImageType.fix": "use PNG or SVG, or leave it blank",
+    "unit.seconds": "{n} s",
+    "unit.minutes": "{m} min {s} s",
+    "refused.token": "qrbatch serve: open the address it printed (with ?token=…); "
+    "this request has no valid token.",
+    "refused.origin": "qrbatch serve: refused a request from another site or host name.",
+}
+
+ID: dict[str, str] = {
+    "language.name": "Bahasa Indonesia",
+    "page.title": "qrbatch: kode QR WhatsApp dari lembar kerja",
+    "page.intro": "Pilih lembar kerja berisi nomor WhatsApp bisnis dan pesan isian, "
+    "periksa, lalu buat kode QR-nya.",
+    "page.endpoint": "Layanan",
+    "page.endpoint.sandbox": "sandbox (kode simulasi yang tidak berfungsi di WhatsApp)",
+    "page.credentials": "Kunci akses",
+    "page.credentials.missing": "tidak ditemukan",
+    "page.credentials.sandbox": "kunci demo sandbox (tidak perlu akun)",
+    "page.language": "Bahasa",
+    "file.label": "Lembar kerja",
+    "file.drop": "atau seret dan lepas berkas di sini",
+    "file.types": "Excel (.xlsx .xlsm .xls .xlsb), OpenDocument (.ods) atau teks (.csv .tsv "
+    ".txt); paling besar {limit}.",
+    "file.uploading": "Mengunggah {name}…",
+    "file.ready": "{name} ({size}) siap.",
+    "file.none": "Pilih lembar kerja terlebih dahulu.",
+    "options.title": "Pilihan",
+    "options.image_type": "Jenis gambar",
+    "options.default_region": "Negara bawaan",
+    "options.default_region.help": "Negara untuk nomor yang ditulis tanpa kode negara, "
+    "mis. ID untuk Indonesia.",
+    "options.label_column": "Kolom label",
+    "options.label_column.none": "(tidak ada)",
+    "options.label_column.help": "Teks yang dicetak di bawah setiap kode di PDF.",
+    "options.pdf_layout": "Tata letak PDF",
+    "layout.a4-3x4": "A4, 12 per halaman (3 × 4)",
+    "layout.a4-2x3": "A4, 6 per halaman (2 × 3)",
+    "layout.a4-1": "A4, satu per halaman",
+    "layout.letter-3x4": "Letter, 12 per halaman (3 × 4)",
+    "button.check": "Periksa",
+    "button.create": "Buat kode QR",
+    "check.title": "Pemeriksaan",
+    "check.running": "Memeriksa…",
+    "check.summary": "{rows} baris: {valid} valid, {invalid} bermasalah, {blank} kosong.",
+    "check.summary.one": "1 baris: {valid} valid, {invalid} bermasalah, {blank} kosong.",
+    "check.ok": "Semua baris dapat dikirim.",
+    "check.more": "Menampilkan {shown} masalah pertama dari {total}.",
+    "check.file_error": "Berkas ini tidak dapat dipakai: {detail}",
+    "check.row": "Baris",
+    "check.problem": "Masalah",
+    "check.fix": "Yang perlu dilakukan",
+    "check.detail": "Rincian",
+    "run.title": "Kemajuan",
+    "run.queued": "Menunggu proses sebelumnya selesai…",
+    "run.running": "Membuat kode QR…",
+    "phase.listing": "Memeriksa kode yang sudah dimiliki nomor-nomor ini…",
+    "phase.sending": "Membuat kode QR…",
+    "phase.images": "Mengambil gambar QR…",
+    "phase.writing": "Menulis buku kerja hasil…",
+    "run.finished": "Selesai.",
+    "run.failed": "Proses tidak dapat selesai: {detail}",
+    "run.stopped": "Dihentikan oleh kesalahan tingkat akun: {detail}",
+    "run.rows": "{done} dari {total} baris",
+    "run.rate": "{rate} panggilan per detik",
+    "run.left": "sisa waktu {time}",
+    "run.throttled": "diperlambat oleh layanan {count} kali",
+    "run.not_throttled": "tidak ada pembatasan",
+    "run.sandbox": "Proses sandbox: kode ini simulasi dan tidak berfungsi di WhatsApp.",
+    "run.keeps_going": "Halaman ini boleh ditutup: proses tetap berjalan dan tercantum di bawah.",
+    "download.results": "Unduh hasil",
+    "download.pdf": "Unduh PDF",
+    "download.zip": "Unduh gambar (ZIP)",
+    "download.missing": "tidak dibuat untuk proses ini",
+    "history.title": "Proses sebelumnya",
+    "history.none": "Belum ada proses.",
+    "history.when": "Dimulai",
+    "history.file": "Lembar kerja",
+    "history.state": "Keadaan",
+    "history.downloads": "Unduhan",
+    "history.open": "Lihat",
+    "state.uploaded": "diunggah",
+    "state.queued": "menunggu",
+    "state.running": "berjalan",
+    "state.finished": "selesai",
+    "state.failed": "gagal",
+    "status.created": "dibuat",
+    "status.reused": "dipakai ulang",
+    "status.failed": "gagal",
+    "status.invalid": "tidak valid",
+    "status.skipped": "dilewati",
+    "error.type": "“{name}” bukan lembar kerja. Pilih berkas Excel, OpenDocument atau CSV "
+    "(.xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt).",
+    "error.content": "Isi “{name}” tidak sesuai dengan ekstensinya. Buka di Excel lalu simpan "
+    "ulang.",
+    "error.size": "“{name}” terlalu besar ({size}): halaman ini menerima berkas hingga "
+    "{limit}. Bagi lembar kerjanya, atau gunakan baris perintah.",
+    "error.empty": "“{name}” kosong.",
+    "error.no_file": "Tidak ada berkas yang dikirim. Pilih lembar kerja.",
+    "error.option": "Pilihan ini tidak valid: {name}.",
+    "error.option.image_type": "Jenis gambar harus PNG atau SVG.",
+    "error.option.default_region": "Negara bawaan harus kode negara dua huruf, mis. ID.",
+    "error.option.pdf_layout": "Pilih tata letak PDF dari daftar.",
+    "error.not_found": "Proses ini tidak dikenal di sini (mungkin sudah dihapus).",
+    "error.session": "Akses halaman ini sudah berakhir (qrbatch serve dijalankan ulang). Buka "
+    "alamat yang dicetak oleh qrbatch serve.",
+    "error.network": "Halaman tidak dapat menghubungi qrbatch serve. Apakah masih berjalan?",
+    "problem.generic": "ada masalah di baris ini",
+    "problem.generic.fix": "lihat rinciannya",
+    "problem.MissingPhone": "nomor telepon kosong",
+    "problem.MissingPhone.fix": "isi nomor bisnisnya",
+    "problem.InvalidPhone": "nomor telepon tidak valid",
+    "problem.InvalidPhone.fix": "perbaiki: kode negara dan nomor (atau pilih Negara bawaan)",
+    "problem.MissingMessage": "pesan kosong",
+    "problem.MissingMessage.fix": "tulis pesan isiannya",
+    "problem.MessageTooLong": "pesan melebihi batas WhatsApp 140 karakter",
+    "problem.MessageTooLong.fix": "persingkat pesannya",
+    "problem.InvalidImageType": "jenis gambar bukan PNG atau SVG",
+    "problem.InvalidImageType.fix": "gunakan PNG atau SVG, atau kosongkan",
+    "unit.seconds": "{n} dtk",
+    "unit.minutes": "{m} mnt {s} dtk",
+    "refused.token": "qrbatch serve: buka alamat yang dicetaknya (dengan ?token=…); "
+    "permintaan ini tidak membawa token yang sah.",
+    "refused.origin": "qrbatch serve: permintaan dari situs atau nama host lain ditolak.",
+}
+
+STRINGS: Final[dict[str, dict[str, str]]] = {"en": EN, "id": ID}
+
+
+def text(language: str, key: str, **params: object) -> str:
+    """The words for ``key`` in ``language`` (English when missing), placeholders filled."""
+    words = STRINGS.get(language, EN).get(key) or EN.get(key, key)
+    for name, value in params.items():
+        words = words.replace("{" + name + "}", str(value))
+    return words
+
+
+def choose_language(accept_language: str | None, chosen: str | None = None) -> str:
+    """The page's language: the one chosen on the page, else the browser's first we have."""
+    if chosen in LANGUAGES:
+        return chosen
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        # "in" is the old ISO code for Indonesian; some browsers still send it.
+        primary = "id" if primary == "in" else primary
+        if primary in LANGUAGES and quality > 0:
+            ranked.append((-quality, position, primary))
+    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE

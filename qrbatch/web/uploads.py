@@ -1,0 +1,103 @@
+"""Receiving a spreadsheet from the page: only spreadsheet types, bounded size, and a
+generated name on disk (the uploaded name is display text only, never a path).
+
+The extension decides the type, as it does for ``qrbatch run``; binary formats must also
+start the way their format does (a ZIP container for .xlsx/.xlsm/.xlsb/.ods, an OLE2
+compound file for .xls), so a renamed photo or program is refused here rather than
+reaching the sheet reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Protocol
+
+from qrbatch.web.jobs import SPREADSHEET_SUFFIXES, RunStore, WebRun, display_name
+
+DEFAULT_MAX_UPLOAD = 25 * 1024 * 1024
+"""25 MiB: a few hundred thousand rows of .xlsx; larger sheets belong to the CLI."""
+CHUNK = 64 * 1024
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAGIC: dict[str, bytes] = {
+    ".xlsx": _ZIP,
+    ".xlsm": _ZIP,
+    ".xlsb": _ZIP,
+    ".ods": _ZIP,
+    ".xls": _OLE2,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class UploadRefused(Exception):
+    """Why an upload was refused: an i18n key, its parameters and the HTTP status."""
+
+    key: str
+    status: int
+    params: dict[str, str] = field(default_factory=dict)
+
+
+class Chunks(Protocol):
+    """An uploaded file's body, read in pieces (aiohttp's BodyPartReader)."""
+
+    async def read_chunk(self, size: int = ...) -> bytes: ...
+
+
+def human_size(size: int) -> str:
+    """Bytes as people read them: 512 B, 40 KB, 3.2 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def spreadsheet_suffix(filename: str) -> str | None:
+    """The lower-case extension if it is a spreadsheet qrbatch reads, else None."""
+    suffix = PurePath(display_name(filename)).suffix.lower()
+    return suffix if suffix in SPREADSHEET_SUFFIXES else None
+
+
+async def receive(
+    store: RunStore, filename: str, body: Chunks, *, limit: int, declared: int | None
+) -> WebRun:
+    """Store an upload as a new run's input, or raise UploadRefused (nothing kept)."""
+    name = display_name(filename)
+    suffix = spreadsheet_suffix(name)
+    if suffix is None:
+        raise UploadRefused("error.type", 415, {"name": name})
+    if declared is not None and declared > limit + CHUNK:  # the form's own bytes aside
+        raise UploadRefused(
+            "error.size",
+            413,
+            {"name": name, "size": human_size(declared), "limit": human_size(limit)},
+        )
+    run = store.new_upload(name, suffix)
+    size = 0
+    try:
+        with open(run.input_path, "wb") as handle:
+            while chunk := await body.read_chunk(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise UploadRefused(
+                        "error.size",
+                        413,
+                        {
+                            "name": name,
+                            "size": f"> {human_size(limit)}",
+                            "limit": human_size(limit),
+                        },
+                    )
+                handle.write(chunk)
+        if size == 0:
+            raise UploadRefused("error.empty", 400, {"name": name})
+        magic = MAGIC.get(suffix)
+        if magic is not None:
+            with open(run.input_path, "rb") as handle:
+                if not handle.read(len(magic)) == magic:
+                    raise UploadRefused("error.content", 415, {"name": name})
+    except BaseException:
+        store.discard(run)
+        raise
+    return run

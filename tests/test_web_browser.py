@@ -1,0 +1,209 @@
+"""The web page in a real browser (Debian's chromium driven by Playwright), against the
+in-process sandbox: what a person sees and clicks, end to end.
+
+Skipped, saying why, when /usr/bin/chromium is missing (``.ci/run`` installs it).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from qrbatch.web.thread import ServerThread
+from tests.conftest import write_csv
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it
+    pytest.skip(
+        "chromium is not installed (apt-get install -y chromium; .ci/run does it)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency")
+expect = sync_api.expect
+
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+GOOD = [
+    ("6281234567890", "Halo, saya mau pesan"),
+    ("6281298765432", "Info promo"),
+    ("6591234567", "Hello from Singapore"),
+    ("14155550123", "Order status"),
+    ("+62 812-1111-2222", "Tanya harga"),
+]
+BAD = [
+    ("08123456789", "no country code"),  # national number, no default region
+    ("6281234567891", ""),  # empty message
+    ("6281234567892", "x" * 141),  # over 140 characters
+]
+MAX_UPLOAD = 64 * 1024
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ServerThread]:
+    with ServerThread(
+        endpoint="sandbox", state_dir=tmp_path / "state", qps=50, max_upload=MAX_UPLOAD
+    ) as running:
+        yield running
+
+
+def campaign(folder: Path) -> Path:
+    """Good rows (sheet rows 2-6) then bad rows (sheet rows 7-9)."""
+    return write_csv(
+        folder / "Kampanye Mei.csv", [("PhoneNumber", "PrefilledMessage"), *GOOD, *BAD]
+    )
+
+
+def page_for(browser: object, url: str, locale: str = "en-GB") -> object:
+    context = browser.new_context(locale=locale, accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(url)
+    return page
+
+
+def test_check_create_and_download_every_good_row(
+    browser: object, server: ServerThread, tmp_path: Path
+) -> None:
+    page = page_for(browser, server.url)
+    page.get_by_label("Spreadsheet").set_input_files(campaign(tmp_path))
+    expect(page.locator("#file-status")).to_contain_text("Kampanye Mei.csv")
+    expect(page.locator("#file-status")).to_contain_text("is ready")
+
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("#check-summary")).to_have_text(
+        re.compile(r"8 rows: 5 valid, 3 with a problem, 0 blank")
+    )
+    rows = page.locator("#problems tbody tr")
+    expect(rows).to_have_count(3)
+    assert rows.locator("td.num").all_inner_texts() == ["7", "8", "9"]
+    expect(rows.nth(0)).to_contain_text("the phone number is not valid")
+    expect(rows.nth(1)).to_contain_text("the message is empty")
+    expect(rows.nth(2)).to_contain_text("140-character limit")
+
+    page.get_by_role("button", name="Create QR codes").click()
+    expect(page.locator("#run-state")).to_have_text("Done.", timeout=30_000)
+    expect(page.locator("#run-numbers")).to_contain_text("5 of 5 rows")
+    bar = page.locator("#run-bar")
+    assert bar.get_attribute("value") == bar.get_attribute("max") == "5"
+    expect(page.locator('#run-counts [data-status="created"]')).to_contain_text("5 created")
+    expect(page.locator('#run-counts [data-status="invalid"]')).to_contain_text("3 invalid")
+
+    downloads = page.locator("#downloads")
+    expect(downloads.get_by_text("Download PDF")).to_have_attribute("aria-disabled", "true")
+    expect(downloads.get_by_text("Download images (ZIP)")).to_have_attribute(
+        "aria-disabled", "true"
+    )
+    with page.expect_download() as info:
+        downloads.get_by_role("link", name="Download results").click()
+    download = info.value
+    assert download.suggested_filename == "Kampanye Mei.results.xlsx"
+    saved = tmp_path / "downloaded.xlsx"
+    download.save_as(saved)
+    sheet = load_workbook(saved, read_only=True)["Results"]
+    header, *body = [list(row) for row in sheet.iter_rows(values_only=True)]
+    status, code = header.index("Status"), header.index("QrdlCode")
+    assert [row[status] for row in body] == ["created"] * 5 + ["invalid"] * 3
+    assert all(row[code] for row in body[:5])
+
+    history = page.locator("#history tbody tr")
+    expect(history).to_have_count(1)
+    expect(history.first).to_contain_text("Kampanye Mei.csv")
+    expect(history.first.get_by_role("link", name="Download results")).to_be_visible()
+
+
+def test_without_the_token_everything_is_refused(browser: object, server: ServerThread) -> None:
+    base = server.url.split("?")[0]
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    for path in ("", "static/app.js", "api/runs"):
+        response = page.goto(base + path)
+        assert response is not None and response.status == 401
+        expect(page.locator("body")).to_contain_text("open the address it printed")
+    response = page.goto(base + "?token=wrong")
+    assert response is not None and response.status == 401
+
+
+def test_indonesian_browser_gets_indonesian_page_and_can_switch(
+    browser: object, server: ServerThread, tmp_path: Path
+) -> None:
+    page = page_for(browser, server.url, locale="id-ID")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    expect(page.get_by_label("Lembar kerja")).to_be_visible()
+    expect(page.get_by_role("button", name="Periksa")).to_be_visible()
+    expect(page.get_by_role("button", name="Buat kode QR")).to_be_visible()
+    expect(page.get_by_role("heading", name="Proses sebelumnya")).to_be_visible()
+
+    page.get_by_label("Lembar kerja").set_input_files(campaign(tmp_path))
+    expect(page.locator("#file-status")).to_contain_text("siap")
+    page.get_by_role("button", name="Periksa").click()
+    expect(page.locator("#check-summary")).to_contain_text("8 baris: 5 valid, 3 bermasalah")
+    expect(page.locator("#problems")).to_contain_text("nomor telepon tidak valid")
+    expect(page.locator("#problems thead")).to_contain_text("Yang perlu dilakukan")
+
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_label("Spreadsheet")).to_be_visible()
+    expect(page.get_by_role("button", name="Create QR codes")).to_be_visible()
+
+
+def test_refuses_a_non_spreadsheet_and_an_oversized_file(
+    browser: object, server: ServerThread, tmp_path: Path
+) -> None:
+    page = page_for(browser, server.url)
+    status = page.locator("#file-status")
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    page.get_by_label("Spreadsheet").set_input_files(photo)
+    expect(status).to_have_text(re.compile(r"“photo\.png” is not a spreadsheet"))
+    expect(page.get_by_role("button", name="Create QR codes")).to_be_disabled()
+
+    renamed = tmp_path / "fake.xlsx"
+    renamed.write_bytes(b"MZ this is a program, not a workbook")
+    page.get_by_label("Spreadsheet").set_input_files(renamed)
+    expect(status).to_have_text(re.compile(r"“fake\.xlsx” does not hold what its extension says"))
+
+    big = tmp_path / "big.csv"
+    big.write_text("PhoneNumber,PrefilledMessage\n" + "6281234567890,hello\n" * 5000)
+    page.get_by_label("Spreadsheet").set_input_files(big)
+    expect(status).to_have_text(re.compile(r"“big\.csv” is too big \(.+\): .+ up to 64 KB"))
+    expect(page.get_by_role("button", name="Check")).to_be_disabled()
+
+
+def test_a_dropped_file_is_uploaded(browser: object, server: ServerThread) -> None:
+    # bypass_csp only so the test can build the DataTransfer; the page itself runs as served
+    context = browser.new_context(bypass_csp=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(server.url)
+    dropped = page.evaluate_handle(
+        """(text) => {
+            const data = new DataTransfer();
+            data.items.add(new File([text], "dropped.csv", { type: "text/csv" }));
+            return data;
+        }""",
+        "PhoneNumber,PrefilledMessage\n6281234567890,Halo\n",
+    )
+    page.dispatch_event("#drop", "drop", {"dataTransfer": dropped})
+    expect(page.locator("#file-status")).to_contain_text("dropped.csv (")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("#check-summary")).to_contain_text("1 row: 1 valid")
