@@ -33,10 +33,12 @@ from qrbatch.cli_options import (
     COMMON,
     CONNECTION,
     CUST_SPACE_ID,
+    ENDPOINT,
     IMAGE_TYPE,
     JOURNAL,
     RUN,
     SHEET,
+    STATE_DIR,
     YES,
     code_output,
     options,
@@ -589,6 +591,72 @@ def sandbox(
         pass
     except OSError as error:
         _fail(ConfigError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}"))
+
+
+# serve -----------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "--port", type=int, default=8780, show_default=True, help="Port to listen on (0: any free)."
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; another than 127.0.0.1 only on purpose (the token is "
+    "still needed).",
+)
+@click.option("--no-browser", is_flag=True, help="Print the address only; do not open a browser.")
+@options([ENDPOINT, STATE_DIR], COMMON)
+@click.option(
+    "--qps",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Ceiling of API calls per second for the account, shared by the page's runs.",
+)
+def serve(
+    port: int,
+    host: str,
+    no_browser: bool,
+    endpoint: str | None,
+    state_dir: Path | None,
+    qps: float,
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Serve a page on this computer to check a sheet, create its codes and download the
+    results, for people who do not use a terminal. Prints the address with its secret
+    token and opens the browser; every request without the token is refused.
+
+    \b
+    Example:
+      qrbatch serve --endpoint sandbox
+    """
+    from qrbatch.web import serve_forever
+
+    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
+
+    def announce(line: str) -> None:
+        say(line, "serve_start")
+
+    try:
+        serve_forever(
+            host=host,
+            port=port,
+            endpoint=endpoint,
+            state_dir=state_dir,
+            qps=qps,
+            open_browser=not no_browser,
+            announce=announce,
+        )
+    except QrbatchError as error:
+        _fail(error)
+    except OSError as error:  # the port is taken, or the address is not this computer's
+        _fail(ConfigError(f"cannot serve on {host}:{port}: {error.strerror}"))
 
 
 __all__ = ["main"]

@@ -76,12 +76,14 @@ CONNECTION: list[Option[Any]] = [
 ]
 
 # Commands that keep a journal ------------------------------------------------------------
+STATE_DIR = click.option(
+    "--state-dir",
+    type=click.Path(path_type=Path),
+    help="Folder for qrbatch's own files: the journal and ledger (default: beside the "
+    "output); for serve, uploads and runs (default: ~/.local/state/qrbatch/web).",
+)
 JOURNAL: list[Option[Any]] = [
-    click.option(
-        "--state-dir",
-        type=click.Path(path_type=Path),
-        help="Folder for the journal (default: beside the output).",
-    ),
+    STATE_DIR,
     flag("--fresh", help="Forget the journal of earlier runs and start over."),
     flag("--wait", help="If another run holds the journal, wait for it instead of refusing."),
 ]

@@ -310,7 +310,9 @@ def test_bare_qrbatch_prints_help_and_exits_0() -> None:
     assert "Commands:" in done.stdout and "run" in done.stdout
 
 
-@pytest.mark.parametrize("name", ["run", "validate", "list", "update", "delete", "sandbox"])
+@pytest.mark.parametrize(
+    "name", ["run", "validate", "list", "update", "delete", "sandbox", "serve"]
+)
 def test_every_command_takes_the_common_options_with_the_same_help(name: str) -> None:
     command = main.commands[name]  # type: ignore[attr-defined]
     helps = {

@@ -422,7 +422,7 @@ def test_the_contract_labels_in_english() -> None:
 
 def test_state_dir_from_flag_env_or_xdg(tmp_path: Path) -> None:
     env: Mapping[str, str] = {"QRBATCH_STATE_DIR": str(tmp_path / "q")}
-    assert default_state_dir(env) == tmp_path / "q"
+    assert default_state_dir(env) == tmp_path / "q" / "web"
     assert default_state_dir({"XDG_STATE_HOME": str(tmp_path)}) == tmp_path / "qrbatch" / "web"
     assert default_state_dir({}) == Path.home() / ".local" / "state" / "qrbatch" / "web"
 
@@ -467,21 +467,22 @@ async def test_one_server_per_state_dir(tmp_path: Path) -> None:
         pass  # free again once the first one stopped
 
 
-def test_python_m_qrbatch_web_says_why_it_cannot_serve(tmp_path: Path) -> None:
+def test_qrbatch_serve_says_why_it_cannot_serve(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from qrbatch.web.__main__ import main
+    from qrbatch.cli import main
     from qrbatch.web.thread import ServerThread
 
     logger = logging.getLogger("qrbatch")
     saved = (logger.handlers[:], logger.level, logger.propagate)
     runner = CliRunner()
-    assert "Example:" in runner.invoke(main, ["--help"]).output
+    assert "Example:" in runner.invoke(main, ["serve", "--help"]).output
     with ServerThread(endpoint="sandbox", state_dir=tmp_path):
         taken = runner.invoke(
             main,
-            ["--no-browser", "--port", "0", "--endpoint", "sandbox", "--state-dir", str(tmp_path)],
-        )
+            ["serve", "--no-browser", "--port", "0", "--endpoint", "sandbox",
+             "--state-dir", str(tmp_path)],
+        )  # fmt: skip
     logger.handlers[:], logger.level, logger.propagate = saved  # setup_logging changed them
     assert taken.exit_code == 2
     assert "another qrbatch serve is using" in taken.output

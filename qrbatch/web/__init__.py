@@ -5,8 +5,7 @@ codes with the same engine, journal and pacer as ``qrbatch run``, shows progress
 offers the results workbook, PDF and ZIP. Runs are kept under the state directory and a
 run the server did not finish is resumed when it starts again.
 
-The CLI wires ``serve`` (async) or ``serve_forever`` (sync); ``python -m qrbatch.web``
-does the same for trying it without the CLI.
+``qrbatch serve`` (cli.py) calls ``serve_forever``.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ import contextlib
 import fcntl
 import functools
 import logging
-import os
 import webbrowser
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
@@ -30,20 +28,19 @@ from aiohttp import web
 from qrbatch.cams.credentials import Credentials
 from qrbatch.errors import ConfigError
 from qrbatch.pacing import DEFAULT_QPS
+from qrbatch.state_dir import default_state_dir as qrbatch_state_dir
 from qrbatch.web.app import PageSettings, create_app, new_token
 from qrbatch.web.jobs import RunStore
 from qrbatch.web.uploads import DEFAULT_MAX_UPLOAD
 
 DEFAULT_PORT = 8780
 DEFAULT_HOST = "127.0.0.1"
-ENV_STATE_DIR = "QRBATCH_STATE_DIR"
 
 log = logging.getLogger("qrbatch")
 
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
-    "ENV_STATE_DIR",
     "Server",
     "default_state_dir",
     "running_server",
@@ -53,13 +50,9 @@ __all__ = [
 
 
 def default_state_dir(env: Mapping[str, str] | None = None) -> Path:
-    """``$QRBATCH_STATE_DIR``, else ``$XDG_STATE_HOME/qrbatch/web``, else
-    ``~/.local/state/qrbatch/web`` (the flag ``--state-dir`` beats all three)."""
-    env = os.environ if env is None else env
-    if env.get(ENV_STATE_DIR):
-        return Path(env[ENV_STATE_DIR]).expanduser()
-    base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base).expanduser() / "qrbatch" / "web"
+    """``web/`` inside qrbatch's state folder (``qrbatch.state_dir``); the flag
+    ``--state-dir`` beats it."""
+    return qrbatch_state_dir(env) / "web"
 
 
 @dataclass(frozen=True, slots=True)
