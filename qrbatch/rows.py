@@ -49,64 +49,201 @@ def _keys(*names: str) -> tuple[str, ...]:
 # matters only for find_column's first match; two columns that both match are refused.
 PHONE_ALIASES = _keys(
     # English
-    "PhoneNumber", "Phone", "Phone No", "Phone Num", "Business Number", "Business Phone",
-    "WhatsApp Number", "WhatsApp", "WhatsApp No", "WhatsApp Phone", "WA Number", "WA No",
-    "Number", "Mobile", "Mobile Number", "Mobile No", "Mobile Phone", "Cell", "Cell Phone",
-    "Cell Number", "Cellphone", "Telephone", "Telephone Number", "Tel", "Tel No",
-    "Contact Number", "Contact No", "MSISDN",
+    "PhoneNumber",
+    "Phone",
+    "Phone No",
+    "Phone Num",
+    "Business Number",
+    "Business Phone",
+    "WhatsApp Number",
+    "WhatsApp",
+    "WhatsApp No",
+    "WhatsApp Phone",
+    "WA Number",
+    "WA No",
+    "Number",
+    "Mobile",
+    "Mobile Number",
+    "Mobile No",
+    "Mobile Phone",
+    "Cell",
+    "Cell Phone",
+    "Cell Number",
+    "Cellphone",
+    "Telephone",
+    "Telephone Number",
+    "Tel",
+    "Tel No",
+    "Contact Number",
+    "Contact No",
+    "MSISDN",
     # Indonesian
-    "No WhatsApp", "Nomor WhatsApp", "Nomor WA", "No WA", "Nomor HP", "No HP", "HP",
-    "Nomor Handphone", "No Handphone", "Handphone", "Nomor Telepon", "No Telepon", "Telepon",
-    "No Telp", "Telp", "Nomor Ponsel", "Ponsel", "Nomor",
+    "No WhatsApp",
+    "Nomor WhatsApp",
+    "Nomor WA",
+    "No WA",
+    "Nomor HP",
+    "No HP",
+    "HP",
+    "Nomor Handphone",
+    "No Handphone",
+    "Handphone",
+    "Nomor Telepon",
+    "No Telepon",
+    "Telepon",
+    "No Telp",
+    "Telp",
+    "Nomor Ponsel",
+    "Ponsel",
+    "Nomor",
     # Malay
-    "Nombor Telefon", "No Telefon", "Telefon", "Nombor WhatsApp", "Nombor Telefon Bimbit",
-    "Nombor", "No Tel",
+    "Nombor Telefon",
+    "No Telefon",
+    "Telefon",
+    "Nombor WhatsApp",
+    "Nombor Telefon Bimbit",
+    "Nombor",
+    "No Tel",
     # Spanish
-    "Teléfono", "Número de teléfono", "Número de WhatsApp", "Número WhatsApp", "Número",
-    "Celular", "Número de celular", "Móvil", "Número de móvil", "Número móvil",
+    "Teléfono",
+    "Número de teléfono",
+    "Número de WhatsApp",
+    "Número WhatsApp",
+    "Número",
+    "Celular",
+    "Número de celular",
+    "Móvil",
+    "Número de móvil",
+    "Número móvil",
     # Portuguese
-    "Telefone", "Número de telefone", "Número do WhatsApp", "Número do celular",
-    "Telemóvel", "Número de telemóvel",
+    "Telefone",
+    "Número de telefone",
+    "Número do WhatsApp",
+    "Número do celular",
+    "Telemóvel",
+    "Número de telemóvel",
     # Arabic
-    "رقم الهاتف", "الهاتف", "هاتف", "رقم الجوال", "الجوال", "جوال", "رقم الموبايل",
-    "موبايل", "رقم واتساب", "رقم الواتساب", "واتساب",
+    "رقم الهاتف",
+    "الهاتف",
+    "هاتف",
+    "رقم الجوال",
+    "الجوال",
+    "جوال",
+    "رقم الموبايل",
+    "موبايل",
+    "رقم واتساب",
+    "رقم الواتساب",
+    "واتساب",
     # Thai
-    "เบอร์โทร", "เบอร์โทรศัพท์", "หมายเลขโทรศัพท์", "โทรศัพท์", "เบอร์มือถือ",
-    "เบอร์ WhatsApp", "เบอร์วอทส์แอป",
+    "เบอร์โทร",
+    "เบอร์โทรศัพท์",
+    "หมายเลขโทรศัพท์",
+    "โทรศัพท์",
+    "เบอร์มือถือ",
+    "เบอร์ WhatsApp",
+    "เบอร์วอทส์แอป",
     # Vietnamese
-    "Số điện thoại", "Điện thoại", "SĐT", "SDT", "Số WhatsApp", "Số di động",
+    "Số điện thoại",
+    "Điện thoại",
+    "SĐT",
+    "SDT",
+    "Số WhatsApp",
+    "Số di động",
     # Chinese (simplified and traditional)
-    "电话", "电话号码", "手机", "手机号", "手机号码", "WhatsApp号码", "号码", "電話",
-    "電話號碼", "手機", "手機號碼", "號碼",
+    "电话",
+    "电话号码",
+    "手机",
+    "手机号",
+    "手机号码",
+    "WhatsApp号码",
+    "号码",
+    "電話",
+    "電話號碼",
+    "手機",
+    "手機號碼",
+    "號碼",
     # Turkish
-    "Telefon Numarası", "Telefon No", "Cep Telefonu", "Cep", "WhatsApp Numarası", "Numara",
+    "Telefon Numarası",
+    "Telefon No",
+    "Cep Telefonu",
+    "Cep",
+    "WhatsApp Numarası",
+    "Numara",
     "GSM",
     # Hindi, Japanese, Korean, French, German, Italian, Russian
-    "फ़ोन नंबर", "मोबाइल नंबर", "電話番号", "携帯番号", "전화번호", "휴대폰 번호",
-    "Téléphone", "Numéro de téléphone", "Numéro WhatsApp", "Portable", "Telefonnummer",
-    "Handynummer", "Numero di telefono", "Cellulare", "Телефон", "Номер телефона",
+    "फ़ोन नंबर",
+    "मोबाइल नंबर",
+    "電話番号",
+    "携帯番号",
+    "전화번호",
+    "휴대폰 번호",
+    "Téléphone",
+    "Numéro de téléphone",
+    "Numéro WhatsApp",
+    "Portable",
+    "Telefonnummer",
+    "Handynummer",
+    "Numero di telefono",
+    "Cellulare",
+    "Телефон",
+    "Номер телефона",
 )
 MESSAGE_ALIASES = _keys(
     # English
-    "PrefilledMessage", "Message", "Prefilled Text", "Text", "Msg", "Prefill",
-    "Message Text", "WhatsApp Message", "Pre-filled Message", "Default Message",
+    "PrefilledMessage",
+    "Message",
+    "Prefilled Text",
+    "Text",
+    "Msg",
+    "Prefill",
+    "Message Text",
+    "WhatsApp Message",
+    "Pre-filled Message",
+    "Default Message",
     # Indonesian and Malay
-    "Pesan", "Isi Pesan", "Pesan WA", "Pesan WhatsApp", "Teks", "Teks Pesan", "Mesej",
+    "Pesan",
+    "Isi Pesan",
+    "Pesan WA",
+    "Pesan WhatsApp",
+    "Teks",
+    "Teks Pesan",
+    "Mesej",
     "Teks Mesej",
     # Spanish and Portuguese
-    "Mensaje", "Texto", "Mensaje prellenado", "Mensagem", "Mensagem pré-preenchida",
+    "Mensaje",
+    "Texto",
+    "Mensaje prellenado",
+    "Mensagem",
+    "Mensagem pré-preenchida",
     # Arabic
-    "الرسالة", "رسالة", "نص الرسالة",
+    "الرسالة",
+    "رسالة",
+    "نص الرسالة",
     # Thai
     "ข้อความ",
     # Vietnamese
-    "Tin nhắn", "Nội dung tin nhắn",
+    "Tin nhắn",
+    "Nội dung tin nhắn",
     # Chinese
-    "消息", "信息", "讯息", "訊息", "留言", "消息内容", "预填消息", "預填訊息",
+    "消息",
+    "信息",
+    "讯息",
+    "訊息",
+    "留言",
+    "消息内容",
+    "预填消息",
+    "預填訊息",
     # Turkish
-    "Mesaj", "Metin",
+    "Mesaj",
+    "Metin",
     # Hindi, Japanese, Korean, French, German, Italian, Russian
-    "संदेश", "メッセージ", "메시지", "Texte", "Nachricht", "Messaggio", "Сообщение",
+    "संदेश",
+    "メッセージ",
+    "메시지",
+    "Texte",
+    "Nachricht",
+    "Messaggio",
+    "Сообщение",
 )
 IMAGE_ALIASES = _keys(
     "GenerateQrImage", "Image Type", "QR Image Type", "Image", "Image Format", "Format"
@@ -175,18 +312,33 @@ def candidate_columns(columns: Sequence[str], aliases: Sequence[str]) -> list[in
     return [i for i, c in enumerate(columns) if _candidate(header_key(c), aliases)]
 
 
+@dataclass(frozen=True, slots=True)
+class HeaderMatcher:
+    """Accepts a header row holding a phone and a message column (a ``HeaderTest``).
+
+    ``score`` ranks other rows, so that when no header is found the error quotes the row
+    that looks most like one (not a title row above it).
+    """
+
+    phone_column: str | None = None
+    message_column: str | None = None
+
+    def __call__(self, cells: Sequence[str]) -> bool:
+        return (
+            find_column(cells, self.phone_column, PHONE_ALIASES) is not None
+            and find_column(cells, self.message_column, MESSAGE_ALIASES) is not None
+        )
+
+    def score(self, cells: Sequence[str]) -> int:
+        wanted = {header_key(n) for n in (self.phone_column, self.message_column) if n}
+        return header_score(cells) + sum(1 for c in cells if c and header_key(c) in wanted)
+
+
 def header_matcher(
     phone_column: str | None = None, message_column: str | None = None
 ) -> HeaderTest:
     """A test that accepts a header row holding a phone and a message column."""
-
-    def is_header(cells: Sequence[str]) -> bool:
-        return (
-            find_column(cells, phone_column, PHONE_ALIASES) is not None
-            and find_column(cells, message_column, MESSAGE_ALIASES) is not None
-        )
-
-    return is_header
+    return HeaderMatcher(phone_column, message_column)
 
 
 def header_score(cells: Sequence[str]) -> int:

@@ -106,6 +106,8 @@ def read_sheet(
     if path.is_dir():
         raise InputFileError(f"{path}: is a folder, not a spreadsheet.")
     suffix = path.suffix.lower()
+    if score is None:
+        score = getattr(is_header, "score", None)
     finder = HeaderFinder(is_header, header_row, score)
     if suffix in EXCEL_SUFFIXES:
         return _read_book(path, finder, sheet)

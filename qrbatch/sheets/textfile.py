@@ -255,7 +255,7 @@ class TextRecords:
         except csv.Error as exc:
             raise InputFileError(
                 f"{self.path}: cannot be read after row {number} (line {reader.line_num}): "
-                f"{exc}. This is usually a double quote (\") that is never closed: close or "
+                f'{exc}. This is usually a double quote (") that is never closed: close or '
                 "remove it."
             ) from None
 
@@ -287,6 +287,6 @@ def _unclosed_quote(index: int, cell: str) -> CellProblem:
         "UnclosedQuote",
         f"cell {index + 1} starts a quoted text ({first[:30]!r}...) that runs over "
         f"{cell.count(chr(10))} more line(s) that look like rows of their own "
-        f"({rest.splitlines()[0][:40]!r}): a double quote (\") is probably not closed; "
+        f'({rest.splitlines()[0][:40]!r}): a double quote (") is probably not closed; '
         "close it or remove it",
     )

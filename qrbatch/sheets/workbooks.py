@@ -247,9 +247,7 @@ class CalamineBook:
         visible = python_calamine.SheetVisibleEnum.Visible
         worksheet = python_calamine.SheetTypeEnum.WorkSheet
         self.sheets = [
-            SheetInfo(m.name, m.visible == visible)
-            for m in metadata
-            if m.typ == worksheet
+            SheetInfo(m.name, m.visible == visible) for m in metadata if m.typ == worksheet
         ]
 
     def rows(self, name: str) -> Iterator[tuple[str, ...]]:
