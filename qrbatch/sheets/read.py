@@ -266,7 +266,7 @@ def split_rows(
             continue
         if len(data) + pending >= MAX_DATA_ROWS:
             raise InputFileError(
-                f"{path}: row {number} is data row {len(data) + pending + 1:,}: an Excel sheet "
+                f"{path}: row {number:,} is data row {len(data) + pending + 1:,}: an Excel sheet "
                 f"holds at most {MAX_DATA_ROWS:,} rows under its header, and the results must "
                 "fit in one. Split the file into smaller ones."
             )
@@ -352,12 +352,12 @@ def _choose_sheet(path: Path, book: Book, finder: HeaderFinder, sheet: str | Non
         visible = [s for s in book.sheets if s.visible]
         active = [s for s in visible if s.active]
         candidates = [s.name for s in (*active, *(s for s in visible if not s.active))]
-    notes = list(book.notes)
     tried: list[str] = []
     for name in candidates:
         finder.best_where = f" of sheet {name!r}" if len(candidates) > 1 else ""
         found = split_rows(path, book.rows(name), finder, book.problems, text_file=False)
         if found is not None:
+            notes = list(book.notes)
             hidden = [s.name for s in book.sheets if not s.visible]
             if sheet is None:
                 why = (

@@ -21,6 +21,7 @@ as such; an old binary .xls saved with an .xlsx name is read as .xls.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -150,10 +151,18 @@ class OpenpyxlBook:
 
     def rows(self, name: str) -> Iterator[tuple[str, ...]]:
         worksheet = self._workbook[name]
-        self.problems = {}
-        self._scan_formulas(worksheet)
-        for values in worksheet.iter_rows(values_only=True):
-            yield tuple([cell_text(v) for v in values])
+        self.problems.clear()
+        number = 0
+        try:
+            self._scan_formulas(worksheet)
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                yield tuple([cell_text(v) for v in values])
+        except (ValueError, KeyError, TypeError, OSError, ElementTree.ParseError) as exc:
+            raise InputFileError(
+                f"{self.path}: sheet {name!r} cannot be read after row {number} "
+                f"({type(exc).__name__}: {exc}). Open it in Excel and save it again, or "
+                "export it as CSV."
+            ) from None
 
     def _scan_formulas(self, worksheet: Any) -> None:
         """Report formula cells that hold no saved value (files never opened in an app)."""
@@ -192,7 +201,7 @@ def _has_formulas(source: IO[bytes]) -> bool:
 
 
 def _formulas_without_values(source: IO[bytes]) -> Iterator[tuple[int, int, str]]:
-    """(row, 0-based column, formula) of each formula cell with no ``<v>`` element."""
+    """(row, 0-based column, formula) of each formula cell with no saved value."""
     from openpyxl.utils.cell import column_index_from_string
 
     with source:
@@ -206,7 +215,10 @@ def _formulas_without_values(source: IO[bytes]) -> Iterator[tuple[int, int, str]
                         formula = child
                     elif child_tag in ("v", "is"):
                         value = child
-                if formula is not None and value is None:
+                # Excel saves "" results as t="str" with an empty <v>; an empty <v> of any
+                # other type, or none, means the value was never computed.
+                empty = value is None or (not value.text and element.get("t") != "str")
+                if formula is not None and empty:
                     match = _COORDINATE.fullmatch(element.get("r", ""))
                     if match:
                         yield (
@@ -233,7 +245,12 @@ class CalamineBook:
         self.notes: list[str] = []
         self.problems: dict[int, list[CellProblem]] = {}
         try:
-            self._workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+            if path.suffix.lower() == f".{format}":
+                self._workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+            else:  # named for another format: let calamine go by the content
+                with open(path, "rb") as handle:
+                    content = io.BytesIO(handle.read())
+                self._workbook = python_calamine.CalamineWorkbook.from_filelike(content)
             metadata = self._workbook.sheets_metadata
         except python_calamine.PasswordError:
             raise password_protected(path) from None
@@ -253,7 +270,7 @@ class CalamineBook:
     def rows(self, name: str) -> Iterator[tuple[str, ...]]:
         import python_calamine
 
-        self.problems = {}
+        self.problems.clear()
         try:
             sheet = self._workbook.get_sheet_by_name(name)
             start = sheet.start
