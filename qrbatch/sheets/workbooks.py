@@ -155,7 +155,7 @@ class OpenpyxlBook:
         number = 0
         try:
             self._scan_formulas(worksheet)
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):  # noqa: B007
                 yield tuple([cell_text(v) for v in values])
         except (ValueError, KeyError, TypeError, OSError, ElementTree.ParseError) as exc:
             raise InputFileError(
