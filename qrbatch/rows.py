@@ -472,8 +472,9 @@ def normalise_phone(raw: str, default_region: str | None = None) -> str:
 
     A number is never rewritten: digits that are a valid international number (country
     code + national number, with or without ``+``/``00``) stay as written. The default
-    region applies only to national numbers: a trunk prefix (a leading ``0``), or digits
-    that are not valid internationally. Digits valid both ways (``6591234567`` is
+    region applies only to national numbers: a trunk prefix (a leading ``0``), an area
+    code in parentheses (``(201) 555-0123``), or digits that are not valid
+    internationally. Digits valid both ways (``6591234567`` is
     Singapore as written and an Indonesian national number) are ``AmbiguousPhone``,
     never guessed. Spaces, dashes, dots and parentheses are ignored.
     """
@@ -498,7 +499,8 @@ def normalise_phone(raw: str, default_region: str | None = None) -> str:
     digits = re.sub(r"\D", "", text)
     if not digits:
         raise RowProblem("InvalidPhone", f"{raw!r} has no digits")
-    if digits.startswith("0"):
+    # A trunk prefix, or an area code in parentheses, is how national numbers are written.
+    if digits.startswith("0") or text.startswith("("):
         if region is None:
             raise RowProblem(
                 "InvalidPhone",
