@@ -633,6 +633,10 @@ READ_ADVICE: dict[str, tuple[str, str]] = {
         "a formula cell has no saved value (file written by a program)",
         "open the file in Excel or LibreOffice and save it, or type the value",
     ),
+    "FormulaError": (
+        "a formula cell shows an error such as #N/A",
+        "fix the formula or type the value",
+    ),
     "UnclosedQuote": (
         "a double quote is not closed, so the cell swallowed the rows after it",
         "close or remove the quote",

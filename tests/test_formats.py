@@ -93,3 +93,60 @@ def test_an_empty_workbook_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(InputFileError, match="empty.xlsx: the file is empty"):
         _read(path)
+
+
+@pytest.fixture(params=["calamine", "openpyxl"])
+def xlsx_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with each .xlsx reader: calamine (the default) and openpyxl (fallback)."""
+    from qrbatch.sheets import workbooks
+
+    monkeypatch.setattr(workbooks, "XLSX_READER", request.param)
+    return str(request.param)
+
+
+def test_both_xlsx_readers_read_the_twin_alike(tmp_path: Path, xlsx_reader: str) -> None:
+    sheet = _read(_write_twin_xlsx(tmp_path / "twin.xlsx"))
+    assert _seen(sheet) == _seen(_read(FIXTURES / "twin.xls"))
+
+
+def test_both_xlsx_readers_report_formulas_and_their_errors(
+    tmp_path: Path, xlsx_reader: str
+) -> None:
+    import zipfile
+
+    path = write_xlsx(
+        tmp_path / "f.xlsx", [["Phone", "Message"], ["=VLOOKUP(1,Z:Z,1)", "hi"], ["=A9", "x"]]
+    )
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = xml.replace(
+        '<c r="A2"><f>VLOOKUP(1,Z:Z,1)</f><v /></c>',
+        '<c r="A2" t="e"><f>VLOOKUP(1,Z:Z,1)</f><v>#N/A</v></c>',
+    ).encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    sheet = _read(path)
+    assert [[(p.code, p.column) for p in r.problems] for r in sheet.rows] == [
+        [("FormulaError", 0)],
+        [("FormulaNotCalculated", 0)],
+    ]
+    assert "shows #N/A (its formula =VLOOKUP(1,Z:Z,1) failed)" in sheet.rows[0].problems[0].message
+
+
+def test_both_xlsx_readers_skip_a_hidden_first_sheet(tmp_path: Path, xlsx_reader: str) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    old = workbook.active
+    assert old is not None
+    old.title = "Old 2024"
+    old.append(["Phone", "Message"])
+    old.sheet_state = "hidden"
+    new = workbook.create_sheet("New")
+    new.append(["Phone", "Message"])
+    new.append(["6281234567890", "new"])
+    workbook.active = 1
+    workbook.save(tmp_path / "h.xlsx")
+    assert _read(tmp_path / "h.xlsx").sheet_name == "New"

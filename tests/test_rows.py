@@ -329,5 +329,6 @@ def test_every_new_error_code_has_advice() -> None:
         "RowDoesNotFitHeader",
         "BadEncoding",
         "FormulaNotCalculated",
+        "FormulaError",
         "UnclosedQuote",
     }

@@ -242,15 +242,22 @@ class TextRecords:
         text = self.decoded.text
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
         bad_bytes = self.decoded.has_bad_bytes
+        # File-level checks first, so that the common file pays nothing per cell: escapes
+        # only exist after a line start, a delimiter or a quote; multi-line cells only in
+        # quotes.
+        starts = re.escape("\n\r\"" + self.delimiter)
+        escaped = re.search(f"(?:^|[{starts}])[=']", text) is not None
+        quoted_lines = '"' in text
         number = 0
         try:
             for number, record in enumerate(reader, start=1):  # noqa: B007
-                cells = unescape_row(record)
+                cells = unescape_row(record) if escaped else record
                 if bad_bytes:
                     self._mark_bad_bytes(number, cells)
-                for index, cell in enumerate(cells):
-                    if "\n" in cell and self._swallowed.search(cell):
-                        self._add(number, _unclosed_quote(index, cell))
+                if quoted_lines:
+                    for index, cell in enumerate(cells):
+                        if "\n" in cell and self._swallowed.search(cell):
+                            self._add(number, _unclosed_quote(index, cell))
                 yield tuple(cells)
         except csv.Error as exc:
             raise InputFileError(

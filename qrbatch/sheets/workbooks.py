@@ -24,7 +24,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -34,6 +35,9 @@ from qrbatch.errors import InputFileError
 from qrbatch.sheets.cells import CellProblem, cell_text
 
 OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
+# Which library reads .xlsx cell values: calamine is 6x faster than openpyxl's streaming
+# reader on 100,000 rows (bench/read_bench.py); openpyxl stays the fallback.
+XLSX_READER = "calamine"
 CALAMINE_SUFFIXES = (".xls", ".ods", ".xlsb")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -105,6 +109,11 @@ def open_book(path: Path) -> Book:
             f"{path}: not a readable Excel workbook (it is not a zip file, as .xlsx files "
             "are). Open it in Excel and save it again as .xlsx, or export it as CSV."
         )
+    if XLSX_READER == "calamine":
+        try:
+            return XlsxBook(path)
+        except InputFileError:
+            pass  # openpyxl reads some files calamine refuses, or says why it cannot
     return OpenpyxlBook(path)
 
 
@@ -165,29 +174,51 @@ class OpenpyxlBook:
             ) from None
 
     def _scan_formulas(self, worksheet: Any) -> None:
-        """Report formula cells that hold no saved value (files never opened in an app)."""
-        if not _has_formulas(worksheet._get_source()):
-            return
-        found = 0
-        for row, column, formula in _formulas_without_values(worksheet._get_source()):
-            found += 1
-            self.problems.setdefault(row, []).append(
-                CellProblem(
-                    "FormulaNotCalculated",
-                    f"the cell holds the formula ={formula} but no saved value (the file was "
-                    "written by a program, not saved by a spreadsheet app): open it in Excel or "
-                    "LibreOffice and save it, or type the value",
-                    column,
-                )
-            )
-        if found:
-            self.notes.append(
-                f"{found} formula cell(s) in sheet {worksheet.title!r} have no saved value "
-                "and read as empty; open and save the file in a spreadsheet app to compute them"
-            )
+        scan_formulas(worksheet._get_source, worksheet.title, self.problems, self.notes)
 
     def close(self) -> None:
         self._workbook.close()
+
+
+def scan_formulas(
+    source: Callable[[], IO[bytes]],
+    title: str,
+    problems: dict[int, list[CellProblem]],
+    notes: list[str],
+) -> None:
+    """Report formula cells that hold no saved value (files never opened in an app).
+
+    ``source`` opens the sheet's XML; it is read once more only when it has formulas.
+    """
+    if not _has_formulas(source()):
+        return
+    found = 0
+    for row, column, formula, error in _formulas_without_values(source()):
+        if error is not None:
+            problems.setdefault(row, []).append(
+                CellProblem(
+                    "FormulaError",
+                    f"the cell shows {error} (its formula ={formula} failed): fix the formula "
+                    "or type the value",
+                    column,
+                )
+            )
+            continue
+        found += 1
+        problems.setdefault(row, []).append(
+            CellProblem(
+                "FormulaNotCalculated",
+                f"the cell holds the formula ={formula} but no saved value (the file was "
+                "written by a program, not saved by a spreadsheet app): open it in Excel or "
+                "LibreOffice and save it, or type the value",
+                column,
+            )
+        )
+    if found:
+        notes.append(
+            f"{found} formula cell(s) in sheet {title!r} have no saved value and read as "
+            "empty; open and save the file in a spreadsheet app to compute them"
+        )
 
 
 def _has_formulas(source: IO[bytes]) -> bool:
@@ -200,8 +231,11 @@ def _has_formulas(source: IO[bytes]) -> bool:
     return False
 
 
-def _formulas_without_values(source: IO[bytes]) -> Iterator[tuple[int, int, str]]:
-    """(row, 0-based column, formula) of each formula cell with no saved value."""
+def _formulas_without_values(
+    source: IO[bytes],
+) -> Iterator[tuple[int, int, str, str | None]]:
+    """(row, 0-based column, formula, error) of each formula cell with no saved value
+    (error None) or whose saved value is an error such as ``#N/A``."""
     from openpyxl.utils.cell import column_index_from_string
 
     with source:
@@ -215,16 +249,19 @@ def _formulas_without_values(source: IO[bytes]) -> Iterator[tuple[int, int, str]
                         formula = child
                     elif child_tag in ("v", "is"):
                         value = child
+                kind = element.get("t")
                 # Excel saves "" results as t="str" with an empty <v>; an empty <v> of any
                 # other type, or none, means the value was never computed.
-                empty = value is None or (not value.text and element.get("t") != "str")
-                if formula is not None and empty:
+                empty = value is None or (not value.text and kind != "str")
+                error = value.text if value is not None and kind == "e" else None
+                if formula is not None and (empty or error):
                     match = _COORDINATE.fullmatch(element.get("r", ""))
                     if match:
                         yield (
                             int(match.group(2)),
                             column_index_from_string(match.group(1)) - 1,
                             formula.text or "(shared formula)",
+                            error,
                         )
                 element.clear()
             elif tag == "row":
@@ -268,9 +305,13 @@ class CalamineBook:
         ]
 
     def rows(self, name: str) -> Iterator[tuple[str, ...]]:
+        self.problems.clear()
+        return self.cells(name)
+
+    def cells(self, name: str) -> Iterator[tuple[str, ...]]:
+        """The sheet's rows as text from row 1 and column A (``problems`` untouched)."""
         import python_calamine
 
-        self.problems.clear()
         try:
             sheet = self._workbook.get_sheet_by_name(name)
             start = sheet.start
@@ -286,3 +327,79 @@ class CalamineBook:
 
     def close(self) -> None:
         self._workbook.close()
+
+
+# .xlsx through calamine ------------------------------------------------------------------
+
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def xlsx_layout(archive: zipfile.ZipFile) -> tuple[str | None, dict[str, str]]:
+    """(active sheet name, sheet name -> worksheet XML part) from the workbook's XML."""
+    rels = ElementTree.fromstring(archive.read("_rels/.rels"))
+    book_part = next(
+        (r.get("Target", "") for r in rels if r.get("Type", "").endswith("/officeDocument")),
+        "xl/workbook.xml",
+    ).lstrip("/")
+    folder = book_part.rsplit("/", 1)[0] if "/" in book_part else ""
+    rels_part = f"{folder}/_rels/{book_part.rsplit('/', 1)[-1]}.rels".lstrip("/")
+    targets = {
+        r.get("Id", ""): r.get("Target", "")
+        for r in ElementTree.fromstring(archive.read(rels_part))
+    }
+    workbook = ElementTree.fromstring(archive.read(book_part))
+    active_tab = 0
+    names: list[str] = []
+    parts: dict[str, str] = {}
+    for element in workbook.iter():
+        tag = _local(element.tag)
+        if tag == "workbookView":
+            active_tab = int(element.get("activeTab", "0") or 0)
+        elif tag == "sheet":
+            name = element.get("name", "")
+            names.append(name)
+            target = targets.get(element.get(f"{_REL_NS}id", ""), "")
+            if target:
+                parts[name] = (
+                    target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+                ).lstrip("/")
+    active = names[active_tab] if 0 <= active_tab < len(names) else None
+    return active, parts
+
+
+class XlsxBook:
+    """A .xlsx/.xlsm workbook: values through calamine, the rest from the package's XML
+    (which sheet is active, where each sheet's XML is, for the formula scan)."""
+
+    format = "xlsx"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._values = CalamineBook(path, "xlsx")
+        self.notes = self._values.notes
+        self.problems = self._values.problems
+        try:
+            with zipfile.ZipFile(path) as archive:
+                active, self._parts = xlsx_layout(archive)
+        except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError) as exc:
+            self._values.close()
+            raise InputFileError(f"{path}: not a readable Excel workbook ({exc})") from None
+        self.sheets = [
+            SheetInfo(s.name, s.visible, s.name == active) for s in self._values.sheets
+        ]
+
+    def rows(self, name: str) -> Iterator[tuple[str, ...]]:
+        self.problems.clear()
+        part = self._parts.get(name)
+        if part is not None:
+            with zipfile.ZipFile(self.path) as archive, suppress(KeyError, ElementTree.ParseError):
+                # An odd package only loses the formula scan; its values are still read.
+                scan_formulas(lambda: archive.open(part), name, self.problems, self.notes)
+        return self._values.cells(name)
+
+    def close(self) -> None:
+        self._values.close()
