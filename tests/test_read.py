@@ -422,3 +422,19 @@ def test_a_formula_with_a_saved_value_reads_as_its_value(tmp_path: Path) -> None
             target.writestr(name, data)
     (row,) = read_sheet(path, is_header=IS_HEADER).rows
     assert (row.cells, row.problems) == (("6281234567890", "Message"), ())
+
+
+def test_a_given_header_row_is_the_header_whatever_it_holds(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "g.csv", [["title"], ["Tel", "Words"], ["6281234567890", "a"]])
+    sheet = read_sheet(path, is_header=IS_HEADER, header_row=2)
+    assert (sheet.header_row, sheet.columns) == (2, ("Tel", "Words"))
+    with pytest.raises(InputFileError, match="row 9 is not a header"):
+        read_sheet(path, is_header=IS_HEADER, header_row=9)
+
+
+def test_a_utf8_file_with_a_bom_and_a_stray_byte_reports_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfPhone,Message\n1,Ol\xc3\xa1\n2,Ol\xe1\n")
+    sheet = read_sheet(path, is_header=IS_HEADER)
+    assert sheet.columns == ("Phone", "Message")
+    assert [[p.code for p in r.problems] for r in sheet.rows] == [[], ["BadEncoding"]]

@@ -146,7 +146,7 @@ class HeaderFinder:
     best_where: str = ""
 
     def find(
-        self, path: Path, rows: Iterator[tuple[str, ...]]
+        self, path: Path, rows: Iterator[tuple[str, ...]], *, strict: bool = False
     ) -> tuple[int, tuple[str, ...]] | None:
         """(row number, cells) of the header among the first rows, or None."""
         for number, cells in enumerate(rows, start=1):
@@ -156,11 +156,13 @@ class HeaderFinder:
                     raise _too_wide(path, number, len(cells))
             stripped = [c.strip() for c in cells]
             if self.header_row is not None:
+                # A header row given is the header, whatever it holds (map_columns then
+                # says which column is missing); only the delimiter choice asks more of it.
                 if number == self.header_row:
-                    if self.is_header(stripped):
+                    if not strict or self.is_header(stripped):
                         return number, cells
-                    self._consider(number, stripped, force=True)
                     return None
+                self._consider(number, stripped)
                 continue
             if self.is_header(stripped):
                 return number, cells
@@ -173,29 +175,28 @@ class HeaderFinder:
         """True if the header is among ``rows`` (keeps nothing for the error)."""
         saved = self.best
         try:
-            return self.find(path, rows) is not None
+            return self.find(path, rows, strict=True) is not None
         finally:
             self.best = saved
 
-    def _consider(self, number: int, cells: list[str], *, force: bool = False) -> None:
+    def _consider(self, number: int, cells: list[str]) -> None:
         shown = [c for c in cells if c]
         if not shown:
             return
         hits = self.score(cells) if self.score is not None else 0
         texts = sum(1 for c in shown if not _is_number(c))
         key = (hits, texts, -number, shown)
-        if force or self.best is None or key[:3] > self.best[:3]:
+        if self.best is None or key[:3] > self.best[:3]:
             self.best = key
 
     def quote(self) -> str:
         """The row that looks most like a header, for the error message."""
         if self.best is None:
             return " Every row is empty."
-        hits, _, row, cells = self.best
+        _, _, row, cells = self.best
         shown = ", ".join(map(repr, cells[:SHOWN_CELLS]))
         more = f" (and {len(cells) - SHOWN_CELLS} more)" if len(cells) > SHOWN_CELLS else ""
-        what = "looks most like a header" if self.header_row is None else "holds"
-        return f" Row {-row}{self.best_where} {what}: {shown}{more}."
+        return f" Row {-row}{self.best_where} looks most like a header: {shown}{more}."
 
 
 def _is_number(text: str) -> bool:
