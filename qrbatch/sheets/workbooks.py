@@ -282,7 +282,7 @@ class CalamineBook:
         self.notes: list[str] = []
         self.problems: dict[int, list[CellProblem]] = {}
         try:
-            if path.suffix.lower() == f".{format}":
+            if path.suffix.lower() in (f".{format}", ".xlsm" if format == "xlsx" else ""):
                 self._workbook = python_calamine.CalamineWorkbook.from_path(str(path))
             else:  # named for another format: let calamine go by the content
                 with open(path, "rb") as handle:
