@@ -438,3 +438,12 @@ def test_a_utf8_file_with_a_bom_and_a_stray_byte_reports_the_row(tmp_path: Path)
     sheet = read_sheet(path, is_header=IS_HEADER)
     assert sheet.columns == ("Phone", "Message")
     assert [[p.code for p in r.problems] for r in sheet.rows] == [[], ["BadEncoding"]]
+
+
+def test_a_sheet_describes_how_it_was_read_for_the_log(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "d.csv", [["t"], ["Phone", "Message"], ["1", "a"]], delimiter=";")
+    sheet = read_sheet(path, is_header=IS_HEADER)
+    assert (
+        sheet.describe()
+        == f"{path}: header at row 2, 1 data row(s), csv, utf-8, semicolon-separated"
+    )

@@ -18,6 +18,7 @@ from pathlib import Path
 MAX_COLUMNS = 16_384
 MAX_SHEET_ROWS = 1_048_576
 MAX_DATA_ROWS = MAX_SHEET_ROWS - 1
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,21 @@ class Sheet:
     delimiter: str | None = None
     header_width: int | None = None
     frame_index: tuple[object, ...] | None = field(default=None, repr=False)
+
+    def describe(self) -> str:
+        """One line for the log: where the rows came from and how they were read."""
+        where = f"{self.path}" + (f", sheet {self.sheet_name!r}" if self.sheet_name else "")
+        how = [f"header at row {self.header_row}", f"{len(self.rows):,} data row(s)"]
+        if self.source_format:
+            how.append(self.source_format)
+        if self.encoding:
+            how.append(self.encoding)
+        if self.delimiter:
+            how.append(_DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter)) + "-separated")
+        problems = len(self.problem_rows)
+        if problems:
+            how.append(f"{problems:,} row(s) with reading problems")
+        return f"{where}: {', '.join(how)}"
 
     @property
     def problem_rows(self) -> list[InputRow]:
