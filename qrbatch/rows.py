@@ -637,6 +637,10 @@ READ_ADVICE: dict[str, tuple[str, str]] = {
         "a formula cell shows an error such as #N/A",
         "fix the formula or type the value",
     ),
+    "CellTooLong": (
+        "a cell holds more than Excel's 32,767 characters",
+        "shorten it, or close the double quote that swallowed the rows after it",
+    ),
     "UnclosedQuote": (
         "a double quote is not closed, so the cell swallowed the rows after it",
         "close or remove the quote",

@@ -447,3 +447,21 @@ def test_a_sheet_describes_how_it_was_read_for_the_log(tmp_path: Path) -> None:
         sheet.describe()
         == f"{path}: header at row 2, 1 data row(s), csv, utf-8, semicolon-separated"
     )
+
+
+def test_a_cell_longer_than_a_spreadsheet_cell_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("Phone,Message\n1," + "x" * 40_000 + "\n2,ok\n", encoding="utf-8")
+    sheet = read_sheet(path, is_header=IS_HEADER)
+    assert [[p.code for p in r.problems] for r in sheet.rows] == [["CellTooLong"], []]
+    assert "40,000 characters" in sheet.rows[0].problems[0].message
+
+
+def test_a_quote_that_runs_past_the_csv_field_limit_names_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "runaway.csv"
+    body = "".join(f"62812345{i:05d},promo {i}\n" for i in range(12_000))
+    path.write_text('Phone,Message\n1,ok\n2,"oops\n' + body, encoding="utf-8")
+    with pytest.raises(
+        InputFileError, match=r"runaway.csv: cannot be read after row 2.*never closed"
+    ):
+        read_sheet(path, is_header=IS_HEADER)

@@ -330,5 +330,6 @@ def test_every_new_error_code_has_advice() -> None:
         "BadEncoding",
         "FormulaNotCalculated",
         "FormulaError",
+        "CellTooLong",
         "UnclosedQuote",
     }

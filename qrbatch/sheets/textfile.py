@@ -49,6 +49,7 @@ _BAD_BYTE = re.compile("[\udc80-\udcff]")
 _NOT_UTF8_LETTER = re.compile("[\x00-\x7f\udc80-\udcff]+")
 _GOOD_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
 SHOWN_LINES = 8
+MAX_CELL_CHARS = 32_767  # Excel's limit for one cell: the results must fit
 
 
 @dataclass(slots=True)
@@ -258,6 +259,8 @@ class TextRecords:
                     for index, cell in enumerate(cells):
                         if "\n" in cell and self._swallowed.search(cell):
                             self._add(number, _unclosed_quote(index, cell))
+                if sum(map(len, cells)) > MAX_CELL_CHARS:
+                    self._check_lengths(number, cells)
                 yield tuple(cells)
         except csv.Error as exc:
             raise InputFileError(
@@ -265,6 +268,19 @@ class TextRecords:
                 f'{exc}. This is usually a double quote (") that is never closed: close or '
                 "remove it."
             ) from None
+
+    def _check_lengths(self, number: int, cells: list[str]) -> None:
+        for index, cell in enumerate(cells):
+            if len(cell) > MAX_CELL_CHARS:
+                self._add(
+                    number,
+                    CellProblem(
+                        "CellTooLong",
+                        f"cell {index + 1} holds {len(cell):,} characters; a spreadsheet cell "
+                        f"holds at most {MAX_CELL_CHARS:,} (often a double quote that is never "
+                        "closed): shorten it or close the quote",
+                    ),
+                )
 
     def _add(self, number: int, problem: CellProblem) -> None:
         self.problems.setdefault(number, []).append(problem)
