@@ -260,7 +260,7 @@ def split_rows(
                     cells = cells[:width]
             else:
                 cells = cells + empty[size:]
-        if row_problems is None and not any(c.strip() for c in cells):
+        if row_problems is None and not "".join(cells).strip():
             if not pending:
                 pending_from = number
             pending += 1

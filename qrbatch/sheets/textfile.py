@@ -246,8 +246,9 @@ class TextRecords:
         # File-level checks first, so that the common file pays nothing per cell: escapes
         # only exist after a line start, a delimiter or a quote; multi-line cells only in
         # quotes.
-        starts = re.escape("\n\r\"" + self.delimiter)
-        escaped = re.search(f"(?:^|[{starts}])[=']", text) is not None
+        escaped = text.startswith(("=", "'")) or any(
+            before + mark in text for before in ("\n", "\r", '"', self.delimiter) for mark in "='"
+        )
         quoted_lines = '"' in text
         number = 0
         try:
