@@ -150,3 +150,28 @@ def test_both_xlsx_readers_skip_a_hidden_first_sheet(tmp_path: Path, xlsx_reader
     workbook.active = 1
     workbook.save(tmp_path / "h.xlsx")
     assert _read(tmp_path / "h.xlsx").sheet_name == "New"
+
+
+def test_a_hidden_first_sheet_of_an_ods_is_skipped(tmp_path: Path) -> None:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TableProperties
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    hidden = Style(name="hiddenTable", family="table")
+    hidden.addElement(TableProperties(display=False))
+    doc.automaticstyles.addElement(hidden)
+    for name, phone, style in (("Old 2024", "6591234567", hidden), ("New", "6281234567890", None)):
+        table = Table(name=name, stylename=style) if style else Table(name=name)
+        for row in (["Phone", "Message"], [phone, name]):
+            line = TableRow()
+            for value in row:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=value))
+                line.addElement(cell)
+            table.addElement(line)
+        doc.spreadsheet.addElement(table)
+    doc.save(str(tmp_path / "h.ods"))
+    sheet = _read(tmp_path / "h.ods")
+    assert (sheet.sheet_name, sheet.rows[0].cells) == ("New", ("6281234567890", "New"))
