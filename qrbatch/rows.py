@@ -526,8 +526,8 @@ def normalise_phone(raw: str, default_region: str | None = None) -> str:
     raise RowProblem(
         "AmbiguousPhone",
         f"{raw!r} is a valid number as written (+{_e164(international)}, "
-        f"{phonenumbers.region_code_for_number(international)}) and as a {region} national "
-        f"number (+{_e164(national)}): write it with + and the country code",
+        f"{phonenumbers.region_code_for_number(international)}) and as a national number "
+        f"of {region} (+{_e164(national)}): write it with + and the country code",
     )
 
 
@@ -574,7 +574,7 @@ def check_rows(
         found = reader_problem(row, used)
         if found is not None:
             where = f"{names[found.column]}: " if found.column is not None else ""
-            message = f"row {row.number}: {where}{found.message}"
+            message = f"{where}{found.message}"
             checked.append(CheckedRow(row, None, "invalid", found.code, message))
             continue
         if row.is_blank:
