@@ -465,3 +465,13 @@ def test_a_quote_that_runs_past_the_csv_field_limit_names_the_row(tmp_path: Path
         InputFileError, match=r"runaway.csv: cannot be read after row 2.*never closed"
     ):
         read_sheet(path, is_header=IS_HEADER)
+
+
+def test_no_header_in_any_sheet_quotes_the_likeliest_row_and_its_sheet(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "n.xlsx",
+        [("Notes", [["read me"]], "visible"), ("Data", [["x"], ["Store", "Pesan"]], "visible")],
+        0,
+    )
+    with pytest.raises(InputFileError, match=r"Row 2 of sheet 'Data' looks most like a header"):
+        read_sheet(path, is_header=IS_HEADER)

@@ -142,7 +142,8 @@ class HeaderFinder:
     is_header: HeaderTest
     header_row: int | None = None
     score: HeaderScore | None = None
-    best: tuple[int, int, int, list[str]] | None = None  # (score, text cells, -row, cells)
+    # (score, text cells, -row, cells, where): the likeliest header row seen so far
+    best: tuple[int, int, int, list[str], str] | None = None
     best_where: str = ""
 
     def find(
@@ -185,7 +186,7 @@ class HeaderFinder:
             return
         hits = self.score(cells) if self.score is not None else 0
         texts = sum(1 for c in shown if not _is_number(c))
-        key = (hits, texts, -number, shown)
+        key = (hits, texts, -number, shown, self.best_where)
         if self.best is None or key[:3] > self.best[:3]:
             self.best = key
 
@@ -193,10 +194,10 @@ class HeaderFinder:
         """The row that looks most like a header, for the error message."""
         if self.best is None:
             return " Every row is empty."
-        _, _, row, cells = self.best
+        _, _, row, cells, where = self.best
         shown = ", ".join(map(repr, cells[:SHOWN_CELLS]))
         more = f" (and {len(cells) - SHOWN_CELLS} more)" if len(cells) > SHOWN_CELLS else ""
-        return f" Row {-row}{self.best_where} looks most like a header: {shown}{more}."
+        return f" Row {-row}{where} looks most like a header: {shown}{more}."
 
 
 def _is_number(text: str) -> bool:
