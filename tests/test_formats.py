@@ -175,3 +175,10 @@ def test_a_hidden_first_sheet_of_an_ods_is_skipped(tmp_path: Path) -> None:
     doc.save(str(tmp_path / "h.ods"))
     sheet = _read(tmp_path / "h.ods")
     assert (sheet.sheet_name, sheet.rows[0].cells) == ("New", ("6281234567890", "New"))
+
+
+def test_an_xlsx_named_xls_is_read_by_its_content(tmp_path: Path) -> None:
+    path = _write_twin_xlsx(tmp_path / "twin.xlsx").rename(tmp_path / "twin.xls")
+    sheet = _read(path)
+    assert _seen(sheet) == _seen(_read(FIXTURES / "twin.xls"))
+    assert "the file is an .xlsx workbook named .xls" in sheet.notes

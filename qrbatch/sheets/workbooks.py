@@ -98,9 +98,13 @@ def open_book(path: Path) -> Book:
     if head.startswith(OLE_MAGIC):
         if _is_encrypted(path):
             raise password_protected(path)
-        book = CalamineBook(path, "xls")
+        old = CalamineBook(path, "xls")
         if suffix != ".xls":
-            book.notes.append(f"the file is an old binary .xls workbook named {suffix}")
+            old.notes.append(f"the file is an old binary .xls workbook named {suffix}")
+        return old
+    if suffix == ".xls" and head.startswith(ZIP_MAGIC):
+        book: Book = XlsxBook(path)
+        book.notes.append("the file is an .xlsx workbook named .xls")
         return book
     if suffix in CALAMINE_SUFFIXES:
         return CalamineBook(path, suffix[1:])
