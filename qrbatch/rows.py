@@ -294,6 +294,11 @@ def find_column(columns: Sequence[str], wanted: str | None, aliases: Sequence[st
     Without ``wanted``, an exact alias wins over a numbered one (``Phone`` over
     ``Phone 2``); ``candidate_columns`` tells whether there is more than one.
     """
+    if wanted is not None:
+        # The name as written first: "Phone (2)" is not "Phone", though their keys agree.
+        for index, column in enumerate(columns):
+            if column.strip().casefold() == wanted.strip().casefold():
+                return index
     keys = [header_key(c) for c in columns]
     if wanted is not None:
         target = header_key(wanted)

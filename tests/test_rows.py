@@ -276,6 +276,11 @@ def test_a_flag_picks_one_of_two_candidates() -> None:
     assert (columns.phone, columns.message) == (1, 3)
 
 
+def test_a_flag_names_a_numbered_duplicate_exactly() -> None:
+    columns = map_columns(sheet(("Phone", "Phone (2)", "Message")), phone_column="Phone (2)")
+    assert columns.phone == 1
+
+
 def test_columns_found_are_described_for_the_log() -> None:
     data = sheet(("Store", "Nomor WA", "Pesan"))
     assert map_columns(data).describe(data.columns) == "phone 'Nomor WA' (B), message 'Pesan' (C)"
