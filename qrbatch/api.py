@@ -15,6 +15,7 @@ still write the workbook; the ``exit_code`` of the ``RunResult`` says which happ
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,6 +51,7 @@ from qrbatch.harness import (
     run_plan,
 )
 from qrbatch.job import Job
+from qrbatch.logs import event
 from qrbatch.results import RowResult, Summary
 from qrbatch.retry import RetryPolicy
 from qrbatch.rows import CheckedRow, RowProblem, check_rows, header_matcher, map_columns
@@ -78,6 +80,7 @@ def validate_input(job: Job) -> Validated:
         encoding=job.encoding,
     )
     columns = map_columns(sheet, phone_column=job.phone_column, message_column=job.message_column)
+    describe_sheet(sheet, columns.describe(sheet.columns))
     rows = check_rows(
         sheet,
         columns,
@@ -86,6 +89,22 @@ def validate_input(job: Job) -> Validated:
         default_region=job.default_region,
     )
     return Validated(sheet, rows)
+
+
+def describe_sheet(sheet: Sheet, columns: str) -> None:
+    """Say in the log which file, sheet, header row and columns were read, and how."""
+    event(
+        logging.INFO,
+        "sheet",
+        f"read {sheet.describe()}; columns: {columns}",
+        file=str(sheet.path),
+        sheet=sheet.sheet_name,
+        header_row=sheet.header_row,
+        rows=len(sheet.rows),
+        columns=columns,
+    )
+    for note in sheet.notes:
+        event(logging.INFO, "sheet_note", note, file=str(sheet.path))
 
 
 def write_validation(output: Path | str, job: Job, validated: Validated) -> None:
@@ -149,6 +168,7 @@ def read_code_sheet(job: Job, action: CodeAction) -> tuple[Sheet, list[CheckedCo
         header_row=job.header_row,
         encoding=job.encoding,
     )
+    describe_sheet(sheet, "phone, QrdlCode" + (" and message" if action == "update" else ""))
     return sheet, check_codes(
         sheet, action, image_type=job.image_type, default_region=job.default_region
     )

@@ -24,6 +24,7 @@ from qrbatch.rows import (
     check_message,
     find_column,
     normalise_phone,
+    reader_problem,
 )
 from qrbatch.sheets.read import HeaderTest, InputRow, Sheet
 
@@ -89,8 +90,16 @@ def check_codes(
         )
     image_at = find_column(sheet.columns, None, IMAGE_ALIASES)
     space_at = find_column(sheet.columns, None, SPACE_ALIASES)
+    used = [i for i in (phone_at, code_at, message_at, image_at, space_at) if i is not None]
     checked: list[CheckedCode] = []
     for row in sheet.rows:
+        found = reader_problem(row, used)
+        if found is not None:  # its cells are not what the person wrote: send nothing
+            where = f"{sheet.columns[found.column]}: " if found.column is not None else ""
+            checked.append(
+                CheckedCode(row, None, "invalid", found.code, f"{where}{found.message}")
+            )
+            continue
         cells = row.cells
         code = cells[code_at].strip()
         if row.is_blank or not code:

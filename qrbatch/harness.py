@@ -512,6 +512,7 @@ async def run_plan(
                 credentials=describe_credentials(ctx.credentials),
             )
         )
+        ctx.summary.notes = [sheet.describe(), *sheet.notes]
         try:
             assert ctx.journal is not None
             pending = ctx.journal.get_meta(OUTPUTS_PENDING)

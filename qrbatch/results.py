@@ -11,6 +11,7 @@ from typing import Literal, Protocol
 from qrbatch.cams.errors import advice_for
 from qrbatch.images import ImageCounts
 from qrbatch.journal import Entry
+from qrbatch.rows import READ_ADVICE
 
 Status = Literal[
     "created",
@@ -194,6 +195,8 @@ def explain(code: str) -> tuple[str, str]:
     """(meaning, what to do) of an ErrorCode in the Results sheet."""
     if code in ROW_ADVICE:
         return ROW_ADVICE[code]
+    if code in READ_ADVICE:
+        return READ_ADVICE[code]
     advice = advice_for(code)
     if advice is not None:
         return advice.meaning, advice.fix.replace("{action}", "CreatePhoneMessageQrdl")
@@ -226,6 +229,7 @@ class Summary:
     thumbnails: str = ""
     links: str = "DeepLinkUrl and QrImageUrl are clickable"
     action: str = "create"
+    notes: list[str] = field(default_factory=list)  # how the sheet was read (for the Summary)
 
     @property
     def duration(self) -> float:

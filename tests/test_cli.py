@@ -256,7 +256,8 @@ def test_json_logs_are_one_object_per_line_with_the_events_a_scheduler_needs(
     assert done.returncode == 0, done.stderr
     events = [json.loads(line) for line in done.stderr.splitlines()]
     names = [e["event"] for e in events]
-    assert names[0] == "run_start" and names[-1] == "run_end"
+    assert names[:2] == ["sheet", "run_start"] and names[-1] == "run_end"
+    assert events[0]["columns"] == "phone 'Phone' (A), message 'Message' (B)"
     assert "throttled" in names and "retry" in names
     end = events[-1]
     assert (end["created"], end["failed"], end["exit_code"]) == (12, 0, 0)

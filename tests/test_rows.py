@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from qrbatch.errors import InputFileError
 from qrbatch.rows import (
+    READ_ADVICE,
     RowProblem,
     check_image_type,
     check_message,
@@ -19,7 +20,7 @@ from qrbatch.rows import (
     map_columns,
     normalise_phone,
 )
-from qrbatch.sheets.read import InputRow, Sheet
+from qrbatch.sheets.read import CellProblem, InputRow, Sheet
 
 
 @pytest.mark.parametrize(
@@ -138,3 +139,202 @@ def test_rows_become_requests_or_problems_naming_the_column() -> None:
     assert checked[3].error_message.startswith("GenerateQrImage:")
     assert checked[4].request is not None
     assert (checked[4].request.image_type, checked[4].request.cust_space_id) == ("SVG", "space-1")
+
+
+# Numbers are never rewritten --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "expected"),
+    [
+        ("447911123456", "ID", "447911123456"),
+        ("971501234567", "ID", "971501234567"),
+        ("+65 9123 4567", "ID", "6591234567"),
+        ("0065 9123 4567", "ID", "6591234567"),
+        ("6281234567890", "ID", "6281234567890"),
+        ("0812-3456-7890", "ID", "6281234567890"),
+        ("(0812) 3456.7890", "ID", "6281234567890"),
+        ("07911 123456", "GB", "447911123456"),
+        ("6591234567", None, "6591234567"),
+        ("(201) 555-0123", "US", "12015550123"),
+    ],
+)
+def test_a_number_valid_as_written_stays_as_written(
+    raw: str, region: str | None, expected: str
+) -> None:
+    assert normalise_phone(raw, region) == expected
+
+
+def test_a_number_valid_both_ways_is_reported_never_guessed() -> None:
+    with pytest.raises(RowProblem, match=r"write it with \+ and the country code") as caught:
+        normalise_phone("6591234567", "ID")
+    assert caught.value.code == "AmbiguousPhone"
+    assert "+6591234567" in caught.value.message and "+626591234567" in caught.value.message
+
+
+def test_a_national_number_without_trunk_prefix_uses_the_region_when_not_valid_abroad() -> None:
+    # 2025550123 read internationally is +20 (Egypt) 25550123, which is not valid.
+    assert normalise_phone("202 555 0123", "US") == "12025550123"
+
+
+ALL_REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
+NUMBER_TYPES = [
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+]
+
+
+def _example(region: str, kind: int) -> phonenumbers.PhoneNumber | None:
+    return phonenumbers.example_number_for_type(region, kind)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    region=st.sampled_from(ALL_REGIONS),
+    default=st.sampled_from([None, *ALL_REGIONS]),
+    kind=st.sampled_from(NUMBER_TYPES),
+    style=st.sampled_from(["E164", "INTERNATIONAL", "00", "digits", "dashes"]),
+)
+def test_an_international_number_is_never_turned_into_another_number(
+    region: str, default: str | None, kind: int, style: str
+) -> None:
+    example = _example(region, kind)
+    if example is None or not phonenumbers.is_valid_number(example):
+        return
+    e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+    spaced = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    written = {
+        "E164": e164,
+        "INTERNATIONAL": spaced,
+        "00": "00" + e164[1:],
+        "digits": e164[1:],
+        "dashes": spaced.lstrip("+").replace(" ", "-"),
+    }[style]
+    try:
+        assert normalise_phone(written, default) == e164[1:]
+    except RowProblem as problem:
+        # Only digits without + may be ambiguous, and only when they are a valid national
+        # number of the default region too.
+        assert style in ("digits", "dashes") and default is not None
+        assert problem.code == "AmbiguousPhone"
+        national = phonenumbers.parse(e164[1:], default)
+        assert phonenumbers.is_valid_number(national)
+
+
+@settings(max_examples=300, deadline=None)
+@given(region=st.sampled_from(ALL_REGIONS), kind=st.sampled_from(NUMBER_TYPES))
+def test_a_national_number_with_its_region_is_the_regions_number_or_ambiguous(
+    region: str, kind: int
+) -> None:
+    example = _example(region, kind)
+    if example is None or not phonenumbers.is_valid_number(example):
+        return
+    national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+    e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)[1:]
+    try:
+        assert normalise_phone(national, region) == e164
+    except RowProblem as problem:
+        # e.g. CN "131 2345 6789" is also +1 312-345-6789 as written.
+        assert problem.code == "AmbiguousPhone"
+        digits = "".join(ch for ch in national if ch.isdigit())
+        assert phonenumbers.is_valid_number(phonenumbers.parse("+" + digits))
+
+
+# Headers and candidate columns ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("columns", "words"),
+    [
+        (
+            ("Phone", "WhatsApp Number", "Message"),
+            r"2 columns could be the phone: 'Phone', "
+            r"'WhatsApp Number'.*--phone-column",
+        ),
+        (
+            ("Phone", "Message", "Message 2"),
+            r"could be the message: 'Message', 'Message 2'.*"
+            r"--message-column",
+        ),
+        (("Phone", "Phone (2)", "Pesan"), r"could be the phone: 'Phone', 'Phone \(2\)'"),
+        (("No HP", "Nomor WA", "Pesan"), r"could be the phone: 'No HP', 'Nomor WA'"),
+    ],
+)
+def test_two_candidate_columns_are_refused_naming_them_and_the_flag(
+    columns: tuple[str, ...], words: str
+) -> None:
+    with pytest.raises(InputFileError, match=words):
+        map_columns(sheet(columns))
+
+
+def test_a_flag_picks_one_of_two_candidates() -> None:
+    columns = map_columns(
+        sheet(("Phone", "WhatsApp Number", "Message", "Message 2")),
+        phone_column="whatsapp number",
+        message_column="Message 2",
+    )
+    assert (columns.phone, columns.message) == (1, 3)
+
+
+def test_a_flag_names_a_numbered_duplicate_exactly() -> None:
+    columns = map_columns(sheet(("Phone", "Phone (2)", "Message")), phone_column="Phone (2)")
+    assert columns.phone == 1
+
+
+def test_columns_found_are_described_for_the_log() -> None:
+    data = sheet(("Store", "Nomor WA", "Pesan"))
+    assert map_columns(data).describe(data.columns) == "phone 'Nomor WA' (B), message 'Pesan' (C)"
+
+
+def test_header_keys_ignore_accents_punctuation_and_notes() -> None:
+    assert [header_key(n) for n in ("Teléfono:", "No. HP", "Phone (with +)", "Phone #*")] == [
+        "telefono",
+        "nohp",
+        "phone",
+        "phone",
+    ]
+
+
+# Reader problems make rows invalid ---------------------------------------------------------------
+
+
+def test_rows_the_reader_found_problems_in_are_invalid_by_row() -> None:
+    data = Sheet(
+        Path("in.csv"),
+        None,
+        1,
+        ("Phone", "Message", "Note", "Column 4"),
+        [
+            InputRow(
+                2,
+                ("6281234567890", "Halo", " saya", ""),
+                (CellProblem("RowDoesNotFitHeader", "the row has 3 cells"),),
+            ),
+            InputRow(3, ("", "hi", "", ""), (CellProblem("FormulaNotCalculated", "=A9", 0),)),
+            InputRow(
+                4, ("6281234567890", "hi", "", ""), (CellProblem("FormulaNotCalculated", "=Z1", 2),)
+            ),
+            InputRow(5, ("", "", "", ""), (CellProblem("FormulaNotCalculated", "=A1", 0),)),
+        ],
+    )
+    checked = check_rows(data, map_columns(data))
+    assert [(c.state, c.error_code) for c in checked] == [
+        ("invalid", "RowDoesNotFitHeader"),
+        ("invalid", "FormulaNotCalculated"),
+        ("ok", ""),
+        ("invalid", "FormulaNotCalculated"),
+    ]
+    assert checked[0].error_message == "the row has 3 cells"
+    assert checked[1].error_message == "Phone: =A9"
+
+
+def test_every_new_error_code_has_advice() -> None:
+    assert set(READ_ADVICE) == {
+        "AmbiguousPhone",
+        "RowDoesNotFitHeader",
+        "BadEncoding",
+        "FormulaNotCalculated",
+        "FormulaError",
+        "CellTooLong",
+        "UnclosedQuote",
+    }

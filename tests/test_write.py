@@ -104,4 +104,6 @@ def test_csv_output_is_utf8_with_bom_and_neutralises_formulas(tmp_path: Path) ->
     )
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert "'+6281234567890,'@SUM(A1),created,C" in raw.decode("utf-8-sig")
+    # Written as text formulas (="..."), which spreadsheets show as the text and qrbatch
+    # reads back unchanged (scheme in qrbatch.sheets.csvtext).
+    assert '"=""+6281234567890""","=""@SUM(A1)""",created,C' in raw.decode("utf-8-sig")

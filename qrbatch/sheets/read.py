@@ -1,73 +1,81 @@
-"""Read a CSV/TSV/XLSX sheet into rows of text, keeping the sheet's own row numbers.
+"""Read a sheet (CSV/TSV/TXT, .xlsx/.xlsm, .xls/.ods/.xlsb) into rows of text, keeping the
+sheet's own row numbers, without changing or dropping what the person wrote.
 
 Every cell becomes text exactly as a person would read it: a phone number stored as a
 number stays digits (never ``6.28E+12`` or ``6281234567890.0``). The header row is found
-by its column names, even below title rows.
+by its column names, even below title rows. What the reader cannot read faithfully is
+reported, never smoothed over:
+
+- a row with more cells than its header (an unquoted comma in a CSV message, a value in
+  an unnamed column) keeps every cell (extra columns get generated names, ``Column 5``)
+  and is reported as ``RowDoesNotFitHeader``;
+- bytes that are not UTF-8 in an otherwise UTF-8 file are ``BadEncoding`` on their row;
+- a formula cell with no saved value is ``FormulaNotCalculated`` (it would read as empty);
+- a workbook's hidden sheets are read only when named; the sheet used is in
+  ``Sheet.sheet_name`` and why in ``Sheet.notes``;
+- more columns or rows than an Excel sheet holds (the results must fit in one) is an
+  InputFileError naming the row.
+
+The formats themselves live in ``textfile`` (encodings, delimiters) and ``workbooks``
+(openpyxl for .xlsx, calamine for the rest).
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import datetime as dt
-import io
-import zipfile
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qrbatch.errors import InputFileError
+from qrbatch.sheets.cells import (
+    MAX_COLUMNS,
+    MAX_DATA_ROWS,
+    CellProblem,
+    InputRow,
+    Sheet,
+    cell_text,
+    column_letter,
+)
+from qrbatch.sheets.textfile import (
+    DELIMITER_NAMES,
+    TextRecords,
+    choose_delimiter,
+    decode_text,
+    detect_encoding,
+)
+from qrbatch.sheets.workbooks import (
+    CALAMINE_SUFFIXES,
+    OLE_MAGIC,
+    OPENPYXL_SUFFIXES,
+    ZIP_MAGIC,
+    Book,
+    open_book,
+)
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+__all__ = [
+    "EXCEL_SUFFIXES",
+    "HEADER_SCAN_ROWS",
+    "TEXT_SUFFIXES",
+    "CellProblem",
+    "HeaderTest",
+    "InputRow",
+    "Sheet",
+    "cell_text",
+    "detect_encoding",
+    "read_sheet",
+]
+
+# Every workbook suffix (drop folders take these too), then the text ones.
+EXCEL_SUFFIXES = (*OPENPYXL_SUFFIXES, *CALAMINE_SUFFIXES)
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 HEADER_SCAN_ROWS = 30
-
-
-@dataclass(frozen=True, slots=True)
-class InputRow:
-    """One data row: its row number in the sheet (1-based) and its cells as text."""
-
-    number: int
-    cells: tuple[str, ...]
-
-    @property
-    def is_blank(self) -> bool:
-        return not any(cell.strip() for cell in self.cells)
-
-
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    """The rows under the header of one sheet."""
-
-    path: Path
-    sheet_name: str | None
-    header_row: int
-    columns: tuple[str, ...]
-    rows: list[InputRow]
-    encoding: str | None = None
-
+SHOWN_CELLS = 12
 
 HeaderTest = Callable[[Sequence[str]], bool]
+"""Accepts a row (cells stripped) that holds the columns the caller needs."""
 
-
-def cell_text(value: object) -> str:
-    """A cell value as text, the way a person reads it (no float or scientific forms)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e17:
-            return str(int(value))
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
+HeaderScore = Callable[[Sequence[str]], int]
+"""How many known column names a row holds: picks the row to quote when none fits."""
 
 
 def read_sheet(
@@ -77,12 +85,20 @@ def read_sheet(
     sheet: str | None = None,
     header_row: int | None = None,
     encoding: str | None = None,
+    score: HeaderScore | None = None,
 ) -> Sheet:
     """Read ``path``; the header is the first row that ``is_header`` accepts.
 
+    ``sheet`` names a workbook's sheet (hidden ones too); without it the active sheet is
+    read if it is visible and has the header, else the first visible sheet that has it.
+    ``header_row`` (1-based) skips the search. ``encoding`` forces a text file's
+    encoding. ``score`` ranks rows when no header is found, to quote the likeliest one.
+
     Raises InputFileError naming the file and what was found when the file is missing,
-    not a spreadsheet, corrupt, empty, or has no usable header.
+    not a spreadsheet, encrypted, corrupt, empty, too big for a sheet, or has no usable
+    header.
     """
+    path = Path(path)
     if not path.exists():
         raise InputFileError(
             f"{path}: no such file. Check the path (current folder: {Path.cwd()})."
@@ -90,226 +106,382 @@ def read_sheet(
     if path.is_dir():
         raise InputFileError(f"{path}: is a folder, not a spreadsheet.")
     suffix = path.suffix.lower()
+    if score is None:
+        score = getattr(is_header, "score", None)
+    finder = HeaderFinder(is_header, header_row, score)
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path, is_header=is_header, sheet=sheet, header_row=header_row)
+        return _read_book(path, finder, sheet)
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
-            raise InputFileError(f"{path}: --sheet applies to Excel files only; this is {suffix}.")
-        return _read_text(path, is_header=is_header, header_row=header_row, encoding=encoding)
+            raise InputFileError(f"{path}: --sheet applies to workbooks only; this is {suffix}.")
+        return _read_text(path, finder, encoding)
     raise InputFileError(
         f"{path}: not a spreadsheet qrbatch reads ({suffix or 'no extension'}). "
-        "Save it as .xlsx or .csv."
+        f"Save it as .xlsx or .csv (qrbatch reads {', '.join((*EXCEL_SUFFIXES, *TEXT_SUFFIXES))})."
     )
 
 
-# Excel ---------------------------------------------------------------------------------
+# Header and rows -----------------------------------------------------------------------
 
 
-def _read_excel(
-    path: Path, *, is_header: HeaderTest, sheet: str | None, header_row: int | None
-) -> Sheet:
-    import openpyxl  # deferred: loading it costs a third of a second
+@dataclass(slots=True)
+class Found:
+    """A header found in some rows, and the data rows under it."""
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputFileError(
-            f"{path}: not a readable Excel workbook ({type(exc).__name__}: {exc}). "
-            "Open it in Excel and save it again as .xlsx, or export it as CSV."
-        ) from None
-    try:
-        names = list(workbook.sheetnames)
-        if sheet is not None:
-            if sheet not in names:
-                raise InputFileError(
-                    f"{path}: no sheet named {sheet!r}. Sheets: {', '.join(map(repr, names))}."
-                )
-            candidates = [sheet]
-        else:
-            candidates = names
-        tried: list[str] = []
-        seen: list[str] = []
-        for name in candidates:
-            rows = (
-                tuple(cell_text(v) for v in values)
-                for values in workbook[name].iter_rows(values_only=True)
+    header_row: int
+    columns: tuple[str, ...]
+    rows: list[InputRow]
+    header_width: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class HeaderFinder:
+    """Finds the header in a sheet's rows and keeps what the error needs when it cannot."""
+
+    is_header: HeaderTest
+    header_row: int | None = None
+    score: HeaderScore | None = None
+    # (score, text cells, -row, cells, where): the likeliest header row seen so far
+    best: tuple[int, int, int, list[str], str] | None = None
+    best_where: str = ""
+
+    def find(
+        self, path: Path, rows: Iterator[tuple[str, ...]], *, strict: bool = False
+    ) -> tuple[int, tuple[str, ...]] | None:
+        """(row number, cells) of the header among the first rows, or None."""
+        for number, cells in enumerate(rows, start=1):
+            if len(cells) > MAX_COLUMNS:
+                cells = _trim(cells)
+                if len(cells) > MAX_COLUMNS:
+                    raise _too_wide(path, number, len(cells))
+            stripped = [c.strip() for c in cells]
+            if self.header_row is not None:
+                # A header row given is the header, whatever it holds (map_columns then
+                # says which column is missing); only the delimiter choice asks more of it.
+                if number == self.header_row:
+                    if not strict or self.is_header(stripped):
+                        return number, cells
+                    return None
+                self._consider(number, stripped)
+                continue
+            if self.is_header(stripped):
+                return number, cells
+            self._consider(number, stripped)
+            if number >= HEADER_SCAN_ROWS:
+                return None
+        return None
+
+    def finds_header(self, path: Path, rows: Iterator[tuple[str, ...]]) -> bool:
+        """True if the header is among ``rows`` (keeps nothing for the error)."""
+        saved = self.best
+        try:
+            return self.find(path, rows, strict=True) is not None
+        finally:
+            self.best = saved
+
+    def _consider(self, number: int, cells: list[str]) -> None:
+        shown = [c for c in cells if c]
+        if not shown:
+            return
+        hits = self.score(cells) if self.score is not None else 0
+        texts = sum(1 for c in shown if not _is_number(c))
+        key = (hits, texts, -number, shown, self.best_where)
+        if self.best is None or key[:3] > self.best[:3]:
+            self.best = key
+
+    def quote(self) -> str:
+        """The row that looks most like a header, for the error message."""
+        if self.best is None:
+            return " Every row is empty."
+        _, _, row, cells, where = self.best
+        shown = ", ".join(map(repr, cells[:SHOWN_CELLS]))
+        more = f" (and {len(cells) - SHOWN_CELLS} more)" if len(cells) > SHOWN_CELLS else ""
+        return f" Row {-row}{where} looks most like a header: {shown}{more}."
+
+
+def _is_number(text: str) -> bool:
+    return text.replace(".", "", 1).replace("+", "", 1).replace(" ", "").isdigit()
+
+
+def _trim(cells: tuple[str, ...]) -> tuple[str, ...]:
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
+
+
+def _too_wide(path: Path, number: int, width: int) -> InputFileError:
+    return InputFileError(
+        f"{path}: row {number} has {width:,} cells, but a spreadsheet holds at most "
+        f"{MAX_COLUMNS:,} columns and the results must fit in one. Check that this is the "
+        "right file and the right delimiter."
+    )
+
+
+def split_rows(
+    path: Path,
+    rows: Iterator[tuple[str, ...]],
+    finder: HeaderFinder,
+    problems: dict[int, list[CellProblem]],
+    *,
+    text_file: bool,
+) -> Found | None:
+    """Find the header, then collect numbered data rows (trailing blank rows dropped).
+
+    Rows wider than the header keep their cells and get ``RowDoesNotFitHeader``; the
+    columns are extended with generated names so that every cell is written back.
+    """
+    found = finder.find(path, rows)
+    if found is None:
+        return None
+    header_number, header = found
+    columns = column_names(header)
+    width = len(columns)
+    widest = width
+    empty = ("",) * width
+    data: list[InputRow] = []
+    pending_from = 0  # first of the blank rows not yet kept (0: none)
+    pending = 0
+    too_wide = 0
+    for number, cells in enumerate(rows, start=header_number + 1):
+        row_problems = problems.get(number)
+        size = len(cells)
+        if size != width:
+            if size > width:
+                if any(c.strip() for c in cells[width:]):
+                    cells = _trim(cells)
+                    if len(cells) > MAX_COLUMNS:
+                        raise _too_wide(path, number, len(cells))
+                    widest = max(widest, len(cells))
+                    too_wide += 1
+                    misfit = _does_not_fit(cells, width, columns, text_file)
+                    row_problems = [*(row_problems or ()), misfit]
+                else:
+                    cells = cells[:width]
+            else:
+                cells = cells + empty[size:]
+        if row_problems is None and not "".join(cells).strip():
+            if not pending:
+                pending_from = number
+            pending += 1
+            continue
+        if len(data) + pending >= MAX_DATA_ROWS:
+            raise InputFileError(
+                f"{path}: row {number:,} is data row {len(data) + pending + 1:,}: an Excel sheet "
+                f"holds at most {MAX_DATA_ROWS:,} rows under its header, and the results must "
+                "fit in one. Split the file into smaller ones."
             )
-            found = _split_header(rows, is_header=is_header, header_row=header_row, seen=seen)
-            if found is not None:
-                header_number, columns, data = found
-                return Sheet(path, name, header_number, columns, data)
-            tried.append(name)
-        raise _no_header(path, tried_sheets=tried, header_row=header_row, seen=seen)
+        if pending:
+            data.extend(InputRow(n, empty) for n in range(pending_from, pending_from + pending))
+            pending = 0
+        data.append(InputRow(number, cells, tuple(row_problems) if row_problems else ()))
+    notes: list[str] = []
+    if widest > width:
+        columns = column_names(header, widest)
+        data = [
+            row
+            if len(row.cells) == widest
+            else InputRow(row.number, row.cells + ("",) * (widest - len(row.cells)), row.problems)
+            for row in data
+        ]
+        notes.append(
+            f"{too_wide} row(s) have more cells than the header's {width} columns: they are "
+            f"reported as RowDoesNotFitHeader and their cells kept under "
+            f"{', '.join(map(repr, columns[width:]))}"
+        )
+    return Found(header_number, columns, data, width, notes)
+
+
+def _does_not_fit(
+    cells: tuple[str, ...], width: int, columns: tuple[str, ...], text_file: bool
+) -> CellProblem:
+    extra = [f"{column_letter(i)} {c!r}" for i, c in enumerate(cells) if i >= width and c.strip()]
+    if text_file:
+        fix = (
+            "a comma (or the delimiter) inside a value splits it: put the value in double "
+            'quotes ("Halo, saya mau pesan") or save the file with another delimiter'
+        )
+    else:
+        fix = "give that column a header name, or clear those cells"
+    return CellProblem(
+        "RowDoesNotFitHeader",
+        f"the row has {len(cells)} cells but the header has {width} columns "
+        f"(beyond it: {', '.join(extra[:3])}); {fix}",
+    )
+
+
+def column_names(header: Sequence[str], width: int | None = None) -> tuple[str, ...]:
+    """Header cells as unique column names; empty ones (and ones past the header, up to
+    ``width``) are named by their position, ``Column 5``, so no cell loses its column."""
+    cells = list(_trim(tuple(header)))
+    if width is not None:
+        cells.extend([""] * (width - len(cells)))
+    names: list[str] = []
+    taken: set[str] = set()
+    for index, cell in enumerate(cells, start=1):
+        name = cell.strip() or f"Column {index}"
+        base, n = name, 2
+        while name in taken:
+            name, n = f"{base} ({n})", n + 1
+        names.append(name)
+        taken.add(name)
+    return tuple(names)
+
+
+# Workbooks -----------------------------------------------------------------------------
+
+
+def _read_book(path: Path, finder: HeaderFinder, sheet: str | None) -> Sheet:
+    if path.stat().st_size == 0:
+        raise InputFileError(f"{path}: the file is empty. Save the workbook again.")
+    book: Book = open_book(path)
+    try:
+        return _choose_sheet(path, book, finder, sheet)
     finally:
-        workbook.close()
+        book.close()
+
+
+def _choose_sheet(path: Path, book: Book, finder: HeaderFinder, sheet: str | None) -> Sheet:
+    names = [s.name for s in book.sheets]
+    if sheet is not None:
+        if sheet not in names:
+            raise InputFileError(
+                f"{path}: no sheet named {sheet!r}. Sheets: {', '.join(map(repr, names))}."
+            )
+        candidates = [sheet]
+    else:
+        visible = [s for s in book.sheets if s.visible]
+        active = [s for s in visible if s.active]
+        candidates = [s.name for s in (*active, *(s for s in visible if not s.active))]
+    tried: list[str] = []
+    for name in candidates:
+        finder.best_where = f" of sheet {name!r}" if len(candidates) > 1 else ""
+        found = split_rows(path, book.rows(name), finder, book.problems, text_file=False)
+        if found is not None:
+            notes = list(book.notes)
+            hidden = [s.name for s in book.sheets if not s.visible]
+            if sheet is None:
+                why = (
+                    "the active sheet"
+                    if tried == [] and any(s.active and s.name == name for s in book.sheets)
+                    else "the first visible sheet with the columns"
+                )
+                notes.append(f"read sheet {name!r} ({why})")
+                if tried:
+                    notes.append(f"sheet(s) {', '.join(map(repr, tried))} have no such header")
+                if hidden:
+                    notes.append(
+                        f"hidden sheet(s) {', '.join(map(repr, hidden))} not read (name one "
+                        "with --sheet to read it)"
+                    )
+            else:
+                notes.append(f"read sheet {name!r} (named with --sheet)")
+            return _sheet(path, name, found, notes, book.format, None, None)
+        tried.append(name)
+    hint = ""
+    if sheet is None:
+        hidden_fit = [
+            s.name
+            for s in book.sheets
+            if not s.visible
+            and finder.finds_header(path, _first(book.rows(s.name), HEADER_SCAN_ROWS))
+        ]
+        if hidden_fit:
+            hint = (
+                f" Hidden sheet(s) {', '.join(map(repr, hidden_fit))} have the columns: pass "
+                f"--sheet {hidden_fit[0]!r} if that is the one to read."
+            )
+        elif not candidates:
+            hint = " Every sheet is hidden: name one with --sheet."
+    raise _no_header(path, finder, tried_sheets=tried, hint=hint)
+
+
+def _first(rows: Iterator[tuple[str, ...]], count: int) -> Iterator[tuple[str, ...]]:
+    for number, row in enumerate(rows, start=1):
+        yield row
+        if number >= count:
+            return
+
+
+def _sheet(
+    path: Path,
+    name: str | None,
+    found: Found,
+    notes: Iterable[str],
+    source_format: str,
+    encoding: str | None,
+    delimiter: str | None,
+) -> Sheet:
+    return Sheet(
+        path,
+        name,
+        found.header_row,
+        found.columns,
+        found.rows,
+        encoding=encoding,
+        notes=(*notes, *found.notes),
+        source_format=source_format,
+        delimiter=delimiter,
+        header_width=found.header_width,
+    )
 
 
 # CSV / TSV -----------------------------------------------------------------------------
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
-
-def detect_encoding(raw: bytes) -> str:
-    """BOM first, then strict UTF-8, then UTF-16 without BOM, then Windows cp1252."""
-    for bom, name in _BOMS:
-        if raw.startswith(bom):
-            return name
-    try:
-        raw.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    sample = raw[:4096]
-    if sample and sample.count(0) > len(sample) // 4:
-        return "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
-    return "cp1252"
-
-
-def _read_text(
-    path: Path, *, is_header: HeaderTest, header_row: int | None, encoding: str | None
-) -> Sheet:
+def _read_text(path: Path, finder: HeaderFinder, encoding: str | None) -> Sheet:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from None
     if not raw.strip():
         raise InputFileError(f"{path}: the file is empty. Put a header row and data rows in it.")
-    if raw.startswith(b"PK\x03\x04"):
+    if raw.startswith(ZIP_MAGIC):
         raise InputFileError(
             f"{path}: this is an Excel workbook with a text extension. Rename it to .xlsx."
         )
-    chosen = encoding or detect_encoding(raw)
-    try:
-        text = raw.decode(chosen)
-    except (UnicodeDecodeError, LookupError) as exc:
+    if raw.startswith(OLE_MAGIC):
         raise InputFileError(
-            f"{path}: cannot be decoded as {chosen} ({exc}). Pass --encoding (utf-8, "
-            "utf-16, cp1252, ...) or save the file as 'CSV UTF-8'."
-        ) from None
+            f"{path}: this is an old Excel (.xls) workbook with a text extension. Rename it "
+            "to .xls."
+        )
+    decoded = decode_text(path, raw, encoding)
+    text = decoded.text
     if "\x00" in text:
         raise InputFileError(
             f"{path}: holds binary data, not text. Pass the right --encoding or export as CSV."
         )
-    text = text.lstrip("\ufeff")
-    delimiter = _sniff_delimiter(text, path.suffix.lower())
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    # csv.reader joins quoted multi-line fields; a spreadsheet shows each record as one
-    # row, so records (not physical lines) are what get numbered.
-    rows = (tuple(record) for record in records)
-    seen: list[str] = []
-    found = _split_header(rows, is_header=is_header, header_row=header_row, seen=seen)
+    decoded.text = text.lstrip("\ufeff")
+    delimiter = choose_delimiter(
+        decoded.text, path.suffix.lower(), lambda rows: finder.finds_header(path, rows)
+    )
+    records = TextRecords(path, decoded, delimiter)
+    found = split_rows(path, iter(records), finder, records.problems, text_file=True)
     if found is None:
-        raise _no_header(
-            path, tried_sheets=None, header_row=header_row, delimiter=delimiter, seen=seen
-        )
-    header_number, columns, data = found
-    return Sheet(path, None, header_number, columns, data, encoding=chosen)
-
-
-def _sniff_delimiter(text: str, suffix: str) -> str:
-    sample = text[:65536]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        pass
-    first = sample.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    if counts[best]:
-        return best
-    return "\t" if suffix == ".tsv" else ","
-
-
-# Header --------------------------------------------------------------------------------
-
-
-def _split_header(
-    rows: Iterator[tuple[str, ...]],
-    *,
-    is_header: HeaderTest,
-    header_row: int | None,
-    seen: list[str] | None = None,
-) -> tuple[int, tuple[str, ...], list[InputRow]] | None:
-    """Find the header, then collect numbered data rows (trailing blank rows dropped).
-
-    ``seen`` receives the first non-blank row when no header is found, for the error.
-    """
-    header: tuple[str, ...] | None = None
-    number = 0
-    for number, cells in enumerate(rows, start=1):  # noqa: B007
-        if seen is not None and not seen and any(c.strip() for c in cells):
-            seen.extend(c.strip() for c in cells if c.strip())
-        if header_row is not None:
-            if number == header_row:
-                header = cells
-                break
-        elif is_header([c.strip() for c in cells]):
-            header = cells
-            break
-        elif number >= HEADER_SCAN_ROWS:
-            return None
-    if header is None:
-        return None
-    header_number = number
-    columns = _column_names(header)
-    data: list[InputRow] = []
-    width = len(columns)
-    pending_blank: list[InputRow] = []
-    for number, cells in enumerate(rows, start=header_number + 1):
-        padded = cells[:width] + ("",) * (width - len(cells)) if len(cells) != width else cells
-        row = InputRow(number, padded)
-        if row.is_blank:
-            pending_blank.append(row)
-            continue
-        data.extend(pending_blank)
-        pending_blank.clear()
-        data.append(row)
-    return header_number, columns, data
-
-
-def _column_names(header: Sequence[str]) -> tuple[str, ...]:
-    cells = list(header)
-    while cells and not cells[-1].strip():
-        cells.pop()
-    names: list[str] = []
-    for index, cell in enumerate(cells, start=1):
-        name = cell.strip() or f"Column {index}"
-        base, n = name, 2
-        while name in names:
-            name, n = f"{base} ({n})", n + 1
-        names.append(name)
-    return tuple(names)
+        shown = DELIMITER_NAMES.get(delimiter, repr(delimiter))
+        raise _no_header(path, finder, tried_sheets=None, hint="", delimiter=shown)
+    return _sheet(path, None, found, decoded.notes, "csv", decoded.encoding, delimiter)
 
 
 def _no_header(
     path: Path,
+    finder: HeaderFinder,
     *,
     tried_sheets: list[str] | None,
-    header_row: int | None,
-    delimiter: str | None = None,
-    seen: list[str] | None = None,
+    hint: str,
+    delimiter: str = "",
 ) -> InputFileError:
-    where = f" in sheets {', '.join(map(repr, tried_sheets))}" if tried_sheets else ""
-    if header_row is not None:
-        what = f"row {header_row} is not a header with a phone and a message column"
+    where = f" in sheet(s) {', '.join(map(repr, tried_sheets))}" if tried_sheets else ""
+    if finder.header_row is not None:
+        what = f"row {finder.header_row} is not a header with a phone and a message column"
     else:
         what = (
             f"no header row with a phone and a message column in the first {HEADER_SCAN_ROWS} rows"
         )
-    shown = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter or "", "")
-    sep = f" (read as {shown}-separated)" if shown else ""
-    if seen:
-        found = f" The first row holds: {', '.join(map(repr, seen[:12]))}."
-    else:
-        found = " Every row is empty."
+    sep = f" (read as {delimiter}-separated)" if delimiter else ""
     return InputFileError(
-        f"{path}: {what}{where}{sep}.{found} Name the columns PhoneNumber and PrefilledMessage, "
-        "or pass --phone-column and --message-column (and --header-row N if the header is "
-        "not found)."
+        f"{path}: {what}{where}{sep}.{finder.quote()}{hint} Name the columns PhoneNumber and "
+        "PrefilledMessage, or pass --phone-column and --message-column (and --header-row N if "
+        "the header is not found)."
     )

@@ -26,6 +26,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from qrbatch.images import thumbnail
 from qrbatch.results import RESULT_COLUMNS, RowResult, Summary, explain
+from qrbatch.sheets.csvtext import escape_cell
 from qrbatch.sheets.read import Sheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -259,12 +260,15 @@ def _write_summary(workbook: Workbook, summary: Summary) -> None:
 
 
 def csv_safe(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula (OWASP): prefix a quote."""
-    return "'" + value if is_formula_like(value) else value
+    """A cell a spreadsheet would run as a formula (OWASP) or mangle (long digits) written
+    as a formula that shows the text itself, ``="=1+1"``; reading it back undoes it (the
+    scheme is in ``qrbatch.sheets.csvtext``)."""
+    return escape_cell(value)
 
 
 def write_csv(target: Path, sheet: Sheet, results: Sequence[RowResult]) -> None:
-    """The Results table as UTF-8 CSV with BOM (Excel opens it right)."""
+    """The Results table as UTF-8 CSV with BOM (Excel opens it right); qrbatch reads it
+    back to the same values (``update``, ``delete``)."""
     with atomic_path(target) as temp, open(temp, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([*sheet.columns, *RESULT_COLUMNS])
