@@ -174,7 +174,7 @@ def _result_frame(df: pd.DataFrame, result: RunResult) -> pd.DataFrame:
     out = pd.DataFrame(cells, index=df.index, columns=list(RESULT_COLUMNS))
     out["Attempts"] = out["Attempts"].astype("Int64")
     clashing = [c for c in RESULT_COLUMNS if c in df.columns]
-    left = df.rename(columns={c: f"{c} (before)" for c in clashing}) if clashing else df
+    left = df.rename(columns={c: f"Previous {c}" for c in clashing}) if clashing else df
     return pd.concat([left, out], axis=1)
 
 

@@ -411,12 +411,12 @@ def _remove_stale_temp_files(output: Path) -> None:
 
 def output_sheet(sheet: Sheet) -> Sheet:
     """The input sheet as the Results sheet shows it: an input column named like a result
-    column (a results workbook handed to update or delete) is kept as ``<name> (before)``,
+    column (a results workbook handed to update or delete) is kept as ``Previous <name>``,
     so the workbook never has two ``Status`` or two ``QrdlCode`` columns."""
     taken = set(RESULT_COLUMNS)
     if not taken.intersection(sheet.columns):
         return sheet
-    columns = tuple(f"{c} (before)" if c in taken else c for c in sheet.columns)
+    columns = tuple(f"Previous {c}" if c in taken else c for c in sheet.columns)
     return Sheet(sheet.path, sheet.sheet_name, sheet.header_row, columns, sheet.rows)
 
 

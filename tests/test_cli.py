@@ -430,7 +430,7 @@ def test_update_and_delete_workbooks_have_one_status_and_one_code_column(
         )
     )[0]
     assert header.count("Status") == 1 and header.count("QrdlCode") == 1
-    assert "QrdlCode (before)" in header
+    assert "Previous QrdlCode" in header
 
 
 def test_the_package_runs_as_python_dash_m(tmp_path: Path) -> None:
