@@ -31,6 +31,7 @@ def test_the_readme_python_examples_run(
     for name in list(os.environ):
         if name.startswith(("ALIBABA_CLOUD", "QRBATCH")):
             monkeypatch.delenv(name)
+    namespace: dict[str, object] = {"__name__": "__readme__"}  # blocks build on each other
     for block in blocks:
-        exec(compile(block, f"README {section}", "exec"), {"__name__": "__readme__"})  # noqa: S102
+        exec(compile(block, f"README {section}", "exec"), namespace)  # noqa: S102
     assert (tmp_path / "out" / "campaign.xlsx").exists()
