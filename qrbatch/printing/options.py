@@ -1,0 +1,125 @@
+"""What to print (``PrintItem``) and how (``PrintOptions``), plus the paper and label
+sheets each layout knows.
+
+Sizes are millimetres throughout: people measure labels and table tents with a ruler,
+and sticker sheets are sold by their label size in mm (Avery L7160: 63.5 x 38.1 mm).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from qrbatch.images import ImageOptions
+
+Layout = Literal["cards", "labels", "poster"]
+LAYOUTS: tuple[Layout, ...] = ("cards", "labels", "poster")
+PRINTABLE_STATUSES = frozenset({"created", "reused", "listed", "updated"})
+MIN_MODULE_MM = 0.4  # below this, phone cameras start to miss codes printed on paper
+PREFERRED_MODULE_MM = 0.5  # error correction is raised only while modules stay this big
+DEFAULT_MESSAGE_CHARS = 60
+
+# Paper sizes, portrait, in mm.
+PAPERS: dict[str, tuple[float, float]] = {
+    "a6": (105.0, 148.0),
+    "a5": (148.0, 210.0),
+    "a4": (210.0, 297.0),
+    "a3": (297.0, 420.0),
+    "letter": (215.9, 279.4),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSheet:
+    """A sticker sheet: a grid of equal labels at fixed positions on the page (mm)."""
+
+    paper: str
+    columns: int
+    rows: int
+    width: float
+    height: float
+    left: float
+    top: float
+    pitch_x: float
+    pitch_y: float
+
+    @property
+    def per_page(self) -> int:
+        return self.columns * self.rows
+
+
+LABEL_SHEETS: dict[str, LabelSheet] = {
+    # Avery L7160 and compatibles: 21 labels of 63.5 x 38.1 mm on A4.
+    "a4-3x7": LabelSheet("a4", 3, 7, 63.5, 38.1, 7.2, 15.15, 66.0, 38.1),
+    # Avery 5160 and compatibles: 30 labels of 2 5/8 x 1 in on US Letter.
+    "letter-3x10": LabelSheet("letter", 3, 10, 66.675, 25.4, 4.7625, 12.7, 69.85, 25.4),
+    # 12 square-ish labels on A4 (63.5 x 72 mm, e.g. for jars, shelves, counters).
+    "a4-3x4": LabelSheet("a4", 3, 4, 63.5, 72.0, 7.2, 4.5, 66.0, 72.0),
+    # 12 square-ish labels on US Letter (2 5/8 x 2 5/8 in).
+    "letter-3x4": LabelSheet("letter", 3, 4, 66.675, 66.675, 4.7625, 6.35, 69.85, 66.675),
+}
+DEFAULT_PAPER: dict[Layout, str] = {"cards": "a6", "labels": "a4-3x7", "poster": "a4"}
+CARD_PAPERS = ("a6", "a5")
+POSTER_PAPERS = ("a4", "a3", "letter")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PrintItem:
+    """One printable code: what is drawn and what its caption says."""
+
+    row: int
+    """The row's number in the input sheet (the Results sheet keeps it too)."""
+    label: str
+    phone: str
+    message: str
+    code: str
+    deep_link: str
+    columns: Mapping[str, str] = field(default_factory=dict)
+    """Every input cell of the row by header, for file name templates."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PrintOptions:
+    """How codes are printed and bundled.
+
+    ``layout``: ``cards`` (one code per A6/A5 page, for table tents), ``labels`` (a grid
+    on a sticker sheet), ``poster`` (one big code per A4/A3/Letter page). ``paper``:
+    ``a6``/``a5`` for cards, ``a4-3x7``/``letter-3x10``/``a4-3x4``/``letter-3x4`` for
+    labels, ``a4``/``a3``/``letter`` for posters; ``None`` takes the layout's default.
+    ``size_mm``: the printed side of each code, quiet zone included; ``None`` takes the
+    largest that fits the card, label or page. ``label_column``: the input column whose
+    text heads each caption (a store name...); ``None`` uses the phone number.
+    ``message_chars``: how much of the message the caption shows. ``image``: the PNG/SVG
+    files of the ZIP and the images folder.
+    """
+
+    layout: Layout = "cards"
+    paper: str | None = None
+    size_mm: float | None = None
+    label_column: str | None = None
+    message_chars: int = DEFAULT_MESSAGE_CHARS
+    title: str = "QR codes"
+    image: ImageOptions = field(default_factory=ImageOptions)
+
+    def __post_init__(self) -> None:
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"layout {self.layout!r}: use one of {', '.join(LAYOUTS)}")
+        allowed = {
+            "cards": CARD_PAPERS,
+            "labels": tuple(LABEL_SHEETS),
+            "poster": POSTER_PAPERS,
+        }[self.layout]
+        if self.paper_name not in allowed:
+            raise ValueError(
+                f"paper {self.paper!r} for {self.layout}: use one of {', '.join(allowed)}"
+            )
+        if self.size_mm is not None and self.size_mm < 10:
+            raise ValueError(f"code size {self.size_mm} mm: at least 10 mm scans from paper")
+        if self.message_chars < 0:
+            raise ValueError("message_chars must be 0 or more")
+
+    @property
+    def paper_name(self) -> str:
+        """The paper (or label sheet) name in lower case, the layout default applied."""
+        return (self.paper or DEFAULT_PAPER[self.layout]).strip().lower()
