@@ -165,6 +165,9 @@ class Summary:
     images_folder: str = ""
     thumbnails: str = ""
     links: str = "DeepLinkUrl and QrImageUrl are clickable"
+    calls_timeline: list[tuple[int, int]] = field(default_factory=list)
+    """(whole second since the first call, calls the server accepted in that second),
+    for the Summary sheet's chart of the pace; seconds without calls may be left out."""
 
     @property
     def duration(self) -> float:
