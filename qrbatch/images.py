@@ -77,9 +77,11 @@ def render(url: str, image_type: str, options: ImageOptions | None = None) -> by
     return render_png(url, scale=options.module_px(url), dpi=options.dpi)
 
 
-def thumbnail(url: str) -> bytes:
-    """A PNG of ``url`` for embedding in the workbook (scaled there to print >= 15 mm)."""
-    return render_png(url, scale=THUMBNAIL_MODULE_PX)
+def thumbnail(url: str, min_px: int = 0) -> bytes:
+    """A PNG of ``url`` for embedding in the workbook, at least ``min_px`` wide in whole
+    pixels per module (crisp on screen and on paper)."""
+    modules = qr_code(url).symbol_size(border=QUIET_ZONE)[0]
+    return render_png(url, scale=max(THUMBNAIL_MODULE_PX, math.ceil(min_px / modules)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from qrbatch.results import RESULT_COLUMNS, RowResult, Summary
 from qrbatch.sheets.read import InputRow, Sheet
@@ -105,3 +106,81 @@ def test_csv_output_is_utf8_with_bom_and_neutralises_formulas(tmp_path: Path) ->
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert "'+6281234567890,'@SUM(A1),created,C" in raw.decode("utf-8-sig")
+
+
+def test_the_workbook_is_set_up_to_print(tmp_path: Path) -> None:
+    """Results one landscape page wide with the header on every page and thumbnails a
+    phone can scan from paper; Errors and Summary sized and on one page; charts."""
+    import zipfile
+
+    from qrbatch.images import ImageCounts
+    from qrbatch.sheets.write import MIN_PRINTED_QR_MM, expected_print_scale
+
+    sheet = make([("+6281234567890", "Halo! Saya ingin memesan promo Harbolnas 12.12")] * 3)
+    link = "https://wa.me/message/ABCDEFGHIJKLMN"
+    results = [
+        RowResult("created", "ABCDEFGHIJKLMN", link, "http://127.0.0.1:1/x.png", attempts=1),
+        RowResult("listed", "ABCDEFGHIJKLMN", link),
+        RowResult("failed", error_code="Throttling", error_message="too fast"),
+    ]
+    out = tmp_path / "out.xlsx"
+    facts = summary(out)
+    facts.count(results)
+    facts.images = ImageCounts(files=1, paths={2: "out_qr/x.png", 3: "out_qr/x.png"})
+    facts.calls_timeline = [(0, 5), (1, 5), (3, 4)]
+    write_workbook(out, sheet, results, facts, thumbnails=True)
+    workbook = load_workbook(out)
+
+    ws = workbook["Results"]
+    header = [c.value for c in ws[1]]
+    assert header[-2:] == ["ImageFile", "QR"]
+    image_file = ws.cell(row=2, column=len(header) - 1)
+    assert image_file.value == "out_qr/x.png" and image_file.hyperlink.target == "out_qr/x.png"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$1:$1"
+    widths = [ws.column_dimensions[get_column_letter(i)].width for i in range(1, len(header) + 1)]
+    assert all(8 <= w <= 30 for w in widths)
+    assert ws["B2"].alignment.wrap_text
+    [first, second] = ws._images  # created and listed rows get one; the failed row none
+    printed_mm = first.width / 96 * 25.4 * expected_print_scale(widths)
+    assert printed_mm >= MIN_PRINTED_QR_MM >= 15
+    assert ws.row_dimensions[2].height >= first.height * 0.75
+
+    errors = workbook["Errors"]
+    assert errors.column_dimensions["F"].width >= 40  # ErrorMessage
+    assert (errors.page_setup.fitToWidth, errors.page_setup.fitToHeight) == (1, 1)
+
+    facts_ws = workbook["Summary"]
+    assert [facts_ws.column_dimensions[c].width for c in "ABCD"] == [26, 44, 34, 34]
+    assert (facts_ws.page_setup.fitToWidth, facts_ws.page_setup.fitToHeight) == (1, 1)
+    assert facts_ws.print_area is not None
+    with zipfile.ZipFile(out) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        titles = b"".join(archive.read(n) for n in charts)
+    assert len(charts) == 2
+    assert b"Rows by status" in titles and b"Calls accepted per second" in titles
+    data = [r for r in facts_ws.iter_rows(values_only=True) if r and r[0] in (0, 1, 2, 3)]
+    assert [(r[0], r[1]) for r in data] == [(0, 5), (1, 5), (2, 0), (3, 4)]  # gaps filled
+
+
+def test_without_a_timeline_the_summary_has_the_status_chart_only(tmp_path: Path) -> None:
+    import zipfile
+
+    out = tmp_path / "out.xlsx"
+    write_workbook(out, make([("a", "b")]), [RowResult("skipped")], summary(out))
+    with zipfile.ZipFile(out) as archive:
+        assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 1
+
+
+def test_the_workbook_follows_the_umask(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "out.xlsx"
+    old = os.umask(0o022)
+    try:
+        write_workbook(out, make([("a", "b")]), [RowResult("skipped")], summary(out))
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644

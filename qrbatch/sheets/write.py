@@ -284,11 +284,11 @@ def _write_results(
         styled = number <= PRINT_STYLED_ROWS + 1
         cells = [_value(ws, value, wrap=styled) for value in row.cells]
         if thumbnails and result.deep_link_url and result.status in THUMBNAIL_STATUSES:
-            image = XLImage(io.BytesIO(thumbnail(result.deep_link_url)))
-            image.width = image.height = side_px
+            image = XLImage(io.BytesIO(thumbnail(result.deep_link_url, side_px)))
             image.anchor = f"{qr_column}{number}"
             ws.add_image(image)
-            ws.row_dimensions[number].height = side_px * 0.75 + 6  # points, with a gap
+            # points (3/4 px), with a gap so neighbouring codes never touch
+            ws.row_dimensions[number].height = image.height * 0.75 + 6
         status = WriteOnlyCell(ws, value=result.status)
         status.fill = fills[result.status]
         if styled:
