@@ -22,6 +22,7 @@ import io
 import math
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,18 +58,22 @@ IMAGE_FILE_COLUMN = "ImageFile"
 MAX_HYPERLINKS = 65_000
 MAX_THUMBNAILS = 5000  # embedded images cost memory and make Excel slow past this
 PRINT_STYLED_ROWS = 5000  # wrapped, printable cells up to here; plain (fast) cells after
-MIN_PRINTED_QR_MM = 17.0  # printed thumbnail side; phones read >= 15 mm from paper
+# Printed thumbnail side, quiet zone included: the symbol itself is then about 16 mm,
+# which phones read from paper (15 mm is the usual minimum for a short URL).
+MIN_PRINTED_QR_MM = 20.0
 # Column widths in characters of Excel's default font (about 7 px each at 100 %).
+# Links do not wrap, so their columns show the start: the link works when clicked, and on
+# paper the QR thumbnail is what counts.
 RESULT_WIDTHS = {
     "Status": 9,
-    "QrdlCode": 17,
-    "DeepLinkUrl": 24,
-    "QrImageUrl": 16,
+    "QrdlCode": 16,
+    "DeepLinkUrl": 20,
+    "QrImageUrl": 12,
     "ErrorCode": 14,
     "ErrorMessage": 28,
-    "RequestId": 12,
+    "RequestId": 11,
     "Attempts": 9,
-    IMAGE_FILE_COLUMN: 20,
+    IMAGE_FILE_COLUMN: 16,
 }
 MAX_INPUT_WIDTH = 24
 WRAPPED = frozenset({"DeepLinkUrl", "QrImageUrl", "ErrorMessage", "RequestId", IMAGE_FILE_COLUMN})
@@ -78,7 +83,10 @@ PRINTABLE_WIDTH_PX = (11 - 2 * 0.25) * 96
 FIT_ONE_PAGE_ROWS = 40  # Errors: one page up to this many rows, then one page wide only
 CHART_ROWS = 17  # rows of the Summary sheet one chart covers (7.5 cm)
 MAX_TIMELINE_POINTS = 600
-_BOLD = Font(bold=True)
+SUMMARY_WIDTHS = (26.0, 44.0, 34.0, 34.0)
+LINE_POINTS = 15.0  # one line of the default 11 pt font
+MAX_ROW_LINES = 6
+_BOLD = Font(name="Calibri", size=11, bold=True)  # the body's font: a bare bold turns serif
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 _LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
@@ -167,7 +175,7 @@ def _input_widths(sheet: Sheet, columns: Sequence[str]) -> list[float]:
     widths = []
     for index, name in enumerate(columns):
         longest = max([len(name), *(len(r.cells[index]) for r in sample if index < len(r.cells))])
-        widths.append(min(float(MAX_INPUT_WIDTH), max(8.0, longest * 1.1 + 2)))
+        widths.append(min(float(MAX_INPUT_WIDTH), max(8.0, longest + 2.0)))
     return widths
 
 
@@ -186,6 +194,17 @@ def _widths(sheet: Sheet, columns: Sequence[str], results: Sequence[RowResult]) 
         else:
             widths.append(float(RESULT_WIDTHS.get(name, 15 if name == "QR" else 12)))
     return widths
+
+
+def _row_height(texts: Sequence[str], widths: Sequence[float]) -> float:
+    """Points that show every wrapped line of ``texts`` in columns of ``widths``: set
+    explicitly, since neither Excel nor LibreOffice resizes rows of a written file."""
+    lines = 1
+    for text, width in zip(texts, widths, strict=False):
+        if text:
+            chars = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+            lines = max(lines, math.ceil(chars / max(1.0, width - 1.5)))
+    return LINE_POINTS * min(lines, MAX_ROW_LINES) + 1
 
 
 def column_px(width: float) -> float:
@@ -273,6 +292,7 @@ def _write_results(
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     _print_setup(ws, landscape=True, one_page=False, title_rows="1:1")
+    ws.row_dimensions[1].height = 30  # two lines: narrow columns wrap their names
     ws.append([_cell(ws, name, bold=True, wrap=True) for name in columns])
     fills = {s: PatternFill("solid", fgColor=color) for s, color in STATUS_FILLS.items()}
     qr_column = get_column_letter(len(columns))
@@ -289,6 +309,11 @@ def _write_results(
             ws.add_image(image)
             # points (3/4 px), with a gap so neighbouring codes never touch
             ws.row_dimensions[number].height = image.height * 0.75 + 6
+        elif styled:
+            # links are left out: Excel and LibreOffice do not break a URL to wrap it
+            texts = [*row.cells, "", "", "", "", result.error_code, result.error_message,
+                     result.request_id]  # fmt: skip
+            ws.row_dimensions[number].height = _row_height(texts, widths)
         status = WriteOnlyCell(ws, value=result.status)
         status.fill = fills[result.status]
         if styled:
@@ -340,11 +365,14 @@ def _write_errors(workbook: Workbook, sheet: Sheet, results: Sequence[RowResult]
         if result.status in ("failed", "invalid"):
             written += 1
             wrap = written <= PRINT_STYLED_ROWS
+            if wrap:
+                texts = ["", *row.cells, "", result.error_code, result.error_message]
+                ws.row_dimensions[written + 1].height = _row_height(texts, widths)
             ws.append(
                 [
-                    row.number,
+                    _cell(ws, row.number, wrap=wrap),
                     *(_cell(ws, v, wrap=wrap) for v in row.cells),
-                    result.status,
+                    _cell(ws, result.status, wrap=wrap),
                     _cell(ws, result.error_code, wrap=wrap),
                     _cell(ws, result.error_message, wrap=wrap),
                 ]
@@ -353,7 +381,7 @@ def _write_errors(workbook: Workbook, sheet: Sheet, results: Sequence[RowResult]
 
 def _write_summary(workbook: Workbook, summary: Summary) -> None:
     ws = workbook.create_sheet("Summary")
-    for column, width in zip("ABCD", (26, 44, 34, 34), strict=True):
+    for column, width in zip("ABCD", SUMMARY_WIDTHS, strict=True):
         ws.column_dimensions[column].width = width
     _print_setup(ws, landscape=False, one_page=True, title_rows=None)
     row = 0
@@ -398,16 +426,20 @@ def _write_summary(workbook: Workbook, summary: Summary) -> None:
     for name, value in [*facts, *statuses, *after]:
         cell = _cell(ws, value)
         cell.alignment = _LEFT  # numbers beside text read better left-aligned
+        ws.row_dimensions[row + 1].height = _row_height(["", str(value)], SUMMARY_WIDTHS)
         append([_cell(ws, name, bold=True), cell])
     last_status = first_status + len(statuses) - 1
     append([])
     append([_cell(ws, h, bold=True) for h in ("ErrorCode", "Rows", "Meaning", "What to do")])
     for code, count in summary.error_codes.most_common():
         meaning, fix = explain(code)
+        count_cell = _cell(ws, count)
+        count_cell.alignment = _LEFT
+        ws.row_dimensions[row + 1].height = _row_height([code, "", meaning, fix], SUMMARY_WIDTHS)
         append(
             [
                 _cell(ws, code, wrap=True),
-                count,
+                count_cell,
                 _cell(ws, meaning, wrap=True),
                 _cell(ws, fix, wrap=True),
             ]
