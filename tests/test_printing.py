@@ -243,3 +243,32 @@ def test_the_zip_can_hold_svg_for_designers(results_xlsx: Path, tmp_path: Path) 
     assert manifest[0]["file"] == "images/00002-Jakarta Central.svg"
     assert manifest[3]["file"] == "images/00006-=cmd_' _C calc'!A0.svg"
     assert all(b'width="30.0mm"' in content for content in images.values())  # true size
+
+
+def test_a_run_gives_the_same_items_without_reading_the_workbook_back(
+    results_xlsx: Path,
+) -> None:
+    from qrbatch.printing import items_from_results
+
+    sheet = Sheet(
+        Path("campaign.xlsx"),
+        "Campaign",
+        1,
+        ("Store", "Phone Number", "Prefilled Message"),
+        [InputRow(i + 2, row) for i, row in enumerate(ROWS)],
+    )
+    results = [
+        RowResult(status, code, link(code) if code else "")
+        for status, code in zip(STATUSES, CODES, strict=True)
+    ]
+    in_run = items_from_results(sheet, results, label_column="Store")
+    assert in_run == items_from_workbook(results_xlsx, label_column="Store")
+
+
+def test_a_file_that_is_not_a_results_workbook_is_an_input_error(tmp_path: Path) -> None:
+    from qrbatch.errors import InputFileError
+
+    not_xlsx = tmp_path / "x.xlsx"
+    not_xlsx.write_text("Phone,Message\n")
+    with pytest.raises(InputFileError):
+        items_from_workbook(not_xlsx)

@@ -2,6 +2,7 @@
 manifest, both from the rows of a run or from any results workbook (no API call).
 
     items = items_from_workbook("campaign.results.xlsx", label_column="Store")
+    # or, in the run itself: items = items_from_results(sheet, results, label_column="Store")
     write_pdf(items, "campaign.pdf", PrintOptions(layout="labels", paper="a4-3x7"))
     write_zip(items, "campaign.zip", PrintOptions(image=ImageOptions(format="svg")))
 
@@ -11,6 +12,7 @@ or in one call: ``pdf_from_workbook(results, target, options)``,
 
 from qrbatch.images import ImageOptions
 from qrbatch.printing.bundle import write_zip
+from qrbatch.printing.items import items_from_results, iter_results
 from qrbatch.printing.options import (
     LABEL_SHEETS,
     LAYOUTS,
@@ -36,8 +38,10 @@ __all__ = [
     "Placement",
     "PrintItem",
     "PrintOptions",
+    "items_from_results",
     "items_from_workbook",
     "iter_items",
+    "iter_results",
     "layout",
     "pdf_from_workbook",
     "write_pdf",

@@ -69,7 +69,8 @@ class PrintItem:
     """One printable code: what is drawn and what its caption says."""
 
     row: int
-    """The row's number in the input sheet (the Results sheet keeps it too)."""
+    """The row's number in its sheet: the input sheet's in a run, the Results sheet's
+    when read back from a workbook (the same when the header is in row 1)."""
     label: str
     phone: str
     message: str

@@ -118,7 +118,8 @@ def layout(items: Sequence[PrintItem], options: PrintOptions) -> Iterator[Placem
     fit = min(width - 2 * margin, height - 2 * margin - text_room)
     size = _size(options, fit)
     x = (width - size) / 2
-    y = height - margin - size
+    # code and caption as one block, centred on the page (a tent or a frame shows it all)
+    y = (height + size + text_room) / 2 - size
     for page, item in enumerate(items):
         level, modules = choose_error(item.deep_link, size)
         yield Placement(

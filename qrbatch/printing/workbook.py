@@ -8,17 +8,19 @@ listed or updated and it has a deep link.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
+from zipfile import BadZipFile
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
-from qrbatch.errors import ConfigError, InputFileError
+from qrbatch.errors import InputFileError
 from qrbatch.printing.bundle import write_zip
+from qrbatch.printing.items import CaptionColumns
 from qrbatch.printing.options import PRINTABLE_STATUSES, PrintItem, PrintOptions
 from qrbatch.printing.pdf import write_pdf
-from qrbatch.rows import MESSAGE_ALIASES, PHONE_ALIASES, find_column
 
 RESULTS_SHEET = "Results"
 REQUIRED = ("Status", "QrdlCode", "DeepLinkUrl")
@@ -50,7 +52,7 @@ def iter_items(workbook: Path | str, *, label_column: str | None = None) -> Iter
     path = Path(workbook)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, InvalidFileException, BadZipFile) as error:
         raise InputFileError(f"{path}: not a readable .xlsx workbook ({error})") from error
     try:
         if RESULTS_SHEET not in book.sheetnames:
@@ -64,36 +66,14 @@ def iter_items(workbook: Path | str, *, label_column: str | None = None) -> Iter
             raise InputFileError(f"{path}: the {RESULTS_SHEET} sheet has no {', '.join(missing)}")
         status, code, link = (header.index(name) for name in REQUIRED)
         inputs = header[:status]
-        phone = find_column(inputs, None, PHONE_ALIASES)
-        message = find_column(inputs, None, MESSAGE_ALIASES)
-        label = phone
-        if label_column is not None:
-            label = find_column(inputs, label_column, ())
-            if label is None:
-                raise ConfigError(
-                    f"label column {label_column!r} is not in {path.name}: "
-                    f"use one of {', '.join(repr(c) for c in inputs if c)}"
-                )
+        columns = CaptionColumns.find(inputs, label_column=label_column, source=path.name)
         for number, values in enumerate(rows, start=2):
             cells = [_text(v) for v in values]
             cells += [""] * (len(header) - len(cells))
-            if cells[status] not in PRINTABLE_STATUSES or not cells[link]:
-                continue
-            yield PrintItem(
-                row=number,
-                label=cells[label].strip() if label is not None else "",
-                phone=_pick(cells, phone),
-                message=_pick(cells, message),
-                code=cells[code],
-                deep_link=cells[link],
-                columns={name: cells[i] for i, name in enumerate(inputs) if name},
-            )
+            if cells[status] in PRINTABLE_STATUSES and cells[link]:
+                yield columns.item(inputs, number, cells[:status], cells[code], cells[link])
     finally:
         book.close()
-
-
-def _pick(cells: Sequence[str], index: int | None) -> str:
-    return cells[index].strip() if index is not None else ""
 
 
 def pdf_from_workbook(
