@@ -17,6 +17,7 @@ file, for the workbook's ``ImageFile`` column.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -40,7 +41,8 @@ ImageFormat = Literal["png", "svg"]
 QUIET_ZONE = 4  # modules of light margin ISO/IEC 18004 asks for around a QR code
 DEFAULT_IMAGE_MM = 30.0
 DEFAULT_DPI = 300
-DEFAULT_NAME_TEMPLATE = "{label}_{code}"
+DEFAULT_NAME_TEMPLATE = "row{row}_{phone}_{code}"  # the names of qrbatch 0.1: scripts use them
+MAX_FILES_PER_CODE = 1000  # past this, more rows of one code reuse its first file
 MAX_NAME_CHARS = 120  # well under every file system's 255-byte limit, even in UTF-8
 THUMBNAIL_MODULE_PX = 3
 _INDEX = ".qrbatch-images.json"
@@ -148,6 +150,8 @@ class ImageCounts:
     downloaded: int = 0
     rendered: int = 0
     files: int = 0
+    capped: int = 0
+    """Rows given their code's first file (over ``MAX_FILES_PER_CODE`` files per code)."""
     paths: dict[int, str] = field(default_factory=dict)
     """Input row number -> image file, relative to the workbook's folder."""
 
@@ -195,33 +199,56 @@ class ImageStore:
         return None
 
     def place(self, rows: Sequence[RowImage]) -> ImageCounts:
-        """Write the images of ``rows`` (one file per code and name) and drop stale ones."""
+        """Write the images of ``rows`` and drop stale ones.
+
+        One file per code and name: rows whose template gives the same name for the same
+        code share a file. A template with ``{row}`` names a file per row, up to
+        ``MAX_FILES_PER_CODE`` per code; further rows of that code get its first file
+        (a million identical rows are not worth a million files).
+        """
         self.folder.mkdir(parents=True, exist_ok=True)
         index = self._read_index()
-        written: dict[str, list[str]] = {}  # file name -> [code, fingerprint]
+        written: dict[str, str] = {}  # file name -> code
         by_key: dict[tuple[str, str], str] = {}  # (code, base name) -> file name
+        per_code: dict[str, list[str]] = {}  # code -> its files, first one first
+        content = functools.lru_cache(maxsize=256)(self._render)
         for row in rows:
             extension = "svg" if row.image_type.lower() == "svg" else "png"
             base = safe_name(_format(self.options.name_template, row.name_fields()))
             key = (row.code, f"{base}.{extension}")
             name = by_key.get(key)
+            files = per_code.setdefault(row.code, [])
+            if name is None and len(files) >= MAX_FILES_PER_CODE:
+                name = files[0]
+                self.counts.capped += 1
             if name is None:
                 name = _unique(f"{base}.{extension}", written)
-                fingerprint = self.options.fingerprint(extension)
-                written[name] = [row.code, fingerprint]
+                written[name] = row.code
                 by_key[key] = name
+                files.append(name)
                 target = self.folder / name
-                reusable = index.get(name) == [row.code, fingerprint] and _nonempty(target)
-                if not reusable:
-                    atomic_write(target, render(row.deep_link_url, extension, self.options))
+                entry = f"{row.code} {self.options.fingerprint(extension)}"
+                if index.get(name) != entry or not _nonempty(target):
+                    atomic_write(target, content(row.deep_link_url, extension))
                     self.counts.rendered += 1
+                index[name] = entry
                 self.counts.files += 1
             self.counts.paths[row.row_number] = f"{self.folder.name}/{name}"
+        if self.counts.capped:
+            log.warning(
+                "%d rows share the image file of their code (over %d files per code)",
+                self.counts.capped,
+                MAX_FILES_PER_CODE,
+            )
         self._remove_stale(set(written))
-        atomic_write(self.folder / _INDEX, json.dumps(written, ensure_ascii=False).encode())
+        kept = {name: index[name] for name in written}
+        atomic_write(self.folder / _INDEX, json.dumps(kept, ensure_ascii=False).encode())
         return self.counts
 
-    def _read_index(self) -> dict[str, list[str]]:
+    def _render(self, url: str, extension: str) -> bytes:
+        return render(url, extension, self.options)
+
+    def _read_index(self) -> dict[str, str]:
         try:
             data = json.loads((self.folder / _INDEX).read_text(encoding="utf-8"))
         except (OSError, ValueError):

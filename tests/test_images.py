@@ -31,7 +31,7 @@ async def test_images_come_from_the_deep_link_not_the_dead_image_url(tmp_path: P
     await store.fetch("ABCDEFGHIJKLMN", "http://127.0.0.1:1/qr.png", "PNG", LINK)  # engine path
     counts = store.place([RowImage(2, "6281234567890", "ABCDEFGHIJKLMN", "PNG", LINK)])
     path = tmp_path / counts.paths[2]
-    assert counts.paths == {2: "out_qr/6281234567890_ABCDEFGHIJKLMN.png"}
+    assert counts.paths == {2: "out_qr/row00002_6281234567890_ABCDEFGHIJKLMN.png"}
     assert decoded(path) == [LINK]
     image = Image.open(path)
     assert image.width >= 30 / 25.4 * 300 and round(image.info["dpi"][0]) == 300
@@ -76,14 +76,14 @@ def test_a_rerun_keeps_only_the_current_images_and_rewrites_empty_ones(tmp_path:
     (folder / ".by-code").mkdir()  # an older qrbatch's cache
     (folder / ".x.png.123.tmp").write_bytes(b"half")  # a crash mid-write
     (folder / "notes.txt").write_text("mine")
-    (folder / "1_ABCDEFGHIJKLMN.png").write_bytes(b"")  # a 0-byte file is never reused
+    (folder / "row00002_1_ABCDEFGHIJKLMN.png").write_bytes(b"")  # a 0-byte file is never reused
     counts = ImageStore(folder).place([RowImage(2, "1", "ABCDEFGHIJKLMN", "PNG", LINK)])
     assert sorted(p.name for p in folder.iterdir()) == [
         ".qrbatch-images.json",
-        "1_ABCDEFGHIJKLMN.png",
         "notes.txt",
+        "row00002_1_ABCDEFGHIJKLMN.png",
     ]
-    assert counts.rendered == 1 and decoded(folder / "1_ABCDEFGHIJKLMN.png") == [LINK]
+    assert counts.rendered == 1 and decoded(folder / "row00002_1_ABCDEFGHIJKLMN.png") == [LINK]
     again = ImageStore(folder).place([RowImage(2, "1", "ABCDEFGHIJKLMN", "PNG", LINK)])
     assert again.rendered == 0  # unchanged and complete: kept
     bigger = ImageStore(folder, options=ImageOptions(size_mm=50)).place(
@@ -99,7 +99,7 @@ def test_image_files_follow_the_umask(tmp_path: Path) -> None:
         ImageStore(tmp_path / "q").place([RowImage(2, "1", "C", "PNG", LINK)])
     finally:
         os.umask(old)
-    assert (tmp_path / "q" / "1_C.png").stat().st_mode & 0o777 == 0o664
+    assert (tmp_path / "q" / "row00002_1_C.png").stat().st_mode & 0o777 == 0o664
 
 
 @pytest.mark.parametrize(
@@ -127,3 +127,15 @@ def test_svg_is_sized_in_millimetres() -> None:
     assert b'width="40.0mm"' in svg
     png = Image.open(io.BytesIO(render(LINK, "PNG", ImageOptions(size_mm=40, dpi=600))))
     assert png.width >= 40 / 25.4 * 600
+
+
+def test_rows_named_one_by_one_stop_at_a_cap_per_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qrbatch import images
+
+    monkeypatch.setattr(images, "MAX_FILES_PER_CODE", 3)
+    rows = [RowImage(n, "1", "ABCDEFGHIJKLMN", "PNG", LINK) for n in range(2, 12)]
+    counts = ImageStore(tmp_path / "q").place(rows)
+    assert (counts.files, counts.rendered, counts.capped) == (3, 3, 7)
+    assert counts.paths[11] == counts.paths[2] == "q/row00002_1_ABCDEFGHIJKLMN.png"

@@ -19,6 +19,8 @@ PRINTABLE_STATUSES = frozenset({"created", "reused", "listed", "updated"})
 MIN_MODULE_MM = 0.4  # below this, phone cameras start to miss codes printed on paper
 PREFERRED_MODULE_MM = 0.5  # error correction is raised only while modules stay this big
 DEFAULT_MESSAGE_CHARS = 60
+# In the ZIP, files are named for the people who print them: the store (or number) first.
+ZIP_NAME_TEMPLATE = "{label}_{code}"
 
 # Paper sizes, portrait, in mm.
 PAPERS: dict[str, tuple[float, float]] = {
@@ -92,7 +94,7 @@ class PrintOptions:
     largest that fits the card, label or page. ``label_column``: the input column whose
     text heads each caption (a store name...); ``None`` uses the phone number.
     ``message_chars``: how much of the message the caption shows. ``image``: the PNG/SVG
-    files of the ZIP and the images folder.
+    files of the ZIP (named ``{label}_{code}`` by default).
     """
 
     layout: Layout = "cards"
@@ -101,7 +103,9 @@ class PrintOptions:
     label_column: str | None = None
     message_chars: int = DEFAULT_MESSAGE_CHARS
     title: str = "QR codes"
-    image: ImageOptions = field(default_factory=ImageOptions)
+    image: ImageOptions = field(
+        default_factory=lambda: ImageOptions(name_template=ZIP_NAME_TEMPLATE)
+    )
 
     def __post_init__(self) -> None:
         if self.layout not in LAYOUTS:
