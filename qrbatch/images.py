@@ -34,6 +34,8 @@ from typing import Literal
 
 import segno
 
+from qrbatch.errors import ConfigError
+
 log = logging.getLogger("qrbatch")
 Download = Callable[[str], Awaitable[bytes]]
 ImageFormat = Literal["png", "svg"]
@@ -104,11 +106,11 @@ class ImageOptions:
 
     def __post_init__(self) -> None:
         if self.format not in ("png", "svg"):
-            raise ValueError(f"image format {self.format!r}: use png or svg")
+            raise ConfigError(f"image format {self.format!r}: use png or svg")
         if not 5 <= self.size_mm <= 1000:
-            raise ValueError(f"image size {self.size_mm} mm: use 5 to 1000 mm")
+            raise ConfigError(f"image size {self.size_mm:g} mm: use 5 to 1000 mm")
         if not 72 <= self.dpi <= 2400:
-            raise ValueError(f"image dpi {self.dpi}: use 72 to 2400")
+            raise ConfigError(f"image dpi {self.dpi}: use 72 to 2400")
         check_template(self.name_template)
 
     def module_px(self, url: str) -> int:
@@ -121,11 +123,11 @@ class ImageOptions:
 
 
 def check_template(template: str) -> None:
-    """Raise ValueError for a name template that is not a plain ``{field}`` template."""
+    """Raise ConfigError for a name template that is not a plain ``{field}`` template."""
     try:
         template.format_map(_AnyField())
     except (ValueError, IndexError, AttributeError) as error:
-        raise ValueError(f"file name template {template!r}: {error}") from None
+        raise ConfigError(f"file name template {template!r}: {error}") from None
 
 
 class _AnyField(dict[str, str]):

@@ -118,7 +118,9 @@ def test_file_names_are_safe_on_every_file_system(text: str, expected: str) -> N
 
 
 def test_a_bad_template_is_refused_early() -> None:
-    with pytest.raises(ValueError, match="template"):
+    from qrbatch.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="template"):
         ImageOptions(name_template="{row")
 
 

@@ -172,12 +172,27 @@ def test_codes_print_with_modules_of_at_least_0_4_mm_at_the_default_sizes() -> N
     assert card.error == "h"  # a table tent has room for the highest error correction
 
 
-def test_a_code_too_big_for_the_paper_is_refused_and_the_old_pdf_stays(tmp_path: Path) -> None:
+def test_a_code_too_big_for_the_paper_is_a_usage_error() -> None:
+    from qrbatch.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="at most 89 mm"):
+        PrintOptions(layout="cards", size_mm=200)
+    with pytest.raises(ConfigError, match="letter-3x10"):
+        PrintOptions(layout="cards", paper="letter-3x10")
+
+
+def test_a_failed_write_leaves_the_old_pdf_and_no_temporary_file(tmp_path: Path) -> None:
     target = tmp_path / "codes.pdf"
     target.write_bytes(b"%PDF earlier")
     item = PrintItem(row=2, label="x", phone="1", message="m", code="C", deep_link=link("A"))
+
+    class Huge(PrintOptions):  # a setting the options would refuse, reaching the writer
+        @property
+        def code_size_mm(self) -> float:
+            raise ValueError("does not fit")
+
     with pytest.raises(ValueError, match="does not fit"):
-        write_pdf([item], target, PrintOptions(layout="cards", size_mm=200))
+        write_pdf([item], target, Huge(layout="cards"))
     assert target.read_bytes() == b"%PDF earlier"
     assert [p.name for p in tmp_path.iterdir()] == ["codes.pdf"]
 

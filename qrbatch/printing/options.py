@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from qrbatch.errors import ConfigError
 from qrbatch.images import ImageOptions
 
 Layout = Literal["cards", "labels", "poster"]
@@ -32,6 +33,11 @@ PAPERS: dict[str, tuple[float, float]] = {
 }
 
 
+# Page margins and the room each caption takes below its code, in mm.
+MARGIN: dict[Layout, float] = {"cards": 8.0, "labels": 2.0, "poster": 15.0}
+TEXT_ROOM: dict[Layout, float] = {"cards": 34.0, "labels": 14.0, "poster": 60.0}
+
+
 @dataclass(frozen=True, slots=True)
 class LabelSheet:
     """A sticker sheet: a grid of equal labels at fixed positions on the page (mm)."""
@@ -49,6 +55,11 @@ class LabelSheet:
     @property
     def per_page(self) -> int:
         return self.columns * self.rows
+
+    @property
+    def stacked(self) -> bool:
+        """Caption below the code (square-ish labels) rather than beside it (wide ones)."""
+        return self.height > self.width * 0.8
 
 
 LABEL_SHEETS: dict[str, LabelSheet] = {
@@ -109,20 +120,43 @@ class PrintOptions:
 
     def __post_init__(self) -> None:
         if self.layout not in LAYOUTS:
-            raise ValueError(f"layout {self.layout!r}: use one of {', '.join(LAYOUTS)}")
+            raise ConfigError(f"layout {self.layout!r}: use one of {', '.join(LAYOUTS)}")
         allowed = {
             "cards": CARD_PAPERS,
             "labels": tuple(LABEL_SHEETS),
             "poster": POSTER_PAPERS,
         }[self.layout]
         if self.paper_name not in allowed:
-            raise ValueError(
+            raise ConfigError(
                 f"paper {self.paper!r} for {self.layout}: use one of {', '.join(allowed)}"
             )
         if self.size_mm is not None and self.size_mm < 10:
-            raise ValueError(f"code size {self.size_mm} mm: at least 10 mm scans from paper")
+            raise ConfigError(f"code size {self.size_mm:g} mm: at least 10 mm scans from paper")
+        if self.size_mm is not None and self.size_mm > self.max_size_mm + 1e-6:
+            raise ConfigError(
+                f"a {self.size_mm:g} mm code does not fit {self.layout} on {self.paper_name} "
+                f"(at most {self.max_size_mm:.0f} mm with its caption)"
+            )
         if self.message_chars < 0:
-            raise ValueError("message_chars must be 0 or more")
+            raise ConfigError("message_chars must be 0 or more")
+
+    @property
+    def max_size_mm(self) -> float:
+        """The largest code (quiet zone included) the card, label or page holds with its
+        caption: the default size."""
+        margin, text = MARGIN[self.layout], TEXT_ROOM[self.layout]
+        if self.layout == "labels":
+            sheet = LABEL_SHEETS[self.paper_name]
+            if sheet.stacked:
+                return min(sheet.width - 2 * margin, sheet.height - 2 * margin - text)
+            return min(sheet.height - 2 * margin, sheet.width * 0.5)
+        width, height = PAPERS[self.paper_name]
+        return min(width - 2 * margin, height - 2 * margin - text)
+
+    @property
+    def code_size_mm(self) -> float:
+        """The side of each printed code: ``size_mm``, or the largest that fits."""
+        return self.size_mm if self.size_mm is not None else self.max_size_mm
 
     @property
     def paper_name(self) -> str:

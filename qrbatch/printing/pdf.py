@@ -26,9 +26,11 @@ from qrbatch.images import QUIET_ZONE, qr_code
 from qrbatch.printing import fonts
 from qrbatch.printing.options import (
     LABEL_SHEETS,
+    MARGIN,
     MIN_MODULE_MM,
     PAPERS,
     PREFERRED_MODULE_MM,
+    TEXT_ROOM,
     PrintItem,
     PrintOptions,
 )
@@ -113,10 +115,8 @@ def layout(items: Sequence[PrintItem], options: PrintOptions) -> Iterator[Placem
         yield from _labels(items, options)
         return
     caption = CARD if options.layout == "cards" else POSTER
-    margin = 8.0 if options.layout == "cards" else 15.0
-    text_room = 34.0 if options.layout == "cards" else 60.0
-    fit = min(width - 2 * margin, height - 2 * margin - text_room)
-    size = _size(options, fit)
+    margin, text_room = MARGIN[options.layout], TEXT_ROOM[options.layout]
+    size = options.code_size_mm
     x = (width - size) / 2
     # code and caption as one block, centred on the page (a tent or a frame shows it all)
     y = (height + size + text_room) / 2 - size
@@ -128,27 +128,12 @@ def layout(items: Sequence[PrintItem], options: PrintOptions) -> Iterator[Placem
         )  # fmt: skip
 
 
-def _size(options: PrintOptions, fit: float) -> float:
-    if options.size_mm is None:
-        return fit
-    if options.size_mm > fit + 1e-6:
-        raise ValueError(
-            f"a {options.size_mm:g} mm code does not fit {options.layout} on "
-            f"{options.paper_name} (at most {fit:.0f} mm with its caption)"
-        )
-    return options.size_mm
-
-
 def _labels(items: Sequence[PrintItem], options: PrintOptions) -> Iterator[Placement]:
     sheet = LABEL_SHEETS[options.paper_name]
     _, page_height = PAPERS[sheet.paper]
-    pad = 2.0
-    stacked = sheet.height > sheet.width * 0.8  # room for the caption below the code
-    if stacked:
-        fit = min(sheet.width - 2 * pad, sheet.height - 2 * pad - 14)
-    else:
-        fit = min(sheet.height - 2 * pad, sheet.width * 0.5)
-    size = _size(options, fit)
+    pad = MARGIN["labels"]
+    stacked = sheet.stacked
+    size = options.code_size_mm
     for index, item in enumerate(items):
         page, slot = divmod(index, sheet.per_page)
         row, column = divmod(slot, sheet.columns)
