@@ -144,7 +144,7 @@ class PrintOptions:
     def max_size_mm(self) -> float:
         """The largest code (quiet zone included) the card, label or page holds with its
         caption: the default size."""
-        margin, text = MARGIN[self.layout], TEXT_ROOM[self.layout]
+        margin, text = MARGIN[self.layout], self.text_room_mm
         if self.layout == "labels":
             sheet = LABEL_SHEETS[self.paper_name]
             if sheet.stacked:
@@ -152,6 +152,16 @@ class PrintOptions:
             return min(sheet.height - 2 * margin, sheet.width * 0.5)
         width, height = PAPERS[self.paper_name]
         return min(width - 2 * margin, height - 2 * margin - text)
+
+    @property
+    def poster_scale(self) -> float:
+        """How much larger a poster's caption is than on A4 (A3: 1.41)."""
+        return PAPERS[self.paper_name][0] / PAPERS["a4"][0] if self.layout == "poster" else 1.0
+
+    @property
+    def text_room_mm(self) -> float:
+        """The height the caption takes below the code."""
+        return TEXT_ROOM[self.layout] * self.poster_scale
 
     @property
     def code_size_mm(self) -> float:

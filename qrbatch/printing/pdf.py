@@ -30,7 +30,6 @@ from qrbatch.printing.options import (
     MIN_MODULE_MM,
     PAPERS,
     PREFERRED_MODULE_MM,
-    TEXT_ROOM,
     PrintItem,
     PrintOptions,
 )
@@ -49,6 +48,15 @@ class Caption:
     message: float
     label_lines: int
     message_lines: int
+
+    def scaled(self, factor: float) -> Caption:
+        return Caption(
+            self.label * factor,
+            self.number * factor,
+            self.message * factor,
+            self.label_lines,
+            self.message_lines,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +122,8 @@ def layout(items: Sequence[PrintItem], options: PrintOptions) -> Iterator[Placem
     if options.layout == "labels":
         yield from _labels(items, options)
         return
-    caption = CARD if options.layout == "cards" else POSTER
-    margin, text_room = MARGIN[options.layout], TEXT_ROOM[options.layout]
+    caption = CARD if options.layout == "cards" else POSTER.scaled(options.poster_scale)
+    margin, text_room = MARGIN[options.layout], options.text_room_mm
     size = options.code_size_mm
     x = (width - size) / 2
     # code and caption as one block, centred on the page (a tent or a frame shows it all)
