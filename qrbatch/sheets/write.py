@@ -419,6 +419,8 @@ def _write_summary(workbook: Workbook, summary: Summary) -> None:
         after.append(("QR image files", summary.images_folder))
         after.append(("Image files written", summary.images.files))
         after.append(("Images rendered locally", summary.images.rendered))
+        if summary.images.capped:
+            after.append(("Rows sharing their code's image", summary.images.capped))
     if summary.stopped_by:
         after.append(("Stopped by", summary.stopped_by))
         after.append(("To fix", summary.stop_fix))
