@@ -13,13 +13,14 @@ import argparse
 
 import anyio
 
+from qrbatch.actions import Create
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials
+from qrbatch.executor import ExecutionSettings, Executor
 from qrbatch.journal import Journal
 from qrbatch.pacing import AdaptivePacer
 from qrbatch.retry import RetryPolicy
 from qrbatch.rows import QrRequest
-from qrbatch.runner import ExecutionSettings, Runner
 from qrbatch.sandbox import (
     DEMO_KEY_ID,
     DEMO_KEY_SECRET,
@@ -49,11 +50,12 @@ async def main(rows: int, seed: int) -> None:
         async with CamsClient(credentials=creds, pacer=pacer, endpoint=url, timeout=0.3) as client:
             with Journal(":memory:") as journal:
                 retry = RetryPolicy(max_attempts=12, initial=0.01, maximum=0.05)
-                runner = Runner(
+                runner = Executor(
+                    action=Create(reuse_existing=False),
                     client=client,
                     pacer=pacer,
                     journal=journal,
-                    settings=ExecutionSettings(concurrency=32, reuse_existing=False, retry=retry),
+                    settings=ExecutionSettings(concurrency=32, retry=retry),
                 )
                 report = await runner.execute(requests)
     account = sandbox.world.accounts["demo"]

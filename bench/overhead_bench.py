@@ -25,7 +25,7 @@ from pathlib import Path
 import anyio
 from openpyxl import Workbook
 
-from qrbatch.batch import run_batch
+from qrbatch.api import run_batch
 from qrbatch.cams.credentials import Credentials
 from qrbatch.job import Job
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET

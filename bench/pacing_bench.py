@@ -22,13 +22,14 @@ from datetime import date
 import anyio
 from aiolimiter import AsyncLimiter
 
+from qrbatch.actions import Create
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials
 from qrbatch.errors import CamsError, ThrottledError
+from qrbatch.executor import ExecutionSettings, Executor
 from qrbatch.journal import Journal
 from qrbatch.pacing import AdaptivePacer
 from qrbatch.rows import QrRequest
-from qrbatch.runner import ExecutionSettings, Runner
 from qrbatch.sandbox import (
     DEMO_KEY_ID,
     DEMO_KEY_SECRET,
@@ -55,11 +56,12 @@ async def run_qrbatch(url: str, requests: list[QrRequest]) -> None:
     pacer = AdaptivePacer(5.0)
     async with CamsClient(credentials=CREDS, pacer=pacer, endpoint=url) as client:
         with Journal(":memory:") as journal:
-            runner = Runner(
+            runner = Executor(
+                action=Create(reuse_existing=False),
                 client=client,
                 pacer=pacer,
                 journal=journal,
-                settings=ExecutionSettings(concurrency=15, reuse_existing=False),
+                settings=ExecutionSettings(concurrency=15),
             )
             await runner.execute(requests)
 

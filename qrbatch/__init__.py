@@ -1,13 +1,74 @@
-"""qrbatch: spreadsheets in, WhatsApp message QR codes (Alibaba Cloud CAMS) out."""
+"""qrbatch: spreadsheets in, WhatsApp message QR codes (Alibaba Cloud CAMS) out.
 
-from importlib.metadata import PackageNotFoundError, version
+The Python API: every command's entry point, the job settings, the result types, the
+exit codes and the error tree. See the README's "From Python" section.
+"""
 
-try:
-    __version__ = version("qrbatch")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+source"
+from qrbatch.api import (
+    Validated,
+    delete_codes,
+    list_codes,
+    read_code_sheet,
+    run_batch,
+    update_codes,
+    validate_input,
+    write_validation,
+)
+from qrbatch.errors import (
+    AccountError,
+    CamsError,
+    ConfigError,
+    CredentialsError,
+    InputFileError,
+    JournalLockedError,
+    OutcomeUnknownError,
+    QrbatchError,
+    RetryableError,
+    RowError,
+    ThrottledError,
+    TransientError,
+    UsageError,
+)
+from qrbatch.events import Event, EventBus
+from qrbatch.exit_codes import ExitCode
+from qrbatch.frames import acreate_codes, create_codes, validate_frame
+from qrbatch.harness import RunResult
+from qrbatch.job import Job, load_job_file
+from qrbatch.results import RowResult, Summary
+from qrbatch.version import VERSION as __version__
 
-from qrbatch.batch import RunResult, run_batch, validate_input  # noqa: E402
-from qrbatch.job import Job  # noqa: E402
-
-__all__ = ["Job", "RunResult", "__version__", "run_batch", "validate_input"]
+__all__ = [
+    "AccountError",
+    "CamsError",
+    "ConfigError",
+    "CredentialsError",
+    "Event",
+    "EventBus",
+    "ExitCode",
+    "InputFileError",
+    "Job",
+    "JournalLockedError",
+    "OutcomeUnknownError",
+    "QrbatchError",
+    "RetryableError",
+    "RowError",
+    "RowResult",
+    "RunResult",
+    "Summary",
+    "ThrottledError",
+    "TransientError",
+    "UsageError",
+    "Validated",
+    "__version__",
+    "acreate_codes",
+    "create_codes",
+    "delete_codes",
+    "list_codes",
+    "load_job_file",
+    "read_code_sheet",
+    "run_batch",
+    "update_codes",
+    "validate_frame",
+    "validate_input",
+    "write_validation",
+]

@@ -5,154 +5,127 @@ translates errors into words and exit codes. The event loop starts here and nowh
 from __future__ import annotations
 
 import functools
+import logging
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from types import FrameType
+from typing import Any, NoReturn, TypeVar
 
 import anyio
 import click
 
-from qrbatch import __version__
-from qrbatch.batch import (
-    EXIT_ACCOUNT,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_ROWS_FAILED,
-    EXIT_USAGE,
-    Progress,
-    RunResult,
+from qrbatch.api import (
+    DropFile,
+    Validated,
+    drop_exit_code,
+    list_codes,
+    read_code_sheet,
     run_batch,
+    run_drop,
+    validate_drop,
     validate_input,
     write_validation,
 )
+from qrbatch.cli_options import (
+    COLUMNS,
+    COMMON,
+    CONNECTION,
+    CUST_SPACE_ID,
+    IMAGE_TYPE,
+    JOURNAL,
+    RUN,
+    SHEET,
+    YES,
+    code_output,
+    options,
+)
+from qrbatch.code_rows import CodeAction
+from qrbatch.drop_folders import MAX_TRIES, is_drop_input
 from qrbatch.errors import ConfigError, QrbatchError
-from qrbatch.inputs import Ledger, expand_drop, is_drop_input, ledger_path
+from qrbatch.events import Subscriber
+from qrbatch.exit_codes import ExitCode, worst
+from qrbatch.harness import RunResult
 from qrbatch.job import Job, build_job, load_job_file
-from qrbatch.lifecycle import Action
-from qrbatch.logs import LogFormat, setup_logging
-from qrbatch.manage import list_to_workbook, read_ops, run_ops
+from qrbatch.logs import LogFormat, event, is_json, setup_logging
 from qrbatch.progress import ProgressBar
+from qrbatch.version import VERSION
+
+T = TypeVar("T")
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _fail(error: QrbatchError) -> None:
-    click.echo(f"qrbatch: error: {error}", err=True)
-    sys.exit(error.exit_code)
+def _fail(error: QrbatchError) -> NoReturn:
+    """One clear line (a JSON ``error`` event with --log-format json), then the exit code."""
+    code = int(getattr(error, "exit_code", ExitCode.USAGE))
+    event(logging.ERROR, "error", str(error), exit_code=code, error=type(error).__name__)
+    sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="qrbatch")
-def main() -> None:
+def _interrupted() -> NoReturn:
+    event(
+        logging.WARNING,
+        "interrupted",
+        "interrupted; the journal is kept and a rerun resumes",
+        exit_code=int(ExitCode.INTERRUPTED),
+    )
+    sys.exit(ExitCode.INTERRUPTED)
+
+
+def _sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM before or after the run (e.g. during --wait): exit 130
+
+
+def _start(log_format: LogFormat, verbose: int, quiet: bool) -> None:
+    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
+    signal.signal(signal.SIGTERM, _sigterm)
+
+
+def _events(no_progress: bool, quiet: bool) -> tuple[Subscriber | None, ProgressBar | None]:
+    if no_progress or quiet or not sys.stderr.isatty():
+        return None, None
+    bar = ProgressBar()
+    return bar, bar
+
+
+def _call(func: Callable[..., Coroutine[Any, Any, T]], bar: ProgressBar | None, **kwargs: Any) -> T:
+    try:
+        return anyio.run(functools.partial(func, **kwargs))
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+@click.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.version_option(VERSION, prog_name="qrbatch")
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Turn a spreadsheet of WhatsApp business numbers and prefilled messages into
     WhatsApp message QR codes with Alibaba Cloud CAMS (CreatePhoneMessageQrdl).
+
+    \b
+    Exit codes: 0 every row done; 1 some rows failed or invalid (outputs written);
+    2 usage, configuration or input-file error (no API call made); 3 stopped by an
+    account-level error; 74 results not written (disk full: rerun writes them);
+    75 the journal is in use by another run (try later);
+    130 interrupted (the journal is kept, a rerun resumes).
 
     \b
     Example:
       qrbatch run sample_inputs/campaign.xlsx --endpoint sandbox
     """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
-_common_input = [
-    click.option(
-        "--sheet", help="Excel sheet to read (default: the first with the needed columns)."
-    ),
-    click.option(
-        "--header-row", type=int, help="Row number of the header (default: found by name)."
-    ),
-    click.option(
-        "--phone-column", help="Name of the phone column (default: PhoneNumber, Phone, ...)."
-    ),
-    click.option(
-        "--message-column",
-        help="Name of the message column (default: PrefilledMessage, Message, ...).",
-    ),
-    click.option(
-        "--default-region", help="Region for national numbers without country code, e.g. ID."
-    ),
-    click.option("--encoding", help="Text encoding of a CSV file (default: detected)."),
-    click.option(
-        "--image-type",
-        type=click.Choice(["PNG", "SVG"], case_sensitive=False),
-        help="QR image type for rows that do not say (default PNG).",
-    ),
-    click.option(
-        "--cust-space-id", help="CustSpaceId for rows that do not say (ISV sub-customers)."
-    ),
-]
+# run -------------------------------------------------------------------------------------
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _apply(options: list[Callable[[F], F]]) -> Callable[[F], F]:
-    def decorate(func: F) -> F:
-        for option in reversed(options):
-            func = option(func)
-        return func
-
-    return decorate
-
-
-@main.command()
+@main.command(context_settings=CONTEXT)
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="Results workbook (.xlsx, or .csv for the Results table only). "
-    "Default: <input stem>.results.xlsx beside the input.",
-)
-@click.option(
-    "--endpoint",
-    help="CAMS endpoint URL, or 'sandbox' for the built-in simulator. "
-    "Default: $QRBATCH_ENDPOINT or https://cams.ap-southeast-1.aliyuncs.com.",
-)
-@click.option(
-    "--qps", type=float, help="Ceiling of API calls per second for the account (default 5)."
-)
-@_apply(_common_input)
-@click.option("--timeout", type=float, help="Seconds to wait for each API answer (default 10).")
-@click.option(
-    "--max-attempts", type=int, help="Attempts per call for retryable errors (default 8)."
-)
-@click.option(
-    "--always-create",
-    is_flag=True,
-    default=None,
-    help="Create new codes even when the number already has one with the same message.",
-)
-@click.option(
-    "--fresh", is_flag=True, default=None, help="Forget the journal of earlier runs and start over."
-)
-@click.option(
-    "--wait",
-    is_flag=True,
-    default=None,
-    help="If another run holds the journal, wait for it instead of refusing.",
-)
-@click.option(
-    "--state-dir",
-    type=click.Path(path_type=Path),
-    help="Folder for the journal (default: beside the output).",
-)
-@click.option("--profile", help="Credentials profile (aliyun CLI config or credentials.ini).")
-@click.option(
-    "--no-images",
-    is_flag=True,
-    help="Do not download QR images nor embed thumbnails in the workbook.",
-)
-@click.option(
-    "--no-progress", is_flag=True, help="No progress bar (it only shows on a terminal anyway)."
-)
-@click.option(
-    "--log-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Log lines on stderr: text for people, one JSON object per line for machines.",
-)
-@click.option("-v", "--verbose", count=True, help="More log lines (retries, throttling).")
-@click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the closing line.")
+@options(RUN, CONNECTION, SHEET, COLUMNS, JOURNAL, COMMON)
 def run(
     source: Path,
     no_progress: bool,
@@ -162,99 +135,128 @@ def run(
     quiet: bool,
     **flags: Any,
 ) -> None:
-    """Create a QR code for every row of SOURCE (a .xlsx/.csv sheet or a .toml job file)
-    and write the results workbook.
+    """Create a QR code for every row of SOURCE (a .xlsx/.csv sheet, a .toml job file, or
+    a drop folder) and write the results workbook.
 
     \b
     Exit codes: 0 all rows created or reused; 1 some rows failed or invalid;
     2 usage, configuration or input-file error (no API call made);
-    3 stopped by an account-level error; 130 interrupted (rerun resumes).
+    3 stopped by an account-level error; 75 journal in use by another run;
+    130 interrupted (rerun resumes).
 
     \b
     Example:
       qrbatch run campaign.xlsx -o campaign.results.xlsx --endpoint sandbox
     """
-    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
+    _start(log_format, verbose, quiet)
     try:
         if no_images:
             flags["images"] = False
-        job = _job(source, flags, progress=not no_progress)
-        show_bar = job.progress and sys.stderr.isatty() and not quiet
+        job = _job(source, flags)
         if is_drop_input(job.input):
-            sys.exit(_run_drop(job, show_bar))
-        result = _run_one(job.with_output_filled(), show_bar)
+            sys.exit(_run_drop(job, no_progress or not job.progress, quiet))
+        result = _run_one(job.with_output_filled(), no_progress or not job.progress, quiet)
     except QrbatchError as error:
         _fail(error)
     except KeyboardInterrupt:
-        click.echo("qrbatch: interrupted; the journal is kept and a rerun resumes", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    if job.is_sandbox:
-        click.echo(
-            "qrbatch: sandbox run: the codes are simulated and do not exist on WhatsApp", err=True
-        )
+        _interrupted()
     _finish_command(result)
 
 
-def _run_one(job: Job, show_bar: bool) -> RunResult:
-    progress: Progress | None = ProgressBar() if show_bar else None
-    return anyio.run(
-        functools.partial(
-            run_batch, job, progress=progress, version=__version__, handle_signals=True
+def _run_one(job: Job, no_progress: bool, quiet: bool) -> RunResult:
+    subscriber, bar = _events(no_progress, quiet)
+    if job.is_sandbox:
+        event(
+            logging.WARNING,
+            "sandbox",
+            "sandbox run: the codes are simulated and do not exist on WhatsApp",
         )
-    )
+    return _call(run_batch, bar, job=job, events=subscriber, handle_signals=True)
 
 
-SEVERITY = (EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE, EXIT_ACCOUNT, EXIT_INTERRUPTED)
+def _run_drop(job: Job, no_progress: bool, quiet: bool) -> int:
+    """Each new file of a drop folder, once; the exit code means what a single run's does."""
+    subscriber, bar = _events(no_progress, quiet)
+
+    def on_file(item: DropFile) -> None:
+        if item.error is not None:
+            event(logging.ERROR, "error", f"{item.source}: {item.error}", file=str(item.source))
+            return
+        assert item.result is not None
+        _say_result(item.result)
+        if item.state == "retry":
+            event(
+                logging.WARNING,
+                "drop_retry",
+                f"{item.source.name}: rows failed for a passing cause; the next run sends them "
+                f"again (run {item.tries} of {MAX_TRIES})",
+                file=str(item.source),
+                tries=item.tries,
+            )
+        elif item.state == "gave_up":
+            event(
+                logging.ERROR,
+                "drop_gave_up",
+                f"{item.source.name}: rows still failing after {item.tries} runs; no longer "
+                f"retried: see {item.result.output}",
+                file=str(item.source),
+                tries=item.tries,
+            )
+        if item.moved_to is not None:
+            click.echo(f"moved {item.source.name} to {item.moved_to}")
+
+    files = _call(run_drop, bar, job=job, events=subscriber, handle_signals=True, on_file=on_file)
+    if not files:
+        click.echo(f"nothing new in {job.input}")
+    return int(drop_exit_code(files))
 
 
-def _run_drop(job: Job, show_bar: bool) -> int:
-    """Each new file of a drop folder, once; the exit code is the most severe one."""
-    worst = EXIT_OK
-    with Ledger(ledger_path(job)) as ledger:
-        jobs = expand_drop(job, ledger)
-        if not jobs:
-            click.echo(f"nothing new in {job.input}")
-        for single, digest in jobs:
-            ledger.mark(single.input, digest, single.output_path, "started")
-            try:
-                result = _run_one(single, show_bar)
-            except QrbatchError as error:  # this file is unusable: report it, go on
-                click.echo(f"qrbatch: error: {error}", err=True)
-                worst = max(worst, error.exit_code, key=SEVERITY.index)
-                continue
-            if result.exit_code in (EXIT_OK, EXIT_ROWS_FAILED):
-                ledger.mark(single.input, digest, single.output_path, "finished")
-            if result.stopped_by:
-                click.echo(
-                    f"qrbatch: stopped by an account-level error: {result.stopped_by}", err=True
-                )
-            click.echo(result.summary.line())
-            worst = max(worst, result.exit_code, key=SEVERITY.index)
-            if result.exit_code in (EXIT_ACCOUNT, EXIT_INTERRUPTED):
-                break
-    return int(worst)
-
-
-def _job(source: Path, flags: dict[str, Any], *, progress: bool) -> Job:
+def _job(source: Path, flags: dict[str, Any]) -> Job:
     is_job = source.suffix.lower() == ".toml"
     settings = load_job_file(source) if is_job else {"input": source}
     if flags.get("image_type"):
         flags["image_type"] = flags["image_type"].upper()
-    if not progress:
-        flags["progress"] = False
     return build_job(settings, flags)
 
 
-@main.command()
+def _say_result(result: RunResult) -> None:
+    if result.exit_code == ExitCode.INTERRUPTED:
+        event(
+            logging.WARNING, "interrupted", "interrupted; the journal is kept and a rerun resumes"
+        )
+    if result.stopped_by:
+        event(logging.ERROR, "stopped", f"stopped by an account-level error: {result.stopped_by}")
+    if result.summary.images_folder and result.summary.images is not None:
+        click.echo(f"QR images: {result.summary.images_folder}")
+    click.echo(result.summary.line())  # last: the line a cron mail or a script reads
+
+
+def _finish_command(result: RunResult) -> NoReturn:
+    _say_result(result)
+    sys.exit(result.exit_code)
+
+
+# validate --------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
 @click.argument("source", type=click.Path(path_type=Path))
-@_apply(_common_input)
+@options(SHEET, COLUMNS, COMMON)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     help="Also write a workbook of the checked rows (nothing is written otherwise).",
 )
-def validate(source: Path, output: Path | None, **flags: Any) -> None:
+def validate(
+    source: Path,
+    output: Path | None,
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+    **flags: Any,
+) -> None:
     """Check every row of SOURCE without calling the API; print the problems by row.
 
     Exits 0 when every row is valid, 1 otherwise, 2 when the file cannot be used.
@@ -263,47 +265,71 @@ def validate(source: Path, output: Path | None, **flags: Any) -> None:
     Example:
       qrbatch validate campaign.xlsx
     """
+    _start(log_format, verbose, quiet)
     try:
-        job = _job(source, flags, progress=False)
+        job = _job(source, flags)
+        if is_drop_input(job.input):
+            sys.exit(_validate_drop(job))
         validated = validate_input(job)
+        if output is not None:
+            write_validation(output, job, validated)
     except QrbatchError as error:
         _fail(error)
+    sys.exit(_report_validation(validated, log_format))
+
+
+def _report_validation(validated: Validated, log_format: LogFormat, prefix: str = "") -> int:
     problems = [r for r in validated.rows if r.state == "invalid"]
     skipped = sum(r.state == "skipped" for r in validated.rows)
     for row in problems[:200]:
-        click.echo(f"row {row.row.number}: {row.error_code}: {row.error_message}")
+        event(
+            logging.WARNING if log_format == "json" else logging.INFO,
+            "row_problem",
+            f"{prefix}row {row.row.number}: {row.error_code}: {row.error_message}",
+            file=str(validated.sheet.path),
+            row=row.row.number,
+            code=row.error_code,
+        )
     if len(problems) > 200:
-        click.echo(f"... and {len(problems) - 200} more")
-    if output is not None:
-        write_validation(output, job, validated, version=__version__)
+        event(logging.INFO, "row_problem", f"... and {len(problems) - 200} more")
     valid = len(validated.rows) - len(problems) - skipped
-    click.echo(
-        f"{len(validated.rows)} rows: {valid} valid, {len(problems)} invalid, {skipped} blank"
+    line = (
+        f"{prefix}{len(validated.rows)} rows: {valid} valid, {len(problems)} invalid, "
+        f"{skipped} blank"
     )
-    sys.exit(1 if problems else 0)
+    event(
+        logging.INFO,
+        "validate_end",
+        line,
+        file=str(validated.sheet.path),
+        sheet=validated.sheet.sheet_name,
+        rows=len(validated.rows),
+        valid=valid,
+        invalid=len(problems),
+        blank=skipped,
+    )
+    if log_format != "json":
+        click.echo(line)
+    return int(ExitCode.ROWS_FAILED if problems else ExitCode.OK)
 
 
-_connection = [
-    click.option(
-        "--endpoint",
-        help="CAMS endpoint URL, or 'sandbox' (default: $QRBATCH_ENDPOINT or the real one).",
-    ),
-    click.option("--qps", type=float, help="Ceiling of API calls per second (default 5)."),
-    click.option("--timeout", type=float, help="Seconds to wait for each API answer (default 10)."),
-    click.option(
-        "--max-attempts", type=int, help="Attempts per call for transient errors (default 8)."
-    ),
-    click.option("--profile", help="Credentials profile (aliyun CLI config or credentials.ini)."),
-    click.option(
-        "--log-format",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="Log lines on stderr: text, or one JSON object per line.",
-    ),
-    click.option("-v", "--verbose", count=True, help="More log lines."),
-    click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the closing line."),
-]
+def _validate_drop(job: Job) -> int:
+    """Every file a drop run would take now, checked; the exit code is the worst."""
+    fmt: LogFormat = "json" if is_json() else "text"
+    codes: list[int] = []
+    checked = validate_drop(job)
+    if not checked:
+        click.echo(f"nothing new in {job.input}")
+    for source, outcome in checked:
+        if isinstance(outcome, QrbatchError):
+            event(logging.ERROR, "error", f"{source}: {outcome}", file=str(source))
+            codes.append(int(getattr(outcome, "exit_code", ExitCode.USAGE)))
+        else:
+            codes.append(_report_validation(outcome, fmt, prefix=f"{source.name}: "))
+    return int(worst(*codes))
+
+
+# list / update / delete ------------------------------------------------------------------
 
 
 def _confirm(question: str, yes: bool) -> None:
@@ -314,19 +340,10 @@ def _confirm(question: str, yes: bool) -> None:
         raise ConfigError(f"{question} Refusing without --yes when not on a terminal.")
     if not click.confirm(question, default=False):
         click.echo("qrbatch: nothing done", err=True)
-        sys.exit(EXIT_USAGE)
+        sys.exit(ExitCode.USAGE)
 
 
-def _finish_command(result: RunResult) -> None:
-    if result.exit_code == EXIT_INTERRUPTED:
-        click.echo("qrbatch: interrupted; the journal is kept and a rerun resumes", err=True)
-    if result.stopped_by:
-        click.echo(f"qrbatch: stopped by an account-level error: {result.stopped_by}", err=True)
-    click.echo(result.summary.line())
-    sys.exit(result.exit_code)
-
-
-@main.command(name="list")
+@main.command(name="list", context_settings=CONTEXT)
 @click.argument("phones", nargs=-1, required=True)
 @click.option(
     "-o",
@@ -336,11 +353,18 @@ def _finish_command(result: RunResult) -> None:
     show_default=True,
     help="Workbook of the live codes.",
 )
-@click.option("--cust-space-id", help="CustSpaceId of the numbers (ISV sub-customers).")
-@click.option("--default-region", help="Region for national numbers, e.g. ID.")
-@_apply(_connection)
+@options([CUST_SPACE_ID], CONNECTION, COMMON)
+@click.option(
+    "--default-region",
+    help="Region (e.g. ID, SG) for national numbers written without a country code.",
+)
 def list_command(
-    phones: tuple[str, ...], log_format: LogFormat, verbose: int, quiet: bool, **flags: Any
+    phones: tuple[str, ...],
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+    **flags: Any,
 ) -> None:
     """Export the live QR codes of one or more business numbers (PHONES) to a workbook.
 
@@ -351,33 +375,40 @@ def list_command(
     Example:
       qrbatch list 6281234567890 6591234567 -o codes.xlsx
     """
-    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
+    _start(log_format, verbose, quiet)
     try:
         flags = {k: v for k, v in flags.items() if v is not None}
         job = Job(input=flags["output"], images=False, progress=False, **flags)
-        result = anyio.run(functools.partial(list_to_workbook, phones, job, version=__version__))
+        result = _call(list_codes, None, phones=phones, job=job)
     except QrbatchError as error:
         _fail(error)
+    except KeyboardInterrupt:
+        _interrupted()
     _finish_command(result)
 
 
-def _ops_command(
-    action: Action,
+def _codes_command(
+    action: CodeAction,
     source: Path,
     yes: bool,
+    no_progress: bool,
     log_format: LogFormat,
     verbose: int,
     quiet: bool,
     flags: dict[str, Any],
 ) -> None:
-    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
+    from qrbatch.api import delete_codes, update_codes
+
+    _start(log_format, verbose, quiet)
     try:
         flags = {k: v for k, v in flags.items() if v is not None}
+        if flags.get("image_type"):
+            flags["image_type"] = flags["image_type"].upper()
         flags.setdefault("output", source.with_name(f"{source.stem}.{action}d.xlsx"))
         job = Job(input=source, images=False, progress=False, **flags)
-        checked = read_ops(job, action)
-        count = sum(o.op is not None for o in checked[1])
-        numbers = len({o.op.phone for o in checked[1] if o.op is not None})
+        checked = read_code_sheet(job, action)
+        count = sum(c.request is not None for c in checked[1])
+        numbers = len({c.request.phone for c in checked[1] if c.request is not None})
         if action == "delete":
             question = (
                 f"Delete {count} QR codes of {numbers} business numbers? "
@@ -386,50 +417,46 @@ def _ops_command(
         else:
             question = (
                 f"Update up to {count} QR codes of {numbers} business numbers? "
-                "Each updated code gets a new QR image: printed ones must be replaced."
+                "Each updated code gets a new code and QR image: printed ones must be replaced."
             )
         _confirm(question, yes)
-        result = anyio.run(
-            functools.partial(
-                run_ops, action, job, version=__version__, handle_signals=True, checked=checked
-            )
+        subscriber, bar = _events(no_progress, quiet)
+        result = _call(
+            update_codes if action == "update" else delete_codes,
+            bar,
+            job=job,
+            events=subscriber,
+            handle_signals=True,
+            checked=checked,
         )
     except QrbatchError as error:
         _fail(error)
+    except KeyboardInterrupt:
+        _interrupted()
     _finish_command(result)
 
 
-_ops_options = [
-    click.option(
-        "-o",
-        "--output",
-        type=click.Path(path_type=Path),
-        help="Results workbook (default: <input stem>.<action>d.xlsx beside the input).",
-    ),
-    click.option(
-        "--sheet", help="Excel sheet to read (default: the first with the needed columns)."
-    ),
-    click.option(
-        "--header-row", type=int, help="Row number of the header (default: found by name)."
-    ),
-    click.option("--encoding", help="Text encoding of a CSV file (default: detected)."),
-    click.option("--default-region", help="Region for national numbers, e.g. ID."),
-    click.option("--state-dir", type=click.Path(path_type=Path), help="Folder for the journal."),
-    click.option("--fresh", is_flag=True, default=None, help="Forget the journal and start over."),
-    click.option("--wait", is_flag=True, default=None, help="Wait for a run holding the journal."),
-    click.option(
-        "-y", "--yes", is_flag=True, help="Do not ask for confirmation (needed off a terminal)."
-    ),
-]
-
-
-@main.command()
+@main.command(context_settings=CONTEXT)
 @click.argument("source", type=click.Path(path_type=Path))
-@_apply(_ops_options)
-@_apply(_connection)
-def delete(
-    source: Path, yes: bool, log_format: LogFormat, verbose: int, quiet: bool, **flags: Any
-) -> None:
+@options([code_output("update"), YES, IMAGE_TYPE], SHEET, CONNECTION, JOURNAL, COMMON)
+def update(source: Path, yes: bool, no_progress: bool, **flags: Any) -> None:
+    """Change the messages of the codes in SOURCE (phone, QrdlCode and message columns,
+    e.g. an edited list workbook). Unchanged messages are skipped. Warning: the service
+    answers each update with a new code and QR image; the results hold the new code, and
+    printed copies of the old one must be replaced.
+
+    \b
+    Example:
+      qrbatch update codes.xlsx --yes
+    """
+    log_format, verbose, quiet = flags.pop("log_format"), flags.pop("verbose"), flags.pop("quiet")
+    _codes_command("update", source, yes, no_progress, log_format, verbose, quiet, flags)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source", type=click.Path(path_type=Path))
+@options([code_output("delete"), YES], SHEET, CONNECTION, JOURNAL, COMMON)
+def delete(source: Path, yes: bool, no_progress: bool, **flags: Any) -> None:
     """Delete the QR codes listed in SOURCE (a results or list workbook, or any sheet with
     phone and QrdlCode columns). Paced, retried, journaled; a rerun resumes.
 
@@ -437,35 +464,14 @@ def delete(
     Example:
       qrbatch delete campaign.results.xlsx --yes
     """
-    _ops_command("delete", source, yes, log_format, verbose, quiet, flags)
+    log_format, verbose, quiet = flags.pop("log_format"), flags.pop("verbose"), flags.pop("quiet")
+    _codes_command("delete", source, yes, no_progress, log_format, verbose, quiet, flags)
 
 
-@main.command()
-@click.argument("source", type=click.Path(path_type=Path))
-@_apply(_ops_options)
-@click.option(
-    "--image-type",
-    type=click.Choice(["PNG", "SVG"], case_sensitive=False),
-    help="Image type for rows that do not say (default PNG).",
-)
-@_apply(_connection)
-def update(
-    source: Path, yes: bool, log_format: LogFormat, verbose: int, quiet: bool, **flags: Any
-) -> None:
-    """Change the messages of the codes in SOURCE (phone, QrdlCode and message columns,
-    e.g. an edited list workbook). Unchanged messages are skipped. Warning: an updated
-    code gets a new QR image; printed copies of the old one must be replaced.
-
-    \b
-    Example:
-      qrbatch update codes.xlsx --yes
-    """
-    if flags.get("image_type"):
-        flags["image_type"] = flags["image_type"].upper()
-    _ops_command("update", source, yes, log_format, verbose, quiet, flags)
+# sandbox ---------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(context_settings=CONTEXT)
 @click.option(
     "--port", type=int, default=8765, show_default=True, help="Loopback port to listen on."
 )
@@ -493,8 +499,17 @@ def update(
 @click.option(
     "--number", "numbers", multiple=True, help="Extra business number to register (repeatable)."
 )
+@options(COMMON)
 def sandbox(
-    port: int, qps: float, limiter: str, latency: tuple[float, float], numbers: tuple[str, ...]
+    port: int,
+    qps: float,
+    limiter: str,
+    latency: tuple[float, float],
+    numbers: tuple[str, ...],
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
 ) -> None:
     """Serve the built-in CAMS simulator on 127.0.0.1 until Ctrl-C.
 
@@ -515,20 +530,31 @@ def sandbox(
         serve_forever,
     )
 
-    setup_logging()
+    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
     world = World.demo(numbers=(*DEMO_NUMBERS, *numbers))
     config = SandboxConfig(qps=qps, limiter=limiter, latency=latency)  # type: ignore[arg-type]
-    click.echo(f"qrbatch sandbox: http://127.0.0.1:{port} (simulated CAMS; Ctrl-C stops)")
-    click.echo(f"  export ALIBABA_CLOUD_ACCESS_KEY_ID={DEMO_KEY_ID}")
-    click.echo(f"  export ALIBABA_CLOUD_ACCESS_KEY_SECRET={DEMO_KEY_SECRET}")
-    click.echo(f"  business numbers: {', '.join(sorted(world.accounts['demo'].numbers))}")
+    url = f"http://127.0.0.1:{port}"
+    business = ", ".join(sorted(world.accounts["demo"].numbers))
+    if log_format == "json":
+        event(
+            logging.INFO,
+            "sandbox_start",
+            f"sandbox: {url} (simulated CAMS; Ctrl-C stops)",
+            url=url,
+            access_key_id=DEMO_KEY_ID,
+            numbers=business,
+        )
+    else:
+        click.echo(f"qrbatch sandbox: {url} (simulated CAMS; Ctrl-C stops)")
+        click.echo(f"  export ALIBABA_CLOUD_ACCESS_KEY_ID={DEMO_KEY_ID}")
+        click.echo(f"  export ALIBABA_CLOUD_ACCESS_KEY_SECRET={DEMO_KEY_SECRET}")
+        click.echo(f"  business numbers: {business}")
     try:
         anyio.run(lambda: serve_forever(Sandbox(world, config), port=port))
     except KeyboardInterrupt:
         pass
     except OSError as error:
-        click.echo(f"qrbatch: error: cannot listen on 127.0.0.1:{port}: {error.strerror}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(ConfigError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}"))
 
 
 __all__ = ["main"]

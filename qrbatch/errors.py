@@ -5,7 +5,9 @@
     │   ├── ConfigError               bad flag, job file or setting
     │   ├── CredentialsError          no usable AccessKey found
     │   └── InputFileError            the sheet cannot be read (names file, what was found)
-    ├── JournalLockedError            another run holds the journal (exit 2)
+    ├── JournalLockedError            another run holds the journal (exit 75: try later)
+    ├── OutputWriteError              the outputs could not be written (exit 74): the
+    │                                 journal kept every outcome, a rerun writes them
     └── CamsError                     the CAMS API answered with an error (code, request_id)
         ├── RetryableError            try again through the pacer, after a backoff
         │   ├── ThrottledError        System.LimitControl / Throttling*: also slow down
@@ -13,10 +15,13 @@
         │       └── OutcomeUnknownError  timeout, dropped connection, 5xx: the server may
         │                             have acted; a Create must be reconciled before retrying
         ├── RowError                  bad value in this row: record it, go on with the others
-        └── AccountError              bad key, signature, clock, permission: stop the run
+        └── AccountError              bad key, signature, clock, permission, expired STS
+                                      token, any HTTP 401/403: stop the run (exit 3);
+                                      ``fix`` says what the account owner must change
 
-Errors carry context (``code``, ``request_id``, ``http_status``, ``action``) and never
-an AccessKey secret.
+Errors carry context (``code``, ``request_id``, ``http_status``, ``action``; an
+AccountError also ``recommend``, ``access_denied_detail`` and ``host_id`` from the
+gateway) and never an AccessKey secret or STS token.
 """
 
 from __future__ import annotations
@@ -46,8 +51,16 @@ class InputFileError(UsageError):
     """The input file cannot be used as a whole (missing, unreadable, no needed column)."""
 
 
-class JournalLockedError(UsageError):
-    """Another qrbatch run is using the same journal."""
+class JournalLockedError(QrbatchError):
+    """Another qrbatch run is using the same journal: not a usage error, try later."""
+
+    exit_code = 75
+
+
+class OutputWriteError(QrbatchError):
+    """The results could not be written (disk full, folder gone); nothing is lost."""
+
+    exit_code = 74
 
 
 class CamsError(QrbatchError):
@@ -133,8 +146,27 @@ class AccountError(CamsError):
         request_id: str = "",
         http_status: int | None = None,
         fix: str = "",
+        recommend: str = "",
+        access_denied_detail: str = "",
+        host_id: str = "",
     ) -> None:
         super().__init__(
             message, code=code, action=action, request_id=request_id, http_status=http_status
         )
         self.fix = fix
+        # What the gateway said to help the account owner: a diagnosis link, the RAM
+        # decision (which action, which principal, which policy type) and the host that
+        # answered. None of them is secret; all are shown with the error.
+        self.recommend = recommend
+        self.access_denied_detail = access_denied_detail
+        self.host_id = host_id
+
+    def __str__(self) -> str:
+        parts = [super().__str__()]
+        if self.access_denied_detail:
+            parts.append(f"denied: {self.access_denied_detail}")
+        if self.host_id:
+            parts.append(f"host_id={self.host_id}")
+        if self.recommend:
+            parts.append(f"diagnosis: {self.recommend}")
+        return " ".join(parts)

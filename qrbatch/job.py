@@ -5,6 +5,7 @@ read at the edge (``resolve_endpoint``) and nowhere else.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import stat
 import tomllib
@@ -50,10 +51,22 @@ class Job:
     profile: str | None = None
     progress: bool = True
     images: bool = True
+    move_processed: bool = False
     access_key_id: str | None = None
     access_key_secret: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        # Paths may come as text (a notebook, a job file): keep them as Path.
+        for name in ("input", "output", "state_dir"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, Path(value))
+            elif value is not None and not isinstance(value, Path):
+                raise ConfigError(
+                    f"{name} must be a path (str or Path), got {type(value).__name__}"
+                )
+        if not math.isfinite(self.qps) or not math.isfinite(self.timeout):
+            raise ConfigError("qps and timeout must be finite numbers")
         if self.qps <= 0 or self.qps > 100_000:
             raise ConfigError(f"qps must be between 0 and 100000, got {self.qps}")
         if self.image_type.upper() not in ("PNG", "SVG"):

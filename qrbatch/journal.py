@@ -121,10 +121,19 @@ class Journal:
                 self.dropped = self._describe_existing()
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        self._db = sqlite3.connect(str(path), isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db = sqlite3.connect(str(path), isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._db.execute("SELECT key, state FROM requests LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._unlock()
+            raise ConfigError(
+                f"{path}: the journal cannot be read ({exc}); nothing was sent. Move it away "
+                "to keep it, or pass --fresh to start over (codes it recorded are then "
+                "found again by listing each number)."
+            ) from None
 
     def _describe_existing(self) -> str:
         assert self.path is not None
@@ -161,12 +170,30 @@ class Journal:
         handle.flush()
         self._lock_file = handle
 
-    def close(self) -> None:
-        self._db.close()
+    def _unlock(self) -> None:
         if self._lock_file is not None:
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
             self._lock_file.close()
             self._lock_file = None
+
+    def close(self) -> None:
+        self._db.close()
+        self._unlock()
+
+    # Outputs that could not be written (a full disk): the next run writes them first.
+
+    def get_meta(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, name: str, value: str | None) -> None:
+        if value is None:
+            self._db.execute("DELETE FROM meta WHERE name = ?", (name,))
+        else:
+            self._db.execute(
+                "INSERT INTO meta VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = ?",
+                (name, value, value),
+            )
 
     def __enter__(self) -> Journal:
         return self

@@ -27,15 +27,15 @@ has passed.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections import deque
+from collections.abc import Callable
 
 import anyio
 from aiolimiter import AsyncLimiter
 
 from qrbatch.errors import QrbatchError
-from qrbatch.logs import event
+from qrbatch.events import Event, Throttled, no_events
 
 DEFAULT_QPS = 5.0
 DEFAULT_MARGIN = 0.01
@@ -96,6 +96,7 @@ class AdaptivePacer:
         self.latency = 1.0  # seconds, exponentially weighted; a cautious first guess
         self._outstanding = 0
         self._token_freed: anyio.Event | None = None
+        self.on_event: Callable[[Event], None] = no_events  # the run's event stream
 
     @property
     def in_flight_limit(self) -> int:
@@ -184,15 +185,14 @@ class AdaptivePacer:
         stale = sent_at is not None and sent_at < self._last_throttle
         if not stale and now - self._last_throttle >= self.cooldown:
             new_rate = max(self.min_rate, self.rate * self.decrease)
-            event(
-                logging.INFO,
-                "throttled",
-                f"throttled by the server: {self.rate:.2f} -> {new_rate:.2f} calls/s",
-                rate=round(self.rate, 3),
-                new_rate=round(new_rate, 3),
-                margin=round(self.margin + self.margin_step, 3),
-                retry_after=retry_after,
-                throttled_total=self.throttled,
+            self.on_event(
+                Throttled(
+                    rate=round(self.rate, 3),
+                    new_rate=round(new_rate, 3),
+                    margin=round(self.margin + self.margin_step, 3),
+                    retry_after=retry_after,
+                    throttled_total=self.throttled,
+                )
             )
             self._last_throttle = now
             self._throttled_rate = self.rate

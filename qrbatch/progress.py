@@ -1,4 +1,8 @@
-"""The terminal progress bar: rows done, rows per second, elapsed and ETA (rich)."""
+"""The terminal progress bar: a subscriber to the engine's events (rich).
+
+From the first second it says what the run is doing ("checking the live codes of 12
+numbers", then "creating"), then rows done of total, calls per second, elapsed and ETA.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,10 @@ from rich.progress import (
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
+from qrbatch.events import Event, PhaseChanged, RowFinished, RunEnded, RunStarted
+
+VERBS = {"create": "Creating QR codes", "update": "Updating codes", "delete": "Deleting codes"}
+
 
 class RateColumn(ProgressColumn):
     """Rows per second, once rich has measured a speed."""
@@ -25,11 +33,11 @@ class RateColumn(ProgressColumn):
 
 
 class ProgressBar:
-    """What ``run_batch`` reports to, drawn on stderr (the CLI uses it on a terminal only)."""
+    """Draws the run on stderr; the CLI subscribes it on a terminal only."""
 
     def __init__(self) -> None:
         self._progress = RichProgress(
-            TextColumn("[bold]QR codes"),
+            TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             RateColumn(),
@@ -38,14 +46,24 @@ class ProgressBar:
             TimeRemainingColumn(),
         )
         self._task: TaskID | None = None
+        self._verb = "Working"
 
-    def start(self, total: int) -> None:
-        self._progress.start()
-        self._task = self._progress.add_task("rows", total=total)
-
-    def advance(self, rows: int) -> None:
-        if self._task is not None:
-            self._progress.advance(self._task, rows)
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, RunStarted):
+            self._verb = VERBS.get(event.action, "Working")
+            self._progress.start()
+            self._task = self._progress.add_task("Starting", total=event.valid_rows or event.rows)
+        elif self._task is None:
+            return
+        elif isinstance(event, PhaseChanged):
+            text = event.description if event.phase == "listing" else self._verb
+            self._progress.update(self._task, description=text)
+        elif isinstance(event, RowFinished):
+            self._progress.advance(self._task, event.rows)
+        elif isinstance(event, RunEnded):
+            self.stop()
 
     def stop(self) -> None:
-        self._progress.stop()
+        if self._task is not None:
+            self._progress.stop()
+            self._task = None

@@ -6,15 +6,22 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from qrbatch.cams.errors import advice_for
 from qrbatch.images import ImageCounts
 from qrbatch.journal import Entry
-from qrbatch.rows import CheckedRow
 
 Status = Literal[
-    "created", "reused", "failed", "invalid", "skipped", "listed", "updated", "deleted"
+    "created",
+    "reused",
+    "failed",
+    "invalid",
+    "skipped",
+    "listed",
+    "updated",
+    "deleted",
+    "notfound",
 ]
 STATUSES: tuple[Status, ...] = (
     "created",
@@ -25,8 +32,17 @@ STATUSES: tuple[Status, ...] = (
     "listed",
     "updated",
     "deleted",
+    "notfound",
 )
 RUN_STATUSES: tuple[Status, ...] = STATUSES[:5]
+# The statuses each command speaks of, in the order its closing line names them.
+ACTION_STATUSES: dict[str, tuple[Status, ...]] = {
+    "create": RUN_STATUSES,
+    "update": ("updated", "skipped", "notfound", "failed", "invalid"),
+    "delete": ("deleted", "notfound", "failed", "invalid", "skipped"),
+    "list": ("listed", "failed", "skipped"),
+    "validate": ("invalid", "skipped"),
+}
 RESULT_COLUMNS = (
     "Status",
     "QrdlCode",
@@ -46,6 +62,15 @@ ROW_ADVICE: dict[str, tuple[str, str]] = {
     "MessageTooLong": ("over WhatsApp's 140-character limit", "shorten the message"),
     "InvalidImageType": ("image type is not PNG or SVG", "use PNG or SVG, or leave it blank"),
     "NotSent": ("not sent: the run stopped first", "fix the cause, then rerun: done rows are kept"),
+    "NotFound": (
+        "the service does not know this code on this number",
+        "list the number (qrbatch list) to see its live codes",
+    ),
+    "ConflictingRows": (
+        "two rows ask different things of one code",
+        "keep one row per code",
+    ),
+    "Unchanged": ("the message is already this one", "nothing"),
     "OutcomeUnknown": (
         "the run stopped while this call was in flight",
         "rerun: qrbatch checks before sending again",
@@ -79,7 +104,42 @@ class RowResult:
         )
 
 
-def join_results(checked: Sequence[CheckedRow], entries: Mapping[str, Entry]) -> list[RowResult]:
+class Requested(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def phone(self) -> str: ...
+
+    @property
+    def image_type(self) -> str: ...
+
+
+class NumberedRow(Protocol):
+    @property
+    def number(self) -> int: ...
+
+
+class Checked(Protocol):
+    """An input row after validation (``rows.CheckedRow``, ``code_rows.CheckedCode``)."""
+
+    @property
+    def row(self) -> NumberedRow: ...
+
+    @property
+    def request(self) -> Requested | None: ...
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def error_code(self) -> str: ...
+
+    @property
+    def error_message(self) -> str: ...
+
+
+def join_results(checked: Sequence[Checked], entries: Mapping[str, Entry]) -> list[RowResult]:
     """One result per input row, in input order; duplicates share their request's result."""
     results: list[RowResult] = []
     for row in checked:
@@ -165,6 +225,7 @@ class Summary:
     images_folder: str = ""
     thumbnails: str = ""
     links: str = "DeepLinkUrl and QrImageUrl are clickable"
+    action: str = "create"
     calls_timeline: list[tuple[int, int]] = field(default_factory=list)
     """(whole second since the first call, calls the server accepted in that second),
     for the Summary sheet's chart of the pace; seconds without calls may be left out."""
@@ -175,7 +236,9 @@ class Summary:
 
     @property
     def calls_per_second(self) -> float:
-        return self.calls / self.send_seconds if self.send_seconds > 0 else 0.0
+        """Calls per second while sending; a run under a second counts as one second
+        (one call in 7 ms is not "140 calls/s")."""
+        return self.calls / max(1.0, self.send_seconds) if self.calls else 0.0
 
     def count(self, results: Sequence[RowResult]) -> None:
         self.rows_read = len(results)
@@ -186,9 +249,22 @@ class Summary:
 
     @property
     def shown_statuses(self) -> list[Status]:
-        """The five statuses of a run, plus any other that occurred."""
-        return [s for s in STATUSES if s in RUN_STATUSES or self.statuses.get(s)]
+        """The statuses of this command, plus any other that occurred."""
+        own = ACTION_STATUSES.get(self.action, RUN_STATUSES)
+        return [*own, *(s for s in STATUSES if s not in own and self.statuses.get(s))]
 
     def line(self) -> str:
-        counts = ", ".join(f"{self.statuses.get(s, 0)} {s}" for s in self.shown_statuses)
+        """The closing line: what this command did, in its own words."""
+        if self.action == "list":
+            listed = self.statuses.get("listed", 0)
+            text = f"{self.unique_requests} numbers: {listed} live codes listed"
+            if self.statuses.get("skipped"):
+                text += f", {self.statuses['skipped']} numbers without codes"
+            if self.statuses.get("failed"):
+                text += f", {self.statuses['failed']} numbers failed"
+            return f"{text} -> {self.output_file}"
+        counts = ", ".join(
+            f"{self.statuses.get(s, 0)} {'not found' if s == 'notfound' else s}"
+            for s in self.shown_statuses
+        )
         return f"{self.rows_read} rows: {counts} -> {self.output_file}"

@@ -7,7 +7,6 @@ wait is jittered exponential backoff, never shorter than the server's retry-afte
 
 from __future__ import annotations
 
-import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -22,7 +21,7 @@ from tenacity import (
 )
 
 from qrbatch.errors import RetryableError, ThrottledError
-from qrbatch.logs import event
+from qrbatch.events import Event, Retrying, no_events
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -37,7 +36,22 @@ class RetryPolicy:
     maximum: float = 30.0
 
 
-def retrying(policy: RetryPolicy, sleep: Sleep = anyio.sleep) -> AsyncRetrying:
+OnRetry = Callable[[Event], None]
+
+
+def _retrying_event(error: BaseException | None, attempt: int, wait: float) -> Retrying:
+    return Retrying(
+        code=getattr(error, "code", type(error).__name__),
+        action=getattr(error, "action", ""),
+        attempt=attempt,
+        wait_seconds=round(wait, 3),
+        error=str(error),
+    )
+
+
+def retrying(
+    policy: RetryPolicy, sleep: Sleep = anyio.sleep, on_retry: OnRetry = no_events
+) -> AsyncRetrying:
     """A tenacity loop: retry RetryableError with jittered backoff, within the policy."""
     backoff = wait_random_exponential(multiplier=policy.initial, max=policy.maximum)
 
@@ -51,15 +65,7 @@ def retrying(policy: RetryPolicy, sleep: Sleep = anyio.sleep) -> AsyncRetrying:
     def before_sleep(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         wait = state.next_action.sleep if state.next_action else 0.0
-        event(
-            logging.INFO,
-            "retry",
-            f"retrying in {wait:.2f} s after {error}",
-            code=getattr(error, "code", type(error).__name__),
-            action=getattr(error, "action", ""),
-            attempt=state.attempt_number,
-            wait_seconds=round(wait, 3),
-        )
+        on_retry(_retrying_event(error, state.attempt_number, wait))
 
     failures = 0
 
@@ -87,7 +93,11 @@ T = TypeVar("T")
 
 
 async def call_with_retries(
-    policy: RetryPolicy, attempt: Callable[[], Awaitable[T]], sleep: Sleep = anyio.sleep
+    policy: RetryPolicy,
+    attempt: Callable[[], Awaitable[T]],
+    sleep: Sleep = anyio.sleep,
+    *,
+    on_retry: OnRetry = no_events,
 ) -> T:
     """``attempt()`` under ``policy``. The first try runs outside tenacity, so the common
     case (it works) costs one await; only a retryable failure builds the retry loop."""
@@ -99,18 +109,10 @@ async def call_with_retries(
     if policy.max_attempts - counted < 1:
         raise first
     wait = max(random.uniform(0, policy.initial), first.retry_after or 0.0)
-    event(
-        logging.INFO,
-        "retry",
-        f"retrying in {wait:.2f} s after {first}",
-        code=first.code,
-        action=first.action,
-        attempt=1,
-        wait_seconds=round(wait, 3),
-    )
+    on_retry(_retrying_event(first, 1, wait))
     await sleep(wait)
     rest = replace(policy, max_attempts=policy.max_attempts - counted)
-    async for retry in retrying(rest, sleep):
+    async for retry in retrying(rest, sleep, on_retry):
         with retry:
             return await attempt()
     raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover

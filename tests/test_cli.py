@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,11 +30,44 @@ GOOD = [
 ]
 
 
-def qrbatch(
+@dataclass(frozen=True)
+class Done:
+    """What a command did: its exit code and what it printed (like CompletedProcess)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _clean_env(env: dict[str, str] | None, cwd: Path) -> dict[str, str | None]:
+    """The environment a command sees: no stray credentials or endpoint of the caller."""
+    cleared: dict[str, str | None] = {
+        k: None for k in os.environ if k.startswith(("ALIBABA_CLOUD", "QRBATCH"))
+    }
+    return {**cleared, "HOME": str(cwd), **(env or {})}  # no stray ~/.aliyun either
+
+
+def qrbatch(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> Done:
+    """Run a command in this process (fast, and measured by coverage), as a user types it."""
+    previous = os.getcwd()
+    handler = signal.getsignal(signal.SIGTERM)
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args), env=_clean_env(env, cwd))
+    finally:
+        os.chdir(previous)
+        signal.signal(signal.SIGTERM, handler)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Done(result.exit_code, result.stdout, result.stderr)
+
+
+def qrbatch_process(
     *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m qrbatch`` in a process of its own, as cron does."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA_CLOUD", "QRBATCH"))}
-    base["HOME"] = str(cwd)  # no stray ~/.aliyun or ~/.alibabacloud
+    base["HOME"] = str(cwd)
     return subprocess.run(
         [sys.executable, "-m", "qrbatch", *args],
         capture_output=True,
@@ -267,3 +302,133 @@ def test_validate_with_output_writes_the_checked_rows(tmp_path: Path) -> None:
         ("invalid", "InvalidPhone"),
         ("skipped", "NotSent"),
     ]
+
+
+def test_bare_qrbatch_prints_help_and_exits_0() -> None:
+    done = qrbatch()
+    assert done.returncode == 0
+    assert "Commands:" in done.stdout and "run" in done.stdout
+
+
+@pytest.mark.parametrize("name", ["run", "validate", "list", "update", "delete", "sandbox"])
+def test_every_command_takes_the_common_options_with_the_same_help(name: str) -> None:
+    command = main.commands[name]  # type: ignore[attr-defined]
+    helps = {
+        opt: param.help
+        for param in command.params
+        for opt in getattr(param, "opts", [])
+        if opt in ("-q", "-v", "--log-format", "--no-progress")
+    }
+    assert set(helps) == {"-q", "-v", "--log-format", "--no-progress"}
+    reference = main.commands["run"].params  # type: ignore[attr-defined]
+    for param in reference:
+        for opt in getattr(param, "opts", []):
+            if opt in helps:
+                assert helps[opt] == param.help, (name, opt)
+
+
+def test_options_shared_by_commands_have_one_help_text() -> None:
+    seen: dict[str, str | None] = {}
+    for name, command in main.commands.items():  # type: ignore[attr-defined]
+        for param in command.params:
+            long = max(getattr(param, "opts", [""]), key=len)
+            if long in ("--output", "--qps", "--port"):
+                continue  # the workbook each command writes; the sandbox's own rate and port
+            help_text = getattr(param, "help", None)
+            assert seen.setdefault(long, help_text) == help_text, (name, long)
+
+
+def test_update_help_names_its_default_output_in_words() -> None:
+    assert "<input stem>.updated.xlsx" in qrbatch("update", "--help").stdout
+    assert "<action>" not in qrbatch("update", "--help").stdout
+
+
+def test_json_logs_are_json_on_every_line_even_when_the_run_cannot_start(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "c.csv", [["Phone", "Message"], ["6281234567890", "hi"]])
+    for args, env, code in (
+        (["run", str(source), "--log-format", "json"], {}, 2),  # no credentials
+        (["run", str(tmp_path / "missing.csv"), "--log-format", "json"], creds(), 2),
+        (["validate", str(source), "--log-format", "json"], {}, 0),
+        (
+            ["run", str(source), "--endpoint", "sandbox", "--log-format", "json", "--no-images"],
+            {},
+            0,
+        ),
+    ):
+        done = qrbatch(*args, env=env)
+        assert done.returncode == code, (args, done.stderr)
+        lines = done.stderr.splitlines()
+        assert lines, args
+        for line in lines:
+            json.loads(line)  # every line a machine reads is JSON
+
+
+def test_delete_json_log_ends_with_run_end_and_its_counts(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    source = write_csv(
+        tmp_path / "c.csv", [["Phone", "Message"]] + [["6281234567890", f"m{i}"] for i in range(3)]
+    )
+    made = qrbatch("run", str(source), "--endpoint", sandbox_thread.url, "--no-images", env=creds())
+    assert made.returncode == 0, made.stderr
+    done = qrbatch(
+        "delete",
+        str(tmp_path / "c.results.xlsx"),
+        "--yes",
+        "--endpoint",
+        sandbox_thread.url,
+        "--log-format",
+        "json",
+        "--no-progress",
+        "-q",
+        env=creds(),
+    )
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(line) for line in done.stderr.splitlines()]
+    assert events == [] or events[-1]["event"] == "run_end"  # -q: warnings and errors only
+    loud = qrbatch(
+        "delete",
+        str(tmp_path / "c.results.xlsx"),
+        "--yes",
+        "--endpoint",
+        sandbox_thread.url,
+        "--log-format",
+        "json",
+        "-v",
+        env=creds(),
+    )
+    end = [json.loads(line) for line in loud.stderr.splitlines()][-1]
+    assert end["event"] == "run_end" and end["action"] == "delete"
+    assert (end["deleted"], end["notfound"], end["failed"]) == (3, 0, 0)
+    assert "created" not in end and "reused" not in end
+    assert "3 deleted" in loud.stdout and "created" not in loud.stdout
+
+
+def test_update_and_delete_workbooks_have_one_status_and_one_code_column(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    source = write_csv(tmp_path / "c.csv", [["Phone", "Message"], ["6281234567890", "hi"]])
+    assert (
+        qrbatch("run", str(source), "--endpoint", sandbox_thread.url, env=creds()).returncode == 0
+    )
+    done = qrbatch(
+        "delete",
+        str(tmp_path / "c.results.xlsx"),
+        "--yes",
+        "--endpoint",
+        sandbox_thread.url,
+        env=creds(),
+    )
+    assert done.returncode == 0, done.stderr
+    header = list(
+        load_workbook(tmp_path / "c.results.deleted.xlsx")["Results"].iter_rows(
+            max_row=1, values_only=True
+        )
+    )[0]
+    assert header.count("Status") == 1 and header.count("QrdlCode") == 1
+    assert "QrdlCode (before)" in header
+
+
+def test_the_package_runs_as_python_dash_m(tmp_path: Path) -> None:
+    done = qrbatch_process("--version")
+    assert done.returncode == 0 and "qrbatch" in done.stdout

@@ -37,7 +37,7 @@ def test_list_exports_every_live_code_of_the_numbers(
     rows = results(out)
     assert {r["QrdlCode"]: r["PrefilledMessage"] for r in rows} == live(sandbox_thread)
     assert {r["Status"] for r in rows} == {"listed"}
-    assert "6 listed" in done.stdout
+    assert "2 numbers: 6 live codes listed" in done.stdout
 
 
 def test_update_changes_only_edited_messages(tmp_path: Path, sandbox_thread: SandboxThread) -> None:
@@ -72,12 +72,17 @@ def test_delete_removes_the_codes_of_a_results_workbook_and_a_rerun_is_harmless(
     assert done.returncode == 0, done.stderr
     assert live(sandbox_thread) == {}
     assert {r["Status"] for r in results(tmp_path / "campaign.results.deleted.xlsx")} == {"deleted"}
-    again = qrbatch(
+    calls = dict(sandbox_thread.sandbox.stats.accepted)
+    again = qrbatch("delete", str(workbook), "--yes", "--endpoint", sandbox_thread.url, env=creds())
+    assert again.returncode == 0, again.stderr  # this journal deleted them: done, no call
+    assert dict(sandbox_thread.sandbox.stats.accepted) == calls
+    forgotten = qrbatch(
         "delete", str(workbook), "--yes", "--fresh", "--endpoint", sandbox_thread.url, env=creds()
     )
-    assert again.returncode == 0, again.stderr
+    assert forgotten.returncode == 1  # a code the service does not know is not "deleted"
     rows = results(tmp_path / "campaign.results.deleted.xlsx")
-    assert {r["ErrorMessage"] for r in rows} == {"already gone"}
+    assert {r["Status"] for r in rows} == {"notfound"}
+    assert "6 not found" in forgotten.stdout
 
 
 def test_delete_off_a_terminal_refuses_without_yes_and_sends_nothing(

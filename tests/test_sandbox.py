@@ -51,13 +51,14 @@ async def call(
         body=body,
         date=acs_date(date or datetime.now(UTC)),
         nonce=nonce or new_nonce(),
+        content_type="application/x-www-form-urlencoded" if as_form else None,
     )
-    if as_form:
-        headers["content-type"] = "application/x-www-form-urlencoded"
     headers.update(extra_headers or {})
     async with aiohttp.ClientSession() as session:
         target = f"{url}/?{canonical_query(query)}" if query else f"{url}/"
-        async with session.post(target, headers=headers, data=body) as response:
+        async with session.post(
+            target, headers=headers, data=body, skip_auto_headers=["Content-Type"]
+        ) as response:
             return response.status, await response.json()
 
 

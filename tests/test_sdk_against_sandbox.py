@@ -8,15 +8,29 @@ from alibabacloud_cams20200606 import models as cams_models
 from alibabacloud_cams20200606.client import Client as SdkClient
 from alibabacloud_tea_openapi import models as openapi_models
 
-from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, SandboxThread
+from qrbatch.sandbox import (
+    DEMO_KEY_ID,
+    DEMO_KEY_SECRET,
+    Sandbox,
+    SandboxConfig,
+    SandboxThread,
+    World,
+)
 
 PHONE = "6281234567890"
 
 
-def sdk_client(url: str, secret: str = DEMO_KEY_SECRET) -> SdkClient:
+def sdk_client(
+    url: str,
+    secret: str = DEMO_KEY_SECRET,
+    *,
+    key_id: str = DEMO_KEY_ID,
+    token: str | None = None,
+) -> SdkClient:
     config = openapi_models.Config(
-        access_key_id=DEMO_KEY_ID,
+        access_key_id=key_id,
         access_key_secret=secret,
+        security_token=token,
         endpoint=url.removeprefix("http://"),
         protocol="HTTP",
         region_id="ap-southeast-1",
@@ -54,3 +68,52 @@ def test_official_sdk_with_a_wrong_secret_is_refused(sandbox_thread: SandboxThre
     client = sdk_client(sandbox_thread.url, secret="not-the-secret")
     with pytest.raises(Exception, match="SignatureDoesNotMatch"):
         client.list_phone_message_qrdl(cams_models.ListPhoneMessageQrdlRequest(phone_number=PHONE))
+
+
+def test_official_sdk_update_gets_a_new_code_and_the_old_one_is_gone(
+    sandbox_thread: SandboxThread,
+) -> None:
+    client = sdk_client(sandbox_thread.url)
+    old = client.create_phone_message_qrdl(
+        cams_models.CreatePhoneMessageQrdlRequest(
+            phone_number=PHONE, prefilled_message="first", generate_qr_image="PNG"
+        )
+    ).body.data.qrdl_code
+    updated = client.update_phone_message_qrdl(
+        cams_models.UpdatePhoneMessageQrdlRequest(
+            phone_number=PHONE, qrdl_code=old, prefilled_message="second", generate_qr_image="SVG"
+        )
+    ).body.data
+    assert updated.qrdl_code != old
+    assert updated.deep_link_url == f"https://wa.me/message/{updated.qrdl_code}"
+    listed = client.list_phone_message_qrdl(
+        cams_models.ListPhoneMessageQrdlRequest(phone_number=PHONE)
+    )
+    assert [item.qrdl_code for item in listed.body.data] == [updated.qrdl_code]
+    with pytest.raises(Exception, match="NotFound"):
+        client.delete_phone_message_qrdl(
+            cams_models.DeletePhoneMessageQrdlRequest(phone_number=PHONE, qrdl_code=old)
+        )
+
+
+def test_official_sdk_with_an_sts_token_passes_and_an_expired_one_is_refused() -> None:
+    world = World.demo()
+    world.add_key("STS.live", "s-live", "demo", security_token="tok-live")
+    world.add_key("STS.gone", "s-gone", "demo", security_token="tok-gone", expires_at=1.0)
+    request = cams_models.ListPhoneMessageQrdlRequest(phone_number=PHONE)
+    with SandboxThread(Sandbox(world, SandboxConfig(qps=100))) as server:
+        live = sdk_client(server.url, key_id="STS.live", secret="s-live", token="tok-live")
+        assert live.list_phone_message_qrdl(request).body.code == "OK"
+        gone = sdk_client(server.url, key_id="STS.gone", secret="s-gone", token="tok-gone")
+        with pytest.raises(Exception, match="InvalidSecurityToken.Expired"):
+            gone.list_phone_message_qrdl(request)
+
+
+def test_official_sdk_reads_the_sandbox_xml_errors() -> None:
+    config = SandboxConfig(qps=100, error_format="xml")
+    with SandboxThread(Sandbox(config=config)) as server:
+        client = sdk_client(server.url)
+        with pytest.raises(Exception, match="Unknown.ResourceOwnerId"):
+            client.list_phone_message_qrdl(
+                cams_models.ListPhoneMessageQrdlRequest(phone_number="6599999999")
+            )

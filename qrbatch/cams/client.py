@@ -3,14 +3,27 @@
 Every attempt first takes a slot from the injected pacer, is signed afresh (new date,
 new nonce) and is sent with a per-request timeout. aiohttp errors become qrbatch errors
 here and nowhere else.
+
+The request carries exactly the headers the official SDK sends for an RPC POST with an
+empty body, all signed: ``host``, ``accept: application/json``, ``user-agent`` and the
+``x-acs-*`` headers. aiohttp would add an unsigned ``Content-Type:
+application/octet-stream``; it is skipped, since a gateway that reads it expects it signed.
+
+Error answers come as JSON (the envelope) or, from some gateways, as XML (``<Error>``);
+both are read, with ``Recommend``, ``HostId`` and ``AccessDeniedDetail`` kept for the
+person who must fix an account-level refusal. A refused STS token is cured at most once
+per call by re-reading credentials through the injected ``refresh_credentials``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -20,19 +33,34 @@ import anyio
 from yarl import URL
 
 from qrbatch.cams.credentials import Credentials
-from qrbatch.cams.errors import classify
+from qrbatch.cams.errors import classify, is_token_refused
 from qrbatch.cams.models import Answer, Qrdl
 from qrbatch.cams.signer import acs_date, canonical_query, new_nonce, sign
 from qrbatch.errors import (
+    AccountError,
     CamsError,
     OutcomeUnknownError,
+    QrbatchError,
     ThrottledError,
     TransientError,
 )
 
 DEFAULT_ENDPOINT = "https://cams.ap-southeast-1.aliyuncs.com"
 DEFAULT_TIMEOUT = 10.0
-USER_AGENT = "qrbatch"
+# aiohttp adds these unless told not to; with an empty body no content-type is sent.
+SKIP_AUTO_HEADERS = ("Content-Type",)
+MAX_ERROR_BODY = 1 << 20  # an error body larger than this is not parsed
+
+
+def _user_agent() -> str:
+    try:
+        return f"qrbatch/{version('qrbatch')}"
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "qrbatch"
+
+
+USER_AGENT = _user_agent()
+log = logging.getLogger("qrbatch")
 
 
 class Pacer(Protocol):
@@ -93,7 +121,11 @@ class CamsClient:
         session: aiohttp.ClientSession | None = None,
         clock: Callable[[], datetime] = utc_now,
         max_connections: int = 64,
+        refresh_credentials: Callable[[], Credentials] | None = None,
     ) -> None:
+        """``refresh_credentials`` is called (in a worker thread) when the gateway refuses
+        the STS token; the call is retried once with what it returns. Without it, a
+        refused token is an AccountError at once."""
         parts = urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"endpoint must be an http(s) URL, got {endpoint!r}")
@@ -106,6 +138,9 @@ class CamsClient:
         self._owns_session = session is None
         self._clock = clock
         self._max_connections = max_connections
+        self._refresh_credentials = refresh_credentials
+        self._refresh_lock = anyio.Lock()
+        self._unrefreshable: Credentials | None = None  # re-read already, nothing newer
         self.stats = CallStats()
 
     def __repr__(self) -> str:
@@ -116,6 +151,7 @@ class CamsClient:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._max_connections),
                 headers={"User-Agent": USER_AGENT},
+                skip_auto_headers=SKIP_AUTO_HEADERS,
             )
         return self
 
@@ -195,28 +231,74 @@ class CamsClient:
     async def _call(
         self, action: str, params: dict[str, str], cust_space_id: str | None
     ) -> tuple[str, Any]:
-        session = self._require_session()
         if cust_space_id:
             params = {**params, "CustSpaceId": cust_space_id}
+        credentials = self._credentials
+        try:
+            return await self._attempt(action, params, credentials)
+        except AccountError as error:
+            if not is_token_refused(error) or not await self._refreshed(credentials, error):
+                raise
+        # One retry with the credentials read afresh; a second refusal stops the run.
+        return await self._attempt(action, params, self._credentials)
+
+    async def _refreshed(self, used: Credentials, error: AccountError) -> bool:
+        """Re-read credentials once for every call refused with ``used``; True if new."""
+        if self._refresh_credentials is None:
+            return False
+        async with self._refresh_lock:
+            if self._credentials is not used:
+                return True  # another call already refreshed them
+            if self._unrefreshable is used:
+                return False  # another call re-read them and found nothing newer
+            self._unrefreshable = used
+            try:
+                fresh = await anyio.to_thread.run_sync(self._refresh_credentials)
+            except (QrbatchError, OSError) as exc:
+                log.warning("could not re-read credentials after %s: %s", error.code, exc)
+                return False
+            if (fresh.access_key_id, fresh.security_token) == (
+                used.access_key_id,
+                used.security_token,
+            ):
+                log.warning("the STS token was refused (%s) and no newer one was found", error.code)
+                return False
+            log.info(
+                "STS token refused (%s); retrying with credentials from %s",
+                error.code,
+                fresh.source,
+            )
+            self._credentials = fresh
+            return True
+
+    async def _attempt(
+        self, action: str, params: dict[str, str], credentials: Credentials
+    ) -> tuple[str, Any]:
+        session = self._require_session()
         query = canonical_query(params)
         url = URL(f"{self.endpoint}/?{query}", encoded=True)
         await self._pacer.acquire()
+        date = acs_date(self._clock())
         headers = sign(
-            credentials=self._credentials,
+            credentials=credentials,
             method="POST",
             host=self._host,
             action=action,
             query=query,
-            date=acs_date(self._clock()),
+            date=date,
             nonce=new_nonce(),
+            user_agent=USER_AGENT,
         )
         self._count_send(action)
         sent = anyio.current_time()
         latency: float | None = None
         try:
-            async with session.post(url, headers=headers, timeout=self._timeout) as response:
+            async with session.post(
+                url, headers=headers, timeout=self._timeout, skip_auto_headers=SKIP_AUTO_HEADERS
+            ) as response:
                 status = response.status
                 retry_after = _retry_after(response.headers.get("x-acs-retry-after"))
+                content_type = response.headers.get("Content-Type", "")
                 raw = await response.read()
             latency = anyio.current_time() - sent
         except aiohttp.ClientConnectorError as exc:
@@ -246,7 +328,8 @@ class CamsClient:
             ) from exc
         finally:
             self._pacer.release(latency)
-        return self._parse(action, status, raw, retry_after, sent)
+        answer = _Answer(status, raw, content_type, retry_after)
+        return self._parse(action, answer, sent, credentials.access_key_id, date)
 
     def _count_send(self, action: str) -> None:
         stats = self.stats
@@ -260,13 +343,33 @@ class CamsClient:
         return error
 
     def _parse(
-        self, action: str, status: int, raw: bytes, retry_after: float | None, sent_at: float
+        self, action: str, answer: _Answer, sent_at: float, key_id: str, date: str
     ) -> tuple[str, Any]:
-        try:
-            envelope = json.loads(raw.decode("utf-8")) if raw else {}
-        except (UnicodeDecodeError, ValueError):
-            envelope = None
-        if not isinstance(envelope, dict):
+        status, retry_after = answer.status, answer.retry_after
+        envelope = _envelope(answer.raw, answer.content_type)
+        if envelope is None:
+            if retry_after is not None:
+                raise self._record(
+                    ThrottledError(
+                        f"HTTP {status} with x-acs-retry-after",
+                        code=f"HTTP{status}",
+                        action=action,
+                        http_status=status,
+                        retry_after=retry_after,
+                    ),
+                    sent_at,
+                )
+            if status in (401, 403):
+                raise self._record(
+                    classify(
+                        code=f"HTTP{status}",
+                        message=f"HTTP {status} without a CAMS answer",
+                        action=action,
+                        http_status=status,
+                        key_id=key_id,
+                        date=date,
+                    )
+                )
             if status >= 500:
                 raise self._record(
                     OutcomeUnknownError(
@@ -284,12 +387,12 @@ class CamsClient:
                     http_status=status,
                 )
             )
-        request_id = str(envelope.get("RequestId") or "").strip()
-        code = str(envelope.get("Code") or ("OK" if status < 400 else f"HTTP{status}"))
+        request_id = _text(envelope.get("RequestId"))
+        code = _text(envelope.get("Code")) or ("OK" if status < 400 else f"HTTP{status}")
         if status < 400 and code == "OK":
             self._pacer.on_success()
             return request_id, envelope.get("Data")
-        message = str(envelope.get("Message") or "").strip() or f"HTTP {status}"
+        message = _text(envelope.get("Message")) or f"HTTP {status}"
         raise self._record(
             classify(
                 code=code,
@@ -298,9 +401,80 @@ class CamsClient:
                 http_status=status,
                 request_id=request_id,
                 retry_after=retry_after,
+                recommend=_text(envelope.get("Recommend")),
+                access_denied_detail=_denied_detail(envelope.get("AccessDeniedDetail")),
+                host_id=_text(envelope.get("HostId")),
+                key_id=key_id,
+                date=date,
             ),
             sent_at,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What came back from one attempt, before it is understood."""
+
+    status: int
+    raw: bytes
+    content_type: str
+    retry_after: float | None
+
+
+def _envelope(raw: bytes, content_type: str) -> dict[str, Any] | None:
+    """The answer's envelope from JSON, or from an XML ``<Error>`` body; None if neither."""
+    if not raw:
+        return {}
+    try:
+        parsed = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        parsed = None
+    if isinstance(parsed, dict):
+        return parsed
+    if "xml" in content_type.lower() or raw.lstrip().startswith(b"<?xml"):
+        return _xml_envelope(raw)
+    return None
+
+
+def _xml_envelope(raw: bytes) -> dict[str, Any] | None:
+    """Read ``<Error><Code>..</Code>..</Error>`` (the gateway's XML error form)."""
+    if len(raw) > MAX_ERROR_BODY or b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+        return None  # never expand entities from a network answer
+    try:
+        root = ElementTree.fromstring(raw)
+    except ElementTree.ParseError:
+        return None
+    error = root if root.tag == "Error" else root.find("Error")
+    if error is None:
+        error = root
+    fields: dict[str, Any] = {child.tag: child.text or "" for child in error if len(child) == 0}
+    detail = error.find("AccessDeniedDetail")
+    if detail is not None and len(detail):
+        fields["AccessDeniedDetail"] = {child.tag: child.text or "" for child in detail}
+    return fields if "Code" in fields else None
+
+
+def _text(value: Any) -> str:
+    # The doc's sample RequestId ends in a stray newline: strip every field.
+    return "" if value is None else str(value).strip()
+
+
+# The readable parts of a RAM refusal; EncodedDiagnosticMessage is long and opaque.
+_DETAIL_FIELDS = (
+    "AuthAction",
+    "NoPermissionType",
+    "PolicyType",
+    "AuthPrincipalType",
+    "AuthPrincipalDisplayName",
+    "AuthPrincipalOwnerId",
+)
+
+
+def _denied_detail(value: Any) -> str:
+    """AccessDeniedDetail as one line: which action was denied, to whom, by what policy."""
+    if isinstance(value, dict):
+        return "; ".join(f"{name}={value[name]}" for name in _DETAIL_FIELDS if value.get(name))
+    return _text(value)
 
 
 def _as_object(data: Any) -> dict[str, Any]:

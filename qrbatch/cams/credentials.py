@@ -1,15 +1,22 @@
 """Alibaba Cloud AccessKey credentials, found where Alibaba Cloud tools look for them.
 
 Order: environment variables, then the aliyun CLI profile file ``~/.aliyun/config.json``,
-then ``~/.alibabacloud/credentials.ini``. The secret never appears in ``repr`` or errors.
+then ``~/.alibabacloud/credentials.ini``. ``Credentials.source`` says which one was used.
+
+The secret never appears in ``repr``, errors or logs: the files are parsed raw (no ``%``
+interpolation, whose errors quote the value) and a malformed line is reported by its
+number only, since a line of a credentials file may be a secret. Half a key pair in the
+environment is ignored with a warning rather than silently, so a typo in an export does
+not quietly pick up another profile's key.
 """
 
 from __future__ import annotations
 
 import configparser
 import json
+import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +27,8 @@ ENV_KEY_SECRET = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
 ENV_TOKEN = "ALIBABA_CLOUD_SECURITY_TOKEN"
 ENV_PROFILE = "ALIBABA_CLOUD_PROFILE"
 ENV_CREDENTIALS_FILE = "ALIBABA_CLOUD_CREDENTIALS_FILE"
+
+log = logging.getLogger("qrbatch")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +47,13 @@ def _from_env(env: Mapping[str, str]) -> Credentials | None:
     if key_id and secret:
         token = env.get(ENV_TOKEN, "").strip() or None
         return Credentials(key_id, secret, token, source="environment")
+    if key_id or secret:
+        present, missing = (ENV_KEY_ID, ENV_KEY_SECRET) if key_id else (ENV_KEY_SECRET, ENV_KEY_ID)
+        log.warning(
+            "%s is set but %s is not: ignoring both and looking in the profile files",
+            present,
+            missing,
+        )
     return None
 
 
@@ -46,11 +62,21 @@ def _from_aliyun_cli(path: Path, profile: str | None) -> Credentials | None:
         return None
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CredentialsError(f"{path}: not a readable aliyun CLI config ({exc})") from None
+    except OSError as exc:
+        raise CredentialsError(f"{path}: cannot read it ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        # exc.msg and the position never quote the file's content.
+        raise CredentialsError(
+            f"{path}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise CredentialsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    if not isinstance(config, dict):
+        raise CredentialsError(f"{path}: not an aliyun CLI config (no profiles object)")
     name = profile or config.get("current") or "default"
-    for entry in config.get("profiles", []):
-        if entry.get("name") != name:
+    profiles = config.get("profiles", [])
+    for entry in profiles if isinstance(profiles, list) else []:
+        if not isinstance(entry, dict) or entry.get("name") != name:
             continue
         mode = entry.get("mode", "AK")
         if mode not in ("AK", "StsToken"):
@@ -65,24 +91,46 @@ def _from_aliyun_cli(path: Path, profile: str | None) -> Credentials | None:
     return None
 
 
+def _ini_problem(path: Path, exc: configparser.Error) -> str:
+    """Say where a credentials file is malformed without quoting any of it."""
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return f"{path}: line {exc.lineno} comes before any [profile] header"
+    if isinstance(exc, configparser.ParsingError):
+        lines = ", ".join(str(lineno) for lineno, _ in exc.errors)
+        return f"{path}: line {lines} is not 'name = value' (not shown: it may hold a secret)"
+    if isinstance(exc, configparser.DuplicateSectionError):
+        return f"{path}: profile [{exc.section}] appears twice (line {exc.lineno})"
+    if isinstance(exc, configparser.DuplicateOptionError):
+        return f"{path}: a setting appears twice in [{exc.section}] (line {exc.lineno})"
+    return f"{path}: not a readable credentials file ({type(exc).__name__})"
+
+
 def _from_credentials_ini(path: Path, profile: str | None) -> Credentials | None:
     if not path.is_file():
         return None
-    parser = configparser.ConfigParser()
+    # Raw: a secret may contain "%", which interpolation would reject quoting the value.
+    parser = configparser.RawConfigParser(interpolation=None)
     try:
-        parser.read(path, encoding="utf-8")
-    except (OSError, configparser.Error) as exc:
-        raise CredentialsError(f"{path}: not a readable credentials file ({exc})") from None
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CredentialsError(f"{path}: cannot read it ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise CredentialsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        parser.read_string(text, source=str(path))
+    except configparser.Error as exc:
+        raise CredentialsError(_ini_problem(path, exc)) from None
     name = profile or "default"
     if not parser.has_section(name):
         return None
     section = parser[name]
-    if section.get("type", "access_key") != "access_key":
+    kind = section.get("type", "access_key")
+    if kind != "access_key":
         raise CredentialsError(
-            f"{path}: profile {name!r} has type {section.get('type')!r}; "
-            "qrbatch supports type = access_key"
+            f"{path}: profile {name!r} has type {kind!r}; qrbatch supports type = access_key"
         )
-    key_id, secret = section.get("access_key_id", ""), section.get("access_key_secret", "")
+    key_id = (section.get("access_key_id") or "").strip()
+    secret = (section.get("access_key_secret") or "").strip()
     if key_id and secret:
         return Credentials(key_id, secret, source=f"{path} (profile {name})")
     return None
@@ -117,4 +165,28 @@ def find_credentials(
             f"Set them, e.g. export {ENV_KEY_ID}=... {ENV_KEY_SECRET}=..., "
             "or try the tool without an account: --endpoint sandbox"
         )
+    # DEBUG: the engine reports the source in its own run_start event (JSON logs start there).
+    log.debug(
+        "using AccessKey %s%s from %s",
+        found.access_key_id,
+        " with an STS token" if found.security_token else "",
+        found.source,
+    )
     return found
+
+
+def credentials_reader(
+    env: Mapping[str, str] | None = None,
+    home: Path | None = None,
+    profile: str | None = None,
+) -> Callable[[], Credentials]:
+    """A callable that looks for credentials afresh each time it is called.
+
+    Pass it as ``CamsClient(refresh_credentials=...)``: when the gateway refuses an STS
+    token, the client re-reads once (a tool may have written a new token meanwhile).
+    """
+
+    def read() -> Credentials:
+        return find_credentials(env=env, home=home, profile=profile)
+
+    return read

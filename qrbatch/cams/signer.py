@@ -5,8 +5,11 @@ CanonicalRequest = METHOD \\n "/" \\n CanonicalQuery \\n CanonicalHeaders \\n Si
 StringToSign     = "ACS3-HMAC-SHA256\\n" + HexSHA256(CanonicalRequest)
 Signature        = hex(HMAC-SHA256(AccessKeySecret, StringToSign))
 
-Signed headers are ``host`` and every ``x-acs-*`` header sent. The canonical query is
-also what goes on the wire, so client and server agree byte for byte.
+Signed headers are every header the client sets, as the official SDK signs them:
+``host``, ``accept: application/json``, ``user-agent`` (when given) and every ``x-acs-*``
+header (with STS, ``x-acs-accesskey-id`` and ``x-acs-security-token`` too). An RPC call
+has an empty body, so no ``content-type`` is sent. The canonical query is also what goes
+on the wire, so client and server agree byte for byte.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from qrbatch.cams.credentials import Credentials
 ALGORITHM = "ACS3-HMAC-SHA256"
 API_VERSION = "2020-06-06"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+ACCEPT = "application/json"
 
 
 def percent_encode(value: str) -> str:
@@ -82,6 +86,8 @@ def sign(
     date: str,
     nonce: str,
     version: str = API_VERSION,
+    user_agent: str | None = None,
+    content_type: str | None = None,
 ) -> dict[str, str]:
     """Return every header of one signed request, ``Authorization`` included.
 
@@ -93,13 +99,20 @@ def sign(
     """
     headers = {
         "host": host,
+        "accept": ACCEPT,
         "x-acs-action": action,
         "x-acs-version": version,
         "x-acs-date": date,
         "x-acs-signature-nonce": nonce,
         "x-acs-content-sha256": hashlib.sha256(body).hexdigest(),
     }
+    if user_agent:
+        headers["user-agent"] = user_agent
+    if content_type:  # only with a body (a form body, as older SDKs send)
+        headers["content-type"] = content_type
     if credentials.security_token:
+        # As the SDK: an STS request names its temporary key in a header as well.
+        headers["x-acs-accesskey-id"] = credentials.access_key_id
         headers["x-acs-security-token"] = credentials.security_token
     to_sign, signed_headers = string_to_sign(method=method, query=query, headers=headers, body=body)
     signature = hmac.new(

@@ -1,6 +1,41 @@
 """A faithful CAMS simulator on aiohttp.web: signatures, nonces, clock skew, the four
 QR actions with their business rules, a per-account rate limit and injectable faults.
 
+It is as strict as the gateway wherever the gateway's behaviour is known, so a client
+that passes here does not fail there: the V3 headers must be present and agree with the
+request, STS keys need their live token, and account-level refusals (RAM, inactive key,
+wrong version, unknown action) answer with the gateway's codes, ``Recommend``, ``HostId``
+and ``AccessDeniedDetail``. Where the real service is unconfirmed (lowercase image type,
+errors as HTTP 200, XML error bodies, ``x-acs-retry-after``, the spelling of the
+not-found and cap codes), ``SandboxConfig`` offers both behaviours, strict by default.
+
+Refusals, in the order the gateway checks them (HTTP status, code):
+
+- Authorization missing or not ACS3 form: 400 IncompleteSignature
+- ``x-acs-action`` or ``x-acs-content-sha256`` missing: 400 MissingParameter (the
+  gateway's exact code here is unconfirmed; the POP pattern for a missing input)
+- ``Action`` query parameter disagrees with ``x-acs-action``: 400 InvalidParameter
+- unknown AccessKey ID: 404 InvalidAccessKeyId.NotFound; inactive key: 400
+  InvalidAccessKeyId.Inactive
+- ``x-acs-date`` malformed: 400 InvalidTimeStamp.Format; > 15 min off: 400
+  InvalidTimeStamp.Expired
+- host or an ``x-acs-*`` header unsigned, or a signed header absent: 400
+  IncompleteSignature; body hash or signature wrong: 400 SignatureDoesNotMatch
+- nonce missing: 400 MissingParameter; reused: 400 SignatureNonceUsed
+- STS key without token: 400 MissingSecurityToken; another key's token: 400
+  InvalidSecurityToken.MismatchWithAccessKey; expired: 400 InvalidSecurityToken.Expired
+- disabled key: 403 Forbidden.AccessKeyDisabled
+- wrong ``x-acs-version``: 400 InvalidVersion; unknown or unoffered action: 404
+  InvalidAction.NotFound
+- RAM policy lacks ``cams:<Action>``: 403 Forbidden.RAM or NoPermission, with
+  AccessDeniedDetail; CAMS not activated: 400 Product.Unsubscript
+- over the account's rate: 400 System.LimitControl (optionally ``x-acs-retry-after``)
+- business rules (optionally as HTTP 200): missing value 400 MissingParameter;
+  malformed phone, whitespace-only or > 140-character message, image type other than
+  ``PNG``/``SVG`` (lowercase too, unless allowed) 400 InvalidParameter; well-formed
+  number or CustSpaceId not the account's 400 Unknown.ResourceOwnerId; 2,000 codes
+  400 QrdlLimitExceeded; code not live 404 NotFound (dotted spellings as an option)
+
 It never imports the client: it verifies signatures with its own code (verify.py).
 """
 
@@ -8,6 +43,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import json
 import random
 import time
@@ -16,18 +52,24 @@ from calendar import timegm
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+from xml.sax.saxutils import escape
 
 import anyio
 from aiohttp import web
 
 from qrbatch.sandbox import qr
 from qrbatch.sandbox.limiters import Limiter, LimiterKind, make_limiter
-from qrbatch.sandbox.state import ActionRefused, Code, World
+from qrbatch.sandbox.state import ALL_ACTIONS, AccessKey, ActionRefused, Code, World
 from qrbatch.sandbox.verify import SignatureProblem, parse_authorization, verify
 
 API_VERSION = "2020-06-06"
 MAX_SKEW_SECONDS = 15 * 60
+HOST_ID = "cams.ap-southeast-1.aliyuncs.com"
+# The two spellings of the undocumented codes: plain (default) and dotted.
+DOTTED_CODES = {"NotFound": "QrdlCode.NotFound", "QrdlLimitExceeded": "QrdlCode.LimitExceeded"}
+ErrorFormat = Literal["json", "xml"]
+RamDenialCode = Literal["Forbidden.RAM", "NoPermission"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +97,16 @@ class SandboxConfig:
     foreign_qps: float = 0.0  # another program using the same account's quota
     faults: Faults = field(default_factory=Faults)
     seed: int | None = None
+    # Unconfirmed behaviours of the real service, both available; the default is strict.
+    accept_lowercase_image_type: bool = False  # "png" refused with InvalidParameter
+    errors_as_http_200: bool = False  # business refusals as HTTP 200 with Code != "OK"
+    error_format: ErrorFormat = "json"  # "xml": <Error> bodies, text/xml;charset=utf-8
+    dotted_codes: bool = False  # QrdlCode.NotFound / QrdlCode.LimitExceeded
+    # Account-level refusal modes, to test what a client does with them.
+    ram_denial_code: RamDenialCode = "Forbidden.RAM"  # or NoPermission (403)
+    api_version: str = API_VERSION  # another value: every request gets InvalidVersion
+    missing_actions: frozenset[str] = frozenset()  # these answer InvalidAction.NotFound
+    host_id: str = HOST_ID
 
 
 @dataclass(slots=True)
@@ -67,6 +119,7 @@ class SandboxStats:
     accepted_times: list[float] = field(default_factory=list)
     create_times: list[float] = field(default_factory=list)
     foreign_accepted: int = 0
+    last_headers: dict[str, str] = field(default_factory=dict)  # of the last API request
 
 
 class Sandbox:
@@ -135,6 +188,7 @@ class Sandbox:
         if delay:
             await anyio.sleep(delay)
         body = await request.read()
+        self.stats.last_headers = dict(request.headers)
         params: dict[str, str] = dict(request.query)
         if body and request.content_type == "application/x-www-form-urlencoded":
             params.update(await request.post())  # type: ignore[arg-type]
@@ -144,7 +198,7 @@ class Sandbox:
         except SignatureProblem as problem:
             return self._error(request_id, problem.status, problem.code, problem.message)
         except ActionRefused as refused:
-            return self._error(request_id, refused.status, refused.code, refused.message)
+            return self._refusal(request_id, refused)
         if not self.limiter(account).try_acquire(self._mono()):
             self.stats.throttled += 1
             headers = {}
@@ -171,7 +225,7 @@ class Sandbox:
             data = self._act(account, action, params, request)
         except ActionRefused as refused:
             self.stats.refused[refused.code] = self.stats.refused.get(refused.code, 0) + 1
-            return self._error(request_id, refused.status, refused.code, refused.message)
+            return self._refusal(request_id, refused)
         if action == "CreatePhoneMessageQrdl":
             self.stats.create_times.append(now)
         if faulty and roll() < faults.drop_after_commit:
@@ -205,10 +259,15 @@ class Sandbox:
         self, request: web.Request, params: dict[str, str], body: bytes, action: str
     ) -> str:
         auth = parse_authorization(request.headers.get("Authorization"))
+        self._check_v3_headers(request, params)
         key = self.world.keys.get(auth.access_key_id)
         if key is None:
             raise SignatureProblem(
                 "InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404
+            )
+        if key.inactive:
+            raise SignatureProblem(
+                "InvalidAccessKeyId.Inactive", "Specified access key is disabled."
             )
         self._check_date(request.headers.get("x-acs-date", ""))
         verify(
@@ -221,22 +280,32 @@ class Sandbox:
             body=body,
         )
         self._check_nonce(request.headers.get("x-acs-signature-nonce", ""))
+        self._check_token(key, request.headers.get("x-acs-security-token"))
         if not key.enabled:
             raise SignatureProblem("Forbidden.AccessKeyDisabled", "The AccessKey is disabled.", 403)
-        if request.headers.get("x-acs-version", params.get("Version")) != API_VERSION:
+        if request.headers.get("x-acs-version", params.get("Version")) != self.config.api_version:
             raise SignatureProblem(
-                "InvalidVersion", f"Specified version is not valid (use {API_VERSION})."
+                "InvalidVersion", "Specified parameter Version is not valid.", 400
             )
-        if action not in key.actions and action in {
-            "CreatePhoneMessageQrdl",
-            "ListPhoneMessageQrdl",
-            "UpdatePhoneMessageQrdl",
-            "DeletePhoneMessageQrdl",
-        }:
+        if action not in ALL_ACTIONS or action in self.config.missing_actions:
             raise SignatureProblem(
-                "Forbidden.RAM",
+                "InvalidAction.NotFound", f"Specified api {action!r} is not found.", 404
+            )
+        if action not in key.actions:
+            raise ActionRefused(
+                self.config.ram_denial_code,
                 f"User not authorized to operate on the specified resource: cams:{action}",
                 403,
+                detail={
+                    "AuthAction": f"cams:{action}",
+                    "AuthPrincipalType": "SubUser",
+                    "AuthPrincipalDisplayName": key.key_id,
+                    "AuthPrincipalOwnerId": key.account,
+                    "PolicyType": "AccountLevelIdentityBasedPolicy",
+                    "NoPermissionType": "ImplicitDeny",
+                    "EncodedDiagnosticMessage": uuid.uuid4().hex,
+                },
+                business=False,
             )
         account = self.world.accounts[key.account]
         if not account.subscribed:
@@ -244,6 +313,43 @@ class Sandbox:
                 "Product.Unsubscript", "You have not activated Chat App Message Service."
             )
         return key.account
+
+    @staticmethod
+    def _check_v3_headers(request: web.Request, params: dict[str, str]) -> None:
+        """The ACS3 headers the gateway needs before it can even verify a signature."""
+        headers = request.headers
+        for name in ("x-acs-action", "x-acs-content-sha256"):
+            if not headers.get(name):
+                raise SignatureProblem(
+                    "MissingParameter",
+                    f"The input parameter {name} that is mandatory for processing this "
+                    "request is not supplied.",
+                )
+        named = params.get("Action")
+        if named and named != headers["x-acs-action"]:
+            raise SignatureProblem(
+                "InvalidParameter",
+                f"The specified parameter Action ({named}) does not match x-acs-action "
+                f"({headers['x-acs-action']}).",
+            )
+
+    def _check_token(self, key: AccessKey, token: str | None) -> None:
+        """A temporary (STS) key needs its own token, before it expires."""
+        if key.security_token is None:
+            return
+        if not token:
+            raise SignatureProblem(
+                "MissingSecurityToken", "SecurityToken is mandatory for this AccessKey."
+            )
+        if not _same_secret(token, key.security_token):
+            raise SignatureProblem(
+                "InvalidSecurityToken.MismatchWithAccessKey",
+                "Specified SecurityToken mismatch with the AccessKey.",
+            )
+        if key.expires_at is not None and self._wall() >= key.expires_at:
+            raise SignatureProblem(
+                "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."
+            )
 
     def _check_date(self, value: str) -> None:
         try:
@@ -279,7 +385,9 @@ class Sandbox:
         phone = params.get("PhoneNumber", "")
         space = params.get("CustSpaceId", "")
         message = params.get("PrefilledMessage", "")
-        image = params.get("GenerateQrImage", "").upper()
+        image = params.get("GenerateQrImage", "")
+        if self.config.accept_lowercase_image_type:
+            image = image.upper()
         base = f"{request.scheme}://{request.host}"
         if action == "CreatePhoneMessageQrdl":
             return _describe(account.create(phone, message, image, space), base)
@@ -291,7 +399,7 @@ class Sandbox:
         if action == "DeletePhoneMessageQrdl":
             account.delete(phone, params.get("QrdlCode", ""), space)
             return None
-        raise ActionRefused(
+        raise ActionRefused(  # unreachable: _authenticate refuses unknown actions
             "InvalidAction.NotFound", f"Specified api {action!r} is not found.", 404
         )
 
@@ -308,6 +416,13 @@ class Sandbox:
             headers=headers,
         )
 
+    def _refusal(self, request_id: str, refused: ActionRefused) -> web.Response:
+        code = refused.code
+        if self.config.dotted_codes:
+            code = DOTTED_CODES.get(code, code)
+        status = 200 if refused.business and self.config.errors_as_http_200 else refused.status
+        return self._error(request_id, status, code, refused.message, detail=refused.detail)
+
     def _error(
         self,
         request_id: str,
@@ -315,12 +430,41 @@ class Sandbox:
         code: str,
         message: str,
         headers: dict[str, str] | None = None,
+        *,
+        detail: dict[str, str] | None = None,
     ) -> web.Response:
+        """An error answer as the gateway writes it, in JSON or (an option) XML."""
+        recommend = (
+            f"https://api.alibabacloud.com/troubleshoot?q={code}&product=cams"
+            f"&requestId={request_id}"
+        )
+        if self.config.error_format == "xml":
+            fields = {
+                "RequestId": request_id,
+                "HostId": self.config.host_id,
+                "Code": code,
+                "Message": message,
+                "Recommend": recommend,
+            }
+            inner = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in fields.items())
+            if detail:
+                inner += (
+                    "<AccessDeniedDetail>"
+                    + "".join(f"<{k}>{escape(v)}</{k}>" for k, v in detail.items())
+                    + "</AccessDeniedDetail>"
+                )
+            return web.Response(
+                status=status,
+                body=f"<?xml version='1.0' encoding='UTF-8'?><Error>{inner}</Error>".encode(),
+                headers={**(headers or {}), "Content-Type": "text/xml;charset=utf-8"},
+            )
         payload = {
             "RequestId": request_id,
+            "HostId": self.config.host_id,
             "Code": code,
             "Message": message,
-            "AccessDeniedDetail": None,
+            "Recommend": recommend,
+            "AccessDeniedDetail": detail,
         }
         return self._json(status, payload, headers)
 
@@ -330,6 +474,11 @@ class Sandbox:
         if transport is not None:
             transport.abort()
         raise web.HTTPServiceUnavailable()  # never reaches the client: the socket is gone
+
+
+def _same_secret(given: str, expected: str) -> bool:
+    """Compare a token in constant time."""
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _describe(code: Code, base: str) -> dict[str, str]:

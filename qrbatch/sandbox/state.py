@@ -1,7 +1,14 @@
-"""What the simulated CAMS knows: accounts, their keys and numbers, and live QR codes."""
+"""What the simulated CAMS knows: accounts, their keys and numbers, and live QR codes.
+
+Business rules live here, as CAMS applies them after the gateway has let a call through:
+a malformed value is ``InvalidParameter``, a well-formed number that is not the
+account's is ``Unknown.ResourceOwnerId``, and Update issues a new code and retires the
+old one (the API reference sends D9II3... and gets D9AA3... back).
+"""
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 from collections.abc import Iterable
@@ -19,6 +26,8 @@ ALL_ACTIONS = frozenset(
     }
 )
 _CODE_ALPHABET = string.ascii_uppercase + string.digits
+# A business number as CAMS takes it: country code and digits, no "+", E.164 length.
+_PHONE = re.compile(r"\A[1-9][0-9]{6,14}\Z")
 
 DEMO_KEY_ID = "LTAI5sandboxDemoKey"
 DEMO_KEY_SECRET = "sandbox-demo-secret-not-a-real-key"
@@ -37,20 +46,39 @@ DEMO_NUMBERS = (
 class ActionRefused(Exception):
     """A business rule refused the action (becomes a CAMS error answer)."""
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: int = 400,
+        *,
+        detail: dict[str, str] | None = None,
+        business: bool = True,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
+        self.detail = detail  # AccessDeniedDetail of a RAM refusal
+        self.business = business  # CAMS's own rule, not the gateway's
 
 
 @dataclass(slots=True)
 class AccessKey:
+    """An AccessKey of an account; with ``security_token`` it is a temporary STS key."""
+
     key_id: str
     secret: str = field(repr=False)
     account: str
     enabled: bool = True
     actions: frozenset[str] = ALL_ACTIONS
+    inactive: bool = False  # InvalidAccessKeyId.Inactive (deactivated in the RAM console)
+    security_token: str | None = field(default=None, repr=False)
+    expires_at: float | None = None  # wall-clock seconds; STS tokens live 15-60 minutes
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(14))
 
 
 @dataclass(slots=True)
@@ -76,6 +104,11 @@ class Account:
     def _check_owner(self, phone: str, space: str) -> None:
         if not phone:
             raise ActionRefused("MissingParameter", "PhoneNumber is required")
+        if not _PHONE.match(phone):
+            raise ActionRefused(
+                "InvalidParameter",
+                "PhoneNumber must be the country code and number, digits only (7 to 15)",
+            )
         if phone not in self.numbers:
             raise ActionRefused(
                 "Unknown.ResourceOwnerId", f"phone number {phone} is not registered to this account"
@@ -89,6 +122,8 @@ class Account:
     def _check_content(message: str, image_type: str) -> None:
         if not message:
             raise ActionRefused("MissingParameter", "PrefilledMessage is required")
+        if not message.strip():
+            raise ActionRefused("InvalidParameter", "PrefilledMessage is only whitespace")
         if len(message) > MAX_MESSAGE_CHARS:
             raise ActionRefused(
                 "InvalidParameter",
@@ -106,7 +141,7 @@ class Account:
                 "QrdlLimitExceeded",
                 f"phone number {phone} already has {MAX_CODES_PER_NUMBER} QR codes",
             )
-        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(14))
+        code = _new_code()
         codes[code] = Code(code, phone, message, image_type, space)
         self.created += 1
         return codes[code]
@@ -122,11 +157,17 @@ class Account:
         return found
 
     def update(self, phone: str, code: str, message: str, image_type: str, space: str) -> Code:
+        """Issue a new code with the new message; the old code (and its print) stops working."""
         self._check_owner(phone, space)
         self._check_content(message, image_type)
-        found = self._existing(phone, code)
-        found.message, found.image_type = message, image_type
-        return found
+        old = self._existing(phone, code)
+        codes = self.codes[phone]
+        new = _new_code()
+        while new in codes:
+            new = _new_code()
+        del codes[code]
+        codes[new] = Code(new, phone, message, image_type, old.space or space)
+        return codes[new]
 
     def delete(self, phone: str, code: str, space: str) -> None:
         self._check_owner(phone, space)
@@ -183,7 +224,20 @@ class World:
         *,
         enabled: bool = True,
         actions: Iterable[str] = ALL_ACTIONS,
+        inactive: bool = False,
+        security_token: str | None = None,
+        expires_at: float | None = None,
     ) -> AccessKey:
-        key = AccessKey(key_id, secret, account, enabled, frozenset(actions))
+        """Add a key; with ``security_token`` (and ``expires_at``) a temporary STS key."""
+        key = AccessKey(
+            key_id,
+            secret,
+            account,
+            enabled,
+            frozenset(actions),
+            inactive,
+            security_token,
+            expires_at,
+        )
         self.keys[key_id] = key
         return key

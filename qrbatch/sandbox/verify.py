@@ -2,8 +2,9 @@
 
 Written independently of the client's signer on purpose: a shared bug would otherwise
 pass every test. It follows the spec as the official SDK implements it: the signed
-headers are whatever the ``Authorization`` header lists, and ``host`` and every
-``x-acs-*`` header sent must be among them.
+headers are whatever the ``Authorization`` header lists, and ``host``, ``content-type``
+(when sent) and every ``x-acs-*`` header sent must be among them. An unsigned
+``Content-Type`` (aiohttp adds ``application/octet-stream`` unless told not to) is refused.
 """
 
 from __future__ import annotations
@@ -93,9 +94,9 @@ def headers_all(headers: Mapping[str, str], name: str) -> list[str]:
 
 
 def check_signed_headers(headers: Mapping[str, str], signed: tuple[str, ...]) -> None:
-    """``host`` and every ``x-acs-*`` header sent must be signed."""
+    """``host``, ``content-type`` (when sent) and every ``x-acs-*`` header must be signed."""
     names = {name.lower() for name in headers}
-    required = {"host"} | {name for name in names if name.startswith("x-acs-")}
+    required = {"host"} | {n for n in names if n.startswith("x-acs-") or n == "content-type"}
     missing = sorted(required - set(signed))
     if missing:
         raise SignatureProblem(

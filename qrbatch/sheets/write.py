@@ -51,6 +51,7 @@ STATUS_FILLS = {
     "listed": "DDEBF7",
     "updated": "C6EFCE",
     "deleted": "C6EFCE",
+    "notfound": "FFC7CE",
 }
 THUMBNAIL_STATUSES = frozenset({"created", "reused", "listed", "updated"})
 LINK_COLUMNS = ("DeepLinkUrl", "QrImageUrl")

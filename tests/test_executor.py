@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from qrbatch.actions import Create
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials
+from qrbatch.executor import ExecutionReport, ExecutionSettings, Executor
 from qrbatch.journal import Journal
 from qrbatch.pacing import AdaptivePacer
 from qrbatch.retry import RetryPolicy
 from qrbatch.rows import QrRequest
-from qrbatch.runner import ExecutionReport, ExecutionSettings, Runner
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Faults, Sandbox, SandboxConfig, World
 from qrbatch.sandbox.server import running_sandbox
 from qrbatch.sandbox.state import Code
@@ -50,11 +51,12 @@ async def run(
             timeout=timeout,
             clock=clock,
         ) as client:
-            runner = Runner(
+            runner = Executor(
+                action=Create(reuse_existing=reuse),
                 client=client,
                 pacer=pacer,
                 journal=journal,
-                settings=ExecutionSettings(concurrency=32, reuse_existing=reuse, retry=FAST_RETRY),
+                settings=ExecutionSettings(concurrency=32, retry=FAST_RETRY),
             )
             report = await runner.execute(batch)
     return report, client

@@ -1,0 +1,161 @@
+"""Every command-line option, declared once: the same name, default and help everywhere.
+
+A command takes groups of them (``COMMON``, ``CONNECTION``, ``INPUT``...) with
+``options(...)``. Each option maps to a ``Job`` field of the same name (or to a
+keyword of the library call), so the CLI stays a thin shell over the library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+Option = Callable[[F], F]
+
+
+def options(*groups: list[Option[Any]]) -> Callable[[F], F]:
+    """Apply option groups to a command, in order."""
+
+    def decorate(func: F) -> F:
+        for group in reversed(groups):
+            for option in reversed(group):
+                func = option(func)
+        return func
+
+    return decorate
+
+
+def flag(*names: str, help: str) -> Option[Any]:  # noqa: A002 - click's own keyword
+    """A boolean flag whose absence means "not given" (so a job file's value stands)."""
+    return click.option(*names, is_flag=True, default=None, help=help)
+
+
+# Every command ---------------------------------------------------------------------------
+COMMON: list[Option[Any]] = [
+    click.option(
+        "--log-format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="Log lines on stderr: plain sentences for people, or one JSON object per line "
+        "for machines.",
+    ),
+    click.option("-v", "--verbose", count=True, help="More log lines (retries, throttling)."),
+    click.option("-q", "--quiet", is_flag=True, help="Only warnings, errors and the closing line."),
+    click.option(
+        "--no-progress", is_flag=True, help="No progress bar (it only shows on a terminal)."
+    ),
+]
+
+# Commands that call CAMS -----------------------------------------------------------------
+ENDPOINT = click.option(
+    "--endpoint",
+    help="CAMS endpoint URL, or 'sandbox' for the built-in simulator. "
+    "Default: $QRBATCH_ENDPOINT or https://cams.ap-southeast-1.aliyuncs.com.",
+)
+CONNECTION: list[Option[Any]] = [
+    ENDPOINT,
+    click.option(
+        "--qps",
+        type=float,
+        help="Ceiling of API calls per second for the account (default 5); every action "
+        "and retry shares it.",
+    ),
+    click.option("--timeout", type=float, help="Seconds to wait for each API answer (default 10)."),
+    click.option(
+        "--max-attempts",
+        type=int,
+        help="Attempts per call for transient failures (default 8); throttling retries "
+        "until the time budget.",
+    ),
+    click.option("--profile", help="Credentials profile (aliyun CLI config or credentials.ini)."),
+]
+
+# Commands that keep a journal ------------------------------------------------------------
+JOURNAL: list[Option[Any]] = [
+    click.option(
+        "--state-dir",
+        type=click.Path(path_type=Path),
+        help="Folder for the journal (default: beside the output).",
+    ),
+    flag("--fresh", help="Forget the journal of earlier runs and start over."),
+    flag("--wait", help="If another run holds the journal, wait for it instead of refusing."),
+]
+
+# Commands that read a sheet --------------------------------------------------------------
+SHEET: list[Option[Any]] = [
+    click.option(
+        "--sheet", help="Excel sheet to read (default: the visible one with the needed columns)."
+    ),
+    click.option(
+        "--header-row", type=int, help="Row number of the header (default: found by its names)."
+    ),
+    click.option("--encoding", help="Text encoding of a CSV file (default: detected)."),
+    click.option(
+        "--default-region",
+        help="Region (e.g. ID, SG) for national numbers written without a country code.",
+    ),
+]
+IMAGE_TYPE = click.option(
+    "--image-type",
+    type=click.Choice(["PNG", "SVG"], case_sensitive=False),
+    help="QR image type for rows that do not say (default PNG).",
+)
+CUST_SPACE_ID = click.option(
+    "--cust-space-id",
+    help="CustSpaceId for rows that do not say (ISV sub-customer space or instance ID).",
+)
+COLUMNS: list[Option[Any]] = [
+    click.option(
+        "--phone-column", help="Name of the phone column (default: PhoneNumber, Phone, ...)."
+    ),
+    click.option(
+        "--message-column",
+        help="Name of the message column (default: PrefilledMessage, Message, ...).",
+    ),
+    IMAGE_TYPE,
+    CUST_SPACE_ID,
+]
+
+# run -------------------------------------------------------------------------------------
+RUN: list[Option[Any]] = [
+    click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        help="Results workbook (.xlsx, or .csv for the Results table only). "
+        "Default: <input stem>.results.xlsx beside the input.",
+    ),
+    flag(
+        "--always-create",
+        help="Create new codes even when the number already has one with the same message.",
+    ),
+    click.option(
+        "--no-images",
+        is_flag=True,
+        help="Do not download QR images nor embed thumbnails in the workbook.",
+    ),
+    flag(
+        "--move-processed",
+        help="Drop folders: move each finished file into processed/ inside the folder.",
+    ),
+]
+
+# update / delete -------------------------------------------------------------------------
+YES = click.option(
+    "-y", "--yes", is_flag=True, help="Do not ask for confirmation (needed off a terminal)."
+)
+
+
+def code_output(action: str) -> Option[Any]:
+    """-o for update and delete: the default named for the action, in words."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        help=f"Results workbook (default: <input stem>.{action}d.xlsx beside the input).",
+    )

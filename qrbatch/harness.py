@@ -1,0 +1,534 @@
+"""The one job harness: what every command that calls CAMS does around the engine.
+
+    check outputs -> connect (endpoint, credentials, or the in-process sandbox)
+    -> journal (locked, bound to the account) -> summary -> pacer -> client
+    -> [the command's work: the executor, or List] under the signal watcher
+    -> results (input rows + journal) -> workbook (atomic) -> run_end
+
+``run``, ``update``, ``delete`` and ``list`` all go through ``open_run`` and
+``finish_run``, so they log, stop, exit and write the same way. Usage problems are
+raised (``UsageError``) before any call; account stops, failed rows and interruptions
+still write the workbook, and the exit code in the result says which happened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import signal
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from glob import escape as glob_escape
+from pathlib import Path
+from typing import Protocol
+
+import anyio
+from anyio.streams.memory import MemoryObjectReceiveStream
+
+from qrbatch.actions import Action
+from qrbatch.cams.client import CamsClient
+from qrbatch.cams.credentials import Credentials, find_credentials
+from qrbatch.errors import AccountError, ConfigError, OutputWriteError
+from qrbatch.events import (
+    Event,
+    EventBus,
+    Interrupted,
+    RowFinished,
+    RunEnded,
+    RunStarted,
+    Subscriber,
+)
+from qrbatch.executor import DEFAULT_CONCURRENCY, ExecutionReport, ExecutionSettings, Executor
+from qrbatch.exit_codes import ExitCode, exit_code_of
+from qrbatch.images import ImageCounts, ImageStore, RowImage
+from qrbatch.job import SANDBOX, Job, resolve_endpoint
+from qrbatch.journal import Entry, Journal
+from qrbatch.logs import log_events
+from qrbatch.pacing import AdaptivePacer
+from qrbatch.results import RESULT_COLUMNS, Checked, RowResult, Summary, join_results
+from qrbatch.retry import RetryPolicy
+from qrbatch.sheets.read import Sheet
+from qrbatch.sheets.write import write_workbook
+from qrbatch.version import VERSION
+
+log = logging.getLogger("qrbatch")
+
+IMAGE_WORKERS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What a command did: the summary, the per-row results and the exit code."""
+
+    summary: Summary
+    results: list[RowResult]
+    exit_code: ExitCode
+    output: Path
+    stopped_by: str = ""
+
+
+@dataclass(slots=True)
+class RunContext:
+    """Everything the command's work needs, opened by ``open_run``."""
+
+    job: Job
+    action: str
+    endpoint: str
+    credentials: Credentials
+    client: CamsClient
+    pacer: AdaptivePacer
+    summary: Summary
+    emit: Callable[[Event], None]
+    journal: Journal | None
+    report: ExecutionReport = field(default_factory=ExecutionReport)
+    images: ImageStore | None = None
+
+
+class Stoppable(Protocol):
+    """Something that can be asked to stop taking work (first Ctrl-C)."""
+
+    @property
+    def stopping_requested(self) -> bool: ...
+
+    def request_stop(self) -> None: ...
+
+
+def event_bus(events: Subscriber | EventBus | None) -> EventBus:
+    """The run's event stream: the log always listens; ``events`` too when given."""
+    if isinstance(events, EventBus):
+        return events
+    bus = EventBus(log_events)
+    if events is not None:
+        bus.subscribe(events)
+    return bus
+
+
+# Before any call ----------------------------------------------------------------------
+
+
+def check_output(job: Job, output: Path) -> None:
+    """Refuse, before any call, an output that would overwrite the input, is a folder,
+    cannot be written, or holds a real run's results that a sandbox run would replace."""
+    if output.exists() and output.resolve() == job.input.resolve():
+        raise ConfigError(f"{output}: the output would overwrite the input; pass -o")
+    if output.is_dir():
+        raise ConfigError(f"{output}: is a folder; pass -o with a file name (.xlsx or .csv)")
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        raise ConfigError(f"{output}: the output must end in .xlsx or .csv")
+    folder = output.parent
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise ConfigError(f"{folder}: cannot write there; pass -o with a folder you can write")
+    if output.exists() and not os.access(output, os.W_OK):
+        raise ConfigError(f"{output}: cannot be replaced (read-only); pass another -o")
+    if job.is_sandbox and output.exists() and _holds_real_results(output):
+        raise ConfigError(
+            f"{output} holds the results of a real run; a sandbox run never replaces them. "
+            "Pass another -o for the sandbox run."
+        )
+
+
+def _holds_real_results(path: Path) -> bool:
+    if path.suffix.lower() != ".xlsx":
+        return False
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True)
+        try:
+            if "Summary" not in workbook.sheetnames:
+                return False
+            for row in workbook["Summary"].iter_rows(max_col=2, values_only=True):
+                if row and row[0] == "Data":
+                    return bool(row[1] == "real CAMS account")
+            return False
+        finally:
+            workbook.close()
+    except Exception:  # noqa: BLE001 - an unreadable file is not known to be real results
+        return False
+
+
+def journal_path(job: Job) -> Path:
+    """A real run's journal beside its output (or in ``--state-dir``); a sandbox run's in
+    a folder of its own, so it never touches a real run's journal."""
+    if job.is_sandbox:
+        return Path(tempfile.mkdtemp(prefix="qrbatch-sandbox-")) / "sandbox.qrbatch.db"
+    return job.journal_path
+
+
+# Connecting ---------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def connect(
+    job: Job,
+    env: Mapping[str, str] | None,
+    credentials: Credentials | None,
+    numbers: Iterable[str] = (),
+) -> AsyncIterator[tuple[str, Credentials]]:
+    """The endpoint URL and credentials; for ``sandbox``, a simulator in this process
+    whose demo account owns the demo numbers plus ``numbers`` (the sheet's own), so a
+    dry try of any sheet works."""
+    endpoint = resolve_endpoint(job.endpoint, env)
+    if endpoint != SANDBOX:
+        if credentials is None and job.access_key_id and job.access_key_secret:
+            credentials = Credentials(job.access_key_id, job.access_key_secret, source="job file")
+        creds = credentials or find_credentials(env=env, profile=job.profile)
+        log.debug("credentials from %s (AccessKey ID %s)", creds.source, creds.access_key_id)
+        yield endpoint, creds
+        return
+    from qrbatch.sandbox import (
+        DEMO_KEY_ID,
+        DEMO_KEY_SECRET,
+        DEMO_NUMBERS,
+        Sandbox,
+        SandboxConfig,
+        World,
+    )
+    from qrbatch.sandbox.server import running_sandbox
+
+    world = World.demo(numbers=(*DEMO_NUMBERS, *numbers))
+    sandbox = Sandbox(world, SandboxConfig(qps=max(job.qps, 5.0)))
+    async with running_sandbox(sandbox) as (_, url):
+        log.info("sandbox: serving a simulated CAMS at %s", url)
+        yield url, Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET, source="sandbox demo key")
+
+
+@asynccontextmanager
+async def open_run(
+    job: Job,
+    action: str,
+    *,
+    sheet_name: str | None,
+    numbers: Iterable[str] = (),
+    env: Mapping[str, str] | None = None,
+    credentials: Credentials | None = None,
+    events: Subscriber | EventBus | None = None,
+    use_journal: bool = True,
+) -> AsyncIterator[RunContext]:
+    """Connect, open the journal (locked, bound to the account), start the summary,
+    the pacer and the client. Everything is closed again on the way out."""
+    bus = event_bus(events)
+    output = job.output_path
+    async with connect(job, env, credentials, numbers) as (endpoint, creds):
+        journal: Journal | None = None
+        if use_journal:
+            journal = Journal(journal_path(job), fresh=job.fresh, wait=job.wait)
+        try:
+            if journal is not None:
+                if journal.dropped:
+                    log.warning("--fresh: starting over; dropped %s", journal.dropped)
+                journal.bind(
+                    "sandbox" if job.is_sandbox else f"{endpoint} key {creds.access_key_id}"
+                )
+            summary = Summary(
+                input_file=str(job.input),
+                sheet=sheet_name,
+                output_file=str(output),
+                endpoint=f"sandbox ({endpoint})" if job.is_sandbox else endpoint,
+                sandbox=job.is_sandbox,
+                version=VERSION,
+                started=datetime.now(UTC),
+                action=action,
+            )
+            pacer = AdaptivePacer(job.qps)
+            pacer.on_event = bus.emit
+            concurrency = job.concurrency or DEFAULT_CONCURRENCY
+            async with CamsClient(
+                credentials=creds,
+                pacer=pacer,
+                endpoint=endpoint,
+                timeout=job.timeout,
+                max_connections=concurrency + 8,
+            ) as client:
+                yield RunContext(
+                    job, action, endpoint, creds, client, pacer, summary, bus.emit, journal
+                )
+        finally:
+            if journal is not None:
+                journal.close()
+                if job.is_sandbox and journal.path is not None:
+                    _remove_sandbox_journal(journal.path)
+
+
+def _remove_sandbox_journal(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        path.parent.rmdir()
+
+
+# Doing the work -----------------------------------------------------------------------
+
+
+async def watch_signals(runner: Stoppable, scope: anyio.CancelScope, emit: Subscriber) -> None:
+    """First Ctrl-C or SIGTERM: finish the calls in flight, send nothing new. Second: stop now."""
+    with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async for signum in signals:
+            name = signal.Signals(signum).name
+            if not runner.stopping_requested:
+                emit(Interrupted(name))
+                runner.request_stop()
+            else:
+                emit(Interrupted(name, immediate=True))
+                scope.cancel()
+                return
+
+
+async def execute(
+    ctx: RunContext,
+    action: Action,
+    requests: Sequence[object],
+    *,
+    handle_signals: bool = False,
+) -> ExecutionReport:
+    """Run ``action`` over ``requests`` with the executor, under the signal watcher; fetch
+    each new code's image as it lands (when the job keeps images)."""
+    assert ctx.journal is not None
+    job = ctx.job
+    send_image, receive_image = anyio.create_memory_object_stream[Entry](math.inf)
+    if job.images:
+        ctx.images = ImageStore(job.images_path, ctx.client.download)
+
+    def fetch_image(item: Event) -> None:
+        if (
+            isinstance(item, RowFinished)
+            and ctx.images is not None
+            and item.entry.qrdl_code
+            and item.entry.qr_image_url
+        ):
+            send_image.send_nowait(item.entry)
+
+    executor = Executor(
+        action=action,
+        client=ctx.client,
+        pacer=ctx.pacer,
+        journal=ctx.journal,
+        settings=ExecutionSettings(
+            concurrency=job.concurrency or DEFAULT_CONCURRENCY,
+            retry=RetryPolicy(max_attempts=job.max_attempts),
+        ),
+        events=EventBus(ctx.emit, fetch_image).emit,
+    )
+    ctx.report = executor.report
+    first = anyio.current_time()
+    try:
+        async with anyio.create_task_group() as tg:
+            if handle_signals:
+                tg.start_soon(watch_signals, executor, tg.cancel_scope, ctx.emit)
+            async with anyio.create_task_group() as fetchers:
+                for _ in range(IMAGE_WORKERS if ctx.images is not None else 0):
+                    fetchers.start_soon(_fetch_images, ctx.images, receive_image.clone())
+                receive_image.close()
+                with send_image:
+                    await executor.execute(requests)  # type: ignore[arg-type]
+                    ctx.summary.send_seconds = max(0.0, anyio.current_time() - first)
+            tg.cancel_scope.cancel()  # every image is fetched: the signal watcher can go
+    finally:
+        if not ctx.summary.send_seconds:
+            ctx.summary.send_seconds = max(0.0, anyio.current_time() - first)
+    return executor.report
+
+
+async def _fetch_images(
+    store: ImageStore | None, entries: MemoryObjectReceiveStream[Entry]
+) -> None:
+    assert store is not None
+    with entries:
+        async for entry in entries:
+            image_type = "SVG" if entry.qr_image_url.lower().endswith(".svg") else "PNG"
+            await store.fetch(entry.qrdl_code, entry.qr_image_url, image_type, entry.deep_link_url)
+
+
+def place_images(
+    store: ImageStore, checked: Sequence[Checked], results: Sequence[RowResult]
+) -> ImageCounts:
+    """One image file per results row that has a live code."""
+    placed = [
+        RowImage(
+            row.row.number,
+            row.request.phone,
+            result.qrdl_code,
+            row.request.image_type or "PNG",
+            result.deep_link_url,
+        )
+        for row, result in zip(checked, results, strict=True)
+        if row.request is not None
+        and result.qrdl_code
+        and result.status in ("created", "reused", "updated")
+    ]
+    return store.place(placed)
+
+
+# Finishing ----------------------------------------------------------------------------
+
+
+OUTPUTS_PENDING = "outputs_pending"
+
+
+def _write_results(
+    ctx: RunContext, output: Path, sheet: Sheet, results: list[RowResult], thumbnails: bool
+) -> None:
+    """The workbook, atomically; when the disk is full, the journal remembers that the
+    outputs are owed, and the rerun writes them without a call."""
+    _remove_stale_temp_files(output)
+    try:
+        write_workbook(output, sheet, results, ctx.summary, thumbnails=thumbnails)
+    except OSError as exc:
+        if ctx.journal is not None:
+            ctx.journal.set_meta(OUTPUTS_PENDING, str(output))
+        where = f"the journal {ctx.journal.path} keeps" if ctx.journal else "the service keeps"
+        raise OutputWriteError(
+            f"{output}: could not be written ({exc.strerror or exc}); {where} every outcome. "
+            "Once there is room, rerun the same command: it writes the results without "
+            "calling the service again."
+        ) from None
+    if ctx.journal is not None:
+        ctx.journal.set_meta(OUTPUTS_PENDING, None)
+
+
+def _remove_stale_temp_files(output: Path) -> None:
+    """A run killed while saving leaves ``.<name>.*.tmp`` beside the output: the journal's
+    lock (held for this run) says no other run is writing it, so they can go."""
+    for stale in output.parent.glob(f".{glob_escape(output.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
+def output_sheet(sheet: Sheet) -> Sheet:
+    """The input sheet as the Results sheet shows it: an input column named like a result
+    column (a results workbook handed to update or delete) is kept as ``<name> (before)``,
+    so the workbook never has two ``Status`` or two ``QrdlCode`` columns."""
+    taken = set(RESULT_COLUMNS)
+    if not taken.intersection(sheet.columns):
+        return sheet
+    columns = tuple(f"{c} (before)" if c in taken else c for c in sheet.columns)
+    return Sheet(sheet.path, sheet.sheet_name, sheet.header_row, columns, sheet.rows)
+
+
+def finish_run(
+    ctx: RunContext,
+    sheet: Sheet,
+    results: list[RowResult],
+    *,
+    unique_requests: int,
+    interrupted: bool,
+    thumbnails: bool = False,
+    write: bool = True,
+) -> RunResult:
+    """Count, write the workbook (atomically), emit ``run_end``, and say the exit code.
+
+    ``write=False`` (a notebook call without ``output=``): the journal holds everything."""
+    summary = ctx.summary
+    summary.unique_requests = unique_requests
+    summary.calls = ctx.client.stats.total_calls
+    summary.throttled = ctx.client.stats.throttled
+    summary.finished = datetime.now(UTC)
+    summary.count(results)
+    stopped: AccountError | None = ctx.report.stopped_by
+    if stopped is not None:
+        summary.stopped_by = str(stopped)
+        summary.stop_fix = stopped.fix
+    output = ctx.job.output_path
+    if write:
+        _write_results(ctx, output, output_sheet(sheet), results, thumbnails)
+    code = exit_code_of(results, stopped is not None, interrupted)
+    ctx.emit(
+        RunEnded(
+            ctx.action,
+            summary,
+            int(code),
+            {
+                "output": str(output),
+                "rows": summary.rows_read,
+                **{status: summary.statuses.get(status, 0) for status in summary.shown_statuses},
+                "calls": summary.calls,
+                "throttled": summary.throttled,
+                "calls_per_second": round(summary.calls_per_second, 3),
+                "seconds": round(summary.duration, 1),
+                "error_codes": dict(summary.error_codes),
+                **({"images": summary.images_folder} if summary.images_folder else {}),
+            },
+        )
+    )
+    stop = f"{stopped.code}: {stopped.message}. To fix: {stopped.fix}" if stopped else ""
+    return RunResult(summary, results, code, output, stop)
+
+
+async def run_plan(
+    job: Job,
+    action: Action,
+    sheet: Sheet,
+    checked: Sequence[Checked],
+    *,
+    env: Mapping[str, str] | None = None,
+    credentials: Credentials | None = None,
+    events: Subscriber | EventBus | None = None,
+    handle_signals: bool = False,
+    write_outputs: bool = True,
+) -> RunResult:
+    """Send every checked row's request with ``action`` and write the results workbook
+    (unless ``write_outputs`` is false: then the journal alone keeps the outcomes)."""
+    check_output(job, job.output_path)
+    requests = [row.request for row in checked if row.request is not None]
+    unique = len({r.key for r in requests})
+    bus = event_bus(events)
+    numbers = {r.phone for r in requests}
+    interrupted = False
+    async with open_run(
+        job,
+        action.name,
+        sheet_name=sheet.sheet_name,
+        numbers=numbers,
+        env=env,
+        credentials=credentials,
+        events=bus,
+    ) as ctx:
+        bus.emit(
+            RunStarted(
+                action.name,
+                len(checked),
+                unique,
+                str(job.input),
+                str(job.output_path),
+                ctx.summary.endpoint,
+                job.qps,
+                valid_rows=len(requests),
+            )
+        )
+        try:
+            assert ctx.journal is not None
+            pending = ctx.journal.get_meta(OUTPUTS_PENDING)
+            done = ctx.journal.entries()
+            if pending and all(
+                (e := done.get(r.key)) is not None and e.state == "done" for r in requests
+            ):
+                log.info("writing the results an earlier run could not write; no call needed")
+            else:
+                report = await execute(ctx, action, requests, handle_signals=handle_signals)
+                interrupted = report.interrupted
+        except BaseException:
+            interrupted = True
+            raise
+        finally:
+            assert ctx.journal is not None
+            results = join_results(checked, ctx.journal.entries())
+            if ctx.images is not None:
+                ctx.summary.images = place_images(ctx.images, checked, results)
+                ctx.summary.images_folder = str(ctx.images.folder)
+            result = finish_run(
+                ctx,
+                sheet,
+                results,
+                unique_requests=unique,
+                interrupted=interrupted,
+                thumbnails=job.images,
+                write=write_outputs,
+            )
+    return result

@@ -1,0 +1,133 @@
+"""DataFrame in, DataFrame out, as an analyst calls it in a notebook."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import anyio
+import pandas as pd
+import pytest
+
+import qrbatch
+from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
+from tests.test_cli import creds, results
+from tests.test_cli import qrbatch as cli
+
+PHONE = 6281234567890
+
+
+def messy_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Store": ["Jakarta", "Bandung", "Jakarta", "Bogor", "Depok", "Solo"],
+            "Phone": [float(PHONE), PHONE + 0.0, float(PHONE), math.nan, 6598765432.0, PHONE],
+            "Message": ["Halo 👋", "=1+1", "Halo 👋", "no phone", "+20% off", "@team"],
+        },
+        index=pd.Index([10, 20, 30, 40, 50, 60], name="id"),
+    )
+
+
+def sent(sandbox: Sandbox) -> dict[str, tuple[str, str]]:
+    """What the service holds: each code's (number, message)."""
+    return {c.code: (c.phone, c.message) for c in sandbox.world.accounts["demo"].all_codes()}
+
+
+def run_frame(df: pd.DataFrame, url: str, tmp_path: Path, **options: object) -> pd.DataFrame:
+    return qrbatch.create_codes(
+        df,
+        endpoint=url,
+        env=creds(),
+        state_dir=tmp_path / "state",
+        progress=False,
+        concurrency=1,
+        **options,
+    )
+
+
+def test_a_messy_frame_gives_the_statuses_and_codes_the_cli_gives(tmp_path: Path) -> None:
+    df = messy_frame()
+    numbers = ("6281234567890", "6598765432")
+    with SandboxThread(Sandbox(config=SandboxConfig(qps=200))) as one:
+        one.sandbox.world.accounts["demo"].numbers.update(numbers)
+        out = run_frame(df, one.url, tmp_path)
+        sent_by_frame = sent(one.sandbox)
+    source = tmp_path / "same.csv"
+    df.to_csv(source, index=False)
+    with SandboxThread(Sandbox(config=SandboxConfig(qps=200))) as two:
+        two.sandbox.world.accounts["demo"].numbers.update(numbers)
+        done = cli("run", str(source), "--endpoint", two.url, "--no-images", "--qps", "200",
+                   env=creds())  # fmt: skip
+        sent_by_cli = sent(two.sandbox)
+    via_cli = results(tmp_path / "same.results.xlsx")
+    assert list(out.index) == list(df.index)  # same rows, same order, index kept
+    assert list(out.columns[:3]) == ["Store", "Phone", "Message"]
+    assert list(out["Status"]) == [r["Status"] for r in via_cli]
+    assert list(out["Status"]) == ["created", "created", "created", "invalid", "created", "created"]
+    assert sorted(sent_by_frame.values()) == sorted(sent_by_cli.values())  # as written
+    assert {sent_by_frame[c] for c in out["QrdlCode"] if c} == {
+        ("6281234567890", "Halo 👋"),
+        ("6281234567890", "=1+1"),
+        ("6598765432", "+20% off"),
+        ("6281234567890", "@team"),
+    }
+    shared = [r["QrdlCode"] for r in via_cli]
+    assert shared[0] == shared[2] and out.loc[10, "QrdlCode"] == out.loc[30, "QrdlCode"]
+    assert done.returncode == 1  # the row without a phone
+
+
+def test_running_the_same_cell_again_resumes_and_creates_nothing(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    df = messy_frame().dropna()
+    sandbox_thread.sandbox.world.accounts["demo"].numbers.add("6598765432")
+    first = run_frame(df, sandbox_thread.url, tmp_path)
+    creates = sandbox_thread.sandbox.stats.accepted["CreatePhoneMessageQrdl"]
+    second = run_frame(df, sandbox_thread.url, tmp_path)
+    assert sandbox_thread.sandbox.stats.accepted["CreatePhoneMessageQrdl"] == creates
+    assert list(second["QrdlCode"]) == list(first["QrdlCode"])
+    assert not list(Path.cwd().glob("dataframe-*"))  # nothing in the working folder
+
+
+def test_the_sync_call_works_inside_a_running_event_loop(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    df = pd.DataFrame({"PhoneNumber": ["6281234567890"], "PrefilledMessage": ["from a notebook"]})
+
+    async def notebook_cell() -> pd.DataFrame:
+        return run_frame(df, sandbox_thread.url, tmp_path)  # no await, as in Jupyter
+
+    out = anyio.run(notebook_cell)
+    assert list(out["Status"]) == ["created"]
+
+
+@pytest.mark.anyio
+async def test_the_async_form(tmp_path: Path, sandbox_thread: SandboxThread) -> None:
+    df = pd.DataFrame({"WhatsApp Number": ["+62 812-3456-7890"], "Pesan": ["halo"]})
+    out = await qrbatch.acreate_codes(
+        df, message="Pesan", endpoint=sandbox_thread.url, env=creds(),
+        state_dir=tmp_path, progress=False,
+    )  # fmt: skip
+    assert list(out["Status"]) == ["created"]
+
+
+def test_output_writes_the_workbook_only_when_asked(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    df = pd.DataFrame({"Phone": ["6281234567890"], "Message": ["hi"]})
+    run_frame(df, sandbox_thread.url, tmp_path, output=tmp_path / "codes.xlsx", images=False)
+    assert [r["Status"] for r in results(tmp_path / "codes.xlsx")] == ["created"]
+
+
+def test_validate_frame_returns_the_problems_without_a_call() -> None:
+    problems = qrbatch.validate_frame(messy_frame())
+    assert list(problems.index) == [40]
+    assert problems.loc[40, "ErrorCode"] == "MissingPhone"
+    assert problems.loc[40, "Row"] == 5
+
+
+def test_a_frame_without_the_columns_is_a_clear_error() -> None:
+    with pytest.raises(qrbatch.InputFileError, match="phone"):
+        qrbatch.validate_frame(pd.DataFrame({"a": [1]}))
+    with pytest.raises(qrbatch.ConfigError, match="unknown option"):
+        qrbatch.validate_frame(messy_frame(), colour="red")
