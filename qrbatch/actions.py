@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from qrbatch.cams.errors import is_not_found
 from qrbatch.cams.models import Answer, Qrdl
 from qrbatch.code_rows import CodeRequest
 from qrbatch.errors import CamsError
@@ -27,7 +28,6 @@ from qrbatch.journal import Entry
 from qrbatch.journal import Journaled as Request
 
 MAX_CODES_PER_NUMBER = 2000
-NOT_FOUND_CODES = frozenset({"NotFound", "QrdlCode.NotFound"})
 
 
 class QrApi(Protocol):
@@ -239,7 +239,7 @@ def _code_of(request: Request) -> str:
 def _refused(request: Request, error: CamsError, attempts: int, hint: str) -> Entry:
     """An Update or Delete refused for this row: a code it does not know is ``notfound``."""
     code = _code_of(request)
-    if error.code in NOT_FOUND_CODES:
+    if is_not_found(error):
         return not_found(
             request.key,
             code,

@@ -43,6 +43,7 @@ from qrbatch.exit_codes import ExitCode, worst
 from qrbatch.harness import (
     RunResult,
     check_output,
+    describe_credentials,
     event_bus,
     finish_run,
     open_run,
@@ -264,6 +265,7 @@ async def list_codes(
                 str(output),
                 ctx.summary.endpoint,
                 job.qps,
+                credentials=describe_credentials(ctx.credentials),
             )
         )
         rows: list[InputRow] = []

@@ -48,7 +48,7 @@ from qrbatch.events import Subscriber
 from qrbatch.exit_codes import ExitCode, worst
 from qrbatch.harness import RunResult
 from qrbatch.job import Job, build_job, load_job_file
-from qrbatch.logs import LogFormat, event, is_json, setup_logging
+from qrbatch.logs import LogFormat, event, is_json, say, setup_logging
 from qrbatch.progress import ProgressBar
 from qrbatch.version import VERSION
 
@@ -203,11 +203,11 @@ def _run_drop(job: Job, no_progress: bool, quiet: bool) -> int:
                 tries=item.tries,
             )
         if item.moved_to is not None:
-            click.echo(f"moved {item.source.name} to {item.moved_to}")
+            say(f"moved {item.source.name} to {item.moved_to}", "moved", file=str(item.source))
 
     files = _call(run_drop, bar, job=job, events=subscriber, handle_signals=True, on_file=on_file)
     if not files:
-        click.echo(f"nothing new in {job.input}")
+        say(f"nothing new in {job.input}", "nothing_new", folder=str(job.input))
     return int(drop_exit_code(files))
 
 
@@ -227,8 +227,9 @@ def _say_result(result: RunResult) -> None:
     if result.stopped_by:
         event(logging.ERROR, "stopped", f"stopped by an account-level error: {result.stopped_by}")
     if result.summary.images_folder and result.summary.images is not None:
-        click.echo(f"QR images: {result.summary.images_folder}")
-    click.echo(result.summary.line())  # last: the line a cron mail or a script reads
+        say(f"QR images: {result.summary.images_folder}", "images")
+    if not is_json():  # with JSON logs, run_end carries it
+        click.echo(result.summary.line())  # last: the line a cron mail or a script reads
 
 
 def _finish_command(result: RunResult) -> NoReturn:
@@ -319,7 +320,7 @@ def _validate_drop(job: Job) -> int:
     codes: list[int] = []
     checked = validate_drop(job)
     if not checked:
-        click.echo(f"nothing new in {job.input}")
+        say(f"nothing new in {job.input}", "nothing_new", folder=str(job.input))
     for source, outcome in checked:
         if isinstance(outcome, QrbatchError):
             event(logging.ERROR, "error", f"{source}: {outcome}", file=str(source))

@@ -36,6 +36,7 @@ class RunStarted:
     endpoint: str
     qps: float
     valid_rows: int = 0  # input rows with a request: what RowFinished events add up to
+    credentials: str = ""  # where the AccessKey came from, and its ID (never the secret)
 
 
 @dataclass(frozen=True, slots=True)

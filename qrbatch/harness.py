@@ -32,7 +32,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream
 
 from qrbatch.actions import Action
 from qrbatch.cams.client import CamsClient
-from qrbatch.cams.credentials import Credentials, find_credentials
+from qrbatch.cams.credentials import Credentials, credentials_reader, find_credentials
 from qrbatch.errors import AccountError, ConfigError, OutputWriteError
 from qrbatch.events import (
     Event,
@@ -172,17 +172,19 @@ async def connect(
     env: Mapping[str, str] | None,
     credentials: Credentials | None,
     numbers: Iterable[str] = (),
-) -> AsyncIterator[tuple[str, Credentials]]:
-    """The endpoint URL and credentials; for ``sandbox``, a simulator in this process
-    whose demo account owns the demo numbers plus ``numbers`` (the sheet's own), so a
-    dry try of any sheet works."""
+) -> AsyncIterator[tuple[str, Credentials, Callable[[], Credentials] | None]]:
+    """The endpoint URL, the credentials and how to read them again (an STS token that
+    expires mid-run); for ``sandbox``, a simulator in this process whose demo account owns
+    the demo numbers plus ``numbers`` (the sheet's own), so a dry try of any sheet works."""
     endpoint = resolve_endpoint(job.endpoint, env)
     if endpoint != SANDBOX:
+        refresh: Callable[[], Credentials] | None = None
         if credentials is None and job.access_key_id and job.access_key_secret:
             credentials = Credentials(job.access_key_id, job.access_key_secret, source="job file")
+        if credentials is None:
+            refresh = credentials_reader(env=env, profile=job.profile)
         creds = credentials or find_credentials(env=env, profile=job.profile)
-        log.debug("credentials from %s (AccessKey ID %s)", creds.source, creds.access_key_id)
-        yield endpoint, creds
+        yield endpoint, creds, refresh
         return
     from qrbatch.sandbox import (
         DEMO_KEY_ID,
@@ -198,7 +200,7 @@ async def connect(
     sandbox = Sandbox(world, SandboxConfig(qps=max(job.qps, 5.0)))
     async with running_sandbox(sandbox) as (_, url):
         log.info("sandbox: serving a simulated CAMS at %s", url)
-        yield url, Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET, source="sandbox demo key")
+        yield url, Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET, source="sandbox demo key"), None
 
 
 @asynccontextmanager
@@ -217,7 +219,7 @@ async def open_run(
     the pacer and the client. Everything is closed again on the way out."""
     bus = event_bus(events)
     output = job.output_path
-    async with connect(job, env, credentials, numbers) as (endpoint, creds):
+    async with connect(job, env, credentials, numbers) as (endpoint, creds, refresh):
         journal: Journal | None = None
         if use_journal:
             journal = Journal(journal_path(job), fresh=job.fresh, wait=job.wait)
@@ -247,6 +249,7 @@ async def open_run(
                 endpoint=endpoint,
                 timeout=job.timeout,
                 max_connections=concurrency + 8,
+                refresh_credentials=refresh,
             ) as client:
                 yield RunContext(
                     job, action, endpoint, creds, client, pacer, summary, bus.emit, journal
@@ -256,6 +259,11 @@ async def open_run(
                 journal.close()
                 if job.is_sandbox and journal.path is not None:
                     _remove_sandbox_journal(journal.path)
+
+
+def describe_credentials(creds: Credentials) -> str:
+    """Where the AccessKey came from and its ID, for the log (never the secret)."""
+    return f"{creds.source}, AccessKey ID {creds.access_key_id}"
 
 
 def _remove_sandbox_journal(path: Path) -> None:
@@ -445,6 +453,7 @@ def finish_run(
             summary,
             int(code),
             {
+                "input": str(ctx.job.input),
                 "output": str(output),
                 "rows": summary.rows_read,
                 **{status: summary.statuses.get(status, 0) for status in summary.shown_statuses},
@@ -500,6 +509,7 @@ async def run_plan(
                 ctx.summary.endpoint,
                 job.qps,
                 valid_rows=len(requests),
+                credentials=describe_credentials(ctx.credentials),
             )
         )
         try:

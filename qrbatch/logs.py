@@ -43,7 +43,8 @@ def log_events(item: Event) -> None:
             logging.INFO,
             "run_start",
             f"{item.action}: {item.rows} rows, {item.unique_requests} unique requests, "
-            f"endpoint {item.endpoint}, at most {item.qps:g} calls/s",
+            f"endpoint {item.endpoint}, at most {item.qps:g} calls/s"
+            + (f"; credentials: {item.credentials}" if item.credentials else ""),
             action=item.action,
             input=item.input,
             output=item.output,
@@ -51,6 +52,7 @@ def log_events(item: Event) -> None:
             unique_requests=item.unique_requests,
             endpoint=item.endpoint,
             qps=item.qps,
+            credentials=item.credentials,
         )
     elif isinstance(item, PhaseChanged):
         event(logging.DEBUG, "phase", item.description, phase=item.phase, total=item.total)
@@ -138,6 +140,17 @@ class PlainFormatter(logging.Formatter):
         return message
 
 
+# The lines that close a command: shown even with -q (a cron log needs its last word).
+CLOSING_EVENTS = frozenset({"run_end", "validate_end", "nothing_new"})
+
+
+class _Quiet(logging.Filter):
+    """``-q``: warnings and errors, and the closing lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or getattr(record, "event", "") in CLOSING_EVENTS
+
+
 class _ForPeople(logging.Filter):
     """Leave out what a person at a terminal need not read: the closing line is printed
     once by the command; retries and throttling only with ``-v``."""
@@ -148,15 +161,17 @@ class _ForPeople(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         name = getattr(record, "event", "")
-        if name == "run_end":
-            return False
+        if name in CLOSING_EVENTS:
+            return False  # the command prints it on stdout, once
         return self.verbose or name not in ("retry", "throttled")
 
 
 def setup_logging(*, verbose: int = 0, quiet: bool = False, fmt: LogFormat = "text") -> None:
     """Send qrbatch's log to stderr, as plain sentences or JSON lines."""
-    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    level = logging.DEBUG if verbose else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
+    if quiet:
+        handler.addFilter(_Quiet())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
@@ -165,6 +180,15 @@ def setup_logging(*, verbose: int = 0, quiet: bool = False, fmt: LogFormat = "te
     log.handlers[:] = [handler]
     log.setLevel(level)
     log.propagate = False
+
+
+def say(message: str, name: str, **fields: Any) -> None:
+    """A line for the person (stdout) or, with --log-format json, an event for the machine:
+    the whole log then stays JSON, stdout included."""
+    if is_json():
+        event(logging.INFO, name, message, **fields)
+    else:
+        print(message, flush=True)
 
 
 def is_json() -> bool:

@@ -6,6 +6,7 @@ numbers", then "creating"), then rows done of total, calls per second, elapsed a
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -35,7 +36,7 @@ class RateColumn(ProgressColumn):
 class ProgressBar:
     """Draws the run on stderr; the CLI subscribes it on a terminal only."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Console | None = None) -> None:
         self._progress = RichProgress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -44,6 +45,7 @@ class ProgressBar:
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
+            console=console,
         )
         self._task: TaskID | None = None
         self._verb = "Working"

@@ -401,7 +401,8 @@ def test_delete_json_log_ends_with_run_end_and_its_counts(
     assert end["event"] == "run_end" and end["action"] == "delete"
     assert (end["deleted"], end["notfound"], end["failed"]) == (3, 0, 0)
     assert "created" not in end and "reused" not in end
-    assert "3 deleted" in loud.stdout and "created" not in loud.stdout
+    assert "3 deleted" in end["message"] and "created" not in end["message"]
+    assert loud.stdout == ""  # with JSON logs, the whole log is JSON
 
 
 def test_update_and_delete_workbooks_have_one_status_and_one_code_column(

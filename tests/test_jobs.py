@@ -123,7 +123,8 @@ def test_a_night_with_the_service_down_is_retried_the_next_night(
     sandbox.config = SandboxConfig(qps=200)
     up = qrbatch("run", str(job), "--log-format", "json", env=creds())
     assert up.returncode == 0, up.stderr
-    assert "2 created" in up.stdout
+    end = json.loads(up.stderr.splitlines()[-1])
+    assert (end["event"], end["created"]) == ("run_end", 2)
     assert sandbox.world.accounts["demo"].created == 2
     assert "nothing new" in qrbatch("run", str(job), env=creds()).stdout
 
@@ -138,7 +139,7 @@ def test_a_file_still_failing_after_three_nights_is_given_up_and_reported(
     assert [n.returncode for n in nights[:3]] == [1, 1, 1]
     events = [json.loads(line)["event"] for line in nights[2].stderr.splitlines()]
     assert "drop_gave_up" in events
-    assert "nothing new" in nights[3].stdout
+    assert json.loads(nights[3].stderr)["event"] == "nothing_new"
 
 
 def test_permanent_row_errors_are_not_retried(
