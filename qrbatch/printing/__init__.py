@@ -12,7 +12,7 @@ or in one call: ``pdf_from_workbook(results, target, options)``,
 
 from qrbatch.images import ImageOptions
 from qrbatch.printing.bundle import write_zip
-from qrbatch.printing.items import items_from_results, iter_results
+from qrbatch.printing.items import CaptionColumns, items_from_results, iter_results
 from qrbatch.printing.options import (
     LABEL_SHEETS,
     LAYOUTS,
@@ -30,6 +30,7 @@ from qrbatch.printing.workbook import (
 )
 
 __all__ = [
+    "CaptionColumns",
     "LABEL_SHEETS",
     "LAYOUTS",
     "PRINTABLE_STATUSES",
