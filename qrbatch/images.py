@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 import segno
+from PIL import Image
 
 from qrbatch.errors import ConfigError
 
@@ -52,15 +53,33 @@ _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.IGNORECASE
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
+@functools.lru_cache(maxsize=8192)
 def qr_code(url: str, error: str = "m") -> segno.QRCode:
-    """The QR code of ``url`` (never a Micro QR, which phone cameras do not read)."""
+    """The QR code of ``url`` (never a Micro QR, which phone cameras do not read).
+
+    Cached: choosing the mask is most of the cost, and a run draws each code several
+    times (image file, thumbnail, PDF, ZIP). Treat the result as read-only.
+    """
     return segno.make_qr(url, error=error, boost_error=False)
 
 
 def render_png(url: str, *, scale: int = 6, dpi: int | None = None, error: str = "m") -> bytes:
-    """A PNG QR code of ``url``: ``scale`` pixels per module, a 4-module quiet zone."""
+    """A PNG QR code of ``url``: ``scale`` pixels per module, a 4-module quiet zone, and
+    ``dpi`` recorded in the file so it prints at its intended size.
+
+    Drawn with Pillow (one 1-bit image scaled up, encoded in C), several times faster
+    than segno's pure-Python PNG writer for the same pixels.
+    """
+    matrix = qr_code(url, error).matrix_iter(border=QUIET_ZONE)
+    pixels = b"".join(bytes(0 if dark else 255 for dark in row) for row in matrix)
+    side = math.isqrt(len(pixels))
+    image = Image.frombytes("L", (side, side), pixels).convert("1")
+    image = image.resize((side * scale, side * scale), Image.Resampling.NEAREST)
     buffer = io.BytesIO()
-    qr_code(url, error).save(buffer, kind="png", scale=scale, border=QUIET_ZONE, dpi=dpi)
+    if dpi:
+        image.save(buffer, "PNG", dpi=(dpi, dpi))
+    else:
+        image.save(buffer, "PNG")
     return buffer.getvalue()
 
 
