@@ -53,13 +53,17 @@ _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.IGNORECASE
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
-@functools.lru_cache(maxsize=8192)
 def qr_code(url: str, error: str = "m") -> segno.QRCode:
     """The QR code of ``url`` (never a Micro QR, which phone cameras do not read).
 
     Cached: choosing the mask is most of the cost, and a run draws each code several
     times (image file, thumbnail, PDF, ZIP). Treat the result as read-only.
     """
+    return _qr_code(url, error.lower())
+
+
+@functools.lru_cache(maxsize=8192)
+def _qr_code(url: str, error: str) -> segno.QRCode:
     return segno.make_qr(url, error=error, boost_error=False)
 
 
