@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from qrbatch.images import ImageOptions, ImageStore, RowImage, render, safe_name
@@ -141,3 +143,14 @@ def test_rows_named_one_by_one_stop_at_a_cap_per_code(
     counts = ImageStore(tmp_path / "q").place(rows)
     assert (counts.files, counts.rendered, counts.capped) == (3, 3, 7)
     assert counts.paths[11] == counts.paths[2] == "q/row00002_1_ABCDEFGHIJKLMN.png"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=300))
+def test_any_label_makes_a_file_name_the_file_system_takes(tmp_path: Path, text: str) -> None:
+    name = safe_name(text)
+    assert 0 < len(name) <= 120 and "/" not in name and "\x00" not in name
+    (tmp_path / f"{name}.png").write_bytes(b"x")
+    assert (tmp_path / f"{name}.png").read_bytes() == b"x"

@@ -13,7 +13,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
+from segno import DataOverflowError
 
 from qrbatch.images import ImageOptions
 from qrbatch.printing import (
@@ -24,6 +27,7 @@ from qrbatch.printing import (
     layout,
     pdf_from_workbook,
     write_pdf,
+    write_zip,
     zip_from_workbook,
 )
 from qrbatch.results import RowResult, Summary
@@ -287,3 +291,25 @@ def test_a_file_that_is_not_a_results_workbook_is_an_input_error(tmp_path: Path)
     not_xlsx.write_text("Phone,Message\n")
     with pytest.raises(InputFileError):
         items_from_workbook(not_xlsx)
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(max_size=200), width=st.floats(min_value=1, max_value=400))
+def test_any_caption_wraps_within_its_lines(text: str, width: float) -> None:
+    from qrbatch.printing import fonts
+
+    lines = fonts.wrap(text, width, 9, 3)
+    assert len(lines) <= 3
+    assert all(
+        fonts.width(line, 9) <= max(width, fonts.width(line[:1], 9)) + 0.01 for line in lines
+    )
+
+
+def test_a_failed_zip_leaves_the_earlier_one(tmp_path: Path) -> None:
+    target = tmp_path / "codes.zip"
+    target.write_bytes(b"PK earlier")
+    too_long = PrintItem(row=2, label="x", phone="1", message="m", code="C", deep_link="x" * 4000)
+    with pytest.raises(DataOverflowError):  # no QR code holds 4,000 characters
+        write_zip([too_long], target, PrintOptions())
+    assert target.read_bytes() == b"PK earlier"
+    assert [p.name for p in tmp_path.iterdir()] == ["codes.zip"]
