@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -157,10 +159,18 @@ def test_the_workbook_is_set_up_to_print(tmp_path: Path) -> None:
     assert (facts_ws.page_setup.fitToWidth, facts_ws.page_setup.fitToHeight) == (1, 1)
     assert facts_ws.print_area is not None
     with zipfile.ZipFile(out) as archive:
-        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-        titles = b"".join(archive.read(n) for n in charts)
+        charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        xml = [archive.read(n).decode() for n in charts]
     assert len(charts) == 2
-    assert b"Rows by status" in titles and b"Calls accepted per second" in titles
+    assert "Rows by status" in xml[0] and "Calls accepted per second" in xml[1]
+    # the status chart's bars are the Summary's "Rows <status>" facts
+    labels, counts = re.findall(r"<f>'Summary'!\$(\w)\$(\d+):\$\w\$(\d+)</f>", xml[0])
+    bars = [
+        (facts_ws[f"{labels[0]}{r}"].value, facts_ws[f"{counts[0]}{r}"].value)
+        for r in range(int(labels[1]), int(labels[2]) + 1)
+    ]
+    assert ("Rows created", 1) in bars and ("Rows failed", 1) in bars
+    assert all(name.startswith("Rows ") for name, _ in bars)
     data = [r for r in facts_ws.iter_rows(values_only=True) if r and r[0] in (0, 1, 2, 3)]
     assert [(r[0], r[1]) for r in data] == [(0, 5), (1, 5), (2, 0), (3, 4)]  # gaps filled
 
