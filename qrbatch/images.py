@@ -239,7 +239,7 @@ class ImageStore:
         content = functools.lru_cache(maxsize=256)(self._render)
         for row in rows:
             extension = "svg" if row.image_type.lower() == "svg" else "png"
-            base = safe_name(_format(self.options.name_template, row.name_fields()))
+            base = safe_name(format_name(self.options.name_template, row.name_fields()))
             key = (row.code, f"{base}.{extension}")
             name = by_key.get(key)
             files = per_code.setdefault(row.code, [])
@@ -247,7 +247,7 @@ class ImageStore:
                 name = files[0]
                 self.counts.capped += 1
             if name is None:
-                name = _unique(f"{base}.{extension}", written)
+                name = unique_name(f"{base}.{extension}", written)
                 written[name] = row.code
                 by_key[key] = name
                 files.append(name)
@@ -298,7 +298,8 @@ def _is_leftover(path: Path) -> bool:
     return path.name.startswith(".") and path.name.endswith(".tmp")
 
 
-def _format(template: str, fields: Mapping[str, str]) -> str:
+def format_name(template: str, fields: Mapping[str, str]) -> str:
+    """``template`` with its fields filled; a field the row does not have is empty."""
     return template.format_map(_Blank(fields))
 
 
@@ -309,7 +310,7 @@ class _Blank(dict[str, str]):
         return ""
 
 
-def _unique(name: str, taken: Mapping[str, object]) -> str:
+def unique_name(name: str, taken: Mapping[str, object]) -> str:
     """``name``, or ``name`` with ``-2``, ``-3``... before the extension if taken."""
     if name not in taken:
         return name

@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from qrbatch.images import RowImage, _format, _unique, render, safe_name
+from qrbatch.images import RowImage, format_name, render, safe_name, unique_name
 from qrbatch.printing.options import PrintItem, PrintOptions
 from qrbatch.sheets.write import atomic_path, csv_safe
 
@@ -34,7 +34,7 @@ def image_name(item: PrintItem, options: PrintOptions) -> str:
         item.row, item.phone, item.code, options.image.format, item.deep_link, item.label,
         item.columns,
     )  # fmt: skip
-    return safe_name(_format(options.image.name_template, row.name_fields()))
+    return safe_name(format_name(options.image.name_template, row.name_fields()))
 
 
 def write_zip(items: Sequence[PrintItem], target: Path | str, options: PrintOptions) -> int:
@@ -52,7 +52,7 @@ def write_zip(items: Sequence[PrintItem], target: Path | str, options: PrintOpti
             base = f"{image_name(item, options)}.{extension}"
             name = names.get((item.code, base))
             if name is None:
-                name = _unique(base, taken)
+                name = unique_name(base, taken)
                 taken[name] = item.code
                 names[(item.code, base)] = name
                 content = render(item.deep_link, extension, options.image)

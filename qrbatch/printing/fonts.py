@@ -174,16 +174,16 @@ def wrap(text: str, max_width: float, size: float, lines: int, *, bold: bool = F
         candidate = current + joiner + token
         if width(candidate, size, bold=bold) <= max_width or not current:
             current = candidate
-            while width(current, size, bold=bold) > max_width and len(current) > 1:
-                # a single word wider than the line: cut it
-                cut = len(current) - 1
-                while cut > 1 and width(current[:cut], size, bold=bold) > max_width:
-                    cut -= 1
-                out.append(current[:cut])
-                current = current[cut:]
         else:
             out.append(current)
             current = token
+        while width(current, size, bold=bold) > max_width and len(current) > 1:
+            # a single word wider than the line: cut it
+            cut = len(current) - 1
+            while cut > 1 and width(current[:cut], size, bold=bold) > max_width:
+                cut -= 1
+            out.append(current[:cut])
+            current = current[cut:]
     if current:
         out.append(current)
     if len(out) > lines:
