@@ -36,6 +36,8 @@ from qrbatch.cli_options import (
     ENDPOINT,
     IMAGE_TYPE,
     JOURNAL,
+    PDF_AND_ZIP,
+    PRINT,
     RUN,
     SHEET,
     STATE_DIR,
@@ -127,7 +129,7 @@ def main(ctx: click.Context) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("source", type=click.Path(path_type=Path))
-@options(RUN, CONNECTION, SHEET, COLUMNS, JOURNAL, COMMON)
+@options(RUN, CONNECTION, SHEET, COLUMNS, JOURNAL, PDF_AND_ZIP, PRINT, COMMON)
 def run(
     source: Path,
     no_progress: bool,
@@ -230,6 +232,8 @@ def _say_result(result: RunResult) -> None:
         event(logging.ERROR, "stopped", f"stopped by an account-level error: {result.stopped_by}")
     if result.summary.images_folder and result.summary.images is not None:
         say(f"QR images: {result.summary.images_folder}", "images")
+    for path in result.summary.printed:
+        say(f"{'PDF' if path.endswith('.pdf') else 'ZIP'}: {path}", "printed", file=path)
     if not is_json():  # with JSON logs, run_end carries it
         click.echo(result.summary.line())  # last: the line a cron mail or a script reads
 
@@ -591,6 +595,57 @@ def sandbox(
         pass
     except OSError as error:
         _fail(ConfigError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}"))
+
+
+# pdf -------------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("results", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The PDF (default: <results stem>.pdf beside the workbook).",
+)
+@options([PDF_AND_ZIP[1]], PRINT, COMMON)
+def pdf(
+    results: Path,
+    output: Path | None,
+    zip: bool | None,  # noqa: A002 - the option's name
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+    **flags: Any,
+) -> None:
+    """Make the PDF of labelled codes (and with --zip the images and manifest) from
+    RESULTS, any results or list workbook. No API call, no credentials needed.
+
+    \b
+    Example:
+      qrbatch pdf campaign.results.xlsx --label-column Store --pdf-layout labels
+    """
+    from qrbatch.printing import pdf_from_workbook, zip_from_workbook
+
+    _start(log_format, verbose, quiet)
+    try:
+        settings = {k: v for k, v in flags.items() if v is not None}
+        job = Job(input=results, output=results, **settings)
+        target = output or results.with_suffix(".pdf")
+        if target.resolve() == results.resolve():
+            raise ConfigError(f"{target}: the PDF would overwrite the workbook; pass -o X.pdf")
+        options = job.print_options()
+        pages = pdf_from_workbook(results, target, options)
+        say(f"PDF: {target} ({pages} pages)", "printed", file=str(target), pages=pages)
+        if zip:
+            bundle = target.with_suffix(".zip")
+            images = zip_from_workbook(results, bundle, options)
+            say(f"ZIP: {bundle} ({images} images)", "printed", file=str(bundle), images=images)
+    except QrbatchError as error:
+        _fail(error)
+    except OSError as error:
+        _fail(ConfigError(f"{error.filename}: {error.strerror}"))
 
 
 # serve -----------------------------------------------------------------------------------

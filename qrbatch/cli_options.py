@@ -147,6 +147,50 @@ RUN: list[Option[Any]] = [
     ),
 ]
 
+# printing: run and pdf ------------------------------------------------------------------
+PRINT: list[Option[Any]] = [
+    click.option(
+        "--label-column",
+        help="Column whose text heads each code's caption, e.g. a store name "
+        "(default: the phone number).",
+    ),
+    click.option(
+        "--pdf-layout",
+        type=click.Choice(["cards", "labels", "poster"]),
+        help="cards: one code per A6/A5 page (table tents); labels: a sticker sheet; "
+        "poster: one big code per page (default cards).",
+    ),
+    click.option(
+        "--pdf-paper",
+        help="cards: a6, a5; labels: a4-3x7, letter-3x10, a4-3x4, letter-3x4; poster: a4, "
+        "a3, letter (default: the layout's first).",
+    ),
+    click.option(
+        "--pdf-size",
+        type=float,
+        help="Side of each printed code in mm, quiet zone included (default: as large as "
+        "fits).",
+    ),
+    click.option(
+        "--image-format",
+        type=click.Choice(["png", "svg"], case_sensitive=False),
+        help="Image files: PNG (print resolution) or SVG for designers (default png).",
+    ),
+    click.option(
+        "--image-size", type=float, help="Printed side of each image in mm (default 30)."
+    ),
+    click.option("--image-dpi", type=int, help="Resolution of PNG images (default 300)."),
+    click.option(
+        "--image-names",
+        help="File name template: {row}, {label}, {phone}, {code} or any column, e.g. "
+        "'{Store}_{code}' (default: row{row}_{phone}_{code}; in the ZIP {label}_{code}).",
+    ),
+]
+PDF_AND_ZIP: list[Option[Any]] = [
+    flag("--pdf", help="Also write <output stem>.pdf: the codes with captions, to print."),
+    flag("--zip", help="Also write <output stem>.zip: the images and a manifest CSV."),
+]
+
 # update / delete -------------------------------------------------------------------------
 YES = click.option(
     "-y", "--yes", is_flag=True, help="Do not ask for confirmation (needed off a terminal)."

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import os
 import signal
 import tempfile
@@ -28,7 +27,6 @@ from pathlib import Path
 from typing import Protocol
 
 import anyio
-from anyio.streams.memory import MemoryObjectReceiveStream
 
 from qrbatch.actions import Action
 from qrbatch.cams.client import CamsClient
@@ -38,7 +36,6 @@ from qrbatch.events import (
     Event,
     EventBus,
     Interrupted,
-    RowFinished,
     RunEnded,
     RunStarted,
     Subscriber,
@@ -47,9 +44,16 @@ from qrbatch.executor import DEFAULT_CONCURRENCY, ExecutionReport, ExecutionSett
 from qrbatch.exit_codes import ExitCode, exit_code_of
 from qrbatch.images import ImageCounts, ImageStore, RowImage
 from qrbatch.job import SANDBOX, Job, resolve_endpoint
-from qrbatch.journal import Entry, Journal
+from qrbatch.journal import Journal
 from qrbatch.logs import log_events
 from qrbatch.pacing import AdaptivePacer
+from qrbatch.printing import (
+    PRINTABLE_STATUSES,
+    CaptionColumns,
+    items_from_results,
+    write_pdf,
+    write_zip,
+)
 from qrbatch.results import RESULT_COLUMNS, Checked, RowResult, Summary, join_results
 from qrbatch.retry import RetryPolicy
 from qrbatch.sheets.read import Sheet
@@ -57,8 +61,6 @@ from qrbatch.sheets.write import write_workbook
 from qrbatch.version import VERSION
 
 log = logging.getLogger("qrbatch")
-
-IMAGE_WORKERS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +88,6 @@ class RunContext:
     emit: Callable[[Event], None]
     journal: Journal | None
     report: ExecutionReport = field(default_factory=ExecutionReport)
-    images: ImageStore | None = None
 
 
 class Stoppable(Protocol):
@@ -297,23 +298,9 @@ async def execute(
     *,
     handle_signals: bool = False,
 ) -> ExecutionReport:
-    """Run ``action`` over ``requests`` with the executor, under the signal watcher; fetch
-    each new code's image as it lands (when the job keeps images)."""
+    """Run ``action`` over ``requests`` with the executor, under the signal watcher."""
     assert ctx.journal is not None
     job = ctx.job
-    send_image, receive_image = anyio.create_memory_object_stream[Entry](math.inf)
-    if job.images:
-        ctx.images = ImageStore(job.images_path, ctx.client.download)
-
-    def fetch_image(item: Event) -> None:
-        if (
-            isinstance(item, RowFinished)
-            and ctx.images is not None
-            and item.entry.qrdl_code
-            and item.entry.qr_image_url
-        ):
-            send_image.send_nowait(item.entry)
-
     executor = Executor(
         action=action,
         client=ctx.client,
@@ -323,7 +310,7 @@ async def execute(
             concurrency=job.concurrency or DEFAULT_CONCURRENCY,
             retry=RetryPolicy(max_attempts=job.max_attempts),
         ),
-        events=EventBus(ctx.emit, fetch_image).emit,
+        events=ctx.emit,
     )
     ctx.report = executor.report
     first = anyio.current_time()
@@ -331,34 +318,27 @@ async def execute(
         async with anyio.create_task_group() as tg:
             if handle_signals:
                 tg.start_soon(watch_signals, executor, tg.cancel_scope, ctx.emit)
-            async with anyio.create_task_group() as fetchers:
-                for _ in range(IMAGE_WORKERS if ctx.images is not None else 0):
-                    fetchers.start_soon(_fetch_images, ctx.images, receive_image.clone())
-                receive_image.close()
-                with send_image:
-                    await executor.execute(requests)  # type: ignore[arg-type]
-                    ctx.summary.send_seconds = max(0.0, anyio.current_time() - first)
-            tg.cancel_scope.cancel()  # every image is fetched: the signal watcher can go
+            await executor.execute(requests)  # type: ignore[arg-type]
+            tg.cancel_scope.cancel()  # done: the signal watcher can go
     finally:
-        if not ctx.summary.send_seconds:
-            ctx.summary.send_seconds = max(0.0, anyio.current_time() - first)
+        ctx.summary.send_seconds = max(0.0, anyio.current_time() - first)
     return executor.report
 
 
-async def _fetch_images(
-    store: ImageStore | None, entries: MemoryObjectReceiveStream[Entry]
-) -> None:
-    assert store is not None
-    with entries:
-        async for entry in entries:
-            image_type = "SVG" if entry.qr_image_url.lower().endswith(".svg") else "PNG"
-            await store.fetch(entry.qrdl_code, entry.qr_image_url, image_type, entry.deep_link_url)
+# Outputs beside the workbook ----------------------------------------------------------
 
 
 def place_images(
-    store: ImageStore, checked: Sequence[Checked], results: Sequence[RowResult]
+    job: Job, sheet: Sheet, checked: Sequence[Checked], results: Sequence[RowResult]
 ) -> ImageCounts:
-    """One image file per results row that has a live code."""
+    """One print-quality image file per results row that has a live code (rendered from
+    its deep link: a CAMS image URL may expire), named by the job's template."""
+    caption = CaptionColumns.find(
+        sheet.columns,
+        label_column=job.label_column,
+        phone_column=job.phone_column,
+        message_column=job.message_column,
+    )
     placed = [
         RowImage(
             row.row.number,
@@ -366,13 +346,54 @@ def place_images(
             result.qrdl_code,
             row.request.image_type or "PNG",
             result.deep_link_url,
+            label=row.row.cells[caption.label] if caption.label is not None else "",
+            columns=dict(zip(sheet.columns, row.row.cells, strict=False)),
         )
         for row, result in zip(checked, results, strict=True)
-        if row.request is not None
-        and result.qrdl_code
-        and result.status in ("created", "reused", "updated")
+        if row.request is not None and result.qrdl_code and result.status in PRINTABLE_STATUSES
     ]
-    return store.place(placed)
+    return ImageStore(job.images_path, options=job.image_options()).place(placed)
+
+
+def check_print_columns(job: Job, sheet: Sheet) -> None:
+    """A label column that is not there is a usage error, before the first call."""
+    if job.label_column is not None or job.pdf or job.zip:
+        CaptionColumns.find(
+            sheet.columns,
+            label_column=job.label_column,
+            phone_column=job.phone_column,
+            message_column=job.message_column,
+            source=str(job.input),
+        )
+
+
+def write_print_outputs(job: Job, sheet: Sheet, results: Sequence[RowResult]) -> list[Path]:
+    """The PDF of labelled codes and the ZIP for the print shop, when the job asks."""
+    if not (job.pdf or job.zip):
+        return []
+    items = items_from_results(
+        sheet,
+        results,
+        label_column=job.label_column,
+        phone_column=job.phone_column,
+        message_column=job.message_column,
+    )
+    options = job.print_options()
+    written: list[Path] = []
+    try:
+        if job.pdf:
+            write_pdf(items, job.pdf_path, options)
+            written.append(job.pdf_path)
+        if job.zip:
+            write_zip(items, job.zip_path, options)
+            written.append(job.zip_path)
+    except OSError as exc:
+        raise OutputWriteError(
+            f"{exc.filename or job.output_path.parent}: could not be written "
+            f"({exc.strerror or exc}). The results workbook is written; make the PDF or ZIP "
+            f"again with: qrbatch pdf {job.output_path}"
+        ) from None
+    return written
 
 
 # Finishing ----------------------------------------------------------------------------
@@ -436,6 +457,7 @@ def finish_run(
     summary = ctx.summary
     summary.unique_requests = unique_requests
     summary.calls = ctx.client.stats.total_calls
+    summary.calls_timeline = ctx.client.stats.timeline()
     summary.throttled = ctx.client.stats.throttled
     summary.finished = datetime.now(UTC)
     summary.count(results)
@@ -444,8 +466,12 @@ def finish_run(
         summary.stopped_by = str(stopped)
         summary.stop_fix = stopped.fix
     output = ctx.job.output_path
+    printed: list[Path] = []
     if write:
         _write_results(ctx, output, output_sheet(sheet), results, thumbnails)
+        if not interrupted:
+            printed = write_print_outputs(ctx.job, sheet, results)
+    summary.printed = [str(p) for p in printed]
     code = exit_code_of(results, stopped is not None, interrupted)
     ctx.emit(
         RunEnded(
@@ -463,6 +489,7 @@ def finish_run(
                 "seconds": round(summary.duration, 1),
                 "error_codes": dict(summary.error_codes),
                 **({"images": summary.images_folder} if summary.images_folder else {}),
+                **{p.suffix.lstrip("."): str(p) for p in printed},
             },
         )
     )
@@ -485,6 +512,7 @@ async def run_plan(
     """Send every checked row's request with ``action`` and write the results workbook
     (unless ``write_outputs`` is false: then the journal alone keeps the outcomes)."""
     check_output(job, job.output_path)
+    check_print_columns(job, sheet)
     requests = [row.request for row in checked if row.request is not None]
     unique = len({r.key for r in requests})
     bus = event_bus(events)
@@ -530,9 +558,9 @@ async def run_plan(
         finally:
             assert ctx.journal is not None
             results = join_results(checked, ctx.journal.entries())
-            if ctx.images is not None:
-                ctx.summary.images = place_images(ctx.images, checked, results)
-                ctx.summary.images_folder = str(ctx.images.folder)
+            if job.images and not interrupted:
+                ctx.summary.images = place_images(job, sheet, checked, results)
+                ctx.summary.images_folder = str(job.images_path)
             result = finish_run(
                 ctx,
                 sheet,

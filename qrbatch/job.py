@@ -17,7 +17,9 @@ from typing import Any, get_type_hints
 
 from qrbatch.cams.client import DEFAULT_ENDPOINT, DEFAULT_TIMEOUT
 from qrbatch.errors import ConfigError
+from qrbatch.images import DEFAULT_DPI, DEFAULT_IMAGE_MM, DEFAULT_NAME_TEMPLATE, ImageOptions
 from qrbatch.pacing import DEFAULT_QPS
+from qrbatch.printing.options import ZIP_NAME_TEMPLATE, PrintOptions
 
 SANDBOX = "sandbox"
 ENV_ENDPOINT = "QRBATCH_ENDPOINT"
@@ -52,6 +54,16 @@ class Job:
     progress: bool = True
     images: bool = True
     move_processed: bool = False
+    pdf: bool = False
+    zip: bool = False
+    label_column: str | None = None
+    pdf_layout: str = "cards"
+    pdf_paper: str | None = None
+    pdf_size: float | None = None
+    image_format: str | None = None
+    image_size: float = DEFAULT_IMAGE_MM
+    image_dpi: int = DEFAULT_DPI
+    image_names: str | None = None
     access_key_id: str | None = None
     access_key_secret: str | None = field(default=None, repr=False)
 
@@ -78,6 +90,7 @@ class Job:
         if self.header_row is not None and self.header_row < 1:
             raise ConfigError(f"header row must be 1 or more, got {self.header_row}")
         object.__setattr__(self, "image_type", self.image_type.upper())
+        self.print_options()  # a bad layout, paper, size or template: exit 2, before any call
 
     @property
     def output_path(self) -> Path:
@@ -91,6 +104,37 @@ class Job:
         if self.output is None:
             return self
         return dataclasses.replace(self, output=expand_output(self.output, self.input, now))
+
+    def image_options(self, *, for_zip: bool = False) -> ImageOptions:
+        """The image files' format, size and names (the images folder, or the ZIP's)."""
+        template = self.image_names or (ZIP_NAME_TEMPLATE if for_zip else DEFAULT_NAME_TEMPLATE)
+        return ImageOptions(
+            format=(self.image_format or "png").lower(),  # type: ignore[arg-type]
+            size_mm=self.image_size,
+            dpi=self.image_dpi,
+            name_template=template,
+        )
+
+    def print_options(self) -> PrintOptions:
+        """The PDF's layout and the ZIP's images, checked (ConfigError) when the job is made."""
+        return PrintOptions(
+            layout=self.pdf_layout,  # type: ignore[arg-type]
+            paper=self.pdf_paper,
+            size_mm=self.pdf_size,
+            label_column=self.label_column,
+            title=self.output_path.stem,
+            image=self.image_options(for_zip=True),
+        )
+
+    @property
+    def pdf_path(self) -> Path:
+        """``<output stem>.pdf`` beside the workbook."""
+        return self.output_path.with_suffix(".pdf")
+
+    @property
+    def zip_path(self) -> Path:
+        """``<output stem>.zip`` beside the workbook."""
+        return self.output_path.with_suffix(".zip")
 
     @property
     def images_path(self) -> Path:

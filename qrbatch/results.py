@@ -120,6 +120,9 @@ class NumberedRow(Protocol):
     @property
     def number(self) -> int: ...
 
+    @property
+    def cells(self) -> tuple[str, ...]: ...
+
 
 class Checked(Protocol):
     """An input row after validation (``rows.CheckedRow``, ``code_rows.CheckedCode``)."""
@@ -230,6 +233,10 @@ class Summary:
     links: str = "DeepLinkUrl and QrImageUrl are clickable"
     action: str = "create"
     notes: list[str] = field(default_factory=list)  # how the sheet was read (for the Summary)
+    printed: list[str] = field(default_factory=list)  # the PDF and ZIP written beside
+    calls_timeline: list[tuple[int, int]] = field(default_factory=list)
+    """(whole second since the first call, calls the server accepted in that second),
+    for the Summary sheet's chart of the pace; seconds without calls may be left out."""
 
     @property
     def duration(self) -> float:

@@ -1,61 +1,156 @@
-"""QR images: downloaded once per code, named per row, rendered locally when needed."""
+"""QR image files: rendered from the deep link at print size, named by template, one file
+per code and name, the folder holding the current results only, never half written."""
 
 from __future__ import annotations
 
+import io
+import json
+import os
 from pathlib import Path
 
 import pytest
+import zxingcpp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
 
-from qrbatch.errors import TransientError
-from qrbatch.images import ImageStore, RowImage, render
+from qrbatch.images import ImageOptions, ImageStore, RowImage, render, safe_name
 
 pytestmark = pytest.mark.anyio
 LINK = "https://wa.me/message/ABCDEFGHIJKLMN"
+OTHER = "https://wa.me/message/ZYXWVUTSRQPONM"
 
 
-async def test_an_image_is_downloaded_once_and_copied_per_row(tmp_path: Path) -> None:
-    calls: list[str] = []
+def decoded(path: Path) -> list[str]:
+    return [c.text for c in zxingcpp.read_barcodes(Image.open(path))]
 
+
+async def test_images_come_from_the_deep_link_not_the_dead_image_url(tmp_path: Path) -> None:
     async def download(url: str) -> bytes:
-        calls.append(url)
-        return b"\x89PNG from the CDN"
+        raise AssertionError("a sandbox QrImageUrl points at a server that is gone")
 
     store = ImageStore(tmp_path / "out_qr", download)
-    await store.fetch("ABCDEFGHIJKLMN", "https://cdn/x.png", "PNG", LINK)
-    await store.fetch("ABCDEFGHIJKLMN", "https://cdn/x.png", "PNG", LINK)
+    await store.fetch("ABCDEFGHIJKLMN", "http://127.0.0.1:1/qr.png", "PNG", LINK)  # engine path
+    counts = store.place([RowImage(2, "6281234567890", "ABCDEFGHIJKLMN", "PNG", LINK)])
+    path = tmp_path / counts.paths[2]
+    assert counts.paths == {2: "out_qr/row00002_6281234567890_ABCDEFGHIJKLMN.png"}
+    assert decoded(path) == [LINK]
+    image = Image.open(path)
+    assert image.width >= 30 / 25.4 * 300 and round(image.info["dpi"][0]) == 300
+
+
+def test_identical_rows_share_one_file_and_names_come_from_the_template(tmp_path: Path) -> None:
+    options = ImageOptions(name_template="{Store}_{phone}_{code}")
+    store = ImageStore(tmp_path / "q", options=options)
+    columns = {"Store": "Toko A/B: Jakarta?", "Message": "hi"}
+    rows = [
+        RowImage(n, "6281234567890", "ABCDEFGHIJKLMN", "PNG", LINK, columns=columns)
+        for n in range(2, 1002)
+    ]
+    rows.append(RowImage(1002, "6281234567890", "ZYXWVUTSRQPONM", "svg", OTHER, columns=columns))
+    counts = store.place(rows)
+    names = sorted(p.name for p in (tmp_path / "q").iterdir() if not p.name.startswith("."))
+    assert names == [
+        "Toko A_B_ Jakarta__6281234567890_ABCDEFGHIJKLMN.png",
+        "Toko A_B_ Jakarta__6281234567890_ZYXWVUTSRQPONM.svg",
+    ]
+    assert (counts.files, counts.rendered, len(counts.paths)) == (2, 2, 1001)
+    assert b"<svg" in (tmp_path / "q" / names[1]).read_bytes()
+
+
+def test_different_codes_with_the_same_name_get_unique_files(tmp_path: Path) -> None:
+    store = ImageStore(tmp_path / "q", options=ImageOptions(name_template="{label}"))
     counts = store.place(
         [
-            RowImage(2, "6281234567890", "ABCDEFGHIJKLMN", "PNG", LINK),
-            RowImage(9, "6281234567890", "ABCDEFGHIJKLMN", "PNG", LINK),
+            RowImage(2, "1", "ABCDEFGHIJKLMN", "PNG", LINK, label="Shop"),
+            RowImage(3, "1", "ZYXWVUTSRQPONM", "PNG", OTHER, label="Shop"),
         ]
     )
-    assert calls == ["https://cdn/x.png"]
-    assert (counts.downloaded, counts.rendered, counts.files) == (1, 0, 2)
-    files = sorted(p.name for p in (tmp_path / "out_qr").glob("row*"))
-    assert files == [
-        "row00002_6281234567890_ABCDEFGHIJKLMN.png",
-        "row00009_6281234567890_ABCDEFGHIJKLMN.png",
+    assert counts.paths == {2: "q/Shop.png", 3: "q/Shop-2.png"}
+    assert decoded(tmp_path / "q" / "Shop-2.png") == [OTHER]
+
+
+def test_a_rerun_keeps_only_the_current_images_and_rewrites_empty_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "q"
+    ImageStore(folder).place(
+        [RowImage(2, "1", "ABCDEFGHIJKLMN", "PNG", LINK), RowImage(3, "1", "OLD", "PNG", OTHER)]
+    )
+    (folder / ".by-code").mkdir()  # an older qrbatch's cache
+    (folder / ".x.png.123.tmp").write_bytes(b"half")  # a crash mid-write
+    (folder / "notes.txt").write_text("mine")
+    (folder / "row00002_1_ABCDEFGHIJKLMN.png").write_bytes(b"")  # a 0-byte file is never reused
+    counts = ImageStore(folder).place([RowImage(2, "1", "ABCDEFGHIJKLMN", "PNG", LINK)])
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".qrbatch-images.json",
+        "notes.txt",
+        "row00002_1_ABCDEFGHIJKLMN.png",
     ]
-    assert (tmp_path / "out_qr" / files[1]).read_bytes() == b"\x89PNG from the CDN"
+    assert counts.rendered == 1 and decoded(folder / "row00002_1_ABCDEFGHIJKLMN.png") == [LINK]
+    again = ImageStore(folder).place([RowImage(2, "1", "ABCDEFGHIJKLMN", "PNG", LINK)])
+    assert again.rendered == 0  # unchanged and complete: kept
+    bigger = ImageStore(folder, options=ImageOptions(size_mm=50)).place(
+        [RowImage(2, "1", "ABCDEFGHIJKLMN", "PNG", LINK)]
+    )
+    assert bigger.rendered == 1  # another size: made again
+    assert json.loads((folder / ".qrbatch-images.json").read_text())
 
 
-async def test_a_failed_download_is_rendered_locally_from_the_deep_link(tmp_path: Path) -> None:
-    async def download(url: str) -> bytes:
-        raise TransientError("expired", code="ImageDownloadFailed")
-
-    store = ImageStore(tmp_path / "q", download)
-    await store.fetch("ABCDEFGHIJKLMN", "https://cdn/x.svg", "SVG", LINK)
-    counts = store.place([RowImage(2, "1", "ABCDEFGHIJKLMN", "SVG", LINK)])
-    assert (counts.downloaded, counts.rendered) == (0, 1)
-    saved = (tmp_path / "q" / "row00002_1_ABCDEFGHIJKLMN.svg").read_bytes()
-    assert saved == render(LINK, "SVG") and b"<svg" in saved
+def test_image_files_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o002)
+    try:
+        ImageStore(tmp_path / "q").place([RowImage(2, "1", "C", "PNG", LINK)])
+    finally:
+        os.umask(old)
+    assert (tmp_path / "q" / "row00002_1_C.png").stat().st_mode & 0o777 == 0o664
 
 
-def test_images_missing_from_an_earlier_run_are_rendered(tmp_path: Path) -> None:
-    async def never(url: str) -> bytes:
-        raise AssertionError("no download for rows done earlier")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a/b\\c:d*e?f", "a_b_c_d_e_f"),
+        ("con", "_con"),
+        ("  dots. ", "dots"),
+        ("", "_"),
+        ("上海 旗舰店", "上海 旗舰店"),
+        ("x" * 300, "x" * 120),
+    ],
+)
+def test_file_names_are_safe_on_every_file_system(text: str, expected: str) -> None:
+    assert safe_name(text) == expected
 
-    store = ImageStore(tmp_path / "q", never)
-    counts = store.place([RowImage(3, "1", "ABCDEFGHIJKLMN", "PNG", LINK)])
-    assert counts.rendered == 1
-    assert (tmp_path / "q" / "row00003_1_ABCDEFGHIJKLMN.png").read_bytes() == render(LINK, "PNG")
+
+def test_a_bad_template_is_refused_early() -> None:
+    from qrbatch.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="template"):
+        ImageOptions(name_template="{row")
+
+
+def test_svg_is_sized_in_millimetres() -> None:
+    svg = render(LINK, "SVG", ImageOptions(size_mm=40))
+    assert b'width="40.0mm"' in svg
+    png = Image.open(io.BytesIO(render(LINK, "PNG", ImageOptions(size_mm=40, dpi=600))))
+    assert png.width >= 40 / 25.4 * 600
+
+
+def test_rows_named_one_by_one_stop_at_a_cap_per_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qrbatch import images
+
+    monkeypatch.setattr(images, "MAX_FILES_PER_CODE", 3)
+    rows = [RowImage(n, "1", "ABCDEFGHIJKLMN", "PNG", LINK) for n in range(2, 12)]
+    counts = ImageStore(tmp_path / "q").place(rows)
+    assert (counts.files, counts.rendered, counts.capped) == (3, 3, 7)
+    assert counts.paths[11] == counts.paths[2] == "q/row00002_1_ABCDEFGHIJKLMN.png"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=300))
+def test_any_label_makes_a_file_name_the_file_system_takes(tmp_path: Path, text: str) -> None:
+    name = safe_name(text)
+    assert 0 < len(name) <= 120 and "/" not in name and "\x00" not in name
+    (tmp_path / f"{name}.png").write_bytes(b"x")
+    assert (tmp_path / f"{name}.png").read_bytes() == b"x"

@@ -98,6 +98,19 @@ class CallStats:
     calls: dict[str, int] = field(default_factory=dict)
     throttled: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+    accepted_at: list[float] = field(default_factory=list)  # loop time of each OK answer
+
+    def timeline(self) -> list[tuple[int, int]]:
+        """(whole second since the first accepted call, calls accepted in it), gaps as 0:
+        the pace of the run, for the Summary's chart."""
+        if not self.accepted_at:
+            return []
+        first = min(self.accepted_at)
+        counts: dict[int, int] = {}
+        for moment in self.accepted_at:
+            second = int(moment - first)
+            counts[second] = counts.get(second, 0) + 1
+        return [(second, counts.get(second, 0)) for second in range(max(counts) + 1)]
 
     @property
     def total_calls(self) -> int:
@@ -391,6 +404,7 @@ class CamsClient:
         code = _text(envelope.get("Code")) or ("OK" if status < 400 else f"HTTP{status}")
         if status < 400 and code == "OK":
             self._pacer.on_success()
+            self.stats.accepted_at.append(anyio.current_time())
             return request_id, envelope.get("Data")
         message = _text(envelope.get("Message")) or f"HTTP {status}"
         raise self._record(
