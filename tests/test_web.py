@@ -291,7 +291,10 @@ async def test_a_run_creates_every_good_row_and_offers_the_workbook(
     assert shown["counts"] == {"created": 2, "reused": 0, "failed": 0, "invalid": 2, "skipped": 1}
     assert (shown["done"], shown["total"], shown["exit_code"]) == (2, 2, 1)
     assert shown["options"]["label_column"] == "PrefilledMessage"
-    assert shown["downloads"]["pdf"] is None and shown["downloads"]["zip"] is None
+    assert shown["downloads"]["pdf"] and shown["downloads"]["zip"]  # made by the run
+    pdf = await client.get(shown["downloads"]["pdf"])
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert (await pdf.read()).startswith(b"%PDF")
 
     response = await client.get(shown["downloads"]["results"])
     assert response.status == 200

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from qrbatch.web.thread import ServerThread
 from tests.conftest import write_csv
+from tests.test_printing import decode_pdf, read_zip
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it
@@ -110,10 +111,12 @@ def test_check_create_and_download_every_good_row(
     expect(page.locator('#run-counts [data-status="invalid"]')).to_contain_text("3 invalid")
 
     downloads = page.locator("#downloads")
-    expect(downloads.get_by_text("Download PDF")).to_have_attribute("aria-disabled", "true")
-    expect(downloads.get_by_text("Download images (ZIP)")).to_have_attribute(
-        "aria-disabled", "true"
-    )
+    with page.expect_download() as info:
+        downloads.get_by_role("link", name="Download PDF").click()
+    info.value.save_as(tmp_path / "codes.pdf")
+    with page.expect_download() as info:
+        downloads.get_by_role("link", name="Download images (ZIP)").click()
+    info.value.save_as(tmp_path / "codes.zip")
     with page.expect_download() as info:
         downloads.get_by_role("link", name="Download results").click()
     download = info.value
@@ -125,6 +128,11 @@ def test_check_create_and_download_every_good_row(
     status, code = header.index("Status"), header.index("QrdlCode")
     assert [row[status] for row in body] == ["created"] * 5 + ["invalid"] * 3
     assert all(row[code] for row in body[:5])
+    links = [row[header.index("DeepLinkUrl")] for row in body[:5]]
+    printed, _ = decode_pdf(tmp_path / "codes.pdf")
+    assert printed == links  # every good row on paper, once, in order
+    manifest, _ = read_zip(tmp_path / "codes.zip")
+    assert [m["deep_link"] for m in manifest] == links
 
     history = page.locator("#history tbody tr")
     expect(history).to_have_count(1)

@@ -63,8 +63,8 @@ from qrbatch.results import RUN_STATUSES
 log = logging.getLogger("qrbatch")
 
 SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
-PDF_LAYOUTS = ("a4-3x4", "a4-2x3", "a4-1", "letter-3x4")
-"""Layout names the page offers; ``qrbatch.printing`` decides what each one draws."""
+PDF_LAYOUTS = ("labels-a4-3x4", "labels-a4-3x7", "labels-letter-3x10", "cards-a6", "poster-a4")
+"""The PDF layouts the page offers, as ``<layout>-<paper>`` of ``qrbatch.printing``."""
 DEFAULT_PDF_LAYOUT = PDF_LAYOUTS[0]
 IMAGE_TYPES = ("PNG", "SVG")
 STATUSES_SHOWN = RUN_STATUSES
@@ -422,6 +422,7 @@ class RunStore:
 
     def job(self, run: WebRun, options: RunOptions) -> Job:
         """The Job the CLI would build for this run (same engine, journal and pacer)."""
+        layout, paper = options.pdf_layout.split("-", 1)
         return Job(
             input=run.input_path,
             output=run.results_path,
@@ -430,6 +431,12 @@ class RunStore:
             image_type=options.image_type,
             default_region=options.default_region or None,
             progress=False,
+            pdf=True,
+            zip=True,
+            label_column=options.label_column or None,
+            pdf_layout=layout,
+            pdf_paper=paper,
+            image_format=options.image_type.lower(),
         )
 
     async def check(self, run_id: str, options: RunOptions) -> CheckReport:
