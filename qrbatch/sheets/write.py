@@ -399,6 +399,7 @@ def _write_summary(workbook: Workbook, summary: Summary) -> None:
     facts: list[tuple[str, Any]] = [
         ("Input file", summary.input_file),
         ("Sheet", summary.sheet or "(text file)"),
+        *(("How it was read", note) for note in summary.notes),
         ("Output file", summary.output_file),
         ("Started", summary.started.isoformat(timespec="seconds")),
         ("Finished", summary.finished.isoformat(timespec="seconds") if summary.finished else ""),
