@@ -127,13 +127,16 @@ async def test_a_5xx_without_json_is_an_unknown_outcome() -> None:
 
 
 async def test_no_answer_in_time_is_an_unknown_outcome() -> None:
+    answer = anyio.Event()
+
     async def slow(request: web.Request) -> web.Response:
-        await anyio.sleep(5)
+        await answer.wait()  # until the client has given up
         return web.Response(text="{}")
 
     async with stub(slow, timeout=0.2) as client:
         with pytest.raises(OutcomeUnknownError) as caught:
             await create(client)
+        answer.set()
     assert caught.value.code == "RequestTimeout"
 
 
