@@ -27,7 +27,7 @@ from qrbatch.images import ImageCounts, ImageStore, RowImage
 from qrbatch.job import SANDBOX, Job, resolve_endpoint
 from qrbatch.journal import Entry, Journal
 from qrbatch.logs import event
-from qrbatch.pacing import AdaptivePacer
+from qrbatch.registry import account_pacing
 from qrbatch.results import RowResult, Summary, join_results
 from qrbatch.retry import RetryPolicy
 from qrbatch.rows import CheckedRow, check_rows, header_matcher, map_columns
@@ -320,7 +320,14 @@ async def _execute(
     requests = [row.request for row in validated.rows if row.request is not None]
     rows_per_key = Counter(r.key for r in requests)
     summary.unique_requests = len(rows_per_key)
-    pacer = AdaptivePacer(job.qps)
+    # Host-wide: shares the account's rate and claims with every qrbatch run on this host.
+    account = account_pacing(
+        access_key_id=creds.access_key_id,
+        endpoint=endpoint,
+        ceiling=job.qps,
+        shared=not job.is_sandbox,  # an in-process simulator is this run's alone
+    )
+    pacer = account.pacer
     concurrency = job.concurrency or DEFAULT_CONCURRENCY
     settings = ExecutionSettings(
         concurrency=concurrency,
@@ -358,7 +365,12 @@ async def _execute(
         if job.images:
             images.append(ImageStore(job.images_path, client.download))
         runner = Runner(
-            client=client, pacer=pacer, journal=journal, settings=settings, on_done=on_done
+            client=client,
+            pacer=pacer,
+            journal=journal,
+            settings=settings,
+            on_done=on_done,
+            claims=account.claims,
         )
         try:
             async with anyio.create_task_group() as tg:
@@ -376,6 +388,7 @@ async def _execute(
             state.report = runner.report
             state.interrupted = runner.report.interrupted
         finally:
+            account.close()
             summary.calls = client.stats.total_calls
             summary.throttled = client.stats.throttled
             if not summary.send_seconds:

@@ -26,6 +26,7 @@ from qrbatch.errors import (
 from qrbatch.journal import Entry, Journal
 from qrbatch.logs import event
 from qrbatch.pacing import PacerClosedError
+from qrbatch.registry import Claims, NoClaims
 from qrbatch.retry import RetryPolicy, Sleep, call_with_retries
 from qrbatch.rows import QrRequest
 
@@ -158,7 +159,9 @@ class Runner(StoppableRunner):
         settings: ExecutionSettings | None = None,
         sleep: Sleep = anyio.sleep,
         on_done: OnDone | None = None,
+        claims: Claims | None = None,
     ) -> None:
+        self._claims = claims or NoClaims()
         self._client = client
         self._pacer = pacer
         self._journal = journal
@@ -322,6 +325,35 @@ class Runner(StoppableRunner):
         receive.close()
 
     async def _create_one(self, request: QrRequest, uncertain: bool) -> None:
+        """Create under the host-wide claim of the request (qrbatch.registry)."""
+        claim = await self._claims.claim(request.key)
+        if claim.outcome == "settled":  # another run on the account just created it
+            qrdl = Qrdl(
+                claim.code,
+                request.phone,
+                request.message,
+                request.image_type,
+                claim.deep_link,
+                claim.image_url,
+            )
+            self._finish(_entry(request.key, "reused", qrdl, "", 0))
+            return
+        try:
+            await self._create_claimed(request, uncertain or claim.outcome == "orphaned")
+        finally:
+            entry = self._journal.get(request.key)
+            if entry is not None and entry.state == "done" and entry.qrdl_code:
+                self._claims.settle(
+                    request.key,
+                    code=entry.qrdl_code,
+                    deep_link=entry.deep_link_url,
+                    image_url=entry.qr_image_url,
+                )
+            else:
+                unknown = entry is None or entry.state in ("inflight", "unknown")
+                self._claims.release(request.key, outcome_unknown=unknown)
+
+    async def _create_claimed(self, request: QrRequest, uncertain: bool) -> None:
         attempts = 0
         key = request.key
 
