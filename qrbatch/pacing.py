@@ -133,10 +133,7 @@ class RateControl:
         """Whether ``succeeded`` would change anything now (cheap: no side effect)."""
         if self.rate >= self.ceiling and self.margin <= self.base_margin:
             return False
-        return (
-            now - self.last_change >= tuning.cooldown
-            and now - self.last_throttle >= tuning.hold
-        )
+        return now - self.last_change >= tuning.cooldown and now - self.last_throttle >= tuning.hold
 
     def _set(self, rate: float, now: float) -> None:
         self.last_change = now

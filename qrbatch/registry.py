@@ -255,8 +255,9 @@ class AccountRegistry:
             raise RegistryUnavailableError(f"{self.folder}: {exc}") from exc
 
     def _open(self) -> None:
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         lock_dir = self.folder / "participants"
-        lock_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        lock_dir.mkdir(mode=0o700, exist_ok=True)
         self.lock_path = str(lock_dir / f"{self.id}.lock")
         self._lock_fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -286,6 +287,20 @@ class AccountRegistry:
                     "DELETE FROM claims WHERE account = ? AND state = 'settled' AND updated < ?",
                     (self.account, oldest),
                 )
+            self._forget_idle_accounts(db)
+
+    def _forget_idle_accounts(self, db: sqlite3.Connection) -> None:
+        """Accounts nobody runs on (a sandbox on a random port, yesterday's runs) keep
+        only their orphaned claims; their schedule is over once its window has passed."""
+        now = self._clock()
+        idle = "account NOT IN (SELECT account FROM participants)"
+        db.execute(f"DELETE FROM claims WHERE state = 'settled' AND {idle}")
+        db.execute(f"DELETE FROM sends WHERE (at < ? OR at > ?) AND {idle}", (now - 60, now + 60))
+        db.execute(
+            f"DELETE FROM pace WHERE (last_send IS NULL OR last_send < ? OR last_send > ?)"
+            f" AND {idle}",
+            (now - 60, now + 60),
+        )
 
     def close(self) -> None:
         """Leave: claims still held become "List first" for the next claimer; the lock
@@ -433,9 +448,7 @@ class AccountRegistry:
             mine = next(m for m in members if m.id == self.id)
             if mine.waiting_since is None:
                 mine.waiting_since = now
-                db.execute(
-                    "UPDATE participants SET waiting_since = ? WHERE id = ?", (now, self.id)
-                )
+                db.execute("UPDATE participants SET waiting_since = ? WHERE id = ?", (now, self.id))
             rate = min(control.rate, ceiling)
             due = max(pace.paused_until, pace.last_send + 1.0 / rate)
             limit = max(1, math.floor(ceiling * window + 1e-9))
@@ -465,9 +478,7 @@ class AccountRegistry:
                 "DELETE FROM sends WHERE account = ? AND at < ?",
                 (self.account, now - window - max_margin - 1.0),
             )
-            db.execute(
-                "UPDATE pace SET last_send = ? WHERE account = ?", (now, self.account)
-            )
+            db.execute("UPDATE pace SET last_send = ? WHERE account = ?", (now, self.account))
             db.execute("UPDATE participants SET waiting_since = NULL WHERE id = ?", (self.id,))
             return 0.0, control
 
