@@ -248,6 +248,7 @@ class AccountRegistry:
         self.margin = margin
         self._lock_fd: int | None = None
         self._db: sqlite3.Connection | None = None
+        self.broken = False
         try:
             self._open()
         except (OSError, sqlite3.Error) as exc:
@@ -335,6 +336,13 @@ class AccountRegistry:
         return SharedPacer(self, **tuning)
 
     # Plumbing -------------------------------------------------------------------------
+
+    @contextmanager
+    def _failing_softly(self) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.Error, RegistryUnavailableError) as exc:
+            self.failed(exc)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -520,10 +528,24 @@ class AccountRegistry:
     async def claim(self, key: str) -> Claim:
         """Claim the Create of ``key`` for this run; waits while another live run holds it."""
         while True:
-            claim = self._try_claim(key)
+            try:
+                claim = self._try_claim(key)
+            except sqlite3.Error as exc:
+                self.failed(exc)
+                return GRANTED  # as if alone: the journal still guards this run's own rows
             if claim is not None:
                 return claim
             await anyio.sleep(CLAIM_POLL)
+
+    def failed(self, exc: Exception) -> None:
+        """The database failed mid-run (disk full, locked for long): say so once."""
+        if not self.broken:
+            self.broken = True
+            log.warning(
+                "account registry failed (%s): this run goes on alone, without seeing "
+                "other qrbatch runs on the account",
+                exc,
+            )
 
     def _try_claim(self, key: str) -> Claim | None:
         with self._transaction() as db:
@@ -562,7 +584,7 @@ class AccountRegistry:
 
     def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None:
         """This run's Create of ``key`` gave ``code``: runs waiting for it reuse it."""
-        with self._transaction() as db:
+        with self._failing_softly(), self._transaction() as db:
             db.execute(
                 "UPDATE claims SET state = 'settled', code = ?, deep_link = ?, image_url = ?,"
                 " updated = ? WHERE account = ? AND key = ? AND holder = ?",
@@ -572,7 +594,7 @@ class AccountRegistry:
     def release(self, key: str, *, outcome_unknown: bool = False) -> None:
         """This run will not settle ``key``: the next claimer creates it, or, if this
         run's Create may have landed (``outcome_unknown``), Lists first."""
-        with self._transaction() as db:
+        with self._failing_softly(), self._transaction() as db:
             if outcome_unknown:
                 db.execute(
                     "UPDATE claims SET state = 'orphaned', updated = ?"
@@ -597,15 +619,22 @@ class SharedPacer(AdaptivePacer):
         self._turn = anyio.Lock()
 
     async def _wait_for_slot(self) -> None:
+        if not self.registry.broken:
+            with suppress(_RegistryFailed):
+                return await self._wait_for_shared_slot()
+        await super()._wait_for_slot()  # the registry failed: this process's own pacing
+
+    async def _wait_for_shared_slot(self) -> None:
         # One task per process waits on the shared schedule; the rest queue here, so the
         # schedule's "longest waiting run first" is fair between runs, not tasks.
         async with self._turn:
             taken = False
             try:
                 while True:
-                    wait, self.control = self.registry.take_slot(
-                        self.window, self.tuning.max_margin
-                    )
+                    with self._shared():
+                        wait, self.control = self.registry.take_slot(
+                            self.window, self.tuning.max_margin
+                        )
                     if wait <= 0:
                         taken = True
                         self.sends += 1
@@ -615,6 +644,14 @@ class SharedPacer(AdaptivePacer):
                 if not taken:
                     self.registry.stop_waiting()
 
+    @contextmanager
+    def _shared(self) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.Error, RegistryUnavailableError) as exc:
+            self.registry.failed(exc)
+            raise _RegistryFailed from exc
+
     def _shared_time(self, loop_time: float | None) -> float | None:
         """A time from the client (event-loop clock) on the registry's clock."""
         if loop_time is None:
@@ -623,23 +660,37 @@ class SharedPacer(AdaptivePacer):
 
     def on_throttled(self, retry_after: float | None, sent_at: float | None = None) -> None:
         """The server said slow down: every run on the account slows (once per cooldown)."""
-        self.throttled += 1
-        sent = self._shared_time(sent_at)
-        tuning = self.tuning
-        changed, before, self.control = self.registry.update_control(
-            lambda control, now: control.throttled(tuning, now, sent), pause_for=retry_after
-        )
-        if changed:
-            log_cut(before, self.control, retry_after, self.throttled)
+        if not self.registry.broken:
+            self.throttled += 1
+            sent = self._shared_time(sent_at)
+            tuning = self.tuning
+            with suppress(_RegistryFailed), self._shared():
+                changed, before, self.control = self.registry.update_control(
+                    lambda control, now: control.throttled(tuning, now, sent),
+                    pause_for=retry_after,
+                )
+                if changed:
+                    log_cut(before, self.control, retry_after, self.throttled)
+                return
+            self.throttled -= 1
+        super().on_throttled(retry_after, sent_at)
 
     def on_success(self) -> None:
         """A clean answer: win back rate for every run, step by step (shared cooldown)."""
         tuning = self.tuning
         if not self.control.wants_step(tuning, self.registry.now()):
             return  # the common case: no write
-        _, _, self.control = self.registry.update_control(
-            lambda control, now: control.succeeded(tuning, now)
-        )
+        if not self.registry.broken:
+            with suppress(_RegistryFailed), self._shared():
+                _, _, self.control = self.registry.update_control(
+                    lambda control, now: control.succeeded(tuning, now)
+                )
+                return
+        super().on_success()
+
+
+class _RegistryFailed(Exception):
+    """Internal: the shared state failed; fall back to this process's own pacing."""
 
 
 # The factory the engine calls -----------------------------------------------------

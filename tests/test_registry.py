@@ -402,3 +402,31 @@ def test_the_state_dir_comes_from_the_environment(tmp_path: Path) -> None:
     )
     pacing.close()
     assert (tmp_path / "s" / "accounts.sqlite").exists()
+
+
+def test_a_registry_failing_mid_run_leaves_the_run_pacing_itself(tmp_path: Path) -> None:
+    records = _Records()
+    logger = logging.getLogger("qrbatch")
+    logger.addHandler(records)
+
+    async def scenario() -> tuple[list[float], str]:
+        registry = join(tmp_path)
+        pacer = registry.pacer()
+        times: list[float] = []
+        await _send(pacer, 5, times)
+        assert registry._db is not None
+        registry._db.close()  # as if the disk failed
+        await _send(pacer, 10, times)
+        pacer.on_throttled(None)
+        claim = await registry.claim("k")
+        registry.settle("k", code="X")
+        return times, claim.outcome
+
+    try:
+        times, outcome = run_virtual(scenario)
+    finally:
+        logger.removeHandler(records)
+    assert len(times) == 15
+    assert max_in_window(sorted(times), 1.0) <= 5
+    assert outcome == "granted"
+    assert sum("account registry failed" in m for m in records.messages) == 1
