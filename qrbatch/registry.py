@@ -53,6 +53,7 @@ import hashlib
 import logging
 import math
 import os
+import random
 import secrets
 import sqlite3
 import time
@@ -262,10 +263,7 @@ class AccountRegistry:
         self.lock_path = str(lock_dir / f"{self.id}.lock")
         self._lock_fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._db = sqlite3.connect(str(self.path), isolation_level=None, timeout=10.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = self._connect()
         self.joined = self._wall()
         with self._transaction() as db:
             others = [m for m in self._members(db) if m.id != self.id]
@@ -289,6 +287,25 @@ class AccountRegistry:
                     (self.account, oldest),
                 )
             self._forget_idle_accounts(db)
+
+    def _connect(self) -> sqlite3.Connection:
+        """The database, in WAL mode, with its tables. Switching a new database to WAL
+        refuses at once ("database is locked", no busy wait) while another process opens
+        it too, as runs started together do: try again for a while."""
+        deadline = time.monotonic() + 10.0
+        while True:
+            db = sqlite3.connect(str(self.path), isolation_level=None, timeout=10.0)
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.executescript(_SCHEMA)
+                return db
+            except sqlite3.OperationalError as exc:
+                db.close()
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(random.uniform(0.01, 0.05))
 
     def _forget_idle_accounts(self, db: sqlite3.Connection) -> None:
         """Accounts nobody runs on (a sandbox on a random port, yesterday's runs) keep

@@ -430,3 +430,28 @@ def test_a_registry_failing_mid_run_leaves_the_run_pacing_itself(tmp_path: Path)
     assert max_in_window(sorted(times), 1.0) <= 5
     assert outcome == "granted"
     assert sum("account registry failed" in m for m in records.messages) == 1
+
+
+def test_runs_started_at_the_same_instant_all_join(tmp_path: Path) -> None:
+    """A new database refuses a second process switching it to WAL at the same moment."""
+    import threading
+
+    joined: list[bool] = []
+
+    def start(state: Path, barrier: threading.Barrier) -> None:
+        barrier.wait()
+        pacing = account_pacing(access_key_id=KEY, endpoint=URL, state_dir=state)
+        joined.append(pacing.shared)
+        pacing.close()
+
+    for attempt in range(20):
+        barrier = threading.Barrier(4)
+        threads = [
+            threading.Thread(target=start, args=(tmp_path / str(attempt), barrier))
+            for _ in range(4)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert joined == [True] * 80
