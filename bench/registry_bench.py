@@ -125,8 +125,8 @@ def measure(case: Case, contender: str, base: str) -> Measured:
                 time.sleep(0.05)
             exit_codes = [run.returncode for run in runs]
             for n, code in enumerate(exit_codes):
-                if code:
-                    log = (folder / f"run{n}.log").read_text(encoding="utf-8")
+                log = (folder / f"run{n}.log").read_text(encoding="utf-8")
+                if code or "account registry" in log:  # a failure, or a fallback
                     print(f"run {n} exited {code}:\n{log[-2000:]}", file=sys.stderr)
         account = sandbox.world.accounts["demo"]
         times = sorted(sandbox.stats.create_times)
