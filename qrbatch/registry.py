@@ -388,6 +388,25 @@ class AccountRegistry:
                 self._purge(db, member.id, member.lock_path)
         return members
 
+    def _me(self, db: sqlite3.Connection, members: list[_Member]) -> _Member:
+        """This run among ``members``; back in if it was purged (its lock file deleted
+        under it, say), with a new lock file. Claims it held were orphaned: List first."""
+        for member in members:
+            if member.id == self.id:
+                return member
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+        self._lock_fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        db.execute(
+            "INSERT OR REPLACE INTO participants (id, account, pid, lock_path, ceiling, joined)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (self.id, self.account, os.getpid(), self.lock_path, self.ceiling, self.joined),
+        )
+        me = _Member(self.id, self.lock_path, self.ceiling, None)
+        members.append(me)
+        return me
+
     def _joined(self, db: sqlite3.Connection, member: str) -> float:
         row = db.execute("SELECT joined FROM participants WHERE id = ?", (member,)).fetchone()
         return float(row[0]) if row else self._wall()
@@ -468,9 +487,9 @@ class AccountRegistry:
             members = self._members(db)
             pace = self._load_pace(db, now)
             control = pace.control
+            mine = self._me(db, members)
             ceiling = min(m.ceiling for m in members)
             control.ceiling = ceiling
-            mine = next(m for m in members if m.id == self.id)
             if mine.waiting_since is None:
                 mine.waiting_since = now
                 db.execute("UPDATE participants SET waiting_since = ? WHERE id = ?", (now, self.id))
@@ -525,6 +544,7 @@ class AccountRegistry:
             pace = self._load_pace(db, now)
             control = pace.control
             members = self._members(db)
+            self._me(db, members)
             control.ceiling = min(m.ceiling for m in members)
             before = control.rate
             changed = change(control, now)

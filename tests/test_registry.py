@@ -455,3 +455,19 @@ def test_runs_started_at_the_same_instant_all_join(tmp_path: Path) -> None:
         for thread in threads:
             thread.join()
     assert joined == [True] * 80
+
+
+def test_a_run_whose_lock_file_was_deleted_under_it_joins_again(tmp_path: Path) -> None:
+    async def scenario() -> tuple[str, int]:
+        with join(tmp_path) as first, join(tmp_path) as second:
+            await first.claim("k")
+            os.unlink(first.lock_path)  # a cleaner emptied the folder: first looks dead
+            orphaned = (await second.claim("k")).outcome
+            pacer = first.pacer()
+            await pacer.acquire()  # first goes on, and is back among the runs
+            pacer.release(None)
+            assert second._db is not None
+            runs = second._db.execute("SELECT COUNT(*) FROM participants").fetchone()[0]
+            return orphaned, runs
+
+    assert run_virtual(scenario) == ("orphaned", 2)
