@@ -66,7 +66,7 @@ class Live:
 
 
 @dataclass(slots=True)
-class Claims:
+class TakenCodes:
     """Codes this journal already gives to some request: never handed to a second one."""
 
     codes: set[str] = field(default_factory=set)
@@ -138,11 +138,12 @@ class Action(Protocol):
     """One kind of call the executor can run over a plan of unique requests."""
 
     name: str  # the API verb, for messages: "create", "update", "delete"
+    claims: bool  # sent under a host-wide claim (two runs never create the same code)
 
     def lists(self, request: Request, uncertain: bool) -> bool: ...
 
     def before_send(
-        self, request: Request, live: Live | None, uncertain: bool, claims: Claims
+        self, request: Request, live: Live | None, uncertain: bool, claims: TakenCodes
     ) -> Entry | None: ...
 
     def recheck(self, entry: Entry) -> bool: ...
@@ -154,7 +155,7 @@ class Action(Protocol):
     def answered(self, request: Request, answer: Answer, attempts: int) -> Entry: ...
 
     def settle(
-        self, request: Request, live: Live, claims: Claims, attempts: int
+        self, request: Request, live: Live, claims: TakenCodes, attempts: int
     ) -> Entry | None: ...
 
     def refused(self, request: Request, error: CamsError, attempts: int) -> Entry: ...
@@ -164,6 +165,7 @@ class Create:
     """CreatePhoneMessageQrdl: reuse a live code with the same message, respect the cap."""
 
     name = "create"
+    claims = True
 
     def __init__(self, *, reuse_existing: bool = True) -> None:
         self.reuse_existing = reuse_existing
@@ -180,7 +182,7 @@ class Create:
         return entry.qrdl_code in live.by_code
 
     def before_send(
-        self, request: Request, live: Live | None, uncertain: bool, claims: Claims
+        self, request: Request, live: Live | None, uncertain: bool, claims: TakenCodes
     ) -> Entry | None:
         if live is None:
             return None
@@ -221,7 +223,7 @@ class Create:
         note = f"recreated: the earlier code {dead} is no longer live" if dead else ""
         return done(request.key, "created", answer.qrdl, answer.request_id, attempts, note)
 
-    def settle(self, request: Request, live: Live, claims: Claims, attempts: int) -> Entry | None:
+    def settle(self, request: Request, live: Live, claims: TakenCodes, attempts: int) -> Entry | None:
         for qrdl in live.codes:
             if _matches(qrdl, request.message, request.image_type) and claims.free(qrdl):
                 return done(request.key, "created", qrdl, "", attempts)
@@ -259,6 +261,7 @@ class Update:
     """
 
     name = "update"
+    claims = False
 
     def lists(self, request: Request, uncertain: bool) -> bool:
         return True  # unchanged messages are skipped: every update replaces the printed QR
@@ -270,7 +273,7 @@ class Update:
         return True
 
     def before_send(
-        self, request: Request, live: Live | None, uncertain: bool, claims: Claims
+        self, request: Request, live: Live | None, uncertain: bool, claims: TakenCodes
     ) -> Entry | None:
         if live is None:
             return None
@@ -326,7 +329,7 @@ class Update:
         )
         return done(request.key, "updated", qrdl, answer.request_id, attempts, note)
 
-    def settle(self, request: Request, live: Live, claims: Claims, attempts: int) -> Entry | None:
+    def settle(self, request: Request, live: Live, claims: TakenCodes, attempts: int) -> Entry | None:
         old = _code_of(request)
         existing = live.by_code.get(old)
         if existing is not None:
@@ -353,6 +356,7 @@ class Delete:
     """DeletePhoneMessageQrdl. A lost answer is settled by List: gone means ours landed."""
 
     name = "delete"
+    claims = False
 
     def lists(self, request: Request, uncertain: bool) -> bool:
         return uncertain
@@ -364,7 +368,7 @@ class Delete:
         return True
 
     def before_send(
-        self, request: Request, live: Live | None, uncertain: bool, claims: Claims
+        self, request: Request, live: Live | None, uncertain: bool, claims: TakenCodes
     ) -> Entry | None:
         if live is None or not uncertain:
             return None
@@ -387,7 +391,7 @@ class Delete:
             attempts=attempts,
         )
 
-    def settle(self, request: Request, live: Live, claims: Claims, attempts: int) -> Entry | None:
+    def settle(self, request: Request, live: Live, claims: TakenCodes, attempts: int) -> Entry | None:
         code = _code_of(request)
         if code in live.by_code:
             return None  # still there: send again

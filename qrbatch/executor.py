@@ -24,12 +24,15 @@ from typing import Protocol
 
 import anyio
 
-from qrbatch.actions import Action, Claims, Live, QrApi, failed
+from qrbatch.actions import Action, Live, QrApi, TakenCodes, done, failed
+from qrbatch.cams.models import Qrdl
 from qrbatch.errors import AccountError, CamsError, OutcomeUnknownError, RetryableError, RowError
 from qrbatch.events import AccountStopped, Event, PhaseChanged, RowFinished, no_events
 from qrbatch.journal import Entry, Journal
 from qrbatch.journal import Journaled as Request
 from qrbatch.pacing import PacerClosedError
+from qrbatch.registry import Claims as HostClaims
+from qrbatch.registry import NoClaims
 from qrbatch.retry import RetryPolicy, Sleep, call_with_retries
 
 DEFAULT_CONCURRENCY = 64  # workers are cheap; the pacer's in-flight cap bounds the calls
@@ -107,15 +110,17 @@ class Executor:
         settings: ExecutionSettings | None = None,
         sleep: Sleep = anyio.sleep,
         events: Callable[[Event], None] = no_events,
+        claims: HostClaims | None = None,
     ) -> None:
         self.action = action
+        self._host_claims = claims or NoClaims()
         self._client = client
         self._pacer = pacer
         self._journal = journal
         self._settings = settings or ExecutionSettings()
         self._sleep = sleep
         self._emit = events
-        self._claims = Claims()
+        self._claims = TakenCodes()
         self._rows: Counter[str] = Counter()
         self.report = ExecutionReport()
 
@@ -304,6 +309,39 @@ class Executor:
         receive.close()
 
     async def _send_one(self, request: Request, uncertain: bool) -> None:
+        """Send one request; a Create under the host-wide claim of its content, so that
+        two runs on one account never create the same code (``qrbatch.registry``)."""
+        if not self.action.claims:
+            await self._send_claimed(request, uncertain)
+            return
+        claim = await self._host_claims.claim(request.key)
+        if claim.outcome == "settled":  # another run on the account just created it
+            qrdl = Qrdl(
+                claim.code,
+                request.phone,
+                request.message,
+                request.image_type,
+                claim.deep_link,
+                claim.image_url,
+            )
+            self._finish(done(request.key, "reused", qrdl, "", 0))
+            return
+        try:
+            await self._send_claimed(request, uncertain or claim.outcome == "orphaned")
+        finally:
+            entry = self._journal.get(request.key)
+            if entry is not None and entry.state == "done" and entry.qrdl_code:
+                self._host_claims.settle(
+                    request.key,
+                    code=entry.qrdl_code,
+                    deep_link=entry.deep_link_url,
+                    image_url=entry.qr_image_url,
+                )
+            else:
+                unknown = entry is None or entry.state in ("inflight", "unknown")
+                self._host_claims.release(request.key, outcome_unknown=unknown)
+
+    async def _send_claimed(self, request: Request, uncertain: bool) -> None:
         attempts = 0
         key = request.key
         action = self.action

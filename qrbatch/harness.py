@@ -54,6 +54,7 @@ from qrbatch.printing import (
     write_pdf,
     write_zip,
 )
+from qrbatch.registry import Claims, NoClaims, account_pacing
 from qrbatch.results import RESULT_COLUMNS, Checked, RowResult, Summary, join_results
 from qrbatch.retry import RetryPolicy
 from qrbatch.sheets.read import Sheet
@@ -87,6 +88,7 @@ class RunContext:
     summary: Summary
     emit: Callable[[Event], None]
     journal: Journal | None
+    claims: Claims = field(default_factory=NoClaims)
     report: ExecutionReport = field(default_factory=ExecutionReport)
 
 
@@ -241,7 +243,15 @@ async def open_run(
                 started=datetime.now(UTC),
                 action=action,
             )
-            pacer = AdaptivePacer(job.qps)
+            # Host-wide: the account's rate and Create claims are shared with every qrbatch
+            # run on this machine (the in-process sandbox is this run's alone).
+            account = account_pacing(
+                access_key_id=creds.access_key_id,
+                endpoint=endpoint,
+                ceiling=job.qps,
+                shared=not job.is_sandbox,
+            )
+            pacer = account.pacer
             pacer.on_event = bus.emit
             concurrency = job.concurrency or DEFAULT_CONCURRENCY
             async with CamsClient(
@@ -252,9 +262,21 @@ async def open_run(
                 max_connections=concurrency + 8,
                 refresh_credentials=refresh,
             ) as client:
-                yield RunContext(
-                    job, action, endpoint, creds, client, pacer, summary, bus.emit, journal
-                )
+                try:
+                    yield RunContext(
+                        job,
+                        action,
+                        endpoint,
+                        creds,
+                        client,
+                        pacer,
+                        summary,
+                        bus.emit,
+                        journal,
+                        claims=account.claims,
+                    )
+                finally:
+                    account.close()
         finally:
             if journal is not None:
                 journal.close()
@@ -311,6 +333,7 @@ async def execute(
             retry=RetryPolicy(max_attempts=job.max_attempts),
         ),
         events=ctx.emit,
+        claims=ctx.claims,
     )
     ctx.report = executor.report
     first = anyio.current_time()

@@ -16,13 +16,23 @@ An in-flight cap keeps enough calls outstanding to hold the rate whatever the la
 (``rate x observed latency x 1.5 + 2``, between 4 and ``max_in_flight``), and no more:
 each call holds a token from before its slot until its answer (``release``).
 
-Rate and margin adapt to what the server says (AIMD). Throttling, at most once per ``cooldown``:
-the rate is cut by ``decrease`` and the margin widened by ``margin_step`` (arrival
-jitter needs a wider window; another program on the account needs a lower rate). Each
-clean ``cooldown`` after that raises the rate by ``increase`` up to just below the rate
-that was throttled, then probes beyond it by ``probe``, up to the ceiling; the margin
-shrinks back by ``margin_decay``. ``x-acs-retry-after`` pauses every sender until it
-has passed.
+Rate and margin adapt to what the server says (AIMD, in ``RateControl``). Throttling, at
+most once per ``cooldown``, cuts the rate and widens the margin by ``margin_step`` (arrival
+jitter needs a wider window; another program on the account needs a lower rate). The
+cut is ``decrease`` when the limit is unknown (at the ceiling, or after a fast climb),
+but only ``settle`` when the throttle came while probing: the limit is then known to be
+right there, and a deep cut would waste it. After ``hold`` clean seconds (a rate just
+over the limit is not throttled every second), each clean ``cooldown`` raises the rate
+fast, by ``increase``, up to ``settle`` x the rate last throttled, then probes by
+``probe``: slowly below that rate, because each probe that reaches it costs a throttled
+call or two (beside another program taking a fifth of the quota, one throttle per 20 s
+keeps throttling near 1% and the rate within 1.5% of what is left), and doubling each
+clean cooldown above it (the other program may have stopped), up to the ceiling. The
+margin shrinks back by ``margin_decay``. ``x-acs-retry-after`` pauses every sender until
+it has passed.
+
+The control state is a small value (``RateControl``) so that the host-wide account
+registry (``qrbatch.registry``) can keep one per account, shared by every run.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import anyio
 from aiolimiter import AsyncLimiter
@@ -46,6 +57,89 @@ class PacerClosedError(QrbatchError):
     """The run is stopping: no further call may be sent."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tuning:
+    """How fast the rate and margin react; see the module docstring."""
+
+    decrease: float = 0.9
+    settle: float = 0.985
+    increase: float = 0.25
+    probe: float = 0.0025
+    cooldown: float = 1.0
+    hold: float = 2.0
+    min_rate: float = MIN_RATE
+    margin_step: float = 0.02
+    margin_decay: float = 0.004
+    max_margin: float = 0.12
+
+
+@dataclass(slots=True, kw_only=True)
+class RateControl:
+    """The adaptive part of a pacer: rate and window margin, and when they last moved.
+
+    A plain value with no clock of its own: ``throttled`` and ``succeeded`` take ``now``,
+    so one process keeps it in memory and the account registry keeps it in SQLite.
+    """
+
+    ceiling: float
+    rate: float
+    margin: float
+    base_margin: float
+    last_change: float = -math.inf
+    last_throttle: float = -math.inf
+    throttled_rate: float = math.inf
+    probing: bool = False
+    probes_above: int = 0
+
+    @classmethod
+    def fresh(cls, ceiling: float, margin: float = DEFAULT_MARGIN) -> RateControl:
+        return cls(ceiling=ceiling, rate=ceiling, margin=margin, base_margin=margin)
+
+    def throttled(self, tuning: Tuning, now: float, sent_at: float | None = None) -> bool:
+        """A throttle answer at ``now``: cut (True) unless within the cooldown of the last
+        cut or sent before it (such a call says nothing about the new rate)."""
+        stale = sent_at is not None and sent_at < self.last_throttle
+        if stale or now - self.last_throttle < tuning.cooldown:
+            return False
+        factor = tuning.settle if self.probing else tuning.decrease
+        self.last_throttle = now
+        self.throttled_rate = self.rate
+        self.probing = False
+        self.probes_above = 0
+        self.margin = min(tuning.max_margin, self.margin + tuning.margin_step)
+        self._set(max(min(tuning.min_rate, self.ceiling), self.rate * factor), now)
+        return True
+
+    def succeeded(self, tuning: Tuning, now: float) -> bool:
+        """A clean answer at ``now``: after a clean cooldown, one step back up (True)."""
+        if not self.wants_step(tuning, now):
+            return False
+        self.margin = max(self.base_margin, self.margin - tuning.margin_decay)
+        target = tuning.settle * self.throttled_rate
+        if self.rate < target:
+            step = min(tuning.increase, target - self.rate)
+            self.probing = False
+        elif self.rate < self.throttled_rate:
+            step = tuning.probe
+            self.probing = True
+        else:
+            step = tuning.probe * 2**self.probes_above
+            self.probes_above += 1
+            self.probing = True
+        self._set(min(self.ceiling, self.rate + step), now)
+        return True
+
+    def wants_step(self, tuning: Tuning, now: float) -> bool:
+        """Whether ``succeeded`` would change anything now (cheap: no side effect)."""
+        if self.rate >= self.ceiling and self.margin <= self.base_margin:
+            return False
+        return now - self.last_change >= tuning.cooldown and now - self.last_throttle >= tuning.hold
+
+    def _set(self, rate: float, now: float) -> None:
+        self.last_change = now
+        self.rate = rate
+
+
 class AdaptivePacer:
     """Even, window-guarded, adaptive pacing of one account's calls."""
 
@@ -56,9 +150,11 @@ class AdaptivePacer:
         window: float = 1.0,
         margin: float = DEFAULT_MARGIN,
         decrease: float = 0.9,
+        settle: float = 0.985,
         increase: float = 0.25,
-        probe: float = 0.02,
+        probe: float = 0.0025,
         cooldown: float = 1.0,
+        hold: float = 2.0,
         min_rate: float = MIN_RATE,
         margin_step: float = 0.02,
         margin_decay: float = 0.004,
@@ -69,25 +165,24 @@ class AdaptivePacer:
             raise ValueError("the rate ceiling must be positive")
         self.ceiling = ceiling
         self.window = window
-        self.margin = margin
-        self.base_margin = margin
-        self.decrease = decrease
-        self.increase = increase
-        self.probe = probe
-        self.cooldown = cooldown
-        self.margin_step = margin_step
-        self.margin_decay = margin_decay
-        self.max_margin = max_margin
-        self.min_rate = min(min_rate, ceiling)
+        self.tuning = Tuning(
+            decrease=decrease,
+            settle=settle,
+            increase=increase,
+            probe=probe,
+            cooldown=cooldown,
+            hold=hold,
+            min_rate=min_rate,
+            margin_step=margin_step,
+            margin_decay=margin_decay,
+            max_margin=max_margin,
+        )
+        self.control = RateControl.fresh(ceiling, margin)
         self.limit = max(1, math.floor(ceiling * window + 1e-9))
-        self.rate = ceiling
         self._limiter = AsyncLimiter(1, 1.0 / ceiling)
         self._sends: deque[float] = deque(maxlen=self.limit)
         self._paused_until = 0.0
         self._last_send = -math.inf
-        self._last_change = -math.inf
-        self._last_throttle = -math.inf
-        self._throttled_rate = math.inf
         self._closed = False
         self._waiters: set[anyio.CancelScope] = set()
         self.throttled = 0
@@ -97,6 +192,16 @@ class AdaptivePacer:
         self._outstanding = 0
         self._token_freed: anyio.Event | None = None
         self.on_event: Callable[[Event], None] = no_events  # the run's event stream
+
+    @property
+    def rate(self) -> float:
+        """The adaptive rate now (calls/s), at most the ceiling."""
+        return self.control.rate
+
+    @property
+    def margin(self) -> float:
+        """Seconds added to the guarded window now."""
+        return self.control.margin
 
     @property
     def in_flight_limit(self) -> int:
@@ -182,38 +287,23 @@ class AdaptivePacer:
         now = anyio.current_time()
         if retry_after:
             self._paused_until = max(self._paused_until, now + retry_after)
-        stale = sent_at is not None and sent_at < self._last_throttle
-        if not stale and now - self._last_throttle >= self.cooldown:
-            new_rate = max(self.min_rate, self.rate * self.decrease)
-            self.on_event(
-                Throttled(
-                    rate=round(self.rate, 3),
-                    new_rate=round(new_rate, 3),
-                    margin=round(self.margin + self.margin_step, 3),
-                    retry_after=retry_after,
-                    throttled_total=self.throttled,
-                )
-            )
-            self._last_throttle = now
-            self._throttled_rate = self.rate
-            self.margin = min(self.max_margin, self.margin + self.margin_step)
-            self._set_rate(max(self.min_rate, self.rate * self.decrease), now)
+        before = self.rate
+        if self.control.throttled(self.tuning, now, sent_at):
+            self.on_event(cut_event(before, self.control, retry_after, self.throttled))
 
     def on_success(self) -> None:
         """A clean answer: after a clean cooldown, win back rate and margin step by step."""
-        if self.rate >= self.ceiling and self.margin <= self.base_margin:
-            return
-        now = anyio.current_time()
-        if now - self._last_change < self.cooldown or now - self._last_throttle < self.cooldown:
-            return
-        self.margin = max(self.base_margin, self.margin - self.margin_decay)
-        step = (
-            self.increase
-            if self.rate + self.increase <= 0.97 * self._throttled_rate
-            else self.probe
-        )
-        self._set_rate(min(self.ceiling, self.rate + step), now)
+        self.control.succeeded(self.tuning, anyio.current_time())
 
-    def _set_rate(self, rate: float, now: float) -> None:
-        self._last_change = now
-        self.rate = rate
+
+def cut_event(
+    before: float, control: RateControl, retry_after: float | None, total: int
+) -> Throttled:
+    """The ``Throttled`` event of a rate cut, for the run's event stream."""
+    return Throttled(
+        rate=round(before, 3),
+        new_rate=round(control.rate, 3),
+        margin=round(control.margin, 3),
+        retry_after=retry_after,
+        throttled_total=total,
+    )

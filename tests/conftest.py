@@ -15,6 +15,17 @@ DEMO = Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET)
 PHONE = "6281234567890"
 
 
+@pytest.fixture(autouse=True)
+def private_state_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """qrbatch's own files (account registry, notebook journals, the page's runs) go to a
+    folder of the test session, never to the home folder of whoever runs the tests."""
+    folder = tmp_path_factory.getbasetemp() / "qrbatch-state"
+    monkeypatch.setenv("QRBATCH_STATE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

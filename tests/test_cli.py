@@ -44,7 +44,8 @@ def _clean_env(env: dict[str, str] | None, cwd: Path) -> dict[str, str | None]:
     cleared: dict[str, str | None] = {
         k: None for k in os.environ if k.startswith(("ALIBABA_CLOUD", "QRBATCH"))
     }
-    return {**cleared, "HOME": str(cwd), **(env or {})}  # no stray ~/.aliyun either
+    state = {"QRBATCH_STATE_DIR": os.environ.get("QRBATCH_STATE_DIR")}  # the test session's
+    return {**cleared, **state, "HOME": str(cwd), **(env or {})}  # no stray ~/.aliyun either
 
 
 def qrbatch(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> Done:
@@ -68,6 +69,7 @@ def qrbatch_process(
     """Run ``python -m qrbatch`` in a process of its own, as cron does."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA_CLOUD", "QRBATCH"))}
     base["HOME"] = str(cwd)
+    base["QRBATCH_STATE_DIR"] = os.environ.get("QRBATCH_STATE_DIR", str(cwd / ".state"))
     return subprocess.run(
         [sys.executable, "-m", "qrbatch", *args],
         capture_output=True,

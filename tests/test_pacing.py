@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
 import anyio
 import pytest
 
 from qrbatch.pacing import AdaptivePacer, PacerClosedError
-from tests.virtual_time import run_virtual
+from qrbatch.sandbox.limiters import SlidingWindow
+from tests.virtual_time import VirtualTimeLoop, _JumpingSelector, run_virtual
 
 
 async def _send_times(pacer: AdaptivePacer, calls: int, *, workers: int = 8) -> list[float]:
@@ -66,12 +71,14 @@ def test_window_guard_holds_when_the_loop_ran_late() -> None:
 
 def test_throttling_cuts_the_rate_once_per_cooldown_then_it_recovers() -> None:
     async def scenario() -> tuple[float, float, float]:
-        pacer = AdaptivePacer(5.0, decrease=0.5, increase=0.5, probe=0.1, cooldown=1.0)
+        pacer = AdaptivePacer(
+            5.0, decrease=0.5, settle=0.97, increase=0.5, probe=0.1, cooldown=1.0, hold=2.0
+        )
         pacer.on_throttled(None)
         pacer.on_throttled(None)  # same second: no second cut
         after_cut = pacer.rate
-        await anyio.sleep(0.5)
-        pacer.on_success()  # not yet a clean cooldown
+        await anyio.sleep(1.5)
+        pacer.on_success()  # not yet clean for ``hold`` seconds
         early = pacer.rate
         climb = []
         for _ in range(20):
@@ -85,8 +92,28 @@ def test_throttling_cuts_the_rate_once_per_cooldown_then_it_recovers() -> None:
     assert early == 2.5
     # fast back to just below the throttled rate, then slow probing up to the ceiling
     assert climb[:4] == [3.0, 3.5, 4.0, 4.5]
-    assert climb[4] == pytest.approx(4.6)
+    assert climb[4] == pytest.approx(4.85)  # 0.97 x the throttled 5.0
+    assert climb[5] == pytest.approx(4.95)
     assert climb[-1] == 5.0
+
+
+def test_a_throttle_while_probing_only_settles_just_below_the_known_limit() -> None:
+    async def scenario() -> list[float]:
+        pacer = AdaptivePacer(5.0, decrease=0.8, settle=0.98, increase=0.5, probe=0.01, hold=1.0)
+        pacer.on_throttled(None)  # at the ceiling: the limit is unknown, a deep cut
+        rates = [pacer.rate]
+        for _ in range(3):
+            await anyio.sleep(1.0)
+            pacer.on_success()  # fast back to 0.98 x 5.0, then a probe
+        rates.append(pacer.rate)
+        pacer.on_throttled(None)  # while probing: the limit is right here
+        rates.append(pacer.rate)
+        return rates
+
+    deep, probing, settled = run_virtual(scenario)
+    assert deep == pytest.approx(4.0)
+    assert probing == pytest.approx(4.91)
+    assert settled == pytest.approx(4.91 * 0.98)
 
 
 def test_throttling_widens_the_window_margin_and_clean_time_narrows_it() -> None:
@@ -183,3 +210,97 @@ def test_a_throttle_of_a_call_sent_before_the_last_cut_is_not_cut_again() -> Non
     stale, fresh = run_virtual(scenario)
     assert stale == 2.5
     assert fresh == 1.25
+
+
+T = TypeVar("T")
+
+
+class _NudgingSelector(_JumpingSelector):
+    """Moves virtual time a nanosecond when the loop polls with nothing ready: a leaky
+    bucket can ask to be woken at a time that float rounding makes "now" forever, which
+    real time gets past by itself."""
+
+    def select(self, timeout: float | None = None) -> list[Any]:
+        events = super().select(timeout)
+        if not events and timeout is not None and timeout <= 0:
+            self._clock.now += 1e-9
+        return events
+
+
+class _NudgingLoop(VirtualTimeLoop):
+    def __init__(self) -> None:
+        super().__init__()
+        self._selector = _NudgingSelector(self._virtual)
+
+
+def run_long_virtual(func: Callable[[], Awaitable[T]]) -> T:
+    return anyio.run(func, backend="asyncio", backend_options={"loop_factory": _NudgingLoop})
+
+
+async def _against_a_sliding_window(
+    pacer: AdaptivePacer, rows: int, *, foreign_qps: float, seed: int
+) -> tuple[float, float]:
+    """``rows`` creates through ``pacer`` against a 5/s sliding window shared with another
+    program taking ``foreign_qps``; answers after 50-800 ms; throttled calls retried after
+    a jittered backoff, as the runner does. Returns (accepted/s, throttled share)."""
+    rnd = random.Random(seed)
+    server = SlidingWindow(5)
+    accepted: list[float] = []
+    throttled = 0
+    left = rows
+
+    async def foreign() -> None:
+        await anyio.sleep(rnd.uniform(0, 1))
+        while True:
+            server.try_acquire(anyio.current_time())
+            await anyio.sleep(1.0 / foreign_qps)
+
+    async def worker() -> None:
+        nonlocal left, throttled
+        while left:
+            left -= 1
+            failures = 0
+            while True:
+                await pacer.acquire()
+                sent = anyio.current_time()
+                if server.try_acquire(sent + 0.001):
+                    await anyio.sleep(rnd.uniform(0.05, 0.8))
+                    pacer.release(anyio.current_time() - sent)
+                    pacer.on_success()
+                    accepted.append(sent)
+                    break
+                await anyio.sleep(0.002)
+                pacer.release(0.002)
+                throttled += 1
+                pacer.on_throttled(None, sent)
+                failures += 1
+                await anyio.sleep(rnd.uniform(0, 0.5 * 2 ** min(failures - 1, 4)))
+
+    async with anyio.create_task_group() as tg:
+        if foreign_qps:
+            tg.start_soon(foreign)
+        async with anyio.create_task_group() as workers:
+            for _ in range(15):
+                workers.start_soon(worker)
+        tg.cancel_scope.cancel()
+    rate = (len(accepted) - 1) / (max(accepted) - min(accepted))
+    return rate, throttled / (throttled + len(accepted))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_beside_another_program_taking_1_call_per_second_it_holds_3_9_per_second(
+    seed: int,
+) -> None:
+    rate, throttled = run_long_virtual(
+        lambda: _against_a_sliding_window(AdaptivePacer(5.0), 300, foreign_qps=1.0, seed=seed)
+    )
+    assert rate >= 3.88  # the limit left is 4.0; the first seconds learn it
+    assert throttled <= 0.025
+
+
+def test_alone_it_holds_the_full_rate_without_a_throttle() -> None:
+    rate, throttled = run_long_virtual(
+        lambda: _against_a_sliding_window(AdaptivePacer(5.0), 150, foreign_qps=0.0, seed=0)
+    )
+    assert rate >= 4.9
+    assert throttled == 0
