@@ -1,3 +1,3 @@
-from qrbatch.cli import main
+from qrbatch.cli import entry
 
-main(prog_name="qrbatch")
+entry()

@@ -223,7 +223,9 @@ class Create:
         note = f"recreated: the earlier code {dead} is no longer live" if dead else ""
         return done(request.key, "created", answer.qrdl, answer.request_id, attempts, note)
 
-    def settle(self, request: Request, live: Live, claims: TakenCodes, attempts: int) -> Entry | None:
+    def settle(
+        self, request: Request, live: Live, claims: TakenCodes, attempts: int
+    ) -> Entry | None:
         for qrdl in live.codes:
             if _matches(qrdl, request.message, request.image_type) and claims.free(qrdl):
                 return done(request.key, "created", qrdl, "", attempts)
@@ -329,7 +331,9 @@ class Update:
         )
         return done(request.key, "updated", qrdl, answer.request_id, attempts, note)
 
-    def settle(self, request: Request, live: Live, claims: TakenCodes, attempts: int) -> Entry | None:
+    def settle(
+        self, request: Request, live: Live, claims: TakenCodes, attempts: int
+    ) -> Entry | None:
         old = _code_of(request)
         existing = live.by_code.get(old)
         if existing is not None:
@@ -391,7 +395,9 @@ class Delete:
             attempts=attempts,
         )
 
-    def settle(self, request: Request, live: Live, claims: TakenCodes, attempts: int) -> Entry | None:
+    def settle(
+        self, request: Request, live: Live, claims: TakenCodes, attempts: int
+    ) -> Entry | None:
         code = _code_of(request)
         if code in live.by_code:
             return None  # still there: send again

@@ -412,7 +412,7 @@ def validate_drop(job: Job) -> list[tuple[Path, Validated | QrbatchError]]:
     """Check every file a drop run would take now (no call, nothing marked)."""
     checked: list[tuple[Path, Validated | QrbatchError]] = []
     with Ledger(ledger_path(job)) as ledger:
-        for single, _, _ in expand_drop(job, ledger):
+        for single, _, _ in expand_drop(job, ledger, check_outputs=False):
             try:
                 checked.append((single.input, validate_input(single)))
             except QrbatchError as error:

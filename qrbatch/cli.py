@@ -714,4 +714,32 @@ def serve(
         _fail(ConfigError(f"cannot serve on {host}:{port}: {error.strerror}"))
 
 
-__all__ = ["main"]
+def _wants_json(argv: list[str]) -> bool:
+    for index, arg in enumerate(argv):
+        if arg == "--log-format=json" or (
+            arg == "--log-format" and argv[index + 1 : index + 2] == ["json"]
+        ):
+            return True
+    return False
+
+
+def entry() -> None:
+    """The ``qrbatch`` program: ``main``, with click's own usage errors (a mistyped
+    option, a bad number) as JSON events too when the log is JSON, so a cron log stays
+    machine-readable line by line."""
+    argv = sys.argv[1:]
+    try:
+        main.main(args=argv, prog_name="qrbatch", standalone_mode=False)
+    except click.ClickException as error:
+        if _wants_json(argv):
+            setup_logging(fmt="json")
+            event(logging.ERROR, "error", error.format_message(), exit_code=error.exit_code)
+        else:
+            error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("qrbatch: nothing done", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+
+
+__all__ = ["entry", "main"]

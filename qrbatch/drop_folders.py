@@ -147,8 +147,13 @@ def _unique_output(output: Path, source: Path, digest: str, ledger: Ledger) -> P
     return candidate
 
 
-def expand_drop(job: Job, ledger: Ledger) -> list[tuple[Job, str, int]]:
-    """One job per new, unfinished or retried file of a drop folder: (job, digest, tries)."""
+def expand_drop(
+    job: Job, ledger: Ledger, *, check_outputs: bool = True
+) -> list[tuple[Job, str, int]]:
+    """One job per new, unfinished or retried file of a drop folder: (job, digest, tries).
+
+    ``check_outputs``: refuse two files that would write one output (not for validate,
+    which writes nothing)."""
     files = matching_files(job.input, ledger.outputs())
     if not files and not job.input.exists() and not any(ch in str(job.input) for ch in "*?["):
         raise InputFileError(f"{job.input}: no such folder")
@@ -164,11 +169,14 @@ def expand_drop(job: Job, ledger: Ledger) -> list[tuple[Job, str, int]]:
             unique = _unique_output(single.output_path, source, digest, ledger)
             single = replace(single, output=unique)
         jobs.append((single, digest, tries))
-    outputs = [single.output_path for single, _, _ in jobs]
-    if len(set(outputs)) < len(outputs):
-        raise InputFileError(
-            f"{job.input}: several files would write {outputs[0]}; put {{input_stem}} in the output"
-        )
+    seen: dict[Path, Path] = {}
+    for single, _, _ in jobs if check_outputs else ():
+        other = seen.setdefault(single.output_path, single.input)
+        if other != single.input:
+            raise InputFileError(
+                f"{other.name} and {single.input.name} would both write {single.output_path}: "
+                "rename one of them, or give the job an output template with {input_stem}"
+            )
     return jobs
 
 

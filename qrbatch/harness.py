@@ -118,7 +118,9 @@ def check_output(job: Job, output: Path) -> None:
     """Refuse, before any call, an output that would overwrite the input, is a folder,
     cannot be written, or holds a real run's results that a sandbox run would replace."""
     if output.exists() and output.resolve() == job.input.resolve():
-        raise ConfigError(f"{output}: the output would overwrite the input; pass -o")
+        raise ConfigError(
+            f"{output}: the output would overwrite the input; pass -o with another file name"
+        )
     if output.is_dir():
         raise ConfigError(f"{output}: is a folder; pass -o with a file name (.xlsx or .csv)")
     if output.suffix.lower() not in (".xlsx", ".csv"):
@@ -233,6 +235,7 @@ async def open_run(
                 journal.bind(
                     "sandbox" if job.is_sandbox else f"{endpoint} key {creds.access_key_id}"
                 )
+                bind_input(journal, job)
             summary = Summary(
                 input_file=str(job.input),
                 sheet=sheet_name,
@@ -287,6 +290,21 @@ async def open_run(
 def describe_credentials(creds: Credentials) -> str:
     """Where the AccessKey came from and its ID, for the log (never the secret)."""
     return f"{creds.source}, AccessKey ID {creds.access_key_id}"
+
+
+def bind_input(journal: Journal, job: Job) -> None:
+    """A journal (and its output) belongs to one input file: ``campaign.csv`` and
+    ``campaign.xlsx`` side by side would otherwise share ``campaign.results.xlsx`` and
+    one would silently replace the other's results."""
+    recorded = journal.get_meta("input")
+    if recorded is None:
+        journal.set_meta("input", job.input.name)
+    elif recorded != job.input.name:
+        raise ConfigError(
+            f"{job.output_path} and its journal belong to {recorded}, not {job.input.name}: "
+            f"pass -o with another name for {job.input.name} (or --fresh if it is "
+            f"{recorded} renamed)"
+        )
 
 
 def _remove_sandbox_journal(path: Path) -> None:

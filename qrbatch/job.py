@@ -25,6 +25,7 @@ SANDBOX = "sandbox"
 ENV_ENDPOINT = "QRBATCH_ENDPOINT"
 DEFAULT_IMAGE_TYPE = "PNG"
 DEFAULT_MAX_ATTEMPTS = 8
+SANDBOX_BANNER = "SANDBOX: simulated codes, they do not work on WhatsApp"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,10 +78,12 @@ class Job:
                 raise ConfigError(
                     f"{name} must be a path (str or Path), got {type(value).__name__}"
                 )
-        if not math.isfinite(self.qps) or not math.isfinite(self.timeout):
-            raise ConfigError("qps and timeout must be finite numbers")
+        for name in ("qps", "timeout", "pdf_size", "image_size"):
+            value = getattr(self, name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"{name.replace('_', '-')} must be a number, got {value}")
         if self.qps <= 0 or self.qps > 100_000:
-            raise ConfigError(f"qps must be between 0 and 100000, got {self.qps}")
+            raise ConfigError(f"qps must be more than 0 and at most 100000, got {self.qps:g}")
         if self.image_type.upper() not in ("PNG", "SVG"):
             raise ConfigError(f"image type must be PNG or SVG, got {self.image_type!r}")
         if self.timeout <= 0:
@@ -123,6 +126,7 @@ class Job:
             size_mm=self.pdf_size,
             label_column=self.label_column,
             title=self.output_path.stem,
+            banner=SANDBOX_BANNER if self.is_sandbox else "",
             image=self.image_options(for_zip=True),
         )
 

@@ -28,6 +28,7 @@ from qrbatch.events import (
 )
 
 LogFormat = Literal["text", "json"]
+_settings: dict[str, bool] = {"quiet": False}
 log = logging.getLogger("qrbatch")
 
 
@@ -168,6 +169,7 @@ class _ForPeople(logging.Filter):
 
 def setup_logging(*, verbose: int = 0, quiet: bool = False, fmt: LogFormat = "text") -> None:
     """Send qrbatch's log to stderr, as plain sentences or JSON lines."""
+    _settings["quiet"] = quiet
     level = logging.DEBUG if verbose else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     if quiet:
@@ -183,11 +185,11 @@ def setup_logging(*, verbose: int = 0, quiet: bool = False, fmt: LogFormat = "te
 
 
 def say(message: str, name: str, **fields: Any) -> None:
-    """A line for the person (stdout) or, with --log-format json, an event for the machine:
-    the whole log then stays JSON, stdout included."""
+    """A line for the person (stdout; not with -q) or, with --log-format json, an event
+    for the machine: the whole log then stays JSON, stdout included."""
     if is_json():
         event(logging.INFO, name, message, **fields)
-    else:
+    elif not _settings["quiet"] or name in CLOSING_EVENTS:
         print(message, flush=True)
 
 

@@ -432,7 +432,7 @@ class RowProblem(Exception):
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u200b\u200e\u200f\u2060\ufeff"), " ")
 _FLOAT_FORM = re.compile(r"^\+?\d+\.0+$")
-_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+_SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")  # 6,28E+12 in a comma locale
 
 
 _PARSE_WHY = {

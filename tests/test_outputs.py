@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import signal
 import subprocess
@@ -161,3 +162,57 @@ def test_sigterm_while_waiting_for_the_journal_exits_130(
         lock.close()
     assert process.returncode == 130, err
     assert sandbox_thread.sandbox.stats.accepted == {}
+
+
+def test_two_inputs_with_one_stem_never_share_results(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    csv_input = campaign(tmp_path)
+    first = qrbatch("run", str(csv_input), "--endpoint", sandbox_thread.url, "--no-images",
+                    env=creds())  # fmt: skip
+    assert first.returncode == 0
+    before = (tmp_path / "c.results.xlsx").read_bytes()
+    xlsx = tmp_path / "c.xlsx"
+    from tests.conftest import write_xlsx
+
+    write_xlsx(xlsx, [["Phone", "Message"], [PHONE, "other"]])
+    second = qrbatch("run", str(xlsx), "--endpoint", sandbox_thread.url, "--no-images",
+                     env=creds())  # fmt: skip
+    assert second.returncode == 2
+    assert "belong to c.csv" in second.stderr and "-o" in second.stderr
+    assert (tmp_path / "c.results.xlsx").read_bytes() == before
+
+
+def test_a_nan_print_size_is_refused_before_any_call(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    done = qrbatch("run", str(campaign(tmp_path)), "--pdf", "--pdf-size", "nan", "--endpoint",
+                   sandbox_thread.url, env=creds())  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert sandbox_thread.sandbox.stats.accepted == {}
+
+
+def test_quiet_prints_only_the_closing_line(tmp_path: Path, sandbox_thread: SandboxThread) -> None:
+    done = qrbatch("run", str(campaign(tmp_path)), "-q", "--pdf", "--endpoint",
+                   sandbox_thread.url, env=creds())  # fmt: skip
+    assert done.returncode == 0
+    assert done.stdout.strip().splitlines() == [done.stdout.strip().splitlines()[-1]]
+    assert done.stdout.startswith("2 rows: 2 created")
+
+
+def test_usage_errors_are_json_when_the_log_is(tmp_path: Path) -> None:
+    from tests.test_cli import qrbatch_process
+
+    done = qrbatch_process("run", "x.csv", "--qps", "abc", "--log-format", "json")
+    assert done.returncode == 2
+    error = json.loads(done.stderr)
+    assert error["event"] == "error" and "--qps" in error["message"]
+
+
+def test_sandbox_pdfs_say_so_on_every_page(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    done = qrbatch("run", str(campaign(tmp_path)), "--pdf", "--endpoint", "sandbox")
+    assert done.returncode == 0, done.stderr
+    for page in pdfium.PdfDocument(tmp_path / "c.results.pdf"):
+        assert "SANDBOX" in page.get_textpage().get_text_bounded()

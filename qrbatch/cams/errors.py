@@ -138,7 +138,8 @@ ADVICE: dict[str, ErrorAdvice] = {
     "SignatureDoesNotMatch": ErrorAdvice(
         "account",
         "the request signature does not match: usually a wrong AccessKey secret",
-        "check ALIBABA_CLOUD_ACCESS_KEY_SECRET belongs to the AccessKey ID",
+        "check that the AccessKey secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET, or the profile or "
+        "credentials file the log names as the source) belongs to the AccessKey ID",
     ),
     "IncompleteSignature": ErrorAdvice(
         "account",

@@ -114,6 +114,7 @@ class PrintOptions:
     label_column: str | None = None
     message_chars: int = DEFAULT_MESSAGE_CHARS
     title: str = "QR codes"
+    banner: str = ""  # printed across the top of every page (the sandbox says so)
     image: ImageOptions = field(
         default_factory=lambda: ImageOptions(name_template=ZIP_NAME_TEMPLATE)
     )

@@ -181,6 +181,7 @@ def write_pdf(items: Sequence[PrintItem], target: Path | str, options: PrintOpti
                     canvas.showPage()
                 current = placement.page
                 pages += 1
+                _draw_banner(canvas, options.banner, width, height)
             _draw(canvas, placement, options.message_chars)
         if pages == 0:
             face = fonts.fonts().regular
@@ -190,6 +191,18 @@ def write_pdf(items: Sequence[PrintItem], target: Path | str, options: PrintOpti
         canvas.showPage()
         canvas.save()
     return pages
+
+
+def _draw_banner(canvas: Canvas, banner: str, width: float, height: float) -> None:
+    """A warning across the top of every page (sandbox codes do not work on WhatsApp)."""
+    if not banner:
+        return
+    text, face = fonts.clean(banner), fonts.fonts().regular
+    size = min(7.0, 7.0 * (width - 8) * mm / canvas.stringWidth(text, face, 7))  # fits A6 too
+    canvas.setFillColorRGB(0.75, 0, 0)
+    canvas.setFont(face, size)
+    canvas.drawCentredString(width * mm / 2, height * mm - 3.5 * mm, text)
+    canvas.setFillColorRGB(0, 0, 0)
 
 
 def _draw(canvas: Canvas, placement: Placement, message_chars: int) -> None:
