@@ -27,6 +27,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/faults_bench.py
 	$(BIN)/python bench/overhead_bench.py --rows 10000 100000
 	$(BIN)/python bench/read_bench.py --rows 100000
+	$(BIN)/python bench/registry_bench.py
 
 clean:
 	rm -rf $(VENV) out

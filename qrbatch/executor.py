@@ -114,6 +114,7 @@ class Executor:
     ) -> None:
         self.action = action
         self._host_claims = claims or NoClaims()
+        self._claim_waits: set[anyio.CancelScope] = set()
         self._client = client
         self._pacer = pacer
         self._journal = journal
@@ -137,7 +138,12 @@ class Executor:
     def request_stop(self) -> None:
         """Stop taking rows (Ctrl-C, SIGTERM): calls in flight finish, nothing new is sent."""
         self.report.interrupted = True
+        self._close()
+
+    def _close(self) -> None:
         self._pacer.close()
+        for scope in list(self._claim_waits):  # waiting on another run's Create: stop too
+            scope.cancel()
 
     def _stop(self, error: AccountError) -> None:
         if self.report.stopped_by is None:
@@ -145,7 +151,7 @@ class Executor:
             self._emit(
                 AccountStopped(error.code, error.action, error.request_id, str(error), error.fix)
             )
-        self._pacer.close()
+        self._close()
 
     # Outcomes ------------------------------------------------------------------------
 
@@ -314,7 +320,15 @@ class Executor:
         if not self.action.claims:
             await self._send_claimed(request, uncertain)
             return
-        claim = await self._host_claims.claim(request.key)
+        with anyio.CancelScope() as waiting:
+            self._claim_waits.add(waiting)
+            try:
+                claim = await self._host_claims.claim(request.key)
+            finally:
+                self._claim_waits.discard(waiting)
+        if waiting.cancelled_caught:  # the run is stopping: this row stays for the rerun
+            self.report.not_sent += 1
+            return
         if claim.outcome == "settled":  # another run on the account just created it
             qrdl = Qrdl(
                 claim.code,
