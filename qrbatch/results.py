@@ -11,7 +11,6 @@ from typing import Literal, Protocol
 from qrbatch.cams.errors import advice_for
 from qrbatch.images import ImageCounts
 from qrbatch.journal import Entry
-from qrbatch.rows import READ_ADVICE
 
 Status = Literal[
     "created",
@@ -54,6 +53,38 @@ RESULT_COLUMNS = (
     "RequestId",
     "Attempts",
 )
+
+# ErrorCode -> (meaning, what to do) for the problems the sheet reader finds in a row.
+READ_ADVICE: dict[str, tuple[str, str]] = {
+    "AmbiguousPhone": (
+        "the number is valid as written and as a national number of --default-region",
+        "write it with + and the country code",
+    ),
+    "RowDoesNotFitHeader": (
+        "the row has more cells than the header (often an unquoted comma in a CSV message)",
+        "put the message in double quotes or use another delimiter; name extra columns",
+    ),
+    "BadEncoding": (
+        "the row has bytes that are not UTF-8 in a UTF-8 file",
+        "fix the letters and save as CSV UTF-8, or pass --encoding",
+    ),
+    "FormulaNotCalculated": (
+        "a formula cell has no saved value (file written by a program)",
+        "open the file in Excel or LibreOffice and save it, or type the value",
+    ),
+    "FormulaError": (
+        "a formula cell shows an error such as #N/A",
+        "fix the formula or type the value",
+    ),
+    "CellTooLong": (
+        "a cell holds more than Excel's 32,767 characters",
+        "shorten it, or close the double quote that swallowed the rows after it",
+    ),
+    "UnclosedQuote": (
+        "a double quote is not closed, so the cell swallowed the rows after it",
+        "close or remove the quote",
+    ),
+}
 
 ROW_ADVICE: dict[str, tuple[str, str]] = {
     "BlankRow": ("the row is empty", "nothing"),

@@ -617,37 +617,3 @@ def reader_problem(row: InputRow, used: Sequence[int] | None = None) -> CellProb
         if problem.column is None or used is None or problem.column in used:
             return problem
     return None
-
-
-# ErrorCode -> (meaning, what to do) for the codes validation adds; results.ROW_ADVICE
-# should include them so that the Summary explains them.
-READ_ADVICE: dict[str, tuple[str, str]] = {
-    "AmbiguousPhone": (
-        "the number is valid as written and as a national number of --default-region",
-        "write it with + and the country code",
-    ),
-    "RowDoesNotFitHeader": (
-        "the row has more cells than the header (often an unquoted comma in a CSV message)",
-        "put the message in double quotes or use another delimiter; name extra columns",
-    ),
-    "BadEncoding": (
-        "the row has bytes that are not UTF-8 in a UTF-8 file",
-        "fix the letters and save as CSV UTF-8, or pass --encoding",
-    ),
-    "FormulaNotCalculated": (
-        "a formula cell has no saved value (file written by a program)",
-        "open the file in Excel or LibreOffice and save it, or type the value",
-    ),
-    "FormulaError": (
-        "a formula cell shows an error such as #N/A",
-        "fix the formula or type the value",
-    ),
-    "CellTooLong": (
-        "a cell holds more than Excel's 32,767 characters",
-        "shorten it, or close the double quote that swallowed the rows after it",
-    ),
-    "UnclosedQuote": (
-        "a double quote is not closed, so the cell swallowed the rows after it",
-        "close or remove the quote",
-    ),
-}
