@@ -79,7 +79,18 @@ def validate_input(job: Job) -> Validated:
         header_row=job.header_row,
         encoding=job.encoding,
     )
-    columns = map_columns(sheet, phone_column=job.phone_column, message_column=job.message_column)
+    return validate_sheet(sheet, job)
+
+
+def validate_sheet(
+    sheet: Sheet, job: Job, *, phone: str | None = None, message: str | None = None
+) -> Validated:
+    """Find the columns of a sheet already read (a file, a DataFrame) and check every row."""
+    columns = map_columns(
+        sheet,
+        phone_column=phone or job.phone_column,
+        message_column=message or job.message_column,
+    )
     describe_sheet(sheet, columns.describe(sheet.columns))
     rows = check_rows(
         sheet,

@@ -31,14 +31,13 @@ import anyio
 import pandas as pd
 
 from qrbatch.actions import Create
-from qrbatch.api import Validated
+from qrbatch.api import Validated, validate_sheet
 from qrbatch.cams.credentials import Credentials
 from qrbatch.errors import ConfigError
 from qrbatch.events import Event, PhaseChanged, RowFinished, RunEnded, RunStarted, Subscriber
 from qrbatch.harness import RunResult, run_plan
 from qrbatch.job import Job
 from qrbatch.results import RESULT_COLUMNS
-from qrbatch.rows import check_rows, map_columns
 from qrbatch.sheets.frame import sheet_from_frame
 from qrbatch.state_dir import default_state_dir
 
@@ -60,16 +59,7 @@ def _validate(
 ) -> Validated:
     if not isinstance(df, pd.DataFrame):
         raise ConfigError(f"expected a pandas DataFrame, got {type(df).__name__}")
-    sheet = sheet_from_frame(df)
-    columns = map_columns(sheet, phone_column=phone, message_column=message)
-    rows = check_rows(
-        sheet,
-        columns,
-        image_type=job.image_type,
-        cust_space_id=job.cust_space_id,
-        default_region=job.default_region,
-    )
-    return Validated(sheet, rows)
+    return validate_sheet(sheet_from_frame(df), job, phone=phone, message=message)
 
 
 def validate_frame(
