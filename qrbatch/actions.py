@@ -254,7 +254,25 @@ def _refused(request: Request, error: CamsError, attempts: int, hint: str) -> En
     return failed(request.key, error, attempts, code=code)
 
 
-class Update:
+class _ExistingCode:
+    """What Update and Delete share: they act on a code that exists, so a done row is done
+    (nothing to recheck), no host-wide claim is needed, and a code the service does not
+    know is ``notfound``."""
+
+    claims = False
+    not_found_hint = ""
+
+    def recheck(self, entry: Entry) -> bool:
+        return False
+
+    def still_done(self, entry: Entry, live: Live) -> bool:
+        return True
+
+    def refused(self, request: Request, error: CamsError, attempts: int) -> Entry:
+        return _refused(request, error, attempts, self.not_found_hint)
+
+
+class Update(_ExistingCode):
     """UpdatePhoneMessageQrdl: the service answers with a NEW code and retires the old one.
 
     The results hold the new code (a later Delete needs it). A lost answer is settled by
@@ -263,16 +281,9 @@ class Update:
     """
 
     name = "update"
-    claims = False
 
     def lists(self, request: Request, uncertain: bool) -> bool:
         return True  # unchanged messages are skipped: every update replaces the printed QR
-
-    def recheck(self, entry: Entry) -> bool:
-        return False
-
-    def still_done(self, entry: Entry, live: Live) -> bool:
-        return True
 
     def before_send(
         self, request: Request, live: Live | None, uncertain: bool, claims: TakenCodes
@@ -352,24 +363,16 @@ class Update:
             attempts=attempts,
         )
 
-    def refused(self, request: Request, error: CamsError, attempts: int) -> Entry:
-        return _refused(request, error, attempts, "")
 
 
-class Delete:
+class Delete(_ExistingCode):
     """DeletePhoneMessageQrdl. A lost answer is settled by List: gone means ours landed."""
 
     name = "delete"
-    claims = False
+    not_found_hint = ": deleted earlier, or on another account or endpoint"
 
     def lists(self, request: Request, uncertain: bool) -> bool:
         return uncertain
-
-    def recheck(self, entry: Entry) -> bool:
-        return False
-
-    def still_done(self, entry: Entry, live: Live) -> bool:
-        return True
 
     def before_send(
         self, request: Request, live: Live | None, uncertain: bool, claims: TakenCodes
@@ -410,10 +413,6 @@ class Delete:
             attempts=attempts,
         )
 
-    def refused(self, request: Request, error: CamsError, attempts: int) -> Entry:
-        return _refused(
-            request, error, attempts, ": deleted earlier, or on another account or endpoint"
-        )
 
 
 ACTIONS: Mapping[str, type[Create] | type[Update] | type[Delete]] = {
