@@ -179,7 +179,12 @@ class Create:
         return bool(entry.qrdl_code)
 
     def still_done(self, entry: Entry, live: Live) -> bool:
-        return entry.qrdl_code in live.by_code
+        """Whether a done row's code is still live; a dead one is remembered, so the new
+        code's row says which code it replaces."""
+        if entry.qrdl_code in live.by_code:
+            return True
+        self.recreated[entry.key] = entry.qrdl_code
+        return False
 
     def before_send(
         self, request: Request, live: Live | None, uncertain: bool, claims: TakenCodes

@@ -155,8 +155,10 @@ async def run_batch(
     events: Subscriber | EventBus | None = None,
     handle_signals: bool = False,
     validated: Validated | None = None,
+    write_outputs: bool = True,
 ) -> RunResult:
-    """Create a QR code for every valid row of ``job.input``; write the results workbook."""
+    """Create a QR code for every valid row of ``job.input``; write the results workbook
+    (``write_outputs=False``: the journal alone keeps the outcomes)."""
     validated = validated or validate_input(job)
     return await run_plan(
         job,
@@ -167,6 +169,7 @@ async def run_batch(
         credentials=credentials,
         events=events,
         handle_signals=handle_signals,
+        write_outputs=write_outputs,
     )
 
 

@@ -19,11 +19,13 @@ import click
 from qrbatch.api import (
     DropFile,
     Validated,
+    delete_codes,
     drop_exit_code,
     list_codes,
     read_code_sheet,
     run_batch,
     run_drop,
+    update_codes,
     validate_drop,
     validate_input,
     write_validation,
@@ -404,8 +406,6 @@ def _codes_command(
     quiet: bool,
     flags: dict[str, Any],
 ) -> None:
-    from qrbatch.api import delete_codes, update_codes
-
     _start(log_format, verbose, quiet)
     try:
         flags = {k: v for k, v in flags.items() if v is not None}

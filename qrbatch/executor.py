@@ -155,12 +155,13 @@ class Executor:
 
     # Outcomes ------------------------------------------------------------------------
 
-    def _finish(self, entry: Entry) -> None:
+    def _finish(self, entry: Entry) -> Entry:
         self._journal.record(entry)
         if entry.qrdl_code:
             self._claims.codes.add(entry.qrdl_code)
         self.report.statuses[entry.status] += 1
         self._emit(RowFinished(entry, self._rows.get(entry.key, 1)))
+        return entry
 
     def _count_list(self) -> None:
         self.report.list_calls += 1
@@ -262,9 +263,6 @@ class Executor:
             if not isinstance(listing, Live) or self.action.still_done(entry, listing):
                 self._already_done(entry)
                 continue
-            recreated = getattr(self.action, "recreated", None)
-            if isinstance(recreated, dict):
-                recreated[key] = entry.qrdl_code
             self._claims.codes.discard(entry.qrdl_code)
             self._journal.mark(key, "pending")
             again.append(request)
@@ -340,10 +338,10 @@ class Executor:
             )
             self._finish(done(request.key, "reused", qrdl, "", 0))
             return
+        entry: Entry | None = None
         try:
-            await self._send_claimed(request, uncertain or claim.outcome == "orphaned")
+            entry = await self._send_claimed(request, uncertain or claim.outcome == "orphaned")
         finally:
-            entry = self._journal.get(request.key)
             if entry is not None and entry.state == "done" and entry.qrdl_code:
                 self._host_claims.settle(
                     request.key,
@@ -351,16 +349,19 @@ class Executor:
                     deep_link=entry.deep_link_url,
                     image_url=entry.qr_image_url,
                 )
-            else:
-                unknown = entry is None or entry.state in ("inflight", "unknown")
+            else:  # failed, not sent, or cut off mid-call (then the next run lists first)
+                unknown = entry is None or entry.state == "unknown"
                 self._host_claims.release(request.key, outcome_unknown=unknown)
 
-    async def _send_claimed(self, request: Request, uncertain: bool) -> None:
+    async def _send_claimed(self, request: Request, uncertain: bool) -> Entry:
+        """The request's journal entry after sending: done or failed; ``pending`` when the
+        run stopped first, ``unknown`` when an attempt may have landed."""
         attempts = 0
         key = request.key
         action = self.action
+        outcome: Entry
 
-        async def attempt() -> None:
+        async def attempt() -> Entry:
             nonlocal attempts, uncertain
             if uncertain:
                 settled = action.settle(
@@ -371,8 +372,7 @@ class Executor:
                 )
                 if settled is not None:
                     self.report.reconciled += settled.state == "done"
-                    self._finish(settled)
-                    return
+                    return self._finish(settled)
                 uncertain = False
             self._journal.mark(key, "inflight", attempts=attempts + 1)
             try:
@@ -384,17 +384,21 @@ class Executor:
             except OutcomeUnknownError:
                 uncertain = True
                 raise
-            self._finish(action.answered(request, answer, attempts))
+            return self._finish(action.answered(request, answer, attempts))
 
         try:
-            await call_with_retries(self._settings.retry, attempt, self._sleep, on_retry=self._emit)
+            outcome = await call_with_retries(
+                self._settings.retry, attempt, self._sleep, on_retry=self._emit
+            )
         except PacerClosedError:
             self._journal.mark(key, "unknown" if uncertain else "pending", attempts=attempts)
             self.report.not_sent += 1
+            outcome = Entry(key=key, state="unknown" if uncertain else "pending")
         except AccountError as error:
-            self._finish(failed(key, error, attempts, unknown=uncertain))
+            outcome = self._finish(failed(key, error, attempts, unknown=uncertain))
             self._stop(error)
         except RowError as error:
-            self._finish(action.refused(request, error, attempts))
+            outcome = self._finish(action.refused(request, error, attempts))
         except RetryableError as error:
-            self._finish(failed(key, error, attempts, unknown=uncertain))
+            outcome = self._finish(failed(key, error, attempts, unknown=uncertain))
+        return outcome

@@ -20,8 +20,6 @@ import asyncio
 import concurrent.futures
 import hashlib
 import json
-import sys
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import fields
 from pathlib import Path
@@ -30,13 +28,13 @@ from typing import Any
 import anyio
 import pandas as pd
 
-from qrbatch.actions import Create
-from qrbatch.api import Validated, validate_sheet
+from qrbatch.api import Validated, run_batch, validate_sheet
 from qrbatch.cams.credentials import Credentials
 from qrbatch.errors import ConfigError
-from qrbatch.events import Event, PhaseChanged, RowFinished, RunEnded, RunStarted, Subscriber
-from qrbatch.harness import RunResult, run_plan
+from qrbatch.events import Subscriber
+from qrbatch.harness import RunResult
 from qrbatch.job import Job
+from qrbatch.progress import progress_for
 from qrbatch.results import RESULT_COLUMNS
 from qrbatch.sheets.frame import sheet_from_frame
 from qrbatch.state_dir import default_state_dir
@@ -54,9 +52,7 @@ def _job_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return dict(options)
 
 
-def _validate(
-    df: pd.DataFrame, phone: str | None, message: str | None, job: Job
-) -> Validated:
+def _validate(df: pd.DataFrame, phone: str | None, message: str | None, job: Job) -> Validated:
     if not isinstance(df, pd.DataFrame):
         raise ConfigError(f"expected a pandas DataFrame, got {type(df).__name__}")
     return validate_sheet(sheet_from_frame(df), job, phone=phone, message=message)
@@ -113,52 +109,6 @@ def _frame_job(
     )
 
 
-class LineProgress:
-    """Progress as plain lines on stderr (a log, a terminal without a bar): at most one
-    line every few seconds, and the end."""
-
-    def __init__(self, every: float = 5.0) -> None:
-        self.every = every
-        self.total = 0
-        self.done = 0
-        self._last = 0.0
-
-    def __call__(self, event: Event) -> None:
-        now = time.monotonic()
-        if isinstance(event, RunStarted):
-            self.total, self.done, self._last = event.valid_rows, 0, now
-            print(f"qrbatch: {event.action}: {event.valid_rows} rows", file=sys.stderr)
-        elif isinstance(event, PhaseChanged):
-            print(f"qrbatch: {event.description}", file=sys.stderr)
-        elif isinstance(event, RowFinished):
-            self.done += event.rows
-            if now - self._last >= self.every:
-                self._last = now
-                print(f"qrbatch: {self.done}/{self.total} rows", file=sys.stderr)
-        elif isinstance(event, RunEnded):
-            print(f"qrbatch: {event.summary.line()}", file=sys.stderr)
-
-
-def _in_notebook() -> bool:
-    shell = sys.modules.get("IPython")
-    get = getattr(shell, "get_ipython", None) if shell else None
-    return bool(get and get() is not None and "IPKernelApp" in get().config)
-
-
-def progress_for(progress: bool | Subscriber) -> Subscriber | None:
-    """A bar in Jupyter or on a terminal, plain lines elsewhere, nothing when False."""
-    if isinstance(progress, bool):
-        if not progress:
-            return None
-    else:
-        return progress
-    if _in_notebook() or sys.stderr.isatty():
-        from qrbatch.progress import ProgressBar
-
-        return ProgressBar()
-    return LineProgress()
-
-
 def _result_frame(df: pd.DataFrame, result: RunResult) -> pd.DataFrame:
     cells = [r.cells() for r in result.results]
     out = pd.DataFrame(cells, index=df.index, columns=list(RESULT_COLUMNS))
@@ -192,14 +142,12 @@ async def acreate_codes(
     base = Job(input=Path("DataFrame"), endpoint=endpoint, **job_options)
     validated = _validate(df, phone, message, base)
     job = _frame_job(validated, output, state_dir, endpoint, job_options)
-    result = await run_plan(
+    result = await run_batch(
         job,
-        Create(reuse_existing=not job.always_create),
-        validated.sheet,
-        validated.rows,
         env=env,
         credentials=credentials,
         events=progress_for(progress),
+        validated=validated,
         write_outputs=output is not None,
     )
     return _result_frame(df, result)

@@ -44,7 +44,7 @@ from qrbatch.executor import DEFAULT_CONCURRENCY, ExecutionReport, ExecutionSett
 from qrbatch.exit_codes import ExitCode, exit_code_of
 from qrbatch.images import ImageCounts, ImageStore, RowImage
 from qrbatch.job import SANDBOX, Job, resolve_endpoint
-from qrbatch.journal import Journal
+from qrbatch.journal import Journal, Journaled
 from qrbatch.logs import log_events
 from qrbatch.pacing import AdaptivePacer
 from qrbatch.printing import (
@@ -334,7 +334,7 @@ async def watch_signals(runner: Stoppable, scope: anyio.CancelScope, emit: Subsc
 async def execute(
     ctx: RunContext,
     action: Action,
-    requests: Sequence[object],
+    requests: Sequence[Journaled],
     *,
     handle_signals: bool = False,
 ) -> ExecutionReport:
@@ -359,7 +359,7 @@ async def execute(
         async with anyio.create_task_group() as tg:
             if handle_signals:
                 tg.start_soon(watch_signals, executor, tg.cancel_scope, ctx.emit)
-            await executor.execute(requests)  # type: ignore[arg-type]
+            await executor.execute(requests)
             tg.cancel_scope.cancel()  # done: the signal watcher can go
     finally:
         ctx.summary.send_seconds = max(0.0, anyio.current_time() - first)
@@ -394,6 +394,11 @@ def place_images(
         if row.request is not None and result.qrdl_code and result.status in PRINTABLE_STATUSES
     ]
     return ImageStore(job.images_path, options=job.image_options()).place(placed)
+
+
+def _all_done(journal: Journal, requests: Sequence[Journaled]) -> bool:
+    entries = journal.entries()
+    return all((e := entries.get(r.key)) is not None and e.state == "done" for r in requests)
 
 
 def check_print_columns(job: Job, sheet: Sheet) -> None:
@@ -584,11 +589,7 @@ async def run_plan(
         ctx.summary.notes = [sheet.describe(), *sheet.notes]
         try:
             assert ctx.journal is not None
-            pending = ctx.journal.get_meta(OUTPUTS_PENDING)
-            done = ctx.journal.entries()
-            if pending and all(
-                (e := done.get(r.key)) is not None and e.state == "done" for r in requests
-            ):
+            if ctx.journal.get_meta(OUTPUTS_PENDING) and _all_done(ctx.journal, requests):
                 log.info("writing the results an earlier run could not write; no call needed")
             else:
                 report = await execute(ctx, action, requests, handle_signals=handle_signals)

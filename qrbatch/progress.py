@@ -1,10 +1,13 @@
-"""The terminal progress bar: a subscriber to the engine's events (rich).
+"""Progress for people: subscribers to the engine's events (a rich bar, or plain lines).
 
 From the first second it says what the run is doing ("checking the live codes of 12
 numbers", then "creating"), then rows done of total, calls per second, elapsed and ETA.
 """
 
 from __future__ import annotations
+
+import sys
+import time
 
 from rich.console import Console
 from rich.progress import (
@@ -20,7 +23,7 @@ from rich.progress import (
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
-from qrbatch.events import Event, PhaseChanged, RowFinished, RunEnded, RunStarted
+from qrbatch.events import Event, PhaseChanged, RowFinished, RunEnded, RunStarted, Subscriber
 
 VERBS = {"create": "Creating QR codes", "update": "Updating codes", "delete": "Deleting codes"}
 
@@ -69,3 +72,47 @@ class ProgressBar:
         if self._task is not None:
             self._progress.stop()
             self._task = None
+
+
+class LineProgress:
+    """Progress as plain lines on stderr (a log, a terminal without a bar): at most one
+    line every few seconds, and the end."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.every = every
+        self.total = 0
+        self.done = 0
+        self._last = 0.0
+
+    def __call__(self, event: Event) -> None:
+        now = time.monotonic()
+        if isinstance(event, RunStarted):
+            self.total, self.done, self._last = event.valid_rows, 0, now
+            print(f"qrbatch: {event.action}: {event.valid_rows} rows", file=sys.stderr)
+        elif isinstance(event, PhaseChanged):
+            print(f"qrbatch: {event.description}", file=sys.stderr)
+        elif isinstance(event, RowFinished):
+            self.done += event.rows
+            if now - self._last >= self.every:
+                self._last = now
+                print(f"qrbatch: {self.done}/{self.total} rows", file=sys.stderr)
+        elif isinstance(event, RunEnded):
+            print(f"qrbatch: {event.summary.line()}", file=sys.stderr)
+
+
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython")
+    get = getattr(shell, "get_ipython", None) if shell else None
+    return bool(get and get() is not None and "IPKernelApp" in get().config)
+
+
+def progress_for(progress: bool | Subscriber) -> Subscriber | None:
+    """A bar in Jupyter or on a terminal, plain lines elsewhere, nothing when False."""
+    if isinstance(progress, bool):
+        if not progress:
+            return None
+    else:
+        return progress
+    if _in_notebook() or sys.stderr.isatty():
+        return ProgressBar()
+    return LineProgress()

@@ -6,11 +6,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, get_args
 
 from qrbatch.cams.errors import advice_for
 from qrbatch.images import ImageCounts
-from qrbatch.journal import Entry
+from qrbatch.journal import Entry, Journaled
 
 Status = Literal[
     "created",
@@ -23,17 +23,7 @@ Status = Literal[
     "deleted",
     "notfound",
 ]
-STATUSES: tuple[Status, ...] = (
-    "created",
-    "reused",
-    "failed",
-    "invalid",
-    "skipped",
-    "listed",
-    "updated",
-    "deleted",
-    "notfound",
-)
+STATUSES: tuple[Status, ...] = get_args(Status)
 RUN_STATUSES: tuple[Status, ...] = STATUSES[:5]
 # The statuses each command speaks of, in the order its closing line names them.
 ACTION_STATUSES: dict[str, tuple[Status, ...]] = {
@@ -136,17 +126,6 @@ class RowResult:
         )
 
 
-class Requested(Protocol):
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def phone(self) -> str: ...
-
-    @property
-    def image_type(self) -> str: ...
-
-
 class NumberedRow(Protocol):
     @property
     def number(self) -> int: ...
@@ -162,7 +141,7 @@ class Checked(Protocol):
     def row(self) -> NumberedRow: ...
 
     @property
-    def request(self) -> Requested | None: ...
+    def request(self) -> Journaled | None: ...
 
     @property
     def state(self) -> str: ...
