@@ -24,6 +24,7 @@ qrbatch's CSV escape (``="…"``) read back as the text they stand for (see ``cs
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import io
@@ -158,9 +159,7 @@ def _utf8(path: Path, raw: bytes, name: str) -> DecodedText:
             has_bad_bytes=True,
         )
     if good:
-        good_lines = sorted(
-            {text.count("\n", 0, m.start()) + 1 for m in _GOOD_LETTER.finditer(text)}
-        )
+        good_lines = _line_numbers(text, _GOOD_LETTER)
         raise InputFileError(
             f"{path}: mixes UTF-8 letters (line(s) {_lines(good_lines)}) with bytes that are "
             f"not UTF-8 (line(s) {_lines(_bad_lines(text))}), so either reading would change "
@@ -185,7 +184,14 @@ def _utf8(path: Path, raw: bytes, name: str) -> DecodedText:
 
 
 def _bad_lines(text: str) -> list[int]:
-    return sorted({text.count("\n", 0, m.start()) + 1 for m in _BAD_BYTE.finditer(text)})
+    return _line_numbers(text, _BAD_BYTE)
+
+
+def _line_numbers(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """The lines (1-based) where ``pattern`` matches: one pass over the newlines, then a
+    bisection per match (counting newlines from the start per match is quadratic)."""
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    return sorted({bisect.bisect_left(newlines, m.start()) + 1 for m in pattern.finditer(text)})
 
 
 def sniff_delimiter(text: str, suffix: str) -> str:
