@@ -195,7 +195,7 @@ async def test_upload_is_stored_under_a_generated_name(
         ("photo.png", b"\x89PNG\r\n", 415, "“photo.png” is not a spreadsheet"),
         ("script", b"#!/bin/sh", 415, "“script” is not a spreadsheet"),
         ("fake.xlsx", b"MZ\x90\x00 a program", 415, "does not hold what its extension says"),
-        ("old.xls", b"PK\x03\x04 a zip", 415, "does not hold what its extension says"),
+        ("old.xls", b"GIF89a a picture", 415, "does not hold what its extension says"),
         ("empty.csv", b"", 400, "“empty.csv” is empty"),
         ("big.csv", b"6281234567890,hi\n" * 2000, 413, "is too big"),
     ],
@@ -259,6 +259,17 @@ async def test_a_file_that_cannot_be_used_is_named_by_its_own_name(
     assert "input.xlsx" not in report["error"] and str(tmp_path) not in report["error"]
 
 
+async def test_a_password_protected_workbook_is_taken_and_check_says_so(
+    client: TestClient[Any, Any],
+) -> None:
+    locked = (Path(__file__).parent / "fixtures" / "encrypted.xlsx").read_bytes()
+    response = await upload(client, "Rahasia.xlsx", locked)
+    assert response.status == 200  # an OLE2 file: the reader, not the upload, judges it
+    run = await response.json()
+    report = await (await client.post(f"/api/runs/{run['id']}/check", json={})).json()
+    assert "password" in report["error"]
+
+
 async def test_a_bad_option_is_refused_in_words(
     client: TestClient[Any, Any], tmp_path: Path
 ) -> None:
@@ -317,6 +328,10 @@ async def test_pdf_and_zip_links_appear_when_their_files_exist(
     await client.post(f"/api/runs/{run['id']}/start", json={})
     await store.wait()
     folder = store.get(run["id"]).folder
+    (folder / "results.pdf").unlink()
+    (folder / "results.zip").unlink()
+    gone = await (await client.get(f"/api/runs/{run['id']}")).json()
+    assert gone["downloads"]["pdf"] is None and gone["downloads"]["zip"] is None
     (folder / "results.pdf").write_bytes(b"%PDF-1.7 test")
     (folder / "results.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
     shown = await (await client.get(f"/api/runs/{run['id']}")).json()

@@ -59,10 +59,11 @@ from qrbatch.harness import RunResult
 from qrbatch.job import SANDBOX, Job, resolve_endpoint
 from qrbatch.pacing import DEFAULT_QPS
 from qrbatch.results import RUN_STATUSES
+from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES
 
 log = logging.getLogger("qrbatch")
 
-SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+SPREADSHEET_SUFFIXES = (*EXCEL_SUFFIXES, *TEXT_SUFFIXES)
 PDF_LAYOUTS = ("labels-a4-3x4", "labels-a4-3x7", "labels-letter-3x10", "cards-a6", "poster-a4")
 """The PDF layouts the page offers, as ``<layout>-<paper>`` of ``qrbatch.printing``."""
 DEFAULT_PDF_LAYOUT = PDF_LAYOUTS[0]

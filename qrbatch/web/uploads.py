@@ -1,10 +1,10 @@
 """Receiving a spreadsheet from the page: only spreadsheet types, bounded size, and a
 generated name on disk (the uploaded name is display text only, never a path).
 
-The extension decides the type, as it does for ``qrbatch run``; binary formats must also
-start the way their format does (a ZIP container for .xlsx/.xlsm/.xlsb/.ods, an OLE2
-compound file for .xls), so a renamed photo or program is refused here rather than
-reaching the sheet reader.
+The extension decides the type, as it does for ``qrbatch run``; a binary format must also
+be a ZIP or an OLE2 container, so a renamed photo or program is refused here. Which of
+the two it is, is the sheet reader's to judge, as for ``qrbatch run``: it reads an .xlsx
+saved as .xls by its content, and says a password-protected .xlsx (an OLE2 file) is one.
 """
 
 from __future__ import annotations
@@ -13,20 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Protocol
 
+from qrbatch.sheets.read import EXCEL_SUFFIXES
+from qrbatch.sheets.workbooks import OLE_MAGIC, ZIP_MAGIC
 from qrbatch.web.jobs import SPREADSHEET_SUFFIXES, RunStore, WebRun, display_name
 
 DEFAULT_MAX_UPLOAD = 25 * 1024 * 1024
 """25 MiB: a few hundred thousand rows of .xlsx; larger sheets belong to the CLI."""
 CHUNK = 64 * 1024
-_ZIP = b"PK\x03\x04"
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MAGIC: dict[str, bytes] = {
-    ".xlsx": _ZIP,
-    ".xlsm": _ZIP,
-    ".xlsb": _ZIP,
-    ".ods": _ZIP,
-    ".xls": _OLE2,
-}
+CONTAINERS = (ZIP_MAGIC, OLE_MAGIC)
+BINARY_SUFFIXES = frozenset(EXCEL_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +87,9 @@ async def receive(
                 handle.write(chunk)
         if size == 0:
             raise UploadRefused("error.empty", 400, {"name": name})
-        magic = MAGIC.get(suffix)
-        if magic is not None:
+        if suffix in BINARY_SUFFIXES:
             with open(run.input_path, "rb") as handle:
-                if not handle.read(len(magic)) == magic:
+                if not handle.read(8).startswith(CONTAINERS):
                     raise UploadRefused("error.content", 415, {"name": name})
     except BaseException:
         store.discard(run)
