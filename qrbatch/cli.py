@@ -626,7 +626,7 @@ def pdf(
     Example:
       qrbatch pdf campaign.results.xlsx --label-column Store --pdf-layout labels
     """
-    from qrbatch.printing import pdf_from_workbook, zip_from_workbook
+    from qrbatch.printing import items_from_workbook, write_pdf, write_zip
 
     _start(log_format, verbose, quiet)
     try:
@@ -636,11 +636,12 @@ def pdf(
         if target.resolve() == results.resolve():
             raise ConfigError(f"{target}: the PDF would overwrite the workbook; pass -o X.pdf")
         options = job.print_options()
-        pages = pdf_from_workbook(results, target, options)
+        items = items_from_workbook(results, label_column=options.label_column)  # read once
+        pages = write_pdf(items, target, options)
         say(f"PDF: {target} ({pages} pages)", "printed", file=str(target), pages=pages)
         if zip:
             bundle = target.with_suffix(".zip")
-            images = zip_from_workbook(results, bundle, options)
+            images = write_zip(items, bundle, options)
             say(f"ZIP: {bundle} ({images} images)", "printed", file=str(bundle), images=images)
     except QrbatchError as error:
         _fail(error)

@@ -14,6 +14,7 @@ draws it with reportlab and renames the finished file into place.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -97,16 +98,22 @@ def choose_error(url: str, size_mm: float) -> tuple[str, int]:
         modules = int(qr_code(url, level).symbol_size(border=QUIET_ZONE)[0])
         if size_mm / modules >= PREFERRED_MODULE_MM or level == "l":
             if size_mm / modules < MIN_MODULE_MM:
-                log.warning(
-                    "a %.0f mm code of %s has %.2f mm modules: phones may not read it "
-                    "from paper (make it at least %.0f mm)",
-                    size_mm,
-                    url,
-                    size_mm / modules,
-                    modules * MIN_MODULE_MM,
-                )
+                _warn_small_modules(size_mm, modules)
             return level, modules
     raise AssertionError("unreachable")
+
+
+@functools.cache
+def _warn_small_modules(size_mm: float, modules: int) -> None:
+    """Once per size and module count, not once per code (1,000 labels, one warning)."""
+    log.warning(
+        "%.0f mm codes of %d modules have %.2f mm modules: phones may not read them from "
+        "paper (make them at least %.0f mm)",
+        size_mm,
+        modules,
+        size_mm / modules,
+        modules * MIN_MODULE_MM,
+    )
 
 
 def page_size(options: PrintOptions) -> tuple[float, float]:
