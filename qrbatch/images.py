@@ -22,12 +22,10 @@ import io
 import json
 import logging
 import math
-import os
 import re
 import shutil
-import tempfile
 import unicodedata
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -36,9 +34,9 @@ import segno
 from PIL import Image
 
 from qrbatch.errors import ConfigError
+from qrbatch.files import atomic_write
 
 log = logging.getLogger("qrbatch")
-Download = Callable[[str], Awaitable[bytes]]
 ImageFormat = Literal["png", "svg"]
 
 QUIET_ZONE = 4  # modules of light margin ISO/IEC 18004 asks for around a QR code
@@ -172,7 +170,6 @@ def safe_name(text: str) -> str:
 
 @dataclass(slots=True)
 class ImageCounts:
-    downloaded: int = 0
     rendered: int = 0
     files: int = 0
     capped: int = 0
@@ -206,22 +203,12 @@ class RowImage:
 
 
 class ImageStore:
-    """Renders one print-quality image per code and name; keeps the folder current.
+    """Renders one print-quality image per code and name; keeps the folder current."""
 
-    ``download`` is accepted for compatibility and not used: images are rendered from the
-    deep link (see the module docstring).
-    """
-
-    def __init__(
-        self, folder: Path, download: Download | None = None, *, options: ImageOptions | None = None
-    ) -> None:
+    def __init__(self, folder: Path, *, options: ImageOptions | None = None) -> None:
         self.folder = folder
         self.options = options or ImageOptions()
         self.counts = ImageCounts()
-
-    async def fetch(self, code: str, url: str, image_type: str, deep_link_url: str) -> None:
-        """Nothing to fetch: kept so an engine that announces new codes still works."""
-        return None
 
     def place(self, rows: Sequence[RowImage]) -> ImageCounts:
         """Write the images of ``rows`` and drop stale ones.
@@ -326,26 +313,3 @@ def _nonempty(path: Path) -> bool:
         return path.stat().st_size > 0
     except OSError:
         return False
-
-
-def atomic_write(target: Path, content: bytes) -> None:
-    """Write ``content`` to ``target`` via a temporary file and a rename, with the
-    permissions the umask gives a new file (mkstemp's own are 0600)."""
-    handle, name = tempfile.mkstemp(
-        prefix=f".{target.name[:60]}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(name, 0o666 & ~current_umask())
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-
-
-def current_umask() -> int:
-    """The process umask (read by setting and restoring it: POSIX has no getter)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

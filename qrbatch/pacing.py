@@ -149,34 +149,15 @@ class AdaptivePacer:
         *,
         window: float = 1.0,
         margin: float = DEFAULT_MARGIN,
-        decrease: float = 0.9,
-        settle: float = 0.985,
-        increase: float = 0.25,
-        probe: float = 0.0025,
-        cooldown: float = 1.0,
-        hold: float = 2.0,
-        min_rate: float = MIN_RATE,
-        margin_step: float = 0.02,
-        margin_decay: float = 0.004,
-        max_margin: float = 0.12,
         max_in_flight: int = 64,
+        **tuning: float,
     ) -> None:
+        """``tuning``: any field of ``Tuning`` (its defaults are the pacer's)."""
         if ceiling <= 0:
             raise ValueError("the rate ceiling must be positive")
         self.ceiling = ceiling
         self.window = window
-        self.tuning = Tuning(
-            decrease=decrease,
-            settle=settle,
-            increase=increase,
-            probe=probe,
-            cooldown=cooldown,
-            hold=hold,
-            min_rate=min_rate,
-            margin_step=margin_step,
-            margin_decay=margin_decay,
-            max_margin=max_margin,
-        )
+        self.tuning = Tuning(**tuning)
         self.control = RateControl.fresh(ceiling, margin)
         self.limit = max(1, math.floor(ceiling * window + 1e-9))
         self._limiter = AsyncLimiter(1, 1.0 / ceiling)

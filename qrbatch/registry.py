@@ -121,14 +121,6 @@ class RegistryUnavailableError(OSError):
     """The state directory or its database cannot be used."""
 
 
-def state_directory(
-    override: Path | str | None = None, env: Mapping[str, str] | None = None
-) -> Path:
-    """``override``, else ``$QRBATCH_STATE_DIR``, else ``$XDG_STATE_HOME/qrbatch``, else
-    ``~/.local/state/qrbatch``."""
-    return Path(override) if override else default_state_dir(env)
-
-
 def account_id(access_key_id: str, endpoint: str) -> str:
     """The registry's name for an account: a hash of endpoint and AccessKey ID."""
     payload = f"{endpoint.rstrip('/')}\x1f{access_key_id}".encode()
@@ -235,7 +227,7 @@ class AccountRegistry:
             raise ValueError("the rate ceiling must be positive")
         self.account = account_id(access_key_id, endpoint)
         self.ceiling = ceiling
-        self.folder = state_directory(state_dir, env)
+        self.folder = Path(state_dir) if state_dir else default_state_dir(env)
         self.path = self.folder / DB_NAME
         self.id = f"{os.getpid()}-{secrets.token_hex(4)}"
         self._clock = clock

@@ -25,6 +25,8 @@ Status = Literal[
 ]
 STATUSES: tuple[Status, ...] = get_args(Status)
 RUN_STATUSES: tuple[Status, ...] = STATUSES[:5]
+# Statuses whose row has a live code: thumbnails, images, printing.
+LIVE_STATUSES: frozenset[str] = frozenset({"created", "reused", "listed", "updated"})
 # The statuses each command speaks of, in the order its closing line names them.
 ACTION_STATUSES: dict[str, tuple[Status, ...]] = {
     "create": RUN_STATUSES,

@@ -25,12 +25,8 @@ def decoded(path: Path) -> list[str]:
     return [c.text for c in zxingcpp.read_barcodes(Image.open(path))]
 
 
-async def test_images_come_from_the_deep_link_not_the_dead_image_url(tmp_path: Path) -> None:
-    async def download(url: str) -> bytes:
-        raise AssertionError("a sandbox QrImageUrl points at a server that is gone")
-
-    store = ImageStore(tmp_path / "out_qr", download)
-    await store.fetch("ABCDEFGHIJKLMN", "http://127.0.0.1:1/qr.png", "PNG", LINK)  # engine path
+def test_images_come_from_the_deep_link_not_the_dead_image_url(tmp_path: Path) -> None:
+    store = ImageStore(tmp_path / "out_qr")  # nothing to download from: rendered locally
     counts = store.place([RowImage(2, "6281234567890", "ABCDEFGHIJKLMN", "PNG", LINK)])
     path = tmp_path / counts.paths[2]
     assert counts.paths == {2: "out_qr/row00002_6281234567890_ABCDEFGHIJKLMN.png"}

@@ -222,18 +222,6 @@ class CamsClient:
         )
         return Answer(request_id)
 
-    async def download(self, url: str) -> bytes:
-        """Fetch a QR image (not paced: it is a CDN, not the API)."""
-        session = self._require_session()
-        try:
-            async with session.get(url, timeout=self._timeout) as response:
-                response.raise_for_status()
-                return await response.read()
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise TransientError(
-                f"could not download {url}: {exc!r}", code="ImageDownloadFailed"
-            ) from exc
-
     # One attempt ----------------------------------------------------------------------
 
     def _require_session(self) -> aiohttp.ClientSession:

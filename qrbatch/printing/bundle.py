@@ -14,9 +14,10 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from qrbatch.files import atomic_path
 from qrbatch.images import RowImage, format_name, render, safe_name, unique_name
 from qrbatch.printing.options import PrintItem, PrintOptions
-from qrbatch.sheets.write import atomic_path, csv_safe
+from qrbatch.sheets.write import csv_safe
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "row", "label", "number", "message", "code", "deep_link")

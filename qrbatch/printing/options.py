@@ -13,10 +13,11 @@ from typing import Literal
 
 from qrbatch.errors import ConfigError
 from qrbatch.images import ImageOptions
+from qrbatch.results import LIVE_STATUSES
 
 Layout = Literal["cards", "labels", "poster"]
 LAYOUTS: tuple[Layout, ...] = ("cards", "labels", "poster")
-PRINTABLE_STATUSES = frozenset({"created", "reused", "listed", "updated"})
+PRINTABLE_STATUSES = LIVE_STATUSES
 MIN_MODULE_MM = 0.4  # below this, phone cameras start to miss codes printed on paper
 PREFERRED_MODULE_MM = 0.5  # error correction is raised only while modules stay this big
 DEFAULT_MESSAGE_CHARS = 60

@@ -23,6 +23,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from qrbatch.files import atomic_path
 from qrbatch.images import QUIET_ZONE, qr_code
 from qrbatch.printing import fonts
 from qrbatch.printing.options import (
@@ -34,7 +35,6 @@ from qrbatch.printing.options import (
     PrintItem,
     PrintOptions,
 )
-from qrbatch.sheets.write import atomic_path
 
 log = logging.getLogger("qrbatch")
 ERROR_LEVELS = ("h", "q", "m", "l")

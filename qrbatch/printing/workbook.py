@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from zipfile import BadZipFile
 
 from openpyxl import load_workbook
@@ -21,17 +20,10 @@ from qrbatch.printing.bundle import write_zip
 from qrbatch.printing.items import CaptionColumns
 from qrbatch.printing.options import PRINTABLE_STATUSES, PrintItem, PrintOptions
 from qrbatch.printing.pdf import write_pdf
+from qrbatch.sheets.cells import cell_text
 
 RESULTS_SHEET = "Results"
 REQUIRED = ("Status", "QrdlCode", "DeepLinkUrl")
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a phone typed as a number
-    return str(value)
 
 
 def items_from_workbook(
@@ -60,7 +52,7 @@ def iter_items(workbook: Path | str, *, label_column: str | None = None) -> Iter
                 f"{path}: no {RESULTS_SHEET} sheet (is it a qrbatch results file?)"
             )
         rows = book[RESULTS_SHEET].iter_rows(values_only=True)
-        header = [_text(v) for v in next(rows, ())]
+        header = [cell_text(v) for v in next(rows, ())]
         missing = [name for name in REQUIRED if name not in header]
         if missing:
             raise InputFileError(f"{path}: the {RESULTS_SHEET} sheet has no {', '.join(missing)}")
@@ -68,7 +60,7 @@ def iter_items(workbook: Path | str, *, label_column: str | None = None) -> Iter
         inputs = header[:status]
         columns = CaptionColumns.find(inputs, label_column=label_column, source=path.name)
         for number, values in enumerate(rows, start=2):
-            cells = [_text(v) for v in values]
+            cells = [cell_text(v) for v in values]
             cells += [""] * (len(header) - len(cells))
             if cells[status] in PRINTABLE_STATUSES and cells[link]:
                 yield columns.item(inputs, number, cells[:status], cells[code], cells[link])

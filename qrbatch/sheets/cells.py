@@ -18,7 +18,7 @@ from pathlib import Path
 MAX_COLUMNS = 16_384
 MAX_SHEET_ROWS = 1_048_576
 MAX_DATA_ROWS = MAX_SHEET_ROWS - 1
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ class Sheet:
         if self.encoding:
             how.append(self.encoding)
         if self.delimiter:
-            how.append(_DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter)) + "-separated")
+            how.append(DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter)) + "-separated")
         problems = len(self.problem_rows)
         if problems:
             how.append(f"{problems:,} row(s) with reading problems")

@@ -40,9 +40,7 @@ def frame_value_text(value: Any) -> str:
 
 def _column_texts(series: pd.Series[Any]) -> list[str]:
     dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
-        return [frame_value_text(v) for v in series.tolist()]
-    if pd.api.types.is_integer_dtype(dtype) and not series.hasnans:
+    if pd.api.types.is_integer_dtype(dtype) and not series.hasnans:  # bools are not integers
         return series.astype("int64").astype(str).tolist()
     return [frame_value_text(v) for v in series.tolist()]
 

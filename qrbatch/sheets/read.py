@@ -28,6 +28,7 @@ from pathlib import Path
 
 from qrbatch.errors import InputFileError
 from qrbatch.sheets.cells import (
+    DELIMITER_NAMES,
     MAX_COLUMNS,
     MAX_DATA_ROWS,
     CellProblem,
@@ -37,7 +38,6 @@ from qrbatch.sheets.cells import (
     column_letter,
 )
 from qrbatch.sheets.textfile import (
-    DELIMITER_NAMES,
     TextRecords,
     choose_delimiter,
     decode_text,

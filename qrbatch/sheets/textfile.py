@@ -38,7 +38,6 @@ from qrbatch.sheets.cells import CellProblem
 from qrbatch.sheets.csvtext import unescape_row
 
 DELIMITERS = (",", ";", "\t", "|")
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -392,9 +392,7 @@ class XlsxBook:
         except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError) as exc:
             self._values.close()
             raise InputFileError(f"{path}: not a readable Excel workbook ({exc})") from None
-        self.sheets = [
-            SheetInfo(s.name, s.visible, s.name == active) for s in self._values.sheets
-        ]
+        self.sheets = [SheetInfo(s.name, s.visible, s.name == active) for s in self._values.sheets]
 
     def rows(self, name: str) -> Iterator[tuple[str, ...]]:
         self.problems.clear()

@@ -20,11 +20,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import tempfile
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +34,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 
-from qrbatch.images import current_umask, thumbnail
-from qrbatch.results import RESULT_COLUMNS, RowResult, Summary, explain
-from qrbatch.sheets.csvtext import escape_cell
+from qrbatch.files import atomic_path
+from qrbatch.images import thumbnail
+from qrbatch.results import LIVE_STATUSES, RESULT_COLUMNS, RowResult, Summary, explain
+from qrbatch.sheets.csvtext import FORMULA_PREFIXES, escape_cell
 from qrbatch.sheets.read import Sheet
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 STATUS_FILLS = {
     "created": "C6EFCE",
     "reused": "C6EFCE",
@@ -54,7 +51,6 @@ STATUS_FILLS = {
     "deleted": "C6EFCE",
     "notfound": "FFC7CE",
 }
-THUMBNAIL_STATUSES = frozenset({"created", "reused", "listed", "updated"})
 LINK_COLUMNS = ("DeepLinkUrl", "QrImageUrl")
 IMAGE_FILE_COLUMN = "ImageFile"
 MAX_HYPERLINKS = 65_000
@@ -99,25 +95,6 @@ SANDBOX_NOTICE = (
 
 def is_formula_like(value: str) -> bool:
     return value.startswith(FORMULA_PREFIXES)
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it into place on success only.
-
-    The file gets the permissions the umask gives any new file: mkstemp's own 0600 would
-    keep a shared results folder's colleagues out.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    temp = Path(name)
-    try:
-        yield temp
-        os.chmod(temp, 0o666 & ~current_umask())
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def _cell(
@@ -305,7 +282,7 @@ def _write_results(
     for number, (row, result) in enumerate(zip(sheet.rows, results, strict=True), start=2):
         styled = number <= PRINT_STYLED_ROWS + 1
         cells = [_value(ws, value, wrap=styled) for value in row.cells]
-        if thumbnails and result.deep_link_url and result.status in THUMBNAIL_STATUSES:
+        if thumbnails and result.deep_link_url and result.status in LIVE_STATUSES:
             image = XLImage(io.BytesIO(thumbnail(result.deep_link_url, side_px)))
             image.anchor = f"{qr_column}{number}"
             ws.add_image(image)

@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 import secrets
 import shutil
@@ -55,6 +54,7 @@ from qrbatch.events import (
     RunStarted,
     Throttled,
 )
+from qrbatch.files import atomic_write
 from qrbatch.harness import RunResult
 from qrbatch.job import SANDBOX, Job, resolve_endpoint
 from qrbatch.pacing import DEFAULT_QPS
@@ -267,9 +267,7 @@ class WebRun:
 
     def save(self) -> None:
         """Write ``run.json`` atomically (a crash leaves the old or the new, never half)."""
-        temporary = self.folder / f".{RUN_FILE}.tmp"
-        temporary.write_text(json.dumps(self.record.to_json(), indent=1), encoding="utf-8")
-        os.replace(temporary, self.folder / RUN_FILE)
+        atomic_write(self.folder / RUN_FILE, json.dumps(self.record.to_json(), indent=1).encode())
 
     def counts(self) -> dict[str, int]:
         """Rows per status: live while running, as recorded once done."""
