@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -28,10 +27,6 @@ class ServerThread:
     def url(self) -> str:
         assert self.server is not None, "enter the ServerThread first"
         return self.server.url
-
-    def call(self, function: Callable[[], Any]) -> Any:
-        """Run ``function`` (a coroutine function) on the server's loop and return its result."""
-        return asyncio.run_coroutine_threadsafe(function(), self._loop).result(timeout=60)
 
     async def _serve(self, started: asyncio.Future[Server]) -> None:
         self._stop = asyncio.Event()
