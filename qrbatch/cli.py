@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn, TypeVar
@@ -52,8 +53,8 @@ from qrbatch.drop_folders import MAX_TRIES, is_drop_input
 from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.events import Subscriber
 from qrbatch.exit_codes import ExitCode, worst
-from qrbatch.harness import RunResult
-from qrbatch.job import Job, build_job, load_job_file
+from qrbatch.harness import REAL_DATA, RunResult, results_data
+from qrbatch.job import SANDBOX_BANNER, Job, build_job, load_job_file
 from qrbatch.logs import LogFormat, event, is_json, say, setup_logging
 from qrbatch.progress import ProgressBar
 from qrbatch.version import VERSION
@@ -636,6 +637,8 @@ def pdf(
         if target.resolve() == results.resolve():
             raise ConfigError(f"{target}: the PDF would overwrite the workbook; pass -o X.pdf")
         options = job.print_options()
+        if results_data(results) not in (None, REAL_DATA):  # a sandbox run's codes
+            options = replace(options, banner=SANDBOX_BANNER)
         items = items_from_workbook(results, label_column=options.label_column)  # read once
         pages = write_pdf(items, target, options)
         say(f"PDF: {target} ({pages} pages)", "printed", file=str(target), pages=pages)

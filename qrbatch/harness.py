@@ -133,31 +133,36 @@ def check_output(job: Job, output: Path) -> None:
         raise ConfigError(f"{folder}: cannot write there; pass -o with a folder you can write")
     if output.exists() and not os.access(output, os.W_OK):
         raise ConfigError(f"{output}: cannot be replaced (read-only); pass another -o")
-    if job.is_sandbox and output.exists() and _holds_real_results(output):
+    if job.is_sandbox and output.exists() and results_data(output) == REAL_DATA:
         raise ConfigError(
             f"{output} holds the results of a real run; a sandbox run never replaces them. "
             "Pass another -o for the sandbox run."
         )
 
 
-def _holds_real_results(path: Path) -> bool:
+REAL_DATA = "real CAMS account"
+
+
+def results_data(path: Path) -> str | None:
+    """What a results workbook's Summary says its codes are ("real CAMS account" or
+    "sandbox (simulated)"), or None when it does not say (not one of ours, unreadable)."""
     if path.suffix.lower() != ".xlsx":
-        return False
+        return None
     try:
         from openpyxl import load_workbook
 
         workbook = load_workbook(path, read_only=True)
         try:
             if "Summary" not in workbook.sheetnames:
-                return False
+                return None
             for row in workbook["Summary"].iter_rows(max_col=2, values_only=True):
                 if row and row[0] == "Data":
-                    return bool(row[1] == "real CAMS account")
-            return False
+                    return str(row[1])
+            return None
         finally:
             workbook.close()
-    except Exception:  # noqa: BLE001 - an unreadable file is not known to be real results
-        return False
+    except Exception:  # noqa: BLE001 - an unreadable file says nothing about its codes
+        return None
 
 
 def journal_path(job: Job) -> Path:

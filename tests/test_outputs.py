@@ -214,5 +214,8 @@ def test_sandbox_pdfs_say_so_on_every_page(tmp_path: Path) -> None:
 
     done = qrbatch("run", str(campaign(tmp_path)), "--pdf", "--endpoint", "sandbox")
     assert done.returncode == 0, done.stderr
-    for page in pdfium.PdfDocument(tmp_path / "c.results.pdf"):
-        assert "SANDBOX" in page.get_textpage().get_text_bounded()
+    again = qrbatch("pdf", str(tmp_path / "c.results.xlsx"), "-o", str(tmp_path / "again.pdf"))
+    assert again.returncode == 0, again.stderr
+    for pdf in ("c.results.pdf", "again.pdf"):  # the run's, and one made later from it
+        for page in pdfium.PdfDocument(tmp_path / pdf):
+            assert "SANDBOX" in page.get_textpage().get_text_bounded()
