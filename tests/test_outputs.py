@@ -219,3 +219,18 @@ def test_sandbox_pdfs_say_so_on_every_page(tmp_path: Path) -> None:
     for pdf in ("c.results.pdf", "again.pdf"):  # the run's, and one made later from it
         for page in pdfium.PdfDocument(tmp_path / pdf):
             assert "SANDBOX" in page.get_textpage().get_text_bounded()
+
+
+def test_a_sandbox_run_never_replaces_a_real_runs_results(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    source = campaign(tmp_path)
+    real = qrbatch(
+        "run", str(source), "--endpoint", sandbox_thread.url, "--no-images", env=creds()
+    )  # fmt: skip  (a separate server: a "real" endpoint)
+    assert real.returncode == 0
+    before = (tmp_path / "c.results.xlsx").read_bytes()
+    dry = qrbatch("run", str(source), "--endpoint", "sandbox", "--no-images")
+    assert dry.returncode == 2 and "holds the results of a real run" in dry.stderr
+    assert (tmp_path / "c.results.xlsx").read_bytes() == before
+    assert (tmp_path / "c.results.qrbatch.db").exists()  # the real journal untouched
