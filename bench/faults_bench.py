@@ -13,14 +13,14 @@ import argparse
 
 import anyio
 
-from qrbatch.actions import Create
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials
-from qrbatch.executor import ExecutionSettings, Executor
-from qrbatch.journal import Journal
-from qrbatch.pacing import AdaptivePacer
-from qrbatch.retry import RetryPolicy
-from qrbatch.rows import QrRequest
+from qrbatch.engine.actions import Create
+from qrbatch.engine.executor import ExecutionSettings, Executor
+from qrbatch.engine.journal import Journal
+from qrbatch.engine.pacing import AdaptivePacer
+from qrbatch.engine.retry import RetryPolicy
+from qrbatch.rows.checks import QrRequest
 from qrbatch.sandbox import (
     DEMO_KEY_ID,
     DEMO_KEY_SECRET,

@@ -25,9 +25,9 @@ from pathlib import Path
 import anyio
 from openpyxl import Workbook
 
-from qrbatch.api import run_batch
 from qrbatch.cams.credentials import Credentials
-from qrbatch.job import Job
+from qrbatch.run.commands import run_batch
+from qrbatch.run.settings import Job
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET
 
 NUMBERS = [f"62812{i:08d}" for i in range(60)]

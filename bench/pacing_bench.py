@@ -22,14 +22,14 @@ from datetime import date
 import anyio
 from aiolimiter import AsyncLimiter
 
-from qrbatch.actions import Create
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials
+from qrbatch.engine.actions import Create
+from qrbatch.engine.executor import ExecutionSettings, Executor
+from qrbatch.engine.journal import Journal
+from qrbatch.engine.pacing import AdaptivePacer
 from qrbatch.errors import CamsError, ThrottledError
-from qrbatch.executor import ExecutionSettings, Executor
-from qrbatch.journal import Journal
-from qrbatch.pacing import AdaptivePacer
-from qrbatch.rows import QrRequest
+from qrbatch.rows.checks import QrRequest
 from qrbatch.sandbox import (
     DEMO_KEY_ID,
     DEMO_KEY_SECRET,

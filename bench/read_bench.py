@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qrbatch.rows import header_matcher  # noqa: E402
+from qrbatch.rows.checks import header_matcher  # noqa: E402
 from qrbatch.sheets import workbooks  # noqa: E402
 from qrbatch.sheets.read import read_sheet  # noqa: E402
 

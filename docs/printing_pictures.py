@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from qrbatch.printing import PrintOptions, pdf_from_workbook
+from qrbatch.outputs.printing import PrintOptions, pdf_from_workbook
 
 HERE = Path(__file__).parent
 PICTURES = {

@@ -4,16 +4,8 @@ The Python API: every command's entry point, the job settings, the result types,
 exit codes and the error tree. See the README's "From Python" section.
 """
 
-from qrbatch.api import (
-    Validated,
-    delete_codes,
-    list_codes,
-    read_code_sheet,
-    run_batch,
-    update_codes,
-    validate_input,
-    write_validation,
-)
+from qrbatch.dataframes.codes import acreate_codes, create_codes, validate_frame
+from qrbatch.engine.events import Event, EventBus
 from qrbatch.errors import (
     AccountError,
     CamsError,
@@ -29,12 +21,20 @@ from qrbatch.errors import (
     TransientError,
     UsageError,
 )
-from qrbatch.events import Event, EventBus
-from qrbatch.exit_codes import ExitCode
-from qrbatch.frames import acreate_codes, create_codes, validate_frame
-from qrbatch.harness import RunResult
-from qrbatch.job import Job, load_job_file
-from qrbatch.results import RowResult, Summary
+from qrbatch.outputs.results import RowResult, Summary
+from qrbatch.run.commands import (
+    Validated,
+    delete_codes,
+    list_codes,
+    read_code_sheet,
+    run_batch,
+    update_codes,
+    validate_input,
+    write_validation,
+)
+from qrbatch.run.exit_codes import ExitCode
+from qrbatch.run.harness import RunResult
+from qrbatch.run.settings import Job, load_job_file
 from qrbatch.version import VERSION as __version__
 
 __all__ = [

@@ -1,3 +1,3 @@
-from qrbatch.cli import entry
+from qrbatch.cli.commands import entry
 
 entry()

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from qrbatch.actions import Create, Delete, Update
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials
-from qrbatch.code_rows import CodeRequest, check_codes
-from qrbatch.executor import ExecutionReport, ExecutionSettings, Executor
-from qrbatch.journal import Entry, Journal
-from qrbatch.pacing import AdaptivePacer
-from qrbatch.retry import RetryPolicy
-from qrbatch.rows import QrRequest
+from qrbatch.engine.actions import Create, Delete, Update
+from qrbatch.engine.executor import ExecutionReport, ExecutionSettings, Executor
+from qrbatch.engine.journal import Entry, Journal
+from qrbatch.engine.pacing import AdaptivePacer
+from qrbatch.engine.retry import RetryPolicy
+from qrbatch.rows.checks import QrRequest
+from qrbatch.rows.codes import CodeRequest, check_codes
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Faults, Sandbox, SandboxConfig
 from qrbatch.sandbox.server import running_sandbox
 from qrbatch.sheets.read import InputRow, Sheet

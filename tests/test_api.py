@@ -7,7 +7,7 @@ from pathlib import Path
 import anyio
 
 import qrbatch
-from qrbatch.exit_codes import ExitCode
+from qrbatch.run.exit_codes import ExitCode
 from tests.conftest import write_csv
 
 EXPECTED = {

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from PIL import Image
 
-from qrbatch.cli import main
+from qrbatch.cli.commands import main
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Sandbox, SandboxConfig, SandboxThread
 from tests.conftest import write_csv, write_xlsx
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qrbatch.results import RESULT_COLUMNS, RowResult
-from qrbatch.rows import header_matcher
+from qrbatch.outputs.results import RESULT_COLUMNS, RowResult
+from qrbatch.outputs.workbook import csv_safe, write_csv
+from qrbatch.rows.checks import header_matcher
 from qrbatch.sheets.csvtext import escape_cell, unescape_cell
 from qrbatch.sheets.read import InputRow, Sheet, read_sheet
-from qrbatch.sheets.write import csv_safe, write_csv
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from qrbatch.actions import Create
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials
-from qrbatch.executor import ExecutionReport, ExecutionSettings, Executor
-from qrbatch.journal import Journal
-from qrbatch.pacing import AdaptivePacer
-from qrbatch.retry import RetryPolicy
-from qrbatch.rows import QrRequest
+from qrbatch.engine.actions import Create
+from qrbatch.engine.executor import ExecutionReport, ExecutionSettings, Executor
+from qrbatch.engine.journal import Journal
+from qrbatch.engine.pacing import AdaptivePacer
+from qrbatch.engine.retry import RetryPolicy
+from qrbatch.rows.checks import QrRequest
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Faults, Sandbox, SandboxConfig, World
 from qrbatch.sandbox.server import running_sandbox
 from qrbatch.sandbox.state import Code

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from qrbatch.errors import InputFileError
-from qrbatch.rows import header_matcher
+from qrbatch.rows.checks import header_matcher
 from qrbatch.sheets.read import EXCEL_SUFFIXES, Sheet, read_sheet
 from tests.conftest import write_xlsx
 from tests.fixtures.twin import TWIN_ROWS

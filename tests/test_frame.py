@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qrbatch.rows import check_rows, map_columns
+from qrbatch.rows.checks import check_rows, map_columns
 from qrbatch.sheets.frame import sheet_from_frame
 
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from qrbatch.images import ImageOptions, ImageStore, RowImage, render, safe_name
+from qrbatch.outputs.images import ImageOptions, ImageStore, RowImage, render, safe_name
 
 pytestmark = pytest.mark.anyio
 LINK = "https://wa.me/message/ABCDEFGHIJKLMN"
@@ -132,7 +132,7 @@ def test_svg_is_sized_in_millimetres() -> None:
 def test_rows_named_one_by_one_stop_at_a_cap_per_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qrbatch import images
+    from qrbatch.outputs import images
 
     monkeypatch.setattr(images, "MAX_FILES_PER_CODE", 3)
     rows = [RowImage(n, "1", "ABCDEFGHIJKLMN", "PNG", LINK) for n in range(2, 12)]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qrbatch.errors import ConfigError
-from qrbatch.job import Job, expand_output, load_job_file
+from qrbatch.run.settings import Job, expand_output, load_job_file
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Faults, SandboxConfig, SandboxThread
 from tests.conftest import PHONE, write_csv
 from tests.test_cli import creds, qrbatch

@@ -85,7 +85,7 @@ def test_a_corrupt_journal_is_a_clear_error_and_no_call(
 def test_a_full_disk_after_the_calls_loses_nothing_and_the_rerun_writes_without_a_call(
     tmp_path: Path, sandbox_thread: SandboxThread, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import qrbatch.harness as harness
+    import qrbatch.run.harness as harness
 
     source = campaign(tmp_path, 3)
     real = harness.write_workbook

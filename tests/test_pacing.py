@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 import anyio
 import pytest
 
-from qrbatch.pacing import AdaptivePacer, PacerClosedError
+from qrbatch.engine.pacing import AdaptivePacer, PacerClosedError
 from qrbatch.sandbox.limiters import SlidingWindow
-from tests.virtual_time import VirtualTimeLoop, _JumpingSelector, run_virtual
+from tests.support.virtual_time import VirtualTimeLoop, _JumpingSelector, run_virtual
 
 
 async def _send_times(pacer: AdaptivePacer, calls: int, *, workers: int = 8) -> list[float]:

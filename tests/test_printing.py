@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from PIL import Image
 from segno import DataOverflowError
 
-from qrbatch.images import ImageOptions
-from qrbatch.printing import (
+from qrbatch.outputs.images import ImageOptions
+from qrbatch.outputs.printing import (
     LABEL_SHEETS,
     PrintItem,
     PrintOptions,
@@ -30,10 +30,10 @@ from qrbatch.printing import (
     write_zip,
     zip_from_workbook,
 )
-from qrbatch.results import RowResult, Summary
+from qrbatch.outputs.results import RowResult, Summary
+from qrbatch.outputs.workbook import write_workbook
 from qrbatch.sandbox import SandboxThread
 from qrbatch.sheets.read import InputRow, Sheet
-from qrbatch.sheets.write import write_workbook
 from tests.conftest import PHONE, write_csv
 
 ROWS = [
@@ -269,7 +269,7 @@ def test_the_zip_can_hold_svg_for_designers(results_xlsx: Path, tmp_path: Path) 
 def test_a_run_gives_the_same_items_without_reading_the_workbook_back(
     results_xlsx: Path,
 ) -> None:
-    from qrbatch.printing import items_from_results
+    from qrbatch.outputs.printing import items_from_results
 
     sheet = Sheet(
         Path("campaign.xlsx"),
@@ -298,7 +298,7 @@ def test_a_file_that_is_not_a_results_workbook_is_an_input_error(tmp_path: Path)
 @settings(max_examples=60, deadline=None)
 @given(text=st.text(max_size=200), width=st.floats(min_value=1, max_value=400))
 def test_any_caption_wraps_within_its_lines(text: str, width: float) -> None:
-    from qrbatch.printing import fonts
+    from qrbatch.outputs.printing import fonts
 
     lines = fonts.wrap(text, width, 9, 3)
     assert len(lines) <= 3

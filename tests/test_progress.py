@@ -9,10 +9,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from qrbatch.events import PhaseChanged, RowFinished, RunStarted
-from qrbatch.journal import Entry
-from qrbatch.progress import ProgressBar
-from qrbatch.results import Summary
+from qrbatch.engine.events import PhaseChanged, RowFinished, RunStarted
+from qrbatch.engine.journal import Entry
+from qrbatch.outputs.results import Summary
+from qrbatch.run.progress import ProgressBar
 from qrbatch.sandbox import SandboxThread
 from tests.conftest import PHONE, write_csv
 from tests.test_cli import creds, qrbatch

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qrbatch.errors import InputFileError
-from qrbatch.rows import header_matcher
+from qrbatch.rows.checks import header_matcher
 from qrbatch.sheets.read import cell_text, read_sheet
 from tests.conftest import write_csv, write_xlsx
 

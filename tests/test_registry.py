@@ -21,8 +21,8 @@ import anyio
 import pytest
 from openpyxl import load_workbook
 
-from qrbatch.pacing import AdaptivePacer
-from qrbatch.registry import (
+from qrbatch.engine.pacing import AdaptivePacer
+from qrbatch.engine.registry import (
     AccountRegistry,
     NoClaims,
     SharedPacer,
@@ -36,8 +36,8 @@ from qrbatch.sandbox import (
     SandboxConfig,
     SandboxThread,
 )
+from tests.support.virtual_time import run_virtual
 from tests.test_pacing import max_in_window
-from tests.virtual_time import run_virtual
 
 KEY = "LTAI5testKey"
 URL = "https://cams.ap-southeast-1.aliyuncs.com"
@@ -259,7 +259,7 @@ def test_accounts_do_not_share(tmp_path: Path) -> None:
 
 _CHILD = """
 import sys, time
-from qrbatch.registry import AccountRegistry
+from qrbatch.engine.registry import AccountRegistry
 registry = AccountRegistry(access_key_id={key!r}, endpoint={url!r}, state_dir={state!r})
 assert registry.claim  # joined
 import anyio

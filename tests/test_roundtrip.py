@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qrbatch.results import RESULT_COLUMNS, RowResult, Summary
-from qrbatch.rows import header_matcher
+from qrbatch.outputs.results import RESULT_COLUMNS, RowResult, Summary
+from qrbatch.outputs.workbook import write_workbook
+from qrbatch.rows.checks import header_matcher
 from qrbatch.sheets.read import InputRow, Sheet, read_sheet
-from qrbatch.sheets.write import write_workbook
 
 TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=40)
 CELLS = st.one_of(

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qrbatch.errors import InputFileError
-from qrbatch.results import READ_ADVICE
-from qrbatch.rows import (
+from qrbatch.outputs.results import READ_ADVICE
+from qrbatch.rows.checks import (
     RowProblem,
     check_image_type,
     check_message,

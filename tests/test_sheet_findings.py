@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from qrbatch.cli import main
+from qrbatch.cli.commands import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

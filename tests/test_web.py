@@ -19,13 +19,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 
-from qrbatch.api import validate_input
 from qrbatch.errors import ConfigError
-from qrbatch.job import Job
+from qrbatch.run.commands import validate_input
+from qrbatch.run.settings import Job
 from qrbatch.web import default_state_dir, running_server
 from qrbatch.web.app import PageSettings, create_app
 from qrbatch.web.i18n import EN, ID, STRINGS, choose_language, text
-from qrbatch.web.jobs import RunOptions, RunStore
+from qrbatch.web.runs import RunOptions, RunStore
 from tests.conftest import write_csv, write_xlsx
 
 pytestmark = pytest.mark.anyio
@@ -452,9 +452,9 @@ async def test_the_state_dir_is_private(tmp_path: Path) -> None:
 
 
 def test_live_progress_follows_the_engine_events() -> None:
-    from qrbatch.events import PhaseChanged, RowFinished, RunStarted, Throttled
-    from qrbatch.journal import Entry
-    from qrbatch.web.jobs import LiveProgress
+    from qrbatch.engine.events import PhaseChanged, RowFinished, RunStarted, Throttled
+    from qrbatch.engine.journal import Entry
+    from qrbatch.web.runs import LiveProgress
 
     now = [100.0]
     progress = LiveProgress(clock=lambda: now[0])
@@ -488,7 +488,7 @@ async def test_one_server_per_state_dir(tmp_path: Path) -> None:
 def test_qrbatch_serve_says_why_it_cannot_serve(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from qrbatch.cli import main
+    from qrbatch.cli.commands import main
     from qrbatch.web.thread import ServerThread
 
     logger = logging.getLogger("qrbatch")

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from qrbatch.results import RESULT_COLUMNS, RowResult, Summary
+from qrbatch.outputs.results import RESULT_COLUMNS, RowResult, Summary
+from qrbatch.outputs.workbook import write_workbook
 from qrbatch.sheets.read import InputRow, Sheet
-from qrbatch.sheets.write import write_workbook
 
 
 def summary(out: Path) -> Summary:
@@ -116,8 +116,8 @@ def test_the_workbook_is_set_up_to_print(tmp_path: Path) -> None:
     phone can scan from paper; Errors and Summary sized and on one page; charts."""
     import zipfile
 
-    from qrbatch.images import ImageCounts
-    from qrbatch.sheets.write import expected_print_scale
+    from qrbatch.outputs.images import ImageCounts
+    from qrbatch.outputs.workbook import expected_print_scale
 
     sheet = make([("+6281234567890", "Halo! Saya ingin memesan promo Harbolnas 12.12")] * 3)
     link = "https://wa.me/message/ABCDEFGHIJKLMN"

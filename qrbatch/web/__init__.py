@@ -26,11 +26,11 @@ import anyio.to_thread
 from aiohttp import web
 
 from qrbatch.cams.credentials import Credentials
+from qrbatch.engine.pacing import DEFAULT_QPS
 from qrbatch.errors import ConfigError
-from qrbatch.pacing import DEFAULT_QPS
-from qrbatch.state_dir import default_state_dir as qrbatch_state_dir
+from qrbatch.state_home import default_state_dir as qrbatch_state_dir
 from qrbatch.web.app import PageSettings, create_app, new_token
-from qrbatch.web.jobs import RunStore
+from qrbatch.web.runs import RunStore
 from qrbatch.web.uploads import DEFAULT_MAX_UPLOAD
 
 DEFAULT_PORT = 8780
@@ -50,7 +50,7 @@ __all__ = [
 
 
 def default_state_dir(env: Mapping[str, str] | None = None) -> Path:
-    """``web/`` inside qrbatch's state folder (``qrbatch.state_dir``); the flag
+    """``web/`` inside qrbatch's state folder (``qrbatch.state_home``); the flag
     ``--state-dir`` beats it."""
     return qrbatch_state_dir(env) / "web"
 

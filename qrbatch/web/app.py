@@ -36,7 +36,7 @@ from aiohttp import BodyPartReader, web
 
 from qrbatch.errors import ConfigError
 from qrbatch.web import i18n
-from qrbatch.web.jobs import (
+from qrbatch.web.runs import (
     PDF_LAYOUTS,
     STATUSES_SHOWN,
     CheckReport,

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from qrbatch.sheets.read import EXCEL_SUFFIXES
 from qrbatch.sheets.workbooks import OLE_MAGIC, ZIP_MAGIC
-from qrbatch.web.jobs import SPREADSHEET_SUFFIXES, RunStore, WebRun, display_name
+from qrbatch.web.runs import SPREADSHEET_SUFFIXES, RunStore, WebRun, display_name
 
 DEFAULT_MAX_UPLOAD = 25 * 1024 * 1024
 """25 MiB: a few hundred thousand rows of .xlsx; larger sheets belong to the CLI."""

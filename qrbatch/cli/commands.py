@@ -1,0 +1,749 @@
+"""The command line: a thin shell that parses flags into a Job, calls the library,
+translates errors into words and exit codes. The event loop starts here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import signal
+import sys
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
+from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn, TypeVar
+
+import anyio
+import click
+
+from qrbatch.cli.options import (
+    COLUMNS,
+    COMMON,
+    CONNECTION,
+    CUST_SPACE_ID,
+    ENDPOINT,
+    IMAGE_TYPE,
+    JOURNAL,
+    PDF_AND_ZIP,
+    PRINT,
+    RUN,
+    SHEET,
+    STATE_DIR,
+    YES,
+    code_output,
+    options,
+)
+from qrbatch.engine.events import Subscriber
+from qrbatch.errors import ConfigError, QrbatchError
+from qrbatch.rows.codes import CodeAction
+from qrbatch.run.commands import (
+    DropFile,
+    Validated,
+    delete_codes,
+    drop_exit_code,
+    list_codes,
+    read_code_sheet,
+    run_batch,
+    run_drop,
+    update_codes,
+    validate_drop,
+    validate_input,
+    write_validation,
+)
+from qrbatch.run.drops import MAX_TRIES, is_drop_input
+from qrbatch.run.exit_codes import ExitCode, worst
+from qrbatch.run.harness import REAL_DATA, RunResult, results_data
+from qrbatch.run.logs import LogFormat, event, is_json, say, setup_logging
+from qrbatch.run.progress import ProgressBar
+from qrbatch.run.settings import SANDBOX_BANNER, Job, build_job, load_job_file
+from qrbatch.version import VERSION
+
+T = TypeVar("T")
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(error: QrbatchError) -> NoReturn:
+    """One clear line (a JSON ``error`` event with --log-format json), then the exit code."""
+    code = int(getattr(error, "exit_code", ExitCode.USAGE))
+    event(logging.ERROR, "error", str(error), exit_code=code, error=type(error).__name__)
+    sys.exit(code)
+
+
+def _interrupted() -> NoReturn:
+    event(
+        logging.WARNING,
+        "interrupted",
+        "interrupted; the journal is kept and a rerun resumes",
+        exit_code=int(ExitCode.INTERRUPTED),
+    )
+    sys.exit(ExitCode.INTERRUPTED)
+
+
+def _sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM before or after the run (e.g. during --wait): exit 130
+
+
+def _start(log_format: LogFormat, verbose: int, quiet: bool) -> None:
+    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
+    signal.signal(signal.SIGTERM, _sigterm)
+
+
+def _events(no_progress: bool, quiet: bool) -> tuple[Subscriber | None, ProgressBar | None]:
+    if no_progress or quiet or not sys.stderr.isatty():
+        return None, None
+    bar = ProgressBar()
+    return bar, bar
+
+
+def _call(func: Callable[..., Coroutine[Any, Any, T]], bar: ProgressBar | None, **kwargs: Any) -> T:
+    try:
+        return anyio.run(functools.partial(func, **kwargs))
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+@click.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.version_option(VERSION, prog_name="qrbatch")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Turn a spreadsheet of WhatsApp business numbers and prefilled messages into
+    WhatsApp message QR codes with Alibaba Cloud CAMS (CreatePhoneMessageQrdl).
+
+    \b
+    Exit codes: 0 every row done; 1 some rows failed or invalid (outputs written);
+    2 usage, configuration or input-file error (no API call made); 3 stopped by an
+    account-level error; 74 results not written (disk full: rerun writes them);
+    75 the journal is in use by another run (try later);
+    130 interrupted (the journal is kept, a rerun resumes).
+
+    \b
+    Example:
+      qrbatch run sample_inputs/campaign.xlsx --endpoint sandbox
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+# run -------------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source", type=click.Path(path_type=Path))
+@options(RUN, CONNECTION, SHEET, COLUMNS, JOURNAL, PDF_AND_ZIP, PRINT, COMMON)
+def run(
+    source: Path,
+    no_progress: bool,
+    no_images: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+    **flags: Any,
+) -> None:
+    """Create a QR code for every row of SOURCE (a .xlsx/.csv sheet, a .toml job file, or
+    a drop folder) and write the results workbook.
+
+    \b
+    Exit codes: 0 all rows created or reused; 1 some rows failed or invalid;
+    2 usage, configuration or input-file error (no API call made);
+    3 stopped by an account-level error; 75 journal in use by another run;
+    130 interrupted (rerun resumes).
+
+    \b
+    Example:
+      qrbatch run campaign.xlsx -o campaign.results.xlsx --endpoint sandbox
+    """
+    _start(log_format, verbose, quiet)
+    try:
+        if no_images:
+            flags["images"] = False
+        job = _job(source, flags)
+        if is_drop_input(job.input):
+            sys.exit(_run_drop(job, no_progress or not job.progress, quiet))
+        result = _run_one(job.with_output_filled(), no_progress or not job.progress, quiet)
+    except QrbatchError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        _interrupted()
+    _finish_command(result)
+
+
+def _run_one(job: Job, no_progress: bool, quiet: bool) -> RunResult:
+    subscriber, bar = _events(no_progress, quiet)
+    if job.is_sandbox:
+        event(
+            logging.WARNING,
+            "sandbox",
+            "sandbox run: the codes are simulated and do not exist on WhatsApp",
+        )
+    return _call(run_batch, bar, job=job, events=subscriber, handle_signals=True)
+
+
+def _run_drop(job: Job, no_progress: bool, quiet: bool) -> int:
+    """Each new file of a drop folder, once; the exit code means what a single run's does."""
+    subscriber, bar = _events(no_progress, quiet)
+
+    def on_file(item: DropFile) -> None:
+        if item.error is not None:
+            event(logging.ERROR, "error", f"{item.source}: {item.error}", file=str(item.source))
+            return
+        assert item.result is not None
+        _say_result(item.result)
+        if item.state == "retry":
+            event(
+                logging.WARNING,
+                "drop_retry",
+                f"{item.source.name}: rows failed for a passing cause; the next run sends them "
+                f"again (run {item.tries} of {MAX_TRIES})",
+                file=str(item.source),
+                tries=item.tries,
+            )
+        elif item.state == "gave_up":
+            event(
+                logging.ERROR,
+                "drop_gave_up",
+                f"{item.source.name}: rows still failing after {item.tries} runs; no longer "
+                f"retried: see {item.result.output}",
+                file=str(item.source),
+                tries=item.tries,
+            )
+        if item.moved_to is not None:
+            say(f"moved {item.source.name} to {item.moved_to}", "moved", file=str(item.source))
+
+    files = _call(run_drop, bar, job=job, events=subscriber, handle_signals=True, on_file=on_file)
+    if not files:
+        say(f"nothing new in {job.input}", "nothing_new", folder=str(job.input))
+    return int(drop_exit_code(files))
+
+
+def _job(source: Path, flags: dict[str, Any]) -> Job:
+    is_job = source.suffix.lower() == ".toml"
+    settings = load_job_file(source) if is_job else {"input": source}
+    if flags.get("image_type"):
+        flags["image_type"] = flags["image_type"].upper()
+    return build_job(settings, flags)
+
+
+def _say_result(result: RunResult) -> None:
+    if result.exit_code == ExitCode.INTERRUPTED:
+        event(
+            logging.WARNING, "interrupted", "interrupted; the journal is kept and a rerun resumes"
+        )
+    if result.stopped_by:
+        event(logging.ERROR, "stopped", f"stopped by an account-level error: {result.stopped_by}")
+    if result.summary.images_folder and result.summary.images is not None:
+        say(f"QR images: {result.summary.images_folder}", "images")
+    for path in result.summary.printed:
+        say(f"{'PDF' if path.endswith('.pdf') else 'ZIP'}: {path}", "printed", file=path)
+    if not is_json():  # with JSON logs, run_end carries it
+        click.echo(result.summary.line())  # last: the line a cron mail or a script reads
+
+
+def _finish_command(result: RunResult) -> NoReturn:
+    _say_result(result)
+    sys.exit(result.exit_code)
+
+
+# validate --------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source", type=click.Path(path_type=Path))
+@options(SHEET, COLUMNS, COMMON)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Also write a workbook of the checked rows (nothing is written otherwise).",
+)
+def validate(
+    source: Path,
+    output: Path | None,
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+    **flags: Any,
+) -> None:
+    """Check every row of SOURCE without calling the API; print the problems by row.
+
+    Exits 0 when every row is valid, 1 otherwise, 2 when the file cannot be used.
+
+    \b
+    Example:
+      qrbatch validate campaign.xlsx
+    """
+    _start(log_format, verbose, quiet)
+    try:
+        job = _job(source, flags)
+        if is_drop_input(job.input):
+            sys.exit(_validate_drop(job))
+        validated = validate_input(job)
+        if output is not None:
+            write_validation(output, job, validated)
+    except QrbatchError as error:
+        _fail(error)
+    sys.exit(_report_validation(validated, log_format))
+
+
+def _report_validation(validated: Validated, log_format: LogFormat, prefix: str = "") -> int:
+    problems = [r for r in validated.rows if r.state == "invalid"]
+    skipped = sum(r.state == "skipped" for r in validated.rows)
+    for row in problems[:200]:
+        event(
+            logging.WARNING if log_format == "json" else logging.INFO,
+            "row_problem",
+            f"{prefix}row {row.row.number}: {row.error_code}: {row.error_message}",
+            file=str(validated.sheet.path),
+            row=row.row.number,
+            code=row.error_code,
+        )
+    if len(problems) > 200:
+        event(logging.INFO, "row_problem", f"... and {len(problems) - 200} more")
+    valid = len(validated.rows) - len(problems) - skipped
+    line = (
+        f"{prefix}{len(validated.rows)} rows: {valid} valid, {len(problems)} invalid, "
+        f"{skipped} blank"
+    )
+    event(
+        logging.INFO,
+        "validate_end",
+        line,
+        file=str(validated.sheet.path),
+        sheet=validated.sheet.sheet_name,
+        rows=len(validated.rows),
+        valid=valid,
+        invalid=len(problems),
+        blank=skipped,
+    )
+    if log_format != "json":
+        click.echo(line)
+    return int(ExitCode.ROWS_FAILED if problems else ExitCode.OK)
+
+
+def _validate_drop(job: Job) -> int:
+    """Every file a drop run would take now, checked; the exit code is the worst."""
+    fmt: LogFormat = "json" if is_json() else "text"
+    codes: list[int] = []
+    checked = validate_drop(job)
+    if not checked:
+        say(f"nothing new in {job.input}", "nothing_new", folder=str(job.input))
+    for source, outcome in checked:
+        if isinstance(outcome, QrbatchError):
+            event(logging.ERROR, "error", f"{source}: {outcome}", file=str(source))
+            codes.append(int(getattr(outcome, "exit_code", ExitCode.USAGE)))
+        else:
+            codes.append(_report_validation(outcome, fmt, prefix=f"{source.name}: "))
+    return int(worst(*codes))
+
+
+# list / update / delete ------------------------------------------------------------------
+
+
+def _confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; never prompt elsewhere: refuse without --yes."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigError(f"{question} Refusing without --yes when not on a terminal.")
+    if not click.confirm(question, default=False):
+        click.echo("qrbatch: nothing done", err=True)
+        sys.exit(ExitCode.USAGE)
+
+
+@main.command(name="list", context_settings=CONTEXT)
+@click.argument("phones", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("codes.xlsx"),
+    show_default=True,
+    help="Workbook of the live codes.",
+)
+@options([CUST_SPACE_ID], CONNECTION, COMMON)
+@click.option(
+    "--default-region",
+    help="Region (e.g. ID, SG) for national numbers written without a country code.",
+)
+def list_command(
+    phones: tuple[str, ...],
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+    **flags: Any,
+) -> None:
+    """Export the live QR codes of one or more business numbers (PHONES) to a workbook.
+
+    The workbook has the Results layout (Status "listed"), so it can be edited and handed
+    to "qrbatch update", or handed to "qrbatch delete".
+
+    \b
+    Example:
+      qrbatch list 6281234567890 6591234567 -o codes.xlsx
+    """
+    _start(log_format, verbose, quiet)
+    try:
+        flags = {k: v for k, v in flags.items() if v is not None}
+        job = Job(input=flags["output"], images=False, progress=False, **flags)
+        result = _call(list_codes, None, phones=phones, job=job)
+    except QrbatchError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        _interrupted()
+    _finish_command(result)
+
+
+def _codes_command(
+    action: CodeAction,
+    source: Path,
+    yes: bool,
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+    flags: dict[str, Any],
+) -> None:
+    _start(log_format, verbose, quiet)
+    try:
+        flags = {k: v for k, v in flags.items() if v is not None}
+        if flags.get("image_type"):
+            flags["image_type"] = flags["image_type"].upper()
+        flags.setdefault("output", source.with_name(f"{source.stem}.{action}d.xlsx"))
+        job = Job(input=source, images=False, progress=False, **flags)
+        checked = read_code_sheet(job, action)
+        count = sum(c.request is not None for c in checked[1])
+        numbers = len({c.request.phone for c in checked[1] if c.request is not None})
+        if action == "delete":
+            question = (
+                f"Delete {count} QR codes of {numbers} business numbers? "
+                "Printed codes stop working."
+            )
+        else:
+            question = (
+                f"Update up to {count} QR codes of {numbers} business numbers? "
+                "Each updated code gets a new code and QR image: printed ones must be replaced."
+            )
+        _confirm(question, yes)
+        subscriber, bar = _events(no_progress, quiet)
+        result = _call(
+            update_codes if action == "update" else delete_codes,
+            bar,
+            job=job,
+            events=subscriber,
+            handle_signals=True,
+            checked=checked,
+        )
+    except QrbatchError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        _interrupted()
+    _finish_command(result)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source", type=click.Path(path_type=Path))
+@options([code_output("update"), YES, IMAGE_TYPE], SHEET, CONNECTION, JOURNAL, COMMON)
+def update(source: Path, yes: bool, no_progress: bool, **flags: Any) -> None:
+    """Change the messages of the codes in SOURCE (phone, QrdlCode and message columns,
+    e.g. an edited list workbook). Unchanged messages are skipped. Warning: the service
+    answers each update with a new code and QR image; the results hold the new code, and
+    printed copies of the old one must be replaced.
+
+    \b
+    Example:
+      qrbatch update codes.xlsx --yes
+    """
+    log_format, verbose, quiet = flags.pop("log_format"), flags.pop("verbose"), flags.pop("quiet")
+    _codes_command("update", source, yes, no_progress, log_format, verbose, quiet, flags)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source", type=click.Path(path_type=Path))
+@options([code_output("delete"), YES], SHEET, CONNECTION, JOURNAL, COMMON)
+def delete(source: Path, yes: bool, no_progress: bool, **flags: Any) -> None:
+    """Delete the QR codes listed in SOURCE (a results or list workbook, or any sheet with
+    phone and QrdlCode columns). Paced, retried, journaled; a rerun resumes.
+
+    \b
+    Example:
+      qrbatch delete campaign.results.xlsx --yes
+    """
+    log_format, verbose, quiet = flags.pop("log_format"), flags.pop("verbose"), flags.pop("quiet")
+    _codes_command("delete", source, yes, no_progress, log_format, verbose, quiet, flags)
+
+
+# sandbox ---------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "--port", type=int, default=8765, show_default=True, help="Loopback port to listen on."
+)
+@click.option(
+    "--qps",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Calls per second allowed per account.",
+)
+@click.option(
+    "--limiter",
+    type=click.Choice(["sliding", "fixed", "bucket"]),
+    default="sliding",
+    show_default=True,
+    help="Server rate-limit algorithm.",
+)
+@click.option(
+    "--latency",
+    type=(float, float),
+    default=(0.0, 0.0),
+    show_default=True,
+    help="Answer latency range in seconds (MIN MAX).",
+)
+@click.option(
+    "--number", "numbers", multiple=True, help="Extra business number to register (repeatable)."
+)
+@click.option(
+    "--unavailable",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of calls answered 503 ServiceUnavailable (try a night with the service down).",
+)
+@click.option(
+    "--retry-after-ms", type=int, help="Send x-acs-retry-after (milliseconds) on throttling."
+)
+@click.option(
+    "--error-format",
+    type=click.Choice(["json", "xml"]),
+    default="json",
+    show_default=True,
+    help="Body of error answers.",
+)
+@options(COMMON)
+def sandbox(
+    port: int,
+    qps: float,
+    limiter: str,
+    latency: tuple[float, float],
+    numbers: tuple[str, ...],
+    unavailable: float,
+    retry_after_ms: int | None,
+    error_format: str,
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Serve the built-in CAMS simulator on 127.0.0.1 until Ctrl-C.
+
+    It knows one demo AccessKey (printed at start) and the sample inputs' business
+    numbers; it checks signatures, nonces, clock skew and the 5 calls/s limit.
+
+    \b
+    Example:
+      qrbatch sandbox --port 8765
+    """
+    from qrbatch.sandbox import (
+        DEMO_KEY_ID,
+        DEMO_KEY_SECRET,
+        DEMO_NUMBERS,
+        Faults,
+        Sandbox,
+        SandboxConfig,
+        World,
+        serve_forever,
+    )
+
+    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
+    world = World.demo(numbers=(*DEMO_NUMBERS, *numbers))
+    config = SandboxConfig(
+        qps=qps,
+        limiter=limiter,  # type: ignore[arg-type]
+        latency=latency,
+        retry_after_ms=retry_after_ms,
+        error_format=error_format,  # type: ignore[arg-type]
+        faults=Faults(
+            unavailable=unavailable,
+            actions=frozenset(
+                {"CreatePhoneMessageQrdl", "UpdatePhoneMessageQrdl", "DeletePhoneMessageQrdl"}
+            ),
+        ),
+    )
+    url = f"http://127.0.0.1:{port}"
+    business = ", ".join(sorted(world.accounts["demo"].numbers))
+    if log_format == "json":
+        event(
+            logging.INFO,
+            "sandbox_start",
+            f"sandbox: {url} (simulated CAMS; Ctrl-C stops)",
+            url=url,
+            access_key_id=DEMO_KEY_ID,
+            numbers=business,
+        )
+    else:
+        click.echo(f"qrbatch sandbox: {url} (simulated CAMS; Ctrl-C stops)")
+        click.echo(f"  export ALIBABA_CLOUD_ACCESS_KEY_ID={DEMO_KEY_ID}")
+        click.echo(f"  export ALIBABA_CLOUD_ACCESS_KEY_SECRET={DEMO_KEY_SECRET}")
+        click.echo(f"  business numbers: {business}")
+    try:
+        anyio.run(lambda: serve_forever(Sandbox(world, config), port=port))
+    except KeyboardInterrupt:
+        pass
+    except OSError as error:
+        _fail(ConfigError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}"))
+
+
+# pdf -------------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("results", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The PDF (default: <results stem>.pdf beside the workbook).",
+)
+@options([PDF_AND_ZIP[1]], PRINT, COMMON)
+def pdf(
+    results: Path,
+    output: Path | None,
+    zip: bool | None,  # noqa: A002 - the option's name
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+    **flags: Any,
+) -> None:
+    """Make the PDF of labelled codes (and with --zip the images and manifest) from
+    RESULTS, any results or list workbook. No API call, no credentials needed.
+
+    \b
+    Example:
+      qrbatch pdf campaign.results.xlsx --label-column Store --pdf-layout labels
+    """
+    from qrbatch.outputs.printing import items_from_workbook, write_pdf, write_zip
+
+    _start(log_format, verbose, quiet)
+    try:
+        settings = {k: v for k, v in flags.items() if v is not None}
+        job = Job(input=results, output=results, **settings)
+        target = output or results.with_suffix(".pdf")
+        if target.resolve() == results.resolve():
+            raise ConfigError(f"{target}: the PDF would overwrite the workbook; pass -o X.pdf")
+        options = job.print_options()
+        if results_data(results) not in (None, REAL_DATA):  # a sandbox run's codes
+            options = replace(options, banner=SANDBOX_BANNER)
+        items = items_from_workbook(results, label_column=options.label_column)  # read once
+        pages = write_pdf(items, target, options)
+        say(f"PDF: {target} ({pages} pages)", "printed", file=str(target), pages=pages)
+        if zip:
+            bundle = target.with_suffix(".zip")
+            images = write_zip(items, bundle, options)
+            say(f"ZIP: {bundle} ({images} images)", "printed", file=str(bundle), images=images)
+    except QrbatchError as error:
+        _fail(error)
+    except OSError as error:
+        _fail(ConfigError(f"{error.filename}: {error.strerror}"))
+
+
+# serve -----------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "--port", type=int, default=8780, show_default=True, help="Port to listen on (0: any free)."
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; another than 127.0.0.1 only on purpose (the token is "
+    "still needed).",
+)
+@click.option("--no-browser", is_flag=True, help="Print the address only; do not open a browser.")
+@options([ENDPOINT, STATE_DIR], COMMON)
+@click.option(
+    "--qps",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Ceiling of API calls per second for the account, shared by the page's runs.",
+)
+def serve(
+    port: int,
+    host: str,
+    no_browser: bool,
+    endpoint: str | None,
+    state_dir: Path | None,
+    qps: float,
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Serve a page on this computer to check a sheet, create its codes and download the
+    results, for people who do not use a terminal. Prints the address with its secret
+    token and opens the browser; every request without the token is refused.
+
+    \b
+    Example:
+      qrbatch serve --endpoint sandbox
+    """
+    from qrbatch.web import serve_forever
+
+    setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
+
+    def announce(line: str) -> None:
+        say(line, "serve_start")
+
+    try:
+        serve_forever(
+            host=host,
+            port=port,
+            endpoint=endpoint,
+            state_dir=state_dir,
+            qps=qps,
+            open_browser=not no_browser,
+            announce=announce,
+        )
+    except QrbatchError as error:
+        _fail(error)
+    except OSError as error:  # the port is taken, or the address is not this computer's
+        _fail(ConfigError(f"cannot serve on {host}:{port}: {error.strerror}"))
+
+
+def _wants_json(argv: list[str]) -> bool:
+    for index, arg in enumerate(argv):
+        if arg == "--log-format=json" or (
+            arg == "--log-format" and argv[index + 1 : index + 2] == ["json"]
+        ):
+            return True
+    return False
+
+
+def entry() -> None:
+    """The ``qrbatch`` program: ``main``, with click's own usage errors (a mistyped
+    option, a bad number) as JSON events too when the log is JSON, so a cron log stays
+    machine-readable line by line."""
+    argv = sys.argv[1:]
+    try:
+        main.main(args=argv, prog_name="qrbatch", standalone_mode=False)
+    except click.ClickException as error:
+        if _wants_json(argv):
+            setup_logging(fmt="json")
+            event(logging.ERROR, "error", error.format_message(), exit_code=error.exit_code)
+        else:
+            error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("qrbatch: nothing done", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+
+
+__all__ = ["entry", "main"]

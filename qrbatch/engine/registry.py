@@ -1,0 +1,776 @@
+"""The account registry: what every qrbatch process on this host shares about an account.
+
+The 5 calls/s limit is per Alibaba Cloud account, and Create is not idempotent, but each
+run only knows itself: two runs with their own pacers each hold 5/s and together get
+throttled (and fight: the one cut first falls behind), and two journals do not see each
+other's Creates in flight, so the same sheet run twice creates every code twice. The
+registry is one SQLite database in the user's state directory
+(``$QRBATCH_STATE_DIR``, else ``$XDG_STATE_HOME/qrbatch``, else
+``~/.local/state/qrbatch``) that every qrbatch process opens. An account is the hash of
+its endpoint and AccessKey ID (never a secret). Three things are shared per account:
+
+**Who is running** (``participants``). Each run joins with a lock file it holds
+(``fcntl.flock``) for as long as it lives: the kernel drops the lock when the process
+dies, even by ``kill -9``, so "is it alive?" is one non-blocking lock attempt, with no
+heartbeat to miss and no stale timeout to wait for. Whoever finds a dead participant in
+its way purges it: its row goes, and the claims it held become orphaned.
+
+**The send schedule** (``pace`` and ``sends``). One slot at a time, taken under
+``BEGIN IMMEDIATE`` at the moment it is due, so the recorded time is the real send time:
+a slot is due ``1/rate`` after the last send of any run, and no earlier than ``window +
+margin`` after the ``limit``-th last send (the same even spacing and window guard as
+``AdaptivePacer``, host-wide). Fairness: each run has at most one task waiting for the
+shared schedule (its other tasks queue behind it in the process), and it records since
+when it waits; a due slot goes to the run that has waited longest. Two busy runs
+therefore alternate slot by slot, and a run that wants nothing takes nothing: an idle or
+finished run's share goes to the others at the next slot. A run whose turn it is but that
+is late by more than ``GRACE`` (a stalled process) is skipped; a dead one is purged.
+The adaptive state (``RateControl``: rate, margin, when last throttled) is shared too:
+a throttle seen by one run slows them all, and it is cut once per cooldown, not once per
+run. The in-flight cap stays per process (it depends on that process's latency).
+
+**Claims** (``claims``). Before a Create, a run claims its request key (phone, message,
+image type, space). ``claim`` answers *granted* (create it, then ``settle`` with the
+code, or ``release``), *settled* (another run created it while this one was running:
+reuse its code, do not create a second) or *orphaned* (the previous holder died, or gave
+up with an unknown outcome, mid-call: its Create may have landed, so settle by List
+before creating). A claim held by a live run makes the claimer wait for its outcome. A
+settled claim only answers runs that joined before it was settled: a run that starts
+later sees the code in its own List, and one that asks for a new code anyway
+(``--always-create``) gets one.
+
+Timing uses ``time.monotonic`` (one clock for every process on the host; tests inject
+virtual time); claims and joins use wall-clock time, which survives a reboot. When the
+state directory cannot be used, ``account_pacing`` falls back to a per-process
+``AdaptivePacer`` and no claims, with a warning: a run alone is still paced right.
+``QRBATCH_REGISTRY=off`` does the same on purpose (benchmarks compare both).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import math
+import os
+import random
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import anyio
+
+from qrbatch.engine.pacing import DEFAULT_MARGIN, DEFAULT_QPS, AdaptivePacer, RateControl, cut_event
+from qrbatch.state_home import ENV_STATE_DIR, default_state_dir
+
+log = logging.getLogger("qrbatch")
+
+ENV_SWITCH = "QRBATCH_REGISTRY"
+DB_NAME = "accounts.sqlite"
+GRACE = 0.05  # seconds the longest-waiting run may be late for a due slot
+CLAIM_POLL = 0.05  # seconds between looks at a claim another live run holds
+ORPHAN_DAYS = 7.0  # an orphaned claim nobody asked for in a week is forgotten
+
+Clock = Callable[[], float]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS participants (
+    id TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    lock_path TEXT NOT NULL,
+    ceiling REAL NOT NULL,
+    joined REAL NOT NULL,
+    waiting_since REAL
+);
+CREATE TABLE IF NOT EXISTS pace (
+    account TEXT PRIMARY KEY,
+    rate REAL NOT NULL,
+    margin REAL NOT NULL,
+    base_margin REAL NOT NULL,
+    last_change REAL,
+    last_throttle REAL,
+    throttled_rate REAL,
+    probing INTEGER NOT NULL DEFAULT 0,
+    probes_above INTEGER NOT NULL DEFAULT 0,
+    last_send REAL,
+    paused_until REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS sends (account TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS sends_by_account ON sends (account, at);
+CREATE TABLE IF NOT EXISTS claims (
+    account TEXT NOT NULL,
+    key TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    state TEXT NOT NULL,
+    code TEXT NOT NULL DEFAULT '',
+    deep_link TEXT NOT NULL DEFAULT '',
+    image_url TEXT NOT NULL DEFAULT '',
+    updated REAL NOT NULL,
+    PRIMARY KEY (account, key)
+);
+"""
+
+
+class RegistryUnavailableError(OSError):
+    """The state directory or its database cannot be used."""
+
+
+def account_id(access_key_id: str, endpoint: str) -> str:
+    """The registry's name for an account: a hash of endpoint and AccessKey ID."""
+    payload = f"{endpoint.rstrip('/')}\x1f{access_key_id}".encode()
+    return hashlib.sha256(payload).hexdigest()[:32]
+
+
+def _alive(lock_path: str) -> bool:
+    """Whether the participant holding ``lock_path`` still lives (it holds the lock)."""
+    try:
+        fd = os.open(lock_path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # also drops the lock if we just took it
+    return False
+
+
+# Claims ---------------------------------------------------------------------------
+
+ClaimOutcome = Literal["granted", "settled", "orphaned"]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The answer to ``claim``: create it, reuse another run's code, or List first."""
+
+    outcome: ClaimOutcome
+    code: str = ""
+    deep_link: str = ""
+    image_url: str = ""
+
+
+GRANTED = Claim("granted")
+
+
+class Claims(Protocol):
+    """What the engine calls around each Create."""
+
+    async def claim(self, key: str) -> Claim: ...
+
+    def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None: ...
+
+    def release(self, key: str, *, outcome_unknown: bool = False) -> None: ...
+
+
+class NoClaims:
+    """Claims when there is no registry: every claim is granted (one run alone)."""
+
+    async def claim(self, key: str) -> Claim:
+        return GRANTED
+
+    def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None:
+        return None
+
+    def release(self, key: str, *, outcome_unknown: bool = False) -> None:
+        return None
+
+
+# The registry ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Member:
+    id: str
+    lock_path: str
+    ceiling: float
+    waiting_since: float | None
+
+
+@dataclass(slots=True)
+class _Pace:
+    control: RateControl
+    last_send: float
+    paused_until: float
+
+
+class AccountRegistry:
+    """This process's membership of one account's shared state (see the module docstring).
+
+    One per run: ``join`` it, take ``pacer()`` for the client, call ``claim`` /
+    ``settle`` / ``release`` around each Create, ``close`` at the end.
+    """
+
+    def __init__(
+        self,
+        *,
+        access_key_id: str,
+        endpoint: str,
+        ceiling: float = DEFAULT_QPS,
+        state_dir: Path | str | None = None,
+        env: Mapping[str, str] | None = None,
+        margin: float = DEFAULT_MARGIN,
+        clock: Clock = time.monotonic,
+        wall: Clock = time.time,
+    ) -> None:
+        """Join the account's registry; raises RegistryUnavailableError if it cannot."""
+        if ceiling <= 0:
+            raise ValueError("the rate ceiling must be positive")
+        self.account = account_id(access_key_id, endpoint)
+        self.ceiling = ceiling
+        self.folder = Path(state_dir) if state_dir else default_state_dir(env)
+        self.path = self.folder / DB_NAME
+        self.id = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self._clock = clock
+        self._wall = wall
+        self.margin = margin
+        self._lock_fd: int | None = None
+        self._db: sqlite3.Connection | None = None
+        self.broken = False
+        try:
+            self._open()
+        except (OSError, sqlite3.Error) as exc:
+            self.close()
+            raise RegistryUnavailableError(f"{self.folder}: {exc}") from exc
+
+    def _open(self) -> None:
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        lock_dir = self.folder / "participants"
+        lock_dir.mkdir(mode=0o700, exist_ok=True)
+        self.lock_path = str(lock_dir / f"{self.id}.lock")
+        self._lock_fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._db = self._connect()
+        self.joined = self._wall()
+        with self._transaction() as db:
+            others = [m for m in self._members(db) if m.id != self.id]
+            db.execute(
+                "INSERT INTO participants (id, account, pid, lock_path, ceiling, joined)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (self.id, self.account, os.getpid(), self.lock_path, self.ceiling, self.joined),
+            )
+            if not others:
+                # Alone: earlier runs' adaptive state is stale (its clock may even be from
+                # before a reboot); their last sends still count in the server's window.
+                self._store_control(db, RateControl.fresh(self.ceiling, self.margin))
+                db.execute(
+                    "DELETE FROM claims WHERE account = ? AND (state = 'settled' OR updated < ?)",
+                    (self.account, self.joined - ORPHAN_DAYS * 86400),
+                )
+            else:
+                oldest = min(self._joined(db, m.id) for m in others)
+                db.execute(
+                    "DELETE FROM claims WHERE account = ? AND state = 'settled' AND updated < ?",
+                    (self.account, oldest),
+                )
+            self._forget_idle_accounts(db)
+
+    def _connect(self) -> sqlite3.Connection:
+        """The database, in WAL mode, with its tables. Switching a new database to WAL
+        refuses at once ("database is locked", no busy wait) while another process opens
+        it too, as runs started together do: try again for a while."""
+        deadline = time.monotonic() + 10.0
+        while True:
+            db = sqlite3.connect(str(self.path), isolation_level=None, timeout=10.0)
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.executescript(_SCHEMA)
+                return db
+            except sqlite3.OperationalError as exc:
+                db.close()
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(random.uniform(0.01, 0.05))
+
+    def _forget_idle_accounts(self, db: sqlite3.Connection) -> None:
+        """Accounts nobody runs on (a sandbox on a random port, yesterday's runs) keep
+        only their orphaned claims; their schedule is over once its window has passed."""
+        now = self._clock()
+        idle = "account NOT IN (SELECT account FROM participants)"
+        db.execute(f"DELETE FROM claims WHERE state = 'settled' AND {idle}")
+        db.execute(f"DELETE FROM sends WHERE (at < ? OR at > ?) AND {idle}", (now - 60, now + 60))
+        db.execute(
+            f"DELETE FROM pace WHERE (last_send IS NULL OR last_send < ? OR last_send > ?)"
+            f" AND {idle}",
+            (now - 60, now + 60),
+        )
+
+    def close(self) -> None:
+        """Leave: claims still held become "List first" for the next claimer; the lock
+        file goes. Safe to call twice."""
+        db, self._db = self._db, None
+        if db is not None:
+            with suppress(sqlite3.Error):
+                db.execute("BEGIN IMMEDIATE")
+                db.execute(
+                    "UPDATE claims SET state = 'orphaned', updated = ?"
+                    " WHERE account = ? AND holder = ? AND state = 'held'",
+                    (self._wall(), self.account, self.id),
+                )
+                db.execute("DELETE FROM participants WHERE id = ?", (self.id,))
+                db.execute("COMMIT")
+            db.close()
+        if self._lock_fd is not None:
+            with suppress(OSError):
+                os.unlink(self.lock_path)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> AccountRegistry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def pacer(self, **tuning: Any) -> SharedPacer:
+        """A pacer for this run's client, sharing the account's schedule (same protocol
+        and tuning keywords as ``AdaptivePacer``)."""
+        return SharedPacer(self, **tuning)
+
+    # Plumbing -------------------------------------------------------------------------
+
+    @contextmanager
+    def _failing_softly(self) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.Error, RegistryUnavailableError) as exc:
+            self.failed(exc)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self._db
+        if db is None:
+            raise RegistryUnavailableError("the account registry is closed")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _members(self, db: sqlite3.Connection) -> list[_Member]:
+        rows = db.execute(
+            "SELECT id, lock_path, ceiling, waiting_since FROM participants WHERE account = ?",
+            (self.account,),
+        ).fetchall()
+        members = []
+        for row in rows:
+            member = _Member(*row)
+            if member.id == self.id or _alive(member.lock_path):
+                members.append(member)
+            else:
+                self._purge(db, member.id, member.lock_path)
+        return members
+
+    def _me(self, db: sqlite3.Connection, members: list[_Member]) -> _Member:
+        """This run among ``members``; back in if it was purged (its lock file deleted
+        under it, say), with a new lock file. Claims it held were orphaned: List first."""
+        for member in members:
+            if member.id == self.id:
+                return member
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+        self._lock_fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        db.execute(
+            "INSERT OR REPLACE INTO participants (id, account, pid, lock_path, ceiling, joined)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (self.id, self.account, os.getpid(), self.lock_path, self.ceiling, self.joined),
+        )
+        me = _Member(self.id, self.lock_path, self.ceiling, None)
+        members.append(me)
+        return me
+
+    def _joined(self, db: sqlite3.Connection, member: str) -> float:
+        row = db.execute("SELECT joined FROM participants WHERE id = ?", (member,)).fetchone()
+        return float(row[0]) if row else self._wall()
+
+    def _purge(self, db: sqlite3.Connection, member: str, lock_path: str) -> None:
+        """A dead participant: forget it; whatever it was creating must be settled by List."""
+        db.execute("DELETE FROM participants WHERE id = ?", (member,))
+        db.execute(
+            "UPDATE claims SET state = 'orphaned', updated = ?"
+            " WHERE account = ? AND holder = ? AND state = 'held'",
+            (self._wall(), self.account, member),
+        )
+        with suppress(OSError):
+            os.unlink(lock_path)
+        log.info("account registry: a qrbatch run on this account died; its share is freed")
+
+    def _load_pace(self, db: sqlite3.Connection, now: float) -> _Pace:
+        row = db.execute(
+            "SELECT rate, margin, base_margin, last_change, last_throttle, throttled_rate,"
+            " probing, probes_above, last_send, paused_until FROM pace WHERE account = ?",
+            (self.account,),
+        ).fetchone()
+        if row is None:
+            control = RateControl.fresh(self.ceiling, self.margin)
+            self._store_control(db, control)
+            return _Pace(control, -math.inf, 0.0)
+        control = RateControl(
+            ceiling=self.ceiling,
+            rate=row[0],
+            margin=row[1],
+            base_margin=row[2],
+            last_change=-math.inf if row[3] is None else row[3],
+            last_throttle=-math.inf if row[4] is None else row[4],
+            throttled_rate=math.inf if row[5] is None else row[5],
+            probing=bool(row[6]),
+            probes_above=row[7],
+        )
+        last_send = -math.inf if row[8] is None else row[8]
+        paused_until = row[9]
+        # Times from before a reboot (the monotonic clock restarted) lie in the future.
+        if last_send > now + 60.0 or paused_until > now + 3600.0:
+            db.execute("DELETE FROM sends WHERE account = ?", (self.account,))
+            last_send, paused_until = -math.inf, 0.0
+        return _Pace(control, last_send, paused_until)
+
+    def _store_control(self, db: sqlite3.Connection, control: RateControl) -> None:
+        def finite(value: float) -> float | None:
+            return value if math.isfinite(value) else None
+
+        db.execute(
+            "INSERT INTO pace (account, rate, margin, base_margin, last_change, last_throttle,"
+            " throttled_rate, probing, probes_above) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (account) DO UPDATE SET rate = excluded.rate,"
+            " margin = excluded.margin, base_margin = excluded.base_margin,"
+            " last_change = excluded.last_change, last_throttle = excluded.last_throttle,"
+            " throttled_rate = excluded.throttled_rate, probing = excluded.probing,"
+            " probes_above = excluded.probes_above",
+            (
+                self.account,
+                control.rate,
+                control.margin,
+                control.base_margin,
+                finite(control.last_change),
+                finite(control.last_throttle),
+                finite(control.throttled_rate),
+                int(control.probing),
+                control.probes_above,
+            ),
+        )
+
+    # The shared schedule (called by SharedPacer) ------------------------------------
+
+    def take_slot(self, window: float, max_margin: float) -> tuple[float, RateControl]:
+        """Take the account's next send slot if it is due and this run's turn: (0, state).
+        Otherwise (seconds to wait before asking again, state)."""
+        with self._transaction() as db:
+            now = self._clock()
+            members = self._members(db)
+            pace = self._load_pace(db, now)
+            control = pace.control
+            mine = self._me(db, members)
+            ceiling = min(m.ceiling for m in members)
+            control.ceiling = ceiling
+            if mine.waiting_since is None:
+                mine.waiting_since = now
+                db.execute("UPDATE participants SET waiting_since = ? WHERE id = ?", (now, self.id))
+            rate = min(control.rate, ceiling)
+            due = max(pace.paused_until, pace.last_send + 1.0 / rate)
+            limit = max(1, math.floor(ceiling * window + 1e-9))
+            recent = [
+                at
+                for (at,) in db.execute(
+                    "SELECT at FROM sends WHERE account = ? ORDER BY at DESC LIMIT ?",
+                    (self.account, limit),
+                )
+            ]
+            if len(recent) == limit:
+                due = max(due, recent[-1] + window + control.margin)
+            head = min(
+                (m for m in members if m.waiting_since is not None),
+                key=lambda m: (m.waiting_since or 0.0, m.id),
+            )
+            if head.id != self.id:
+                turn = max(due, head.waiting_since or now) + GRACE
+                if now < turn:
+                    return turn - now, control
+                # The longest-waiting run is late for its slot (alive: _members checked):
+                # a stalled process does not hold the others up.
+            if due > now:
+                return due - now, control
+            db.execute("INSERT INTO sends (account, at) VALUES (?, ?)", (self.account, now))
+            db.execute(
+                "DELETE FROM sends WHERE account = ? AND at < ?",
+                (self.account, now - window - max_margin - 1.0),
+            )
+            db.execute("UPDATE pace SET last_send = ? WHERE account = ?", (now, self.account))
+            db.execute("UPDATE participants SET waiting_since = NULL WHERE id = ?", (self.id,))
+            return 0.0, control
+
+    def stop_waiting(self) -> None:
+        """This run no longer waits for a slot (its waiter was cancelled)."""
+        with suppress(RegistryUnavailableError, sqlite3.Error), self._transaction() as db:
+            db.execute("UPDATE participants SET waiting_since = NULL WHERE id = ?", (self.id,))
+
+    def update_control(
+        self,
+        change: Callable[[RateControl, float], bool],
+        *,
+        pause_for: float | None = None,
+    ) -> tuple[bool, float, RateControl]:
+        """Apply ``change(control, now)`` to the shared adaptive state (and a retry-after
+        pause); returns (changed, rate before, state after)."""
+        with self._transaction() as db:
+            now = self._clock()
+            pace = self._load_pace(db, now)
+            control = pace.control
+            members = self._members(db)
+            self._me(db, members)
+            control.ceiling = min(m.ceiling for m in members)
+            before = control.rate
+            changed = change(control, now)
+            if changed:
+                self._store_control(db, control)
+            if pause_for:
+                db.execute(
+                    "UPDATE pace SET paused_until = MAX(paused_until, ?) WHERE account = ?",
+                    (now + pause_for, self.account),
+                )
+            return changed, before, control
+
+    def now(self) -> float:
+        return self._clock()
+
+    # Claims -----------------------------------------------------------------------------
+
+    async def claim(self, key: str) -> Claim:
+        """Claim the Create of ``key`` for this run; waits while another live run holds it."""
+        while True:
+            try:
+                claim = self._try_claim(key)
+            except sqlite3.Error as exc:
+                self.failed(exc)
+                return GRANTED  # as if alone: the journal still guards this run's own rows
+            if claim is not None:
+                return claim
+            await anyio.sleep(CLAIM_POLL)
+
+    def failed(self, exc: Exception) -> None:
+        """The database failed mid-run (disk full, locked for long): say so once."""
+        if not self.broken:
+            self.broken = True
+            log.warning(
+                "account registry failed (%s): this run goes on alone, without seeing "
+                "other qrbatch runs on the account",
+                exc,
+            )
+
+    def _try_claim(self, key: str) -> Claim | None:
+        with self._transaction() as db:
+            now = self._wall()
+            row = db.execute(
+                "SELECT holder, state, code, deep_link, image_url, updated FROM claims"
+                " WHERE account = ? AND key = ?",
+                (self.account, key),
+            ).fetchone()
+            outcome: ClaimOutcome = "granted"
+            if row is not None:
+                holder, state, code, deep_link, image_url, updated = row
+                if state == "held" and holder == self.id:
+                    return GRANTED  # asked again (a retry): still this run's
+                if state == "held":
+                    found = db.execute(
+                        "SELECT lock_path FROM participants WHERE id = ?", (holder,)
+                    ).fetchone()
+                    if found is not None and _alive(found[0]):
+                        return None
+                    if found is not None:
+                        self._purge(db, holder, found[0])
+                    state = "orphaned"
+                if state == "settled" and updated >= self.joined:
+                    return Claim("settled", code, deep_link, image_url)
+                if state == "orphaned":
+                    outcome = "orphaned"
+            db.execute(
+                "INSERT INTO claims (account, key, holder, state, updated)"
+                " VALUES (?, ?, ?, 'held', ?) ON CONFLICT (account, key) DO UPDATE SET"
+                " holder = excluded.holder, state = 'held', code = '', deep_link = '',"
+                " image_url = '', updated = excluded.updated",
+                (self.account, key, self.id, now),
+            )
+            return GRANTED if outcome == "granted" else Claim("orphaned")
+
+    def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None:
+        """This run's Create of ``key`` gave ``code``: runs waiting for it reuse it."""
+        with self._failing_softly(), self._transaction() as db:
+            db.execute(
+                "UPDATE claims SET state = 'settled', code = ?, deep_link = ?, image_url = ?,"
+                " updated = ? WHERE account = ? AND key = ? AND holder = ?",
+                (code, deep_link, image_url, self._wall(), self.account, key, self.id),
+            )
+
+    def release(self, key: str, *, outcome_unknown: bool = False) -> None:
+        """This run will not settle ``key``: the next claimer creates it, or, if this
+        run's Create may have landed (``outcome_unknown``), Lists first."""
+        with self._failing_softly(), self._transaction() as db:
+            if outcome_unknown:
+                db.execute(
+                    "UPDATE claims SET state = 'orphaned', updated = ?"
+                    " WHERE account = ? AND key = ? AND holder = ?",
+                    (self._wall(), self.account, key, self.id),
+                )
+            else:
+                db.execute(
+                    "DELETE FROM claims WHERE account = ? AND key = ? AND holder = ?",
+                    (self.account, key, self.id),
+                )
+
+
+class SharedPacer(AdaptivePacer):
+    """``AdaptivePacer`` whose slots and adaptive state are the account registry's, so
+    that every run on the host together keeps the account's rate. The in-flight cap and
+    the latency estimate stay this process's own."""
+
+    def __init__(self, registry: AccountRegistry, **tuning: Any) -> None:
+        super().__init__(registry.ceiling, margin=registry.margin, **tuning)
+        self.registry = registry
+        self._turn = anyio.Lock()
+
+    async def _wait_for_slot(self) -> None:
+        if not self.registry.broken:
+            with suppress(_RegistryFailed):
+                return await self._wait_for_shared_slot()
+        await super()._wait_for_slot()  # the registry failed: this process's own pacing
+
+    async def _wait_for_shared_slot(self) -> None:
+        # One task per process waits on the shared schedule; the rest queue here, so the
+        # schedule's "longest waiting run first" is fair between runs, not tasks.
+        async with self._turn:
+            taken = False
+            try:
+                while True:
+                    with self._shared():
+                        wait, self.control = self.registry.take_slot(
+                            self.window, self.tuning.max_margin
+                        )
+                    if wait <= 0:
+                        taken = True
+                        self.sends += 1
+                        return
+                    await anyio.sleep(wait)
+            finally:
+                if not taken:
+                    self.registry.stop_waiting()
+
+    @contextmanager
+    def _shared(self) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.Error, RegistryUnavailableError) as exc:
+            self.registry.failed(exc)
+            raise _RegistryFailed from exc
+
+    def _shared_time(self, loop_time: float | None) -> float | None:
+        """A time from the client (event-loop clock) on the registry's clock."""
+        if loop_time is None:
+            return None
+        return loop_time + (self.registry.now() - anyio.current_time())
+
+    def on_throttled(self, retry_after: float | None, sent_at: float | None = None) -> None:
+        """The server said slow down: every run on the account slows (once per cooldown)."""
+        if not self.registry.broken:
+            self.throttled += 1
+            sent = self._shared_time(sent_at)
+            tuning = self.tuning
+            with suppress(_RegistryFailed), self._shared():
+                changed, before, self.control = self.registry.update_control(
+                    lambda control, now: control.throttled(tuning, now, sent),
+                    pause_for=retry_after,
+                )
+                if changed:
+                    self.on_event(cut_event(before, self.control, retry_after, self.throttled))
+                return
+            self.throttled -= 1
+        super().on_throttled(retry_after, sent_at)
+
+    def on_success(self) -> None:
+        """A clean answer: win back rate for every run, step by step (shared cooldown)."""
+        tuning = self.tuning
+        if not self.control.wants_step(tuning, self.registry.now()):
+            return  # the common case: no write
+        if not self.registry.broken:
+            with suppress(_RegistryFailed), self._shared():
+                _, _, self.control = self.registry.update_control(
+                    lambda control, now: control.succeeded(tuning, now)
+                )
+                return
+        super().on_success()
+
+
+class _RegistryFailed(Exception):
+    """Internal: the shared state failed; fall back to this process's own pacing."""
+
+
+# The factory the engine calls -----------------------------------------------------
+
+
+@dataclass(slots=True)
+class AccountPacing:
+    """A run's pacer and claims: host-wide through the registry, or this process's own."""
+
+    pacer: AdaptivePacer
+    claims: Claims
+    registry: AccountRegistry | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.registry is not None
+
+    def close(self) -> None:
+        """Leave the registry (if any); the pacer's own ``close`` only stops sending."""
+        if self.registry is not None:
+            self.registry.close()
+
+
+def registry_enabled(env: Mapping[str, str] | None = None) -> bool:
+    """False when ``QRBATCH_REGISTRY`` is ``off`` (or 0, false, no)."""
+    env = os.environ if env is None else env
+    return env.get(ENV_SWITCH, "").strip().lower() not in ("off", "0", "false", "no")
+
+
+def account_pacing(
+    *,
+    access_key_id: str,
+    endpoint: str,
+    ceiling: float = DEFAULT_QPS,
+    state_dir: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    shared: bool = True,
+) -> AccountPacing:
+    """The pacer and claims for one run on one account. Never raises: without a usable
+    state directory (or with ``shared=False`` or ``QRBATCH_REGISTRY=off``) the run gets
+    its own ``AdaptivePacer`` and no claims; an unusable directory is warned about."""
+    if shared and registry_enabled(env):
+        try:
+            registry = AccountRegistry(
+                access_key_id=access_key_id,
+                endpoint=endpoint,
+                ceiling=ceiling,
+                state_dir=state_dir,
+                env=env,
+            )
+        except RegistryUnavailableError as exc:
+            log.warning(
+                "account registry unavailable (%s): this run paces itself alone and cannot "
+                "see other qrbatch runs on the account; set %s to a writable folder",
+                exc,
+                ENV_STATE_DIR,
+            )
+        else:
+            return AccountPacing(registry.pacer(), registry, registry)
+    return AccountPacing(AdaptivePacer(ceiling), NoClaims())

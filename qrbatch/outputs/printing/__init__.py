@@ -1,0 +1,51 @@
+"""Codes people can print and hand on: a PDF of labelled codes, a ZIP of images with a
+manifest, both from the rows of a run or from any results workbook (no API call).
+
+    items = items_from_workbook("campaign.results.xlsx", label_column="Store")
+    # or, in the run itself: items = items_from_results(sheet, results, label_column="Store")
+    write_pdf(items, "campaign.pdf", PrintOptions(layout="labels", paper="a4-3x7"))
+    write_zip(items, "campaign.zip", PrintOptions(image=ImageOptions(format="svg")))
+
+or in one call: ``pdf_from_workbook(results, target, options)``,
+``zip_from_workbook(results, target, options)``. See ``docs/printing.md``.
+"""
+
+from qrbatch.outputs.images import ImageOptions
+from qrbatch.outputs.printing.bundle import write_zip
+from qrbatch.outputs.printing.items import CaptionColumns, items_from_results, iter_results
+from qrbatch.outputs.printing.options import (
+    LABEL_SHEETS,
+    LAYOUTS,
+    PRINTABLE_STATUSES,
+    Layout,
+    PrintItem,
+    PrintOptions,
+)
+from qrbatch.outputs.printing.pdf import Placement, layout, write_pdf
+from qrbatch.outputs.printing.readback import (
+    items_from_workbook,
+    iter_items,
+    pdf_from_workbook,
+    zip_from_workbook,
+)
+
+__all__ = [
+    "CaptionColumns",
+    "LABEL_SHEETS",
+    "LAYOUTS",
+    "PRINTABLE_STATUSES",
+    "ImageOptions",
+    "Layout",
+    "Placement",
+    "PrintItem",
+    "PrintOptions",
+    "items_from_results",
+    "items_from_workbook",
+    "iter_items",
+    "iter_results",
+    "layout",
+    "pdf_from_workbook",
+    "write_pdf",
+    "write_zip",
+    "zip_from_workbook",
+]

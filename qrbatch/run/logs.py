@@ -1,0 +1,198 @@
+"""Log lines for people (plain sentences) or machines (one JSON object per line).
+
+Every event that matters to a scheduler carries a stable ``event`` name and fields:
+``run_start``, ``phase``, ``throttled``, ``retry``, ``account_stop``, ``interrupted``,
+``run_end``. ``log_events`` turns the engine's event stream (``events.py``) into these
+lines. With ``--log-format json`` every line on stderr is JSON, start-up errors included
+(``error`` events). No secret is ever passed to a log call.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from qrbatch.engine.events import (
+    AccountStopped,
+    Event,
+    Interrupted,
+    PhaseChanged,
+    Retrying,
+    RowFinished,
+    RunEnded,
+    RunStarted,
+    Throttled,
+)
+
+LogFormat = Literal["text", "json"]
+_settings: dict[str, bool] = {"quiet": False}
+log = logging.getLogger("qrbatch")
+
+
+def event(level: int, name: str, message: str, **fields: Any) -> None:
+    """Log ``message`` as event ``name`` with structured ``fields``."""
+    log.log(level, message, extra={"event": name, "fields": fields})
+
+
+def log_events(item: Event) -> None:
+    """The log's subscriber to the engine's event stream."""
+    if isinstance(item, RunStarted):
+        event(
+            logging.INFO,
+            "run_start",
+            f"{item.action}: {item.rows} rows, {item.unique_requests} unique requests, "
+            f"endpoint {item.endpoint}, at most {item.qps:g} calls/s"
+            + (f"; credentials: {item.credentials}" if item.credentials else ""),
+            action=item.action,
+            input=item.input,
+            output=item.output,
+            rows=item.rows,
+            unique_requests=item.unique_requests,
+            endpoint=item.endpoint,
+            qps=item.qps,
+            credentials=item.credentials,
+        )
+    elif isinstance(item, PhaseChanged):
+        event(logging.DEBUG, "phase", item.description, phase=item.phase, total=item.total)
+    elif isinstance(item, Throttled):
+        event(
+            logging.INFO,
+            "throttled",
+            f"throttled by the server: {item.rate:.2f} -> {item.new_rate:.2f} calls/s",
+            rate=item.rate,
+            new_rate=item.new_rate,
+            margin=item.margin,
+            retry_after=item.retry_after,
+            throttled_total=item.throttled_total,
+        )
+    elif isinstance(item, Retrying):
+        event(
+            logging.INFO,
+            "retry",
+            f"retrying in {item.wait_seconds:.2f} s after {item.error}",
+            code=item.code,
+            action=item.action,
+            attempt=item.attempt,
+            wait_seconds=item.wait_seconds,
+        )
+    elif isinstance(item, AccountStopped):
+        event(
+            logging.ERROR,
+            "account_stop",
+            f"stopping the run: {item.message}. To fix: {item.fix}",
+            code=item.code,
+            action=item.action,
+            request_id=item.request_id,
+            fix=item.fix,
+        )
+    elif isinstance(item, Interrupted):
+        event(
+            logging.WARNING,
+            "interrupted",
+            "stopping at once; calls in flight are settled on the rerun"
+            if item.immediate
+            else f"{item.signal}: stopping after the calls in flight (again to stop at once); "
+            "the journal keeps every outcome and a rerun resumes",
+            signal=item.signal,
+            immediate=item.immediate,
+        )
+    elif isinstance(item, RunEnded):
+        event(
+            logging.INFO,
+            "run_end",
+            item.summary.line(),
+            action=item.action,
+            exit_code=item.exit_code,
+            **item.fields,
+        )
+    elif isinstance(item, RowFinished):
+        return
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time, level, event, message and the event's fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "event": getattr(record, "event", "log"),
+            "message": record.getMessage(),
+        }
+        payload.update(getattr(record, "fields", {}))
+        return json.dumps(payload, ensure_ascii=False, default=str)
+
+
+class PlainFormatter(logging.Formatter):
+    """Sentences for a person: no timestamps or levels, ``warning:``/``error:`` when it matters.
+
+    ``run_end`` is left to the command's closing line on stdout (printed once).
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            return f"qrbatch: error: {message}"
+        if record.levelno >= logging.WARNING:
+            return f"qrbatch: warning: {message}"
+        return message
+
+
+# The lines that close a command: shown even with -q (a cron log needs its last word).
+CLOSING_EVENTS = frozenset({"run_end", "validate_end", "nothing_new"})
+
+
+class _Quiet(logging.Filter):
+    """``-q``: warnings and errors, and the closing lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or getattr(record, "event", "") in CLOSING_EVENTS
+
+
+class _ForPeople(logging.Filter):
+    """Leave out what a person at a terminal need not read: the closing line is printed
+    once by the command; retries and throttling only with ``-v``."""
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        name = getattr(record, "event", "")
+        if name in CLOSING_EVENTS:
+            return False  # the command prints it on stdout, once
+        return self.verbose or name not in ("retry", "throttled")
+
+
+def setup_logging(*, verbose: int = 0, quiet: bool = False, fmt: LogFormat = "text") -> None:
+    """Send qrbatch's log to stderr, as plain sentences or JSON lines."""
+    _settings["quiet"] = quiet
+    level = logging.DEBUG if verbose else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    if quiet:
+        handler.addFilter(_Quiet())
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(PlainFormatter())
+        handler.addFilter(_ForPeople(bool(verbose)))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+def say(message: str, name: str, **fields: Any) -> None:
+    """A line for the person (stdout; not with -q) or, with --log-format json, an event
+    for the machine: the whole log then stays JSON, stdout included."""
+    if is_json():
+        event(logging.INFO, name, message, **fields)
+    elif not _settings["quiet"] or name in CLOSING_EVENTS:
+        print(message, flush=True)
+
+
+def is_json() -> bool:
+    """Whether the log is set up for machines (every stderr line must then be JSON)."""
+    return any(isinstance(h.formatter, JsonFormatter) for h in log.handlers)

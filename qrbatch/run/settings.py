@@ -1,0 +1,277 @@
+"""Job settings: one frozen, keyword-only object; TOML job files; the environment is
+read at the edge (``resolve_endpoint``) and nowhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from qrbatch.cams.client import DEFAULT_ENDPOINT, DEFAULT_TIMEOUT
+from qrbatch.engine.pacing import DEFAULT_QPS
+from qrbatch.errors import ConfigError
+from qrbatch.outputs.images import (
+    DEFAULT_DPI,
+    DEFAULT_IMAGE_MM,
+    DEFAULT_NAME_TEMPLATE,
+    ImageOptions,
+)
+from qrbatch.outputs.printing.options import ZIP_NAME_TEMPLATE, PrintOptions
+
+SANDBOX = "sandbox"
+ENV_ENDPOINT = "QRBATCH_ENDPOINT"
+DEFAULT_IMAGE_TYPE = "PNG"
+DEFAULT_MAX_ATTEMPTS = 8
+SANDBOX_BANNER = "SANDBOX: simulated codes, they do not work on WhatsApp"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Job:
+    """Everything one ``qrbatch run`` needs; each field is a flag and a job-file key."""
+
+    input: Path
+    output: Path | None = None
+    endpoint: str | None = None
+    qps: float = DEFAULT_QPS
+    image_type: str = DEFAULT_IMAGE_TYPE
+    cust_space_id: str = ""
+    sheet: str | None = None
+    header_row: int | None = None
+    phone_column: str | None = None
+    message_column: str | None = None
+    default_region: str | None = None
+    encoding: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    concurrency: int | None = None
+    always_create: bool = False
+    fresh: bool = False
+    wait: bool = False
+    state_dir: Path | None = None
+    profile: str | None = None
+    progress: bool = True
+    images: bool = True
+    move_processed: bool = False
+    pdf: bool = False
+    zip: bool = False
+    label_column: str | None = None
+    pdf_layout: str = "cards"
+    pdf_paper: str | None = None
+    pdf_size: float | None = None
+    image_format: str | None = None
+    image_size: float = DEFAULT_IMAGE_MM
+    image_dpi: int = DEFAULT_DPI
+    image_names: str | None = None
+    access_key_id: str | None = None
+    access_key_secret: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # Paths may come as text (a notebook, a job file): keep them as Path.
+        for name in ("input", "output", "state_dir"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, Path(value))
+            elif value is not None and not isinstance(value, Path):
+                raise ConfigError(
+                    f"{name} must be a path (str or Path), got {type(value).__name__}"
+                )
+        for name in ("qps", "timeout", "pdf_size", "image_size"):
+            value = getattr(self, name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"{name.replace('_', '-')} must be a number, got {value}")
+        if self.qps <= 0 or self.qps > 100_000:
+            raise ConfigError(f"qps must be more than 0 and at most 100000, got {self.qps:g}")
+        if self.image_type.upper() not in ("PNG", "SVG"):
+            raise ConfigError(f"image type must be PNG or SVG, got {self.image_type!r}")
+        if self.timeout <= 0:
+            raise ConfigError(f"timeout must be positive, got {self.timeout}")
+        if self.max_attempts < 1:
+            raise ConfigError(f"max attempts must be at least 1, got {self.max_attempts}")
+        if self.header_row is not None and self.header_row < 1:
+            raise ConfigError(f"header row must be 1 or more, got {self.header_row}")
+        object.__setattr__(self, "image_type", self.image_type.upper())
+        self.print_options()  # a bad layout, paper, size or template: exit 2, before any call
+
+    @property
+    def output_path(self) -> Path:
+        """``-o``, or ``<input stem>.results.xlsx`` beside the input."""
+        if self.output is not None:
+            return self.output
+        return self.input.with_name(f"{self.input.stem}.results.xlsx")
+
+    def with_output_filled(self, now: datetime | None = None) -> Job:
+        """This job with ``{date}``, ``{time}`` and ``{input_stem}`` filled in, once."""
+        if self.output is None:
+            return self
+        return dataclasses.replace(self, output=expand_output(self.output, self.input, now))
+
+    def image_options(self, *, for_zip: bool = False) -> ImageOptions:
+        """The image files' format, size and names (the images folder, or the ZIP's)."""
+        template = self.image_names or (ZIP_NAME_TEMPLATE if for_zip else DEFAULT_NAME_TEMPLATE)
+        return ImageOptions(
+            format=(self.image_format or "png").lower(),  # type: ignore[arg-type]
+            size_mm=self.image_size,
+            dpi=self.image_dpi,
+            name_template=template,
+        )
+
+    def print_options(self) -> PrintOptions:
+        """The PDF's layout and the ZIP's images, checked (ConfigError) when the job is made."""
+        return PrintOptions(
+            layout=self.pdf_layout,  # type: ignore[arg-type]
+            paper=self.pdf_paper,
+            size_mm=self.pdf_size,
+            label_column=self.label_column,
+            title=self.output_path.stem,
+            banner=SANDBOX_BANNER if self.is_sandbox else "",
+            image=self.image_options(for_zip=True),
+        )
+
+    @property
+    def pdf_path(self) -> Path:
+        """``<output stem>.pdf`` beside the workbook."""
+        return self.output_path.with_suffix(".pdf")
+
+    @property
+    def zip_path(self) -> Path:
+        """``<output stem>.zip`` beside the workbook."""
+        return self.output_path.with_suffix(".zip")
+
+    @property
+    def images_path(self) -> Path:
+        """``<output stem>_qr/`` beside the output."""
+        output = self.output_path
+        return output.with_name(f"{output.stem}_qr")
+
+    @property
+    def journal_path(self) -> Path:
+        """``<output stem>.qrbatch.db`` beside the output, or in ``state_dir``."""
+        output = self.output_path
+        folder = self.state_dir or output.parent
+        return folder / f"{output.stem}.qrbatch.db"
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.endpoint == SANDBOX
+
+
+def expand_output(template: Path, source: Path, now: datetime | None = None) -> Path:
+    """Fill ``{date}`` (YYYY-MM-DD), ``{time}`` (HHMMSS) and ``{input_stem}`` in a path."""
+    text = str(template)
+    if "{" not in text:
+        return template
+    moment = now or datetime.now()
+    try:
+        return Path(
+            text.format(
+                date=moment.strftime("%Y-%m-%d"),
+                time=moment.strftime("%H%M%S"),
+                input_stem=source.stem,
+            )
+        )
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(
+            f"output {text!r}: unknown placeholder {exc}; use {{date}}, {{time}}, {{input_stem}}"
+        ) from None
+
+
+def resolve_endpoint(flag: str | None, env: Mapping[str, str] | None = None) -> str:
+    """Flag, then QRBATCH_ENDPOINT, then the documented CAMS endpoint."""
+    env = os.environ if env is None else env
+    value = flag or env.get(ENV_ENDPOINT) or DEFAULT_ENDPOINT
+    if value != SANDBOX and not value.startswith(("http://", "https://")):
+        raise ConfigError(f"endpoint must be an http(s) URL or 'sandbox', got {value!r}")
+    return value.rstrip("/")
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Job)}
+_TYPES = get_type_hints(Job)
+_FILE_KEYS = {name.replace("_", "-"): name for name in _FIELDS} | {name: name for name in _FIELDS}
+
+
+def _convert(key: str, name: str, value: Any, base: Path, source: Path) -> Any:
+    kind = _TYPES[name]
+    words = str(kind)
+    allowed = (
+        "a path (text)"
+        if "Path" in words
+        else "true or false"
+        if words == "bool" or kind is bool
+        else "a number"
+        if "float" in words
+        else "a whole number"
+        if "int" in words
+        else "text"
+    )
+    shown = "the secret" if name == "access_key_secret" else repr(value)
+    text = f"{source}: key {key!r} must be {allowed}, got {shown}"
+    if "Path" in str(kind):
+        if not isinstance(value, str):
+            raise ConfigError(text)
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else Path(os.path.normpath(base / path))
+    if kind is bool or str(kind) == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(text)
+        return value
+    if "float" in str(kind):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(text)
+        return float(value)
+    if "int" in str(kind):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(text)
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(text)
+    return value
+
+
+def load_job_file(path: Path) -> dict[str, Any]:
+    """Read a TOML job file into Job keyword arguments (paths relative to the file)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such job file") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not a valid TOML job file ({exc})") from None
+    section = data.get("job", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [job] must be a table")
+    settings: dict[str, Any] = {}
+    for key, value in section.items():
+        name = _FILE_KEYS.get(key)
+        if name is None:
+            allowed = ", ".join(sorted(n.replace("_", "-") for n in _FIELDS))
+            raise ConfigError(f"{path}: unknown key {key!r}. Allowed keys: {allowed}")
+        settings[name] = _convert(key, name, value, path.parent, path)
+    if "input" not in settings:
+        raise ConfigError(f"{path}: the job file needs an 'input' key (the sheet to read)")
+    if "access_key_secret" in settings:
+        mode = path.stat().st_mode
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise ConfigError(
+                f"{path}: holds an AccessKey secret but other users can read it "
+                f"(mode {stat.filemode(mode)}). Run: chmod 600 {path}"
+            )
+        if "access_key_id" not in settings:
+            raise ConfigError(f"{path}: access-key-secret needs access-key-id beside it")
+    return settings
+
+
+def build_job(settings: Mapping[str, Any], overrides: Mapping[str, Any]) -> Job:
+    """A Job from job-file settings with command-line overrides (None means not given)."""
+    merged = dict(settings)
+    merged.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Job(**merged)
+    except TypeError as exc:
+        raise ConfigError(str(exc)) from None

@@ -1,0 +1,522 @@
+"""The web page's runs: the one module where the page meets the engine.
+
+Every engine call the page makes is here, so a change of the engine's API changes this
+file only:
+
+- ``check_sheet`` wraps ``validate_input`` (the Check button: what ``qrbatch validate``
+  finds, without calling the API);
+- ``RunStore._execute`` wraps ``run_batch`` and subscribes a ``LiveProgress`` to the
+  engine's event stream (``qrbatch.engine.events``): rows done of total, rows per status, calls
+  per second, throttles, the phase; the page polls it as JSON.
+
+A run lives in its own folder under the state directory, under a generated name (the
+uploaded file's name is kept only as display text)::
+
+    runs/<id>/run.json            what the page shows (rewritten atomically)
+    runs/<id>/input.<ext>         the uploaded sheet
+    runs/<id>/results.xlsx        the results workbook; results.pdf and results.zip beside it
+    runs/<id>/results.qrbatch.db  the run's journal (the CLI's, unchanged)
+
+States: ``uploaded -> queued -> running -> finished | failed``. A run found ``queued`` or
+``running`` when the server starts is started again: the journal makes the rerun skip
+what was already done, exactly as a rerun of ``qrbatch run`` does. Runs go one at a time,
+because they share the account's calls per second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import secrets
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import anyio.to_thread
+import phonenumbers
+
+from qrbatch.cams.credentials import Credentials, find_credentials
+from qrbatch.engine.events import (
+    Event,
+    PhaseChanged,
+    Retrying,
+    RowFinished,
+    RunEnded,
+    RunStarted,
+    Throttled,
+)
+from qrbatch.engine.pacing import DEFAULT_QPS
+from qrbatch.errors import ConfigError, QrbatchError
+from qrbatch.outputs.files import atomic_write
+from qrbatch.outputs.results import RUN_STATUSES
+from qrbatch.run.commands import Validated, run_batch, validate_input
+from qrbatch.run.harness import RunResult
+from qrbatch.run.settings import SANDBOX, Job, resolve_endpoint
+from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES
+
+log = logging.getLogger("qrbatch")
+
+SPREADSHEET_SUFFIXES = (*EXCEL_SUFFIXES, *TEXT_SUFFIXES)
+PDF_LAYOUTS = ("labels-a4-3x4", "labels-a4-3x7", "labels-letter-3x10", "cards-a6", "poster-a4")
+"""The PDF layouts the page offers, as ``<layout>-<paper>`` of ``qrbatch.outputs.printing``."""
+DEFAULT_PDF_LAYOUT = PDF_LAYOUTS[0]
+IMAGE_TYPES = ("PNG", "SVG")
+STATUSES_SHOWN = RUN_STATUSES
+"""The statuses the page counts, in the order it shows them."""
+MAX_PROBLEMS = 500
+"""Problems the Check table shows at most (the count says how many there are)."""
+UPLOAD_KEEP = timedelta(days=1)
+"""Uploads never started are removed after this long, when the server starts."""
+
+RunState = Literal["uploaded", "queued", "running", "finished", "failed"]
+UNFINISHED: tuple[RunState, ...] = ("queued", "running")
+RESULTS_NAME = "results.xlsx"
+RUN_FILE = "run.json"
+_RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}$")
+
+
+class RunNotFound(LookupError):
+    """No run folder with that id (or the id is not one qrbatch made)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunOptions:
+    """The options people change on the page; each maps to a Job field or the PDF."""
+
+    image_type: str = "PNG"
+    default_region: str = ""
+    label_column: str = ""
+    pdf_layout: str = DEFAULT_PDF_LAYOUT
+
+    @classmethod
+    def from_form(cls, data: Mapping[str, Any]) -> RunOptions:
+        """Options from the page's JSON, checked (ConfigError says which one is wrong)."""
+        image_type = str(data.get("image_type") or "PNG").upper()
+        if image_type not in IMAGE_TYPES:
+            raise ConfigError("image_type")
+        region = str(data.get("default_region") or "").strip().upper()
+        if region and region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ConfigError("default_region")
+        layout = str(data.get("pdf_layout") or DEFAULT_PDF_LAYOUT)
+        if layout not in PDF_LAYOUTS:
+            raise ConfigError("pdf_layout")
+        label = str(data.get("label_column") or "").strip()[:100]
+        return cls(
+            image_type=image_type, default_region=region, label_column=label, pdf_layout=layout
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class RunRecord:
+    """What ``run.json`` keeps of a run: enough to show it and to resume it."""
+
+    id: str
+    name: str
+    suffix: str
+    created: str
+    state: RunState = "uploaded"
+    options: RunOptions = field(default_factory=RunOptions)
+    sandbox: bool = False
+    rows: int = 0
+    total: int = 0
+    """Rows to send (the sheet's rows less the invalid and blank ones)."""
+    counts: dict[str, int] = field(default_factory=dict)
+    calls: int = 0
+    rate: float = 0.0
+    throttled: int = 0
+    seconds: float = 0.0
+    exit_code: int | None = None
+    message: str = ""
+    finished: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunRecord:
+        options = RunOptions(**data.pop("options", {}))
+        return cls(options=options, **data)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One row ``qrbatch validate`` would report."""
+
+    row: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What the Check button shows: counts, the problems by row, the sheet's columns."""
+
+    rows: int = 0
+    valid: int = 0
+    invalid: int = 0
+    blank: int = 0
+    problems: tuple[Problem, ...] = ()
+    columns: tuple[str, ...] = ()
+    sheet: str | None = None
+    error: str = ""
+    """Why the file as a whole cannot be used (then nothing else is filled)."""
+
+
+class LiveProgress:
+    """A run as it goes, from the engine's events (the page polls it; nothing blocks)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.total = 0
+        self.done = 0
+        self.counts: Counter[str] = Counter()
+        self.calls = 0
+        self.throttled = 0
+        self.retries = 0
+        self.phase = ""
+        self.started: float | None = None
+        self.sending: float | None = None
+        self.ended: float | None = None
+        self._done_before_sending = 0
+
+    def prepare(self, validated: Validated) -> None:
+        """Count the rows that are never sent (invalid, blank) before the run starts."""
+        self.counts = Counter(
+            "invalid" if row.state == "invalid" else "skipped"
+            for row in validated.rows
+            if row.request is None
+        )
+
+    def __call__(self, event: Event) -> None:
+        """The subscriber: quick, and never raises (the engine drops one that does)."""
+        now = self._clock()
+        if isinstance(event, RunStarted):
+            self.total, self.started = event.valid_rows, now
+        elif isinstance(event, PhaseChanged):
+            self.phase = event.phase
+            if event.phase == "sending" and self.sending is None:
+                # rows settled before sending (reused, or done by an earlier attempt)
+                # say nothing about the pace of what is left
+                self.sending, self._done_before_sending = now, self.done
+        elif isinstance(event, RowFinished):
+            self.done += event.rows
+            self.counts[event.entry.status or "failed"] += event.rows
+            self.calls += event.entry.attempts
+        elif isinstance(event, Throttled):
+            self.throttled = event.throttled_total
+        elif isinstance(event, Retrying):
+            self.retries += 1
+        elif isinstance(event, RunEnded):
+            self.ended = now
+
+    @property
+    def rate(self) -> float:
+        """Calls per second while sending (over at least a second, as the Summary does)."""
+        if self.sending is None or not self.calls:
+            return 0.0
+        return self.calls / max(1.0, (self.ended or self._clock()) - self.sending)
+
+    @property
+    def seconds_left(self) -> float | None:
+        """Rows left at the pace rows have been finishing since sending began."""
+        sent = self.done - self._done_before_sending
+        if self.sending is None or sent <= 0:
+            return None
+        pace = sent / max(1e-6, self._clock() - self.sending)
+        return (self.total - self.done) / pace
+
+
+class WebRun:
+    """One run as the page sees it: its record on disk and, while it runs, live progress."""
+
+    def __init__(self, folder: Path, record: RunRecord) -> None:
+        self.folder = folder
+        self.record = record
+        self.progress = LiveProgress()
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def input_path(self) -> Path:
+        return self.folder / f"input{self.record.suffix}"
+
+    @property
+    def results_path(self) -> Path:
+        return self.folder / RESULTS_NAME
+
+    def files(self) -> dict[str, Path | None]:
+        """The downloads that exist: results workbook, PDF and ZIP (``<output stem>.*``)."""
+        ready = self.record.state in ("finished", "failed")
+        found: dict[str, Path | None] = {}
+        for kind, path in (
+            ("results", self.results_path),
+            ("pdf", self.results_path.with_suffix(".pdf")),
+            ("zip", self.results_path.with_suffix(".zip")),
+        ):
+            found[kind] = path if ready and path.is_file() else None
+        return found
+
+    def save(self) -> None:
+        """Write ``run.json`` atomically (a crash leaves the old or the new, never half)."""
+        atomic_write(self.folder / RUN_FILE, json.dumps(self.record.to_json(), indent=1).encode())
+
+    def counts(self) -> dict[str, int]:
+        """Rows per status: live while running, as recorded once done."""
+        if self.record.state == "running" and self.progress.started is not None:
+            return dict(self.progress.counts)
+        return dict(self.record.counts)
+
+    def finish(self, result: RunResult) -> None:
+        summary = result.summary
+        self.record.state = "finished"
+        self.record.exit_code = int(result.exit_code)
+        self.record.rows = summary.rows_read
+        self.record.counts = {s: summary.statuses.get(s, 0) for s in summary.shown_statuses}
+        self.record.calls = summary.calls
+        self.record.rate = round(summary.calls_per_second, 2)
+        self.record.throttled = summary.throttled
+        self.record.seconds = round(summary.duration, 1)
+        self.record.message = result.stopped_by
+        self.record.finished = _now()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def display_name(raw: str) -> str:
+    """The uploaded file's name as display text: no folders, no control characters."""
+    name = re.split(r"[\\/]", raw or "")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:200] or "spreadsheet"
+
+
+def check_sheet(job: Job, shown_as: str) -> CheckReport:
+    """What ``qrbatch validate`` finds, by row (no API call); ``shown_as`` names the file."""
+    try:
+        validated = validate_input(job)
+    except QrbatchError as error:
+        return CheckReport(error=str(error).replace(str(job.input), shown_as))
+    problems = [
+        Problem(r.row.number, r.error_code, r.error_message)
+        for r in validated.rows
+        if r.state == "invalid"
+    ]
+    blank = sum(r.state == "skipped" for r in validated.rows)
+    return CheckReport(
+        rows=len(validated.rows),
+        valid=len(validated.rows) - len(problems) - blank,
+        invalid=len(problems),
+        blank=blank,
+        problems=tuple(problems[:MAX_PROBLEMS]),
+        columns=validated.sheet.columns,
+        sheet=validated.sheet.sheet_name,
+    )
+
+
+def credentials_source(
+    endpoint: str | None, env: Mapping[str, str] | None, credentials: Credentials | None
+) -> tuple[bool, str]:
+    """(found, where): the source of the AccessKey the runs will use, never the secret."""
+    try:
+        if resolve_endpoint(endpoint, env) == SANDBOX:
+            return True, "sandbox demo key"
+        return True, (credentials or find_credentials(env=env)).source
+    except QrbatchError as error:
+        return False, str(error)
+
+
+class RunStore:
+    """The runs under one state directory: upload, check, start, list, resume."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        endpoint: str | None = None,
+        qps: float = DEFAULT_QPS,
+        env: Mapping[str, str] | None = None,
+        credentials: Credentials | None = None,
+    ) -> None:
+        self.folder = folder / "runs"
+        self.endpoint = endpoint
+        self.qps = qps
+        self.env = env
+        self.credentials = credentials
+        self.endpoint_url = resolve_endpoint(endpoint, env)
+        self.sandbox = self.endpoint_url == SANDBOX
+        self._runs: dict[str, WebRun] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._one_at_a_time = asyncio.Lock()
+        # Uploads and results are the user's own: folders we make are private (a folder
+        # the user named with --state-dir keeps its mode; runs/ inside it is ours).
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        self.folder.chmod(0o700)
+        self._load()
+
+    def _load(self) -> None:
+        for path in sorted(self.folder.glob(f"*/{RUN_FILE}")):
+            try:
+                record = RunRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError) as exc:
+                log.warning("web: skipping %s (%s)", path, exc)
+                continue
+            if record.id != path.parent.name or not _RUN_ID.match(record.id):
+                continue
+            if record.state == "uploaded" and _age(record.created) > UPLOAD_KEEP:
+                _remove_folder(path.parent)
+                continue
+            self._runs[record.id] = WebRun(path.parent, record)
+
+    # Uploads -----------------------------------------------------------------------
+
+    def new_upload(self, name: str, suffix: str) -> WebRun:
+        """A run folder for an upload; the caller writes the file to ``run.input_path``."""
+        if suffix not in SPREADSHEET_SUFFIXES:
+            raise ValueError(suffix)
+        run_id = f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
+        folder = self.folder / run_id
+        folder.mkdir(mode=0o700)
+        run = WebRun(
+            folder,
+            RunRecord(
+                id=run_id,
+                name=display_name(name),
+                suffix=suffix,
+                created=_now(),
+                sandbox=self.sandbox,
+            ),
+        )
+        run.save()
+        self._runs[run_id] = run
+        return run
+
+    def discard(self, run: WebRun) -> None:
+        """Forget an upload that was refused after its folder was made."""
+        self._runs.pop(run.id, None)
+        _remove_folder(run.folder)
+
+    def get(self, run_id: str) -> WebRun:
+        run = self._runs.get(run_id) if _RUN_ID.match(run_id) else None
+        if run is None:
+            raise RunNotFound(run_id)
+        return run
+
+    def history(self) -> list[WebRun]:
+        """Runs that were started, newest first."""
+        started = [r for r in self._runs.values() if r.record.state != "uploaded"]
+        return sorted(started, key=lambda r: r.record.created + r.id, reverse=True)
+
+    # The engine ----------------------------------------------------------------------
+
+    def job(self, run: WebRun, options: RunOptions) -> Job:
+        """The Job the CLI would build for this run (same engine, journal and pacer)."""
+        layout, paper = options.pdf_layout.split("-", 1)
+        return Job(
+            input=run.input_path,
+            output=run.results_path,
+            endpoint=self.endpoint,
+            qps=self.qps,
+            image_type=options.image_type,
+            default_region=options.default_region or None,
+            progress=False,
+            pdf=True,
+            zip=True,
+            label_column=options.label_column or None,
+            pdf_layout=layout,
+            pdf_paper=paper,
+            image_format=options.image_type.lower(),
+        )
+
+    async def check(self, run_id: str, options: RunOptions) -> CheckReport:
+        """The Check button: validate in a worker thread (big sheets take a while)."""
+        run = self.get(run_id)
+        job = self.job(run, options)
+        return await anyio.to_thread.run_sync(check_sheet, job, run.record.name)
+
+    def start(self, run_id: str, options: RunOptions) -> WebRun:
+        """Queue a run; it starts when the one before it ends. Starting twice is a no-op."""
+        run = self.get(run_id)
+        if run.record.state != "uploaded":
+            return run
+        run.record = replace(run.record, state="queued", options=options)
+        run.save()
+        self._spawn(run)
+        return run
+
+    def resume(self) -> list[WebRun]:
+        """Start again every run a stopped server left queued or running."""
+        unfinished = [r for r in self._runs.values() if r.record.state in UNFINISHED]
+        for run in sorted(unfinished, key=lambda r: r.record.created):
+            log.info("web: resuming run %s (%s)", run.id, run.record.name)
+            self._spawn(run)
+        return unfinished
+
+    def _spawn(self, run: WebRun) -> None:
+        task = asyncio.get_running_loop().create_task(self._execute(run))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _execute(self, run: WebRun) -> None:
+        """One run to its end. Cancelled (server stopping): left ``running`` to resume."""
+        async with self._one_at_a_time:
+            run.record.state = "running"
+            run.save()
+            job = self.job(run, run.record.options)
+            try:
+                validated = await anyio.to_thread.run_sync(validate_input, job)
+                run.record.rows = len(validated.rows)
+                run.record.total = sum(r.request is not None for r in validated.rows)
+                run.progress = LiveProgress()
+                run.progress.prepare(validated)
+                result = await run_batch(
+                    job,
+                    env=self.env,
+                    credentials=self.credentials,
+                    events=run.progress,
+                    validated=validated,
+                )
+            except QrbatchError as error:
+                run.record.state = "failed"
+                run.record.message = str(error).replace(str(job.input), run.record.name)
+                run.record.finished = _now()
+            except Exception as exc:  # a bug: say so on the page rather than spin forever
+                log.exception("web: run %s failed", run.id)
+                run.record.state = "failed"
+                run.record.message = f"internal error: {type(exc).__name__}: {exc}"
+                run.record.finished = _now()
+            else:
+                run.finish(result)
+            run.save()
+
+    async def wait(self) -> None:
+        """Until every run in progress has ended (tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        """Stop the runs in progress; their journals keep every outcome for the resume."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def _age(created: str) -> timedelta:
+    try:
+        return datetime.now(UTC) - datetime.fromisoformat(created)
+    except ValueError:
+        return timedelta.max
+
+
+def _remove_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
