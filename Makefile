@@ -18,6 +18,7 @@ demo: $(BIN)/.installed
 ## test: set up, then run every check (tests, types, lint)
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
+	$(BIN)/lint-imports
 	$(BIN)/python -m mypy
 	$(BIN)/python -m ruff check qrbatch tests bench
 

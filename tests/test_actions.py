@@ -11,9 +11,10 @@ from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials
 from qrbatch.engine.actions import Create, Delete, Update
 from qrbatch.engine.executor import ExecutionReport, ExecutionSettings, Executor
-from qrbatch.engine.journal import Entry, Journal
+from qrbatch.engine.journal import Journal
 from qrbatch.engine.pacing import AdaptivePacer
 from qrbatch.engine.retry import RetryPolicy
+from qrbatch.outputs.outcomes import Entry
 from qrbatch.rows.checks import QrRequest
 from qrbatch.rows.codes import CodeRequest, check_codes
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Faults, Sandbox, SandboxConfig

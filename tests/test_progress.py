@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from qrbatch.engine.events import PhaseChanged, RowFinished, RunStarted
-from qrbatch.engine.journal import Entry
+from qrbatch.outputs.outcomes import Entry
 from qrbatch.outputs.results import Summary
 from qrbatch.run.progress import ProgressBar
 from qrbatch.sandbox import SandboxThread

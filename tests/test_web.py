@@ -453,7 +453,7 @@ async def test_the_state_dir_is_private(tmp_path: Path) -> None:
 
 def test_live_progress_follows_the_engine_events() -> None:
     from qrbatch.engine.events import PhaseChanged, RowFinished, RunStarted, Throttled
-    from qrbatch.engine.journal import Entry
+    from qrbatch.outputs.outcomes import Entry
     from qrbatch.web.runs import LiveProgress
 
     now = [100.0]

@@ -22,9 +22,9 @@ from typing import Protocol
 
 from qrbatch.cams.errors import is_not_found
 from qrbatch.cams.models import Answer, Qrdl
-from qrbatch.engine.journal import Entry
-from qrbatch.engine.journal import Journaled as Request
 from qrbatch.errors import CamsError
+from qrbatch.outputs.outcomes import Entry
+from qrbatch.outputs.outcomes import Journaled as Request
 from qrbatch.rows.codes import CodeRequest
 
 MAX_CODES_PER_NUMBER = 2000

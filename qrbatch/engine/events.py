@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from qrbatch.engine.journal import Entry
+    from qrbatch.outputs.outcomes import Entry
     from qrbatch.outputs.results import Summary
 
 

@@ -27,13 +27,14 @@ import anyio
 from qrbatch.cams.models import Qrdl
 from qrbatch.engine.actions import Action, Live, QrApi, TakenCodes, done, failed
 from qrbatch.engine.events import AccountStopped, Event, PhaseChanged, RowFinished, no_events
-from qrbatch.engine.journal import Entry, Journal
-from qrbatch.engine.journal import Journaled as Request
+from qrbatch.engine.journal import Journal
 from qrbatch.engine.pacing import PacerClosedError
 from qrbatch.engine.registry import Claims as HostClaims
 from qrbatch.engine.registry import NoClaims
 from qrbatch.engine.retry import RetryPolicy, Sleep, call_with_retries
 from qrbatch.errors import AccountError, CamsError, OutcomeUnknownError, RetryableError, RowError
+from qrbatch.outputs.outcomes import Entry
+from qrbatch.outputs.outcomes import Journaled as Request
 
 DEFAULT_CONCURRENCY = 64  # workers are cheap; the pacer's in-flight cap bounds the calls
 

@@ -19,36 +19,15 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Literal, Protocol
+from typing import IO
 
 from qrbatch.errors import ConfigError, JournalLockedError
+from qrbatch.outputs.outcomes import Entry, Journaled, State
 
 log = logging.getLogger("qrbatch")
 
-
-class Journaled(Protocol):
-    """What the journal keeps of a request: its content key and what it sends."""
-
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def phone(self) -> str: ...
-
-    @property
-    def message(self) -> str: ...
-
-    @property
-    def image_type(self) -> str: ...
-
-    @property
-    def cust_space_id(self) -> str: ...
-
-
-State = Literal["pending", "inflight", "done", "failed", "unknown"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (
@@ -70,22 +49,6 @@ CREATE TABLE IF NOT EXISTS requests (
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What the journal knows of one request."""
-
-    key: str
-    state: State
-    status: str = ""
-    qrdl_code: str = ""
-    deep_link_url: str = ""
-    qr_image_url: str = ""
-    error_code: str = ""
-    error_message: str = ""
-    request_id: str = ""
-    attempts: int = 0
 
 
 _FIELDS = (

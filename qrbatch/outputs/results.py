@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Literal, Protocol, get_args
 
 from qrbatch.cams.errors import advice_for
-from qrbatch.engine.journal import Entry, Journaled
 from qrbatch.outputs.images import ImageCounts
+from qrbatch.outputs.outcomes import Entry, Journaled
 
 Status = Literal[
     "created",

@@ -45,12 +45,13 @@ from qrbatch.engine.executor import (
     ExecutionSettings,
     Executor,
 )
-from qrbatch.engine.journal import Journal, Journaled
+from qrbatch.engine.journal import Journal
 from qrbatch.engine.pacing import AdaptivePacer
 from qrbatch.engine.registry import Claims, NoClaims, account_pacing
 from qrbatch.engine.retry import RetryPolicy
 from qrbatch.errors import AccountError, ConfigError, OutputWriteError
 from qrbatch.outputs.images import ImageCounts, ImageStore, RowImage
+from qrbatch.outputs.outcomes import Journaled
 from qrbatch.outputs.printing import (
     PRINTABLE_STATUSES,
     CaptionColumns,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from qrbatch.cams.client import DEFAULT_ENDPOINT, DEFAULT_TIMEOUT
-from qrbatch.engine.pacing import DEFAULT_QPS
+from qrbatch.engine.pacing import DEFAULT_QPS as DEFAULT_QPS  # the public default
 from qrbatch.errors import ConfigError
 from qrbatch.outputs.images import (
     DEFAULT_DPI,

@@ -26,8 +26,8 @@ import anyio.to_thread
 from aiohttp import web
 
 from qrbatch.cams.credentials import Credentials
-from qrbatch.engine.pacing import DEFAULT_QPS
 from qrbatch.errors import ConfigError
+from qrbatch.run.settings import DEFAULT_QPS
 from qrbatch.state_home import default_state_dir as qrbatch_state_dir
 from qrbatch.web.app import PageSettings, create_app, new_token
 from qrbatch.web.runs import RunStore

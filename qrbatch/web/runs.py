@@ -52,13 +52,12 @@ from qrbatch.engine.events import (
     RunStarted,
     Throttled,
 )
-from qrbatch.engine.pacing import DEFAULT_QPS
 from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.outputs.files import atomic_write
 from qrbatch.outputs.results import RUN_STATUSES
 from qrbatch.run.commands import Validated, run_batch, validate_input
 from qrbatch.run.harness import RunResult
-from qrbatch.run.settings import SANDBOX, Job, resolve_endpoint
+from qrbatch.run.settings import DEFAULT_QPS, SANDBOX, Job, resolve_endpoint
 from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES
 
 log = logging.getLogger("qrbatch")
