@@ -1,41 +1,87 @@
 """qrbatch: spreadsheets in, WhatsApp message QR codes (Alibaba Cloud CAMS) out.
 
 The Python API: every command's entry point, the job settings, the result types, the
-exit codes and the error tree. See the README's "From Python" section.
+exit codes and the error tree. See docs/python.md.
+
+Names load on first use (PEP 562): ``import qrbatch`` and ``qrbatch --help`` import
+neither pandas nor aiohttp nor openpyxl; the first call that needs them does.
 """
 
-from qrbatch.dataframes.codes import acreate_codes, create_codes, validate_frame
-from qrbatch.engine.events import Event, EventBus
-from qrbatch.errors import (
-    AccountError,
-    CamsError,
-    ConfigError,
-    CredentialsError,
-    InputFileError,
-    JournalLockedError,
-    OutcomeUnknownError,
-    QrbatchError,
-    RetryableError,
-    RowError,
-    ThrottledError,
-    TransientError,
-    UsageError,
-)
-from qrbatch.outputs.results import RowResult, Summary
-from qrbatch.run.commands import (
-    Validated,
-    delete_codes,
-    list_codes,
-    read_code_sheet,
-    run_batch,
-    update_codes,
-    validate_input,
-    write_validation,
-)
-from qrbatch.run.exit_codes import ExitCode
-from qrbatch.run.harness import RunResult
-from qrbatch.run.settings import Job, load_job_file
-from qrbatch.version import VERSION as __version__
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same names, for type checkers and readers
+    from qrbatch.dataframes.codes import acreate_codes, create_codes, validate_frame
+    from qrbatch.engine.events import Event, EventBus
+    from qrbatch.errors import (
+        AccountError,
+        CamsError,
+        ConfigError,
+        CredentialsError,
+        InputFileError,
+        JournalLockedError,
+        OutcomeUnknownError,
+        QrbatchError,
+        RetryableError,
+        RowError,
+        ThrottledError,
+        TransientError,
+        UsageError,
+    )
+    from qrbatch.outputs.results import RowResult, Summary
+    from qrbatch.run.commands import (
+        Validated,
+        delete_codes,
+        list_codes,
+        read_code_sheet,
+        run_batch,
+        update_codes,
+        validate_input,
+        write_validation,
+    )
+    from qrbatch.run.exit_codes import ExitCode
+    from qrbatch.run.harness import RunResult
+    from qrbatch.run.settings import Job, load_job_file
+    from qrbatch.version import VERSION as __version__
+
+# Each public name: (module, attribute).
+_HOMES: dict[str, tuple[str, str]] = {
+    "AccountError": ("qrbatch.errors", "AccountError"),
+    "CamsError": ("qrbatch.errors", "CamsError"),
+    "ConfigError": ("qrbatch.errors", "ConfigError"),
+    "CredentialsError": ("qrbatch.errors", "CredentialsError"),
+    "Event": ("qrbatch.engine.events", "Event"),
+    "EventBus": ("qrbatch.engine.events", "EventBus"),
+    "ExitCode": ("qrbatch.run.exit_codes", "ExitCode"),
+    "InputFileError": ("qrbatch.errors", "InputFileError"),
+    "Job": ("qrbatch.run.settings", "Job"),
+    "JournalLockedError": ("qrbatch.errors", "JournalLockedError"),
+    "OutcomeUnknownError": ("qrbatch.errors", "OutcomeUnknownError"),
+    "QrbatchError": ("qrbatch.errors", "QrbatchError"),
+    "RetryableError": ("qrbatch.errors", "RetryableError"),
+    "RowError": ("qrbatch.errors", "RowError"),
+    "RowResult": ("qrbatch.outputs.results", "RowResult"),
+    "RunResult": ("qrbatch.run.harness", "RunResult"),
+    "Summary": ("qrbatch.outputs.results", "Summary"),
+    "ThrottledError": ("qrbatch.errors", "ThrottledError"),
+    "TransientError": ("qrbatch.errors", "TransientError"),
+    "UsageError": ("qrbatch.errors", "UsageError"),
+    "Validated": ("qrbatch.run.commands", "Validated"),
+    "__version__": ("qrbatch.version", "VERSION"),
+    "acreate_codes": ("qrbatch.dataframes.codes", "acreate_codes"),
+    "create_codes": ("qrbatch.dataframes.codes", "create_codes"),
+    "delete_codes": ("qrbatch.run.commands", "delete_codes"),
+    "list_codes": ("qrbatch.run.commands", "list_codes"),
+    "load_job_file": ("qrbatch.run.settings", "load_job_file"),
+    "read_code_sheet": ("qrbatch.run.commands", "read_code_sheet"),
+    "run_batch": ("qrbatch.run.commands", "run_batch"),
+    "update_codes": ("qrbatch.run.commands", "update_codes"),
+    "validate_frame": ("qrbatch.dataframes.codes", "validate_frame"),
+    "validate_input": ("qrbatch.run.commands", "validate_input"),
+    "write_validation": ("qrbatch.run.commands", "write_validation"),
+}
 
 __all__ = [
     "AccountError",
@@ -72,3 +118,16 @@ __all__ = [
     "validate_input",
     "write_validation",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'qrbatch' has no attribute {name!r}")
+    module, attribute = _HOMES[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # once: later lookups do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

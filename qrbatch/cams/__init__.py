@@ -1,21 +1,6 @@
-"""Everything that talks to Alibaba Cloud CAMS; aiohttp stays inside this package."""
+"""Everything that talks to Alibaba Cloud CAMS; aiohttp stays inside this package.
 
-from qrbatch.cams.client import DEFAULT_ENDPOINT, CamsClient, UnpacedPacer
-from qrbatch.cams.credentials import Credentials, credentials_reader, find_credentials
-from qrbatch.cams.errors import is_cap_reached, is_not_found, is_token_refused
-from qrbatch.cams.models import IMAGE_TYPES, Answer, Qrdl
-
-__all__ = [
-    "DEFAULT_ENDPOINT",
-    "IMAGE_TYPES",
-    "Answer",
-    "CamsClient",
-    "Credentials",
-    "Qrdl",
-    "UnpacedPacer",
-    "credentials_reader",
-    "find_credentials",
-    "is_cap_reached",
-    "is_not_found",
-    "is_token_refused",
-]
+Import the module you need (``qrbatch.cams.client``, ``.credentials``, ``.errors``,
+``.models``, ``.signer``): this package imports none of them, so reading credentials
+or error codes never loads aiohttp.
+"""

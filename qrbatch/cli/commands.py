@@ -12,7 +12,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import anyio
 import click
@@ -34,30 +34,18 @@ from qrbatch.cli.options import (
     code_output,
     options,
 )
-from qrbatch.engine.events import Subscriber
 from qrbatch.errors import ConfigError, QrbatchError
-from qrbatch.rows.codes import CodeAction
-from qrbatch.run.commands import (
-    DropFile,
-    Validated,
-    delete_codes,
-    drop_exit_code,
-    list_codes,
-    read_code_sheet,
-    run_batch,
-    run_drop,
-    update_codes,
-    validate_drop,
-    validate_input,
-    write_validation,
-)
-from qrbatch.run.drops import MAX_TRIES, is_drop_input
 from qrbatch.run.exit_codes import ExitCode, worst
-from qrbatch.run.harness import REAL_DATA, RunResult, results_data
 from qrbatch.run.logs import LogFormat, event, is_json, say, setup_logging
-from qrbatch.run.progress import ProgressBar
-from qrbatch.run.settings import SANDBOX_BANNER, Job, build_job, load_job_file
 from qrbatch.version import VERSION
+
+if TYPE_CHECKING:  # the rest loads in the command that needs it: --help stays instant
+    from qrbatch.engine.events import Subscriber
+    from qrbatch.rows.codes import CodeAction
+    from qrbatch.run.commands import DropFile, Validated
+    from qrbatch.run.harness import RunResult
+    from qrbatch.run.progress import ProgressBar
+    from qrbatch.run.settings import Job
 
 T = TypeVar("T")
 
@@ -91,6 +79,8 @@ def _start(log_format: LogFormat, verbose: int, quiet: bool) -> None:
 
 
 def _events(no_progress: bool, quiet: bool) -> tuple[Subscriber | None, ProgressBar | None]:
+    from qrbatch.run.progress import ProgressBar
+
     if no_progress or quiet or not sys.stderr.isatty():
         return None, None
     bar = ProgressBar()
@@ -155,6 +145,8 @@ def run(
     Example:
       qrbatch run campaign.xlsx -o campaign.results.xlsx --endpoint sandbox
     """
+    from qrbatch.run.drops import is_drop_input
+
     _start(log_format, verbose, quiet)
     try:
         if no_images:
@@ -171,6 +163,8 @@ def run(
 
 
 def _run_one(job: Job, no_progress: bool, quiet: bool) -> RunResult:
+    from qrbatch.run.commands import run_batch
+
     subscriber, bar = _events(no_progress, quiet)
     if job.is_sandbox:
         event(
@@ -183,6 +177,9 @@ def _run_one(job: Job, no_progress: bool, quiet: bool) -> RunResult:
 
 def _run_drop(job: Job, no_progress: bool, quiet: bool) -> int:
     """Each new file of a drop folder, once; the exit code means what a single run's does."""
+    from qrbatch.run.commands import drop_exit_code, run_drop
+    from qrbatch.run.drops import MAX_TRIES
+
     subscriber, bar = _events(no_progress, quiet)
 
     def on_file(item: DropFile) -> None:
@@ -219,6 +216,8 @@ def _run_drop(job: Job, no_progress: bool, quiet: bool) -> int:
 
 
 def _job(source: Path, flags: dict[str, Any]) -> Job:
+    from qrbatch.run.settings import build_job, load_job_file
+
     is_job = source.suffix.lower() == ".toml"
     settings = load_job_file(source) if is_job else {"input": source}
     if flags.get("image_type"):
@@ -275,6 +274,9 @@ def validate(
     Example:
       qrbatch validate campaign.xlsx
     """
+    from qrbatch.run.commands import validate_input, write_validation
+    from qrbatch.run.drops import is_drop_input
+
     _start(log_format, verbose, quiet)
     try:
         job = _job(source, flags)
@@ -325,6 +327,8 @@ def _report_validation(validated: Validated, log_format: LogFormat, prefix: str 
 
 def _validate_drop(job: Job) -> int:
     """Every file a drop run would take now, checked; the exit code is the worst."""
+    from qrbatch.run.commands import validate_drop
+
     fmt: LogFormat = "json" if is_json() else "text"
     codes: list[int] = []
     checked = validate_drop(job)
@@ -385,6 +389,9 @@ def list_command(
     Example:
       qrbatch list 6281234567890 6591234567 -o codes.xlsx
     """
+    from qrbatch.run.commands import list_codes
+    from qrbatch.run.settings import Job
+
     _start(log_format, verbose, quiet)
     try:
         flags = {k: v for k, v in flags.items() if v is not None}
@@ -407,6 +414,9 @@ def _codes_command(
     quiet: bool,
     flags: dict[str, Any],
 ) -> None:
+    from qrbatch.run.commands import delete_codes, read_code_sheet, update_codes
+    from qrbatch.run.settings import Job
+
     _start(log_format, verbose, quiet)
     try:
         flags = {k: v for k, v in flags.items() if v is not None}
@@ -628,6 +638,8 @@ def pdf(
       qrbatch pdf campaign.results.xlsx --label-column Store --pdf-layout labels
     """
     from qrbatch.outputs.printing import items_from_workbook, write_pdf, write_zip
+    from qrbatch.run.harness import REAL_DATA, results_data
+    from qrbatch.run.settings import SANDBOX_BANNER, Job
 
     _start(log_format, verbose, quiet)
     try:
