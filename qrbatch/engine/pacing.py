@@ -53,6 +53,33 @@ DEFAULT_MARGIN = 0.01
 MIN_RATE = 0.5
 
 
+def window_limit(ceiling: float, window: float) -> int:
+    """How many sends the window guard lets into one ``window`` at ``ceiling`` calls/s."""
+    return max(1, math.floor(ceiling * window + 1e-9))
+
+
+def slot_due(
+    *,
+    last_send: float,
+    rate: float,
+    paused_until: float,
+    window_start: float | None,
+    window: float,
+    margin: float,
+) -> float:
+    """The scheduling rule: when the next send may go. Written once, for one process
+    (``AdaptivePacer``) and for every run of the account on the host (the registry).
+
+    ``1/rate`` after the last send (even spacing), not before a retry-after pause ends,
+    and, once the window holds ``window_limit`` sends, not before ``window + margin``
+    after the oldest of them (``window_start``): the window guard.
+    """
+    due = max(paused_until, last_send + 1.0 / rate)
+    if window_start is not None:
+        due = max(due, window_start + window + margin)
+    return due
+
+
 class PacerClosedError(QrbatchError):
     """The run is stopping: no further call may be sent."""
 
@@ -159,7 +186,7 @@ class AdaptivePacer:
         self.window = window
         self.tuning = Tuning(**tuning)
         self.control = RateControl.fresh(ceiling, margin)
-        self.limit = max(1, math.floor(ceiling * window + 1e-9))
+        self.limit = window_limit(ceiling, window)
         self._limiter = AsyncLimiter(1, 1.0 / ceiling)
         self._sends: deque[float] = deque(maxlen=self.limit)
         self._paused_until = 0.0
@@ -216,7 +243,7 @@ class AdaptivePacer:
                 try:
                     await self._take_token()
                     holding = True
-                    await self._wait_for_slot()
+                    await self.next_slot()
                 finally:
                     self._waiters.discard(scope)
         except BaseException:
@@ -237,15 +264,28 @@ class AdaptivePacer:
             self._token_freed.set()
             self._token_freed = None
 
-    async def _wait_for_slot(self) -> None:
+    async def next_slot(self) -> None:
+        """Wait for this call's send slot: the extension point of the schedule. Here it
+        is this process's own (``own_slot``); ``SharedPacer`` takes it from the account
+        registry, shared by every run on the host, and falls back to ``own_slot``."""
+        await self.own_slot()
+
+    async def own_slot(self) -> None:
+        """The slot by this process's own schedule (``slot_due`` on its own sends)."""
         await self._limiter.acquire()
         while True:
             # Checked and recorded with no await in between: concurrent callers that
             # wake together cannot both take the same slot.
             now = anyio.current_time()
-            wait = max(self._paused_until - now, self._last_send + 1.0 / self.rate - now)
-            if len(self._sends) == self.limit:
-                wait = max(wait, self._sends[0] + self.window + self.margin - now)
+            due = slot_due(
+                last_send=self._last_send,
+                rate=self.rate,
+                paused_until=self._paused_until,
+                window_start=self._sends[0] if len(self._sends) == self.limit else None,
+                window=self.window,
+                margin=self.margin,
+            )
+            wait = due - now
             if wait <= 0:
                 self._sends.append(now)
                 self._last_send = now

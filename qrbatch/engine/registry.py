@@ -18,8 +18,8 @@ its way purges it: its row goes, and the claims it held become orphaned.
 **The send schedule** (``pace`` and ``sends``). One slot at a time, taken under
 ``BEGIN IMMEDIATE`` at the moment it is due, so the recorded time is the real send time:
 a slot is due ``1/rate`` after the last send of any run, and no earlier than ``window +
-margin`` after the ``limit``-th last send (the same even spacing and window guard as
-``AdaptivePacer``, host-wide). Fairness: each run has at most one task waiting for the
+margin`` after the ``limit``-th last send: ``pacing.slot_due``, the rule ``AdaptivePacer``
+keeps in one process, here host-wide. Fairness: each run has at most one task waiting for the
 shared schedule (its other tasks queue behind it in the process), and it records since
 when it waits; a due slot goes to the run that has waited longest. Two busy runs
 therefore alternate slot by slot, and a run that wants nothing takes nothing: an idle or
@@ -65,7 +65,15 @@ from typing import Any, Literal, Protocol
 
 import anyio
 
-from qrbatch.engine.pacing import DEFAULT_MARGIN, DEFAULT_QPS, AdaptivePacer, RateControl, cut_event
+from qrbatch.engine.pacing import (
+    DEFAULT_MARGIN,
+    DEFAULT_QPS,
+    AdaptivePacer,
+    RateControl,
+    cut_event,
+    slot_due,
+    window_limit,
+)
 from qrbatch.state_home import ENV_STATE_DIR, default_state_dir
 
 log = logging.getLogger("qrbatch")
@@ -479,9 +487,7 @@ class AccountRegistry:
             if mine.waiting_since is None:
                 mine.waiting_since = now
                 db.execute("UPDATE participants SET waiting_since = ? WHERE id = ?", (now, self.id))
-            rate = min(control.rate, ceiling)
-            due = max(pace.paused_until, pace.last_send + 1.0 / rate)
-            limit = max(1, math.floor(ceiling * window + 1e-9))
+            limit = window_limit(ceiling, window)
             recent = [
                 at
                 for (at,) in db.execute(
@@ -489,8 +495,14 @@ class AccountRegistry:
                     (self.account, limit),
                 )
             ]
-            if len(recent) == limit:
-                due = max(due, recent[-1] + window + control.margin)
+            due = slot_due(
+                last_send=pace.last_send,
+                rate=min(control.rate, ceiling),
+                paused_until=pace.paused_until,
+                window_start=recent[-1] if len(recent) == limit else None,
+                window=window,
+                margin=control.margin,
+            )
             head = min(
                 (m for m in members if m.waiting_since is not None),
                 key=lambda m: (m.waiting_since or 0.0, m.id),
@@ -641,11 +653,11 @@ class SharedPacer(AdaptivePacer):
         self.registry = registry
         self._turn = anyio.Lock()
 
-    async def _wait_for_slot(self) -> None:
+    async def next_slot(self) -> None:
         if not self.registry.broken:
             with suppress(_RegistryFailed):
                 return await self._wait_for_shared_slot()
-        await super()._wait_for_slot()  # the registry failed: this process's own pacing
+        await self.own_slot()  # the registry failed: this process's own pacing
 
     async def _wait_for_shared_slot(self) -> None:
         # One task per process waits on the shared schedule; the rest queue here, so the
