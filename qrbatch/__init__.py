@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and readers
         write_validation,
     )
     from qrbatch.run.exit_codes import ExitCode
-    from qrbatch.run.harness import RunResult
+    from qrbatch.run.finish import RunResult
     from qrbatch.run.settings import Job, load_job_file
     from qrbatch.version import VERSION as __version__
 
@@ -63,7 +63,7 @@ _HOMES: dict[str, tuple[str, str]] = {
     "RetryableError": ("qrbatch.errors", "RetryableError"),
     "RowError": ("qrbatch.errors", "RowError"),
     "RowResult": ("qrbatch.outputs.results", "RowResult"),
-    "RunResult": ("qrbatch.run.harness", "RunResult"),
+    "RunResult": ("qrbatch.run.finish", "RunResult"),
     "Summary": ("qrbatch.outputs.results", "Summary"),
     "ThrottledError": ("qrbatch.errors", "ThrottledError"),
     "TransientError": ("qrbatch.errors", "TransientError"),

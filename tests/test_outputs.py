@@ -85,21 +85,21 @@ def test_a_corrupt_journal_is_a_clear_error_and_no_call(
 def test_a_full_disk_after_the_calls_loses_nothing_and_the_rerun_writes_without_a_call(
     tmp_path: Path, sandbox_thread: SandboxThread, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import qrbatch.run.harness as harness
+    import qrbatch.run.finish as finish
 
     source = campaign(tmp_path, 3)
-    real = harness.write_workbook
+    real = finish.write_workbook
 
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(harness, "write_workbook", full)
+    monkeypatch.setattr(finish, "write_workbook", full)
     done = qrbatch("run", str(source), "--endpoint", sandbox_thread.url, "--no-images", env=creds())
     assert done.returncode == 74
     assert "No space left" in done.stderr and "rerun the same command" in done.stderr
     calls = dict(sandbox_thread.sandbox.stats.accepted)
     assert calls.get("CreatePhoneMessageQrdl") == 3
-    monkeypatch.setattr(harness, "write_workbook", real)
+    monkeypatch.setattr(finish, "write_workbook", real)
     again = qrbatch(
         "run", str(source), "--endpoint", sandbox_thread.url, "--no-images", env=creds()
     )

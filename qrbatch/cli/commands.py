@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # the rest loads in the command that needs it: --help stays i
     from qrbatch.engine.events import Subscriber
     from qrbatch.rows.codes import CodeAction
     from qrbatch.run.commands import DropFile, Validated
-    from qrbatch.run.harness import RunResult
+    from qrbatch.run.finish import RunResult
     from qrbatch.run.progress import ProgressBar
     from qrbatch.run.settings import Job
 
@@ -638,7 +638,7 @@ def pdf(
       qrbatch pdf campaign.results.xlsx --label-column Store --pdf-layout labels
     """
     from qrbatch.outputs.printing import items_from_workbook, write_pdf, write_zip
-    from qrbatch.run.harness import REAL_DATA, results_data
+    from qrbatch.run.finish import REAL_DATA, results_data
     from qrbatch.run.settings import SANDBOX_BANNER, Job
 
     _start(log_format, verbose, quiet)

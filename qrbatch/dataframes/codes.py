@@ -33,7 +33,7 @@ from qrbatch.engine.events import Subscriber
 from qrbatch.errors import ConfigError
 from qrbatch.outputs.results import RESULT_COLUMNS
 from qrbatch.run.commands import Validated, run_batch, validate_sheet
-from qrbatch.run.harness import RunResult
+from qrbatch.run.finish import RunResult
 from qrbatch.run.progress import progress_for
 from qrbatch.run.settings import Job
 from qrbatch.sheets.frame import sheet_from_frame

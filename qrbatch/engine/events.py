@@ -1,18 +1,24 @@
 """The event stream out of the engine: what happened, as typed values.
 
-The engine (executor, pacer, retries, harness) emits events; front ends subscribe to
-them: the JSON and text logs (``logs.log_events``), the progress bar, the web page and
-notebook progress. No front end reaches into the engine: what a front end can show is
-what is here.
+The engine (executor, pacer, retries) and the run's stages (connect, plan, finish) emit
+events; front ends subscribe to them: the JSON and text logs (``logs.log_events``), the
+progress bar, the web page and notebook progress. No front end reaches into the engine:
+what a front end can show is what is here.
 
     RunStarted      a command began: rows, unique requests, endpoint, ceiling
     PhaseChanged    what the run is doing now ("listing 12 numbers", "creating")
     RowFinished     one unique request settled (its journal entry, how many rows share it)
     Throttled       the server said slow down (the pacer's old and new rate)
     Retrying        a retryable failure; the next attempt after ``wait_seconds``
+    SendingEnded    the calls are done: how long sending took
+    ImagesPlaced    the QR image files written, and where
+    OutputsPrinted  the PDF and ZIP written beside the workbook
     AccountStopped  an account-level refusal stopped the run (with the fix)
     Interrupted     Ctrl-C / SIGTERM: finishing the calls in flight
     RunEnded        the command finished: its summary and exit code
+
+The run's Summary is made from these events (``run.finish.SummaryRecorder``), once, at
+the end: no stage patches it.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from qrbatch.outputs.images import ImageCounts
     from qrbatch.outputs.outcomes import Entry
     from qrbatch.outputs.results import Summary
 
@@ -37,6 +44,7 @@ class RunStarted:
     qps: float
     valid_rows: int = 0  # input rows with a request: what RowFinished events add up to
     credentials: str = ""  # where the AccessKey came from, and its ID (never the secret)
+    notes: tuple[str, ...] = ()  # how the sheet was read (sheet, header row, columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +79,22 @@ class Retrying:
 
 
 @dataclass(frozen=True, slots=True)
+class SendingEnded:
+    seconds: float  # time spent sending: the pace of calls is measured over it
+
+
+@dataclass(frozen=True, slots=True)
+class ImagesPlaced:
+    counts: ImageCounts
+    folder: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutputsPrinted:
+    paths: tuple[str, ...]  # the PDF and the ZIP written beside the workbook
+
+
+@dataclass(frozen=True, slots=True)
 class AccountStopped:
     code: str
     action: str
@@ -99,6 +123,9 @@ Event = (
     | RowFinished
     | Throttled
     | Retrying
+    | SendingEnded
+    | ImagesPlaced
+    | OutputsPrinted
     | AccountStopped
     | Interrupted
     | RunEnded

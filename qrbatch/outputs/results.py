@@ -241,8 +241,6 @@ class Summary:
     stop_fix: str = ""
     images: ImageCounts | None = None
     images_folder: str = ""
-    thumbnails: str = ""
-    links: str = "DeepLinkUrl and QrImageUrl are clickable"
     action: str = "create"
     notes: list[str] = field(default_factory=list)  # how the sheet was read (for the Summary)
     printed: list[str] = field(default_factory=list)  # the PDF and ZIP written beside

@@ -226,12 +226,13 @@ def write_workbook(
         image_files = summary.images.paths
     workbook = Workbook(write_only=True)
     with_thumbnails = thumbnails and len(results) <= MAX_THUMBNAILS
-    if len(results) > MAX_HYPERLINKS // 2:
-        summary.links = (
-            f"deep links clickable up to row {MAX_HYPERLINKS + 1:,}; image links as text "
-            "(Excel allows 65,530 hyperlinks per sheet)"
-        )
-    summary.thumbnails = (
+    links = (
+        f"deep links clickable up to row {MAX_HYPERLINKS + 1:,}; image links as text "
+        "(Excel allows 65,530 hyperlinks per sheet)"
+        if len(results) > MAX_HYPERLINKS // 2
+        else "DeepLinkUrl and QrImageUrl are clickable"
+    )
+    shown = (
         "a QR column renders each deep link locally"
         if with_thumbnails
         else f"none (over {MAX_THUMBNAILS:,} rows)"
@@ -240,7 +241,7 @@ def write_workbook(
     )
     _write_results(workbook, sheet, results, with_thumbnails, image_files or {})
     _write_errors(workbook, sheet, results)
-    _write_summary(workbook, summary)
+    _write_summary(workbook, summary, thumbnails=shown, links=links)  # the writer's own facts
     with atomic_path(target) as temp:
         workbook.save(temp)
 
@@ -358,7 +359,7 @@ def _write_errors(workbook: Workbook, sheet: Sheet, results: Sequence[RowResult]
             )
 
 
-def _write_summary(workbook: Workbook, summary: Summary) -> None:
+def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, links: str) -> None:
     ws = workbook.create_sheet("Summary")
     for column, width in zip("ABCD", SUMMARY_WIDTHS, strict=True):
         ws.column_dimensions[column].width = width
@@ -392,8 +393,8 @@ def _write_summary(workbook: Workbook, summary: Summary) -> None:
         ("API calls", summary.calls),
         ("Throttled calls", summary.throttled),
         ("Calls per second", round(summary.calls_per_second, 2)),
-        ("QR thumbnails", summary.thumbnails),
-        ("Links", summary.links),
+        ("QR thumbnails", thumbnails),
+        ("Links", links),
     ]
     if summary.images is not None:
         after.append(("QR image files", summary.images_folder))

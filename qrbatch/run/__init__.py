@@ -1,4 +1,4 @@
-"""The run layer: job settings, one function per command, the harness that connects,
+"""The run layer: job settings, one function per command, the stages that connect,
 plans and finishes a run, drop folders, and the event subscribers that report it.
 
 Front ends (``qrbatch.cli``, ``qrbatch.web``, ``qrbatch.dataframes``) call this layer

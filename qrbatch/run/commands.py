@@ -1,4 +1,5 @@
-"""The Python API: one function per command, each a thin plan over the one harness.
+"""The Python API: one function per command, each a thin plan over the run's stages
+(``connect`` -> ``plan`` -> ``finish``).
 
     validate_input(job)          read + check a sheet, no call      (qrbatch validate)
     run_batch(job)               create a code for every row        (qrbatch run)
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from qrbatch.cams.credentials import Credentials
 from qrbatch.engine.actions import Create, Delete, Update
-from qrbatch.engine.events import AccountStopped, EventBus, RunStarted, Subscriber
+from qrbatch.engine.events import AccountStopped, EventBus, RunStarted, SendingEnded, Subscriber
 from qrbatch.engine.executor import list_live
 from qrbatch.engine.retry import RetryPolicy
 from qrbatch.errors import (
@@ -37,6 +38,7 @@ from qrbatch.outputs.results import RowResult, Summary
 from qrbatch.outputs.workbook import write_workbook
 from qrbatch.rows.checks import CheckedRow, RowProblem, check_rows, header_matcher, map_columns
 from qrbatch.rows.codes import CheckedCode, CodeAction, check_codes, code_sheet_header
+from qrbatch.run.connect import Caller, describe_credentials, open_run
 from qrbatch.run.drops import (
     Ledger,
     expand_drop,
@@ -45,16 +47,9 @@ from qrbatch.run.drops import (
     settle_file,
 )
 from qrbatch.run.exit_codes import ExitCode, worst
-from qrbatch.run.harness import (
-    RunResult,
-    check_output,
-    describe_credentials,
-    event_bus,
-    finish_run,
-    open_run,
-    run_plan,
-)
+from qrbatch.run.finish import RunResult, finish_run
 from qrbatch.run.logs import event
+from qrbatch.run.plan import check_output, run_plan
 from qrbatch.run.settings import Job
 from qrbatch.sheets.read import InputRow, Sheet, read_sheet
 from qrbatch.version import VERSION
@@ -160,15 +155,15 @@ async def run_batch(
     """Create a QR code for every valid row of ``job.input``; write the results workbook
     (``write_outputs=False``: the journal alone keeps the outcomes)."""
     validated = validated or validate_input(job)
+    caller = Caller.of(
+        env=env, credentials=credentials, events=events, handle_signals=handle_signals
+    )
     return await run_plan(
         job,
         Create(reuse_existing=not job.always_create),
         validated.sheet,
         validated.rows,
-        env=env,
-        credentials=credentials,
-        events=events,
-        handle_signals=handle_signals,
+        caller,
         write_outputs=write_outputs,
     )
 
@@ -191,24 +186,11 @@ def read_code_sheet(job: Job, action: CodeAction) -> tuple[Sheet, list[CheckedCo
 async def _run_codes(
     action: CodeAction,
     job: Job,
-    *,
-    env: Mapping[str, str] | None,
-    credentials: Credentials | None,
-    events: Subscriber | EventBus | None,
-    handle_signals: bool,
+    caller: Caller,
     checked: tuple[Sheet, list[CheckedCode]] | None,
 ) -> RunResult:
     sheet, codes = checked or read_code_sheet(job, action)
-    return await run_plan(
-        job,
-        Update() if action == "update" else Delete(),
-        sheet,
-        codes,
-        env=env,
-        credentials=credentials,
-        events=events,
-        handle_signals=handle_signals,
-    )
+    return await run_plan(job, Update() if action == "update" else Delete(), sheet, codes, caller)
 
 
 async def update_codes(
@@ -222,15 +204,10 @@ async def update_codes(
 ) -> RunResult:
     """Change the messages of the codes in ``job.input``. Each update answers with a new
     code (the results hold it); unchanged messages are skipped."""
-    return await _run_codes(
-        "update",
-        job,
-        env=env,
-        credentials=credentials,
-        events=events,
-        handle_signals=handle_signals,
-        checked=checked,
+    caller = Caller.of(
+        env=env, credentials=credentials, events=events, handle_signals=handle_signals
     )
+    return await _run_codes("update", job, caller, checked)
 
 
 async def delete_codes(
@@ -244,15 +221,10 @@ async def delete_codes(
 ) -> RunResult:
     """Delete the codes listed in ``job.input``; a code the service does not know is
     ``notfound``, never counted as deleted."""
-    return await _run_codes(
-        "delete",
-        job,
-        env=env,
-        credentials=credentials,
-        events=events,
-        handle_signals=handle_signals,
-        checked=checked,
+    caller = Caller.of(
+        env=env, credentials=credentials, events=events, handle_signals=handle_signals
     )
+    return await _run_codes("delete", job, caller, checked)
 
 
 def normalise_or_fail(phone: str, region: str | None) -> str:
@@ -279,25 +251,18 @@ async def list_codes(
     )
     output = job.output_path
     check_output(job, output)
-    bus = event_bus(events)
+    caller = Caller.of(env=env, credentials=credentials, events=events)
     async with open_run(
-        job,
-        "list",
-        sheet_name="Codes",
-        numbers=[g[0] for g in groups],
-        env=env,
-        credentials=credentials,
-        events=bus,
-        use_journal=False,
+        job, "list", caller, sheet_name="Codes", numbers=[g[0] for g in groups], use_journal=False
     ) as ctx:
-        bus.emit(
+        caller.bus.emit(
             RunStarted(
                 "list",
                 len(groups),
                 len(groups),
                 ", ".join(phones),
                 str(output),
-                ctx.summary.endpoint,
+                ctx.record.endpoint,
                 job.qps,
                 credentials=describe_credentials(ctx.credentials),
             )
@@ -305,7 +270,7 @@ async def list_codes(
         rows: list[InputRow] = []
         results: list[RowResult] = []
         retry = RetryPolicy(max_attempts=job.max_attempts)
-        first = ctx.summary.started
+        first = ctx.record.started
         for phone, space in groups:
             try:
                 live = await list_live(ctx.client, (phone, space), retry, events=ctx.emit)
@@ -334,7 +299,7 @@ async def list_codes(
                 results.append(
                     RowResult("listed", qrdl.code, qrdl.deep_link_url, qrdl.qr_image_url)
                 )
-        ctx.summary.send_seconds = (datetime.now(UTC) - first).total_seconds()
+        ctx.emit(SendingEnded((datetime.now(UTC) - first).total_seconds()))
         sheet = Sheet(output, "Codes", 1, LIST_COLUMNS, rows)
         return finish_run(
             ctx,

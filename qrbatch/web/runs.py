@@ -56,7 +56,7 @@ from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.outputs.files import atomic_write
 from qrbatch.outputs.results import RUN_STATUSES
 from qrbatch.run.commands import Validated, run_batch, validate_input
-from qrbatch.run.harness import RunResult
+from qrbatch.run.finish import RunResult
 from qrbatch.run.settings import DEFAULT_QPS, SANDBOX, Job, resolve_endpoint
 from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES
 

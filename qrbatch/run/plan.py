@@ -1,0 +1,207 @@
+"""Stage 2 of a run, plan: what can be checked before the first call (the output, the
+label columns), then the checked rows' requests sent by the engine's executor under the
+signal watcher, then ``finish``. ``run_plan`` is the whole of a run for ``run``,
+``update`` and ``delete``:
+
+    check outputs -> connect (``connect.open_run``) -> run_start -> execute
+    -> results (input rows + journal) -> images -> finish (``finish.finish_run``)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import anyio
+
+from qrbatch.engine.actions import Action
+from qrbatch.engine.events import (
+    ImagesPlaced,
+    Interrupted,
+    RunStarted,
+    SendingEnded,
+    Subscriber,
+)
+from qrbatch.engine.executor import (
+    DEFAULT_CONCURRENCY,
+    ExecutionReport,
+    ExecutionSettings,
+    Executor,
+)
+from qrbatch.engine.journal import Journal
+from qrbatch.engine.retry import RetryPolicy
+from qrbatch.errors import ConfigError
+from qrbatch.outputs.outcomes import Journaled
+from qrbatch.outputs.results import Checked, join_results
+from qrbatch.run.connect import Caller, RunContext, describe_credentials, open_run
+from qrbatch.run.finish import (
+    OUTPUTS_PENDING,
+    REAL_DATA,
+    RunResult,
+    check_print_columns,
+    finish_run,
+    place_images,
+    results_data,
+)
+from qrbatch.run.settings import Job
+from qrbatch.sheets.read import Sheet
+
+log = logging.getLogger("qrbatch")
+
+class Stoppable(Protocol):
+    """Something that can be asked to stop taking work (first Ctrl-C)."""
+
+    @property
+    def stopping_requested(self) -> bool: ...
+
+    def request_stop(self) -> None: ...
+
+
+def check_output(job: Job, output: Path) -> None:
+    """Refuse, before any call, an output that would overwrite the input, is a folder,
+    cannot be written, or holds a real run's results that a sandbox run would replace."""
+    if output.exists() and output.resolve() == job.input.resolve():
+        raise ConfigError(
+            f"{output}: the output would overwrite the input; pass -o with another file name"
+        )
+    if output.is_dir():
+        raise ConfigError(f"{output}: is a folder; pass -o with a file name (.xlsx or .csv)")
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        raise ConfigError(f"{output}: the output must end in .xlsx or .csv")
+    folder = output.parent
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise ConfigError(f"{folder}: cannot write there; pass -o with a folder you can write")
+    if output.exists() and not os.access(output, os.W_OK):
+        raise ConfigError(f"{output}: cannot be replaced (read-only); pass another -o")
+    if job.is_sandbox and output.exists() and results_data(output) == REAL_DATA:
+        raise ConfigError(
+            f"{output} holds the results of a real run; a sandbox run never replaces them. "
+            "Pass another -o for the sandbox run."
+        )
+
+
+async def watch_signals(runner: Stoppable, scope: anyio.CancelScope, emit: Subscriber) -> None:
+    """First Ctrl-C or SIGTERM: finish the calls in flight, send nothing new. Second: stop now."""
+    with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async for signum in signals:
+            name = signal.Signals(signum).name
+            if not runner.stopping_requested:
+                emit(Interrupted(name))
+                runner.request_stop()
+            else:
+                emit(Interrupted(name, immediate=True))
+                scope.cancel()
+                return
+
+
+async def execute(
+    ctx: RunContext,
+    action: Action,
+    requests: Sequence[Journaled],
+    *,
+    handle_signals: bool = False,
+) -> ExecutionReport:
+    """Run ``action`` over ``requests`` with the executor, under the signal watcher."""
+    assert ctx.journal is not None
+    job = ctx.job
+    executor = Executor(
+        action=action,
+        client=ctx.client,
+        pacer=ctx.pacer,
+        journal=ctx.journal,
+        settings=ExecutionSettings(
+            concurrency=job.concurrency or DEFAULT_CONCURRENCY,
+            retry=RetryPolicy(max_attempts=job.max_attempts),
+        ),
+        events=ctx.emit,
+        claims=ctx.claims,
+    )
+    ctx.report = executor.report
+    first = anyio.current_time()
+    try:
+        async with anyio.create_task_group() as tg:
+            if handle_signals:
+                tg.start_soon(watch_signals, executor, tg.cancel_scope, ctx.emit)
+            await executor.execute(requests)
+            tg.cancel_scope.cancel()  # done: the signal watcher can go
+    finally:
+        ctx.emit(SendingEnded(max(0.0, anyio.current_time() - first)))
+    return executor.report
+
+
+def _all_done(journal: Journal, requests: Sequence[Journaled]) -> bool:
+    entries = journal.entries()
+    return all((e := entries.get(r.key)) is not None and e.state == "done" for r in requests)
+
+
+async def run_plan(
+    job: Job,
+    action: Action,
+    sheet: Sheet,
+    checked: Sequence[Checked],
+    caller: Caller,
+    *,
+    write_outputs: bool = True,
+) -> RunResult:
+    """Send every checked row's request with ``action`` and write the results workbook
+    (unless ``write_outputs`` is false: then the journal alone keeps the outcomes)."""
+    check_output(job, job.output_path)
+    check_print_columns(job, sheet)
+    requests = [row.request for row in checked if row.request is not None]
+    unique = len({r.key for r in requests})
+    bus = caller.bus
+    numbers = {r.phone for r in requests}
+    interrupted = False
+    async with open_run(
+        job, action.name, caller, sheet_name=sheet.sheet_name, numbers=numbers
+    ) as ctx:
+        bus.emit(
+            RunStarted(
+                action.name,
+                len(checked),
+                unique,
+                str(job.input),
+                str(job.output_path),
+                ctx.record.endpoint,
+                job.qps,
+                valid_rows=len(requests),
+                credentials=describe_credentials(ctx.credentials),
+                notes=(sheet.describe(), *sheet.notes),
+            )
+        )
+        try:
+            assert ctx.journal is not None
+            if ctx.journal.get_meta(OUTPUTS_PENDING) and _all_done(ctx.journal, requests):
+                log.info("writing the results an earlier run could not write; no call needed")
+            else:
+                report = await execute(
+                    ctx, action, requests, handle_signals=caller.handle_signals
+                )
+                interrupted = report.interrupted
+        except BaseException:
+            interrupted = True
+            raise
+        finally:
+            assert ctx.journal is not None
+            results = join_results(checked, ctx.journal.entries())
+            if job.images and not interrupted:
+                placed = place_images(job, sheet, checked, results)
+                ctx.emit(ImagesPlaced(placed, str(job.images_path)))
+            result = finish_run(
+                ctx,
+                sheet,
+                results,
+                unique_requests=unique,
+                interrupted=interrupted,
+                thumbnails=job.images,
+                write=write_outputs,
+            )
+    return result
+
