@@ -23,10 +23,10 @@ import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -39,6 +39,36 @@ from qrbatch.outputs.images import thumbnail
 from qrbatch.outputs.results import LIVE_STATUSES, RESULT_COLUMNS, RowResult, Summary, explain
 from qrbatch.sheets.csvtext import FORMULA_PREFIXES, escape_cell
 from qrbatch.sheets.read import Sheet
+
+if TYPE_CHECKING:
+    from openpyxl.chart._chart import ChartBase
+    from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder, RowDimension
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.page import PrintPageSetup
+    from openpyxl.worksheet.properties import WorksheetProperties
+
+    class _Sheet(WriteOnlyWorksheet):
+        """A write-only sheet as it is at runtime, for mypy: ``Worksheet._setup`` gives it
+        these attributes, which types-openpyxl's WriteOnlyWorksheet does not declare; the
+        stubs leave ``append`` untyped and type the methods it copies from Worksheet as
+        taking a Worksheet."""
+
+        page_setup: PrintPageSetup
+        sheet_properties: WorksheetProperties
+        page_margins: PageMargins
+        row_dimensions: DimensionHolder[int, RowDimension]
+        column_dimensions: DimensionHolder[str, ColumnDimension]
+        auto_filter: AutoFilter
+
+        def append(self, row: list[_Item]) -> None: ...
+        def add_image(self, img: XLImage, anchor: str | None = None) -> None: ...
+        def add_chart(self, chart: ChartBase, anchor: str | None = None) -> None: ...
+
+
+# What qrbatch writes in a cell (text, numbers, blanks), and an item of an appended row:
+# such a value (fast) or a cell that carries a style or a link.
+_Value: TypeAlias = str | float | None
+_Item: TypeAlias = Cell | _Value
 
 STATUS_FILLS = {
     "created": "C6EFCE",
@@ -97,9 +127,7 @@ def is_formula_like(value: str) -> bool:
     return value.startswith(FORMULA_PREFIXES)
 
 
-def _cell(
-    ws: WriteOnlyWorksheet, value: Any, *, bold: bool = False, wrap: bool = False
-) -> WriteOnlyCell:
+def _cell(ws: WriteOnlyWorksheet, value: _Value, *, bold: bool = False, wrap: bool = False) -> Cell:
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and is_formula_like(value):
         cell.data_type = "s"
@@ -111,7 +139,7 @@ def _cell(
     return cell
 
 
-def _value(ws: WriteOnlyWorksheet, value: Any, *, wrap: bool = False) -> Any:
+def _value(ws: WriteOnlyWorksheet, value: _Value, *, wrap: bool = False) -> _Item:
     """A plain value where that is safe (fast), a text cell where it could be a formula
     or where it wraps for print."""
     if isinstance(value, str):
@@ -124,7 +152,7 @@ def _value(ws: WriteOnlyWorksheet, value: Any, *, wrap: bool = False) -> Any:
     return value
 
 
-def _link(ws: WriteOnlyWorksheet, url: str, clickable: bool, *, wrap: bool = False) -> Any:
+def _link(ws: WriteOnlyWorksheet, url: str, clickable: bool, *, wrap: bool = False) -> _Item:
     if not clickable or not url.startswith(("https://", "http://")):
         return _value(ws, url, wrap=wrap)
     cell = WriteOnlyCell(ws, value=url)
@@ -135,7 +163,7 @@ def _link(ws: WriteOnlyWorksheet, url: str, clickable: bool, *, wrap: bool = Fal
     return cell
 
 
-def _file_link(ws: WriteOnlyWorksheet, path: str, clickable: bool, *, wrap: bool) -> Any:
+def _file_link(ws: WriteOnlyWorksheet, path: str, clickable: bool, *, wrap: bool) -> Cell | None:
     """A relative link to a local image file: it keeps working when the workbook and its
     images folder are moved or zipped together."""
     if not path:
@@ -254,7 +282,7 @@ def _write_results(
     image_files: Mapping[int, str],
 ) -> None:
     """The Results sheet: input cells as given, then the contract columns."""
-    ws = workbook.create_sheet("Results")
+    ws: _Sheet = workbook.create_sheet("Results")  # stubs: Any (write_only picks the class)
     files = bool(image_files)
     columns = [
         *sheet.columns,
@@ -314,24 +342,26 @@ def _write_results(
     ws.auto_filter.ref = f"A1:{last}{len(results) + 1}"
 
 
-def _print_setup(
-    ws: WriteOnlyWorksheet, *, landscape: bool, one_page: bool, title_rows: str | None
-) -> None:
+def _print_setup(ws: _Sheet, *, landscape: bool, one_page: bool, title_rows: str | None) -> None:
     """One page wide (and tall when ``one_page``), narrow margins, the sheet's name and
     page numbers in the footer, the header row on every page."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = ws.sheet_properties.pageSetUpPr
+    assert fit is not None  # WorksheetProperties() makes one; the stubs allow None
+    fit.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.page_margins = PageMargins(left=0.25, right=0.25, top=0.5, bottom=0.6, footer=0.25)
-    ws.oddFooter.center.text = "&A: page &P of &N"
-    ws.oddFooter.center.size = 9
+    footer = ws.oddFooter
+    assert footer is not None  # every sheet starts with one; the stubs allow None
+    footer.center.text = "&A: page &P of &N"
+    footer.center.size = 9
     if title_rows:
         ws.print_title_rows = title_rows
 
 
 def _write_errors(workbook: Workbook, sheet: Sheet, results: Sequence[RowResult]) -> None:
-    ws = workbook.create_sheet("Errors")
+    ws: _Sheet = workbook.create_sheet("Errors")
     columns = ["InputRow", *sheet.columns, "Status", "ErrorCode", "ErrorMessage"]
     widths = [9.0, *_input_widths(sheet, sheet.columns), 9.0, 18.0, 50.0]
     for index, width in enumerate(widths, start=1):
@@ -360,13 +390,13 @@ def _write_errors(workbook: Workbook, sheet: Sheet, results: Sequence[RowResult]
 
 
 def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, links: str) -> None:
-    ws = workbook.create_sheet("Summary")
+    ws: _Sheet = workbook.create_sheet("Summary")
     for column, width in zip("ABCD", SUMMARY_WIDTHS, strict=True):
         ws.column_dimensions[column].width = width
     _print_setup(ws, landscape=False, one_page=True, title_rows=None)
     row = 0
 
-    def append(cells: list[Any]) -> None:
+    def append(cells: list[_Item]) -> None:
         nonlocal row
         ws.append(cells)
         row += 1
@@ -374,7 +404,7 @@ def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, lin
     if summary.sandbox:
         append([_cell(ws, SANDBOX_NOTICE, bold=True)])
         append([])
-    facts: list[tuple[str, Any]] = [
+    facts: list[tuple[str, _Value]] = [
         ("Input file", summary.input_file),
         ("Sheet", summary.sheet or "(text file)"),
         *(("How it was read", note) for note in summary.notes),
@@ -389,7 +419,7 @@ def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, lin
         ("Unique requests", summary.unique_requests),
     ]
     statuses = [(f"Rows {s}", summary.statuses.get(s, 0)) for s in summary.shown_statuses]
-    after: list[tuple[str, Any]] = [
+    after: list[tuple[str, _Value]] = [
         ("API calls", summary.calls),
         ("Throttled calls", summary.throttled),
         ("Calls per second", round(summary.calls_per_second, 2)),
@@ -458,7 +488,7 @@ def _status_chart(ws: WriteOnlyWorksheet, first: int, last: int) -> BarChart:
     chart.y_axis.majorGridlines = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.width, chart.height = 16.0, 7.5
+    chart.width, chart.height = 16, 7.5  # cm
     return chart
 
 
@@ -474,7 +504,7 @@ def _timeline_chart(ws: WriteOnlyWorksheet, first: int, last: int) -> BarChart:
     chart.y_axis.title = "calls/s"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.width, chart.height = 16.0, 7.5
+    chart.width, chart.height = 16, 7.5  # cm
     return chart
 
 

@@ -28,11 +28,15 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 from xml.etree import ElementTree
 
 from qrbatch.errors import InputFileError
 from qrbatch.sheets.cells import CellProblem, cell_text
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
 # Which library reads .xlsx cell values: calamine is 6x faster than openpyxl's streaming
@@ -137,7 +141,7 @@ class OpenpyxlBook:
         self.notes: list[str] = []
         self.problems: dict[int, list[CellProblem]] = {}
         try:
-            self._workbook: Any = openpyxl.load_workbook(
+            self._workbook: Workbook = openpyxl.load_workbook(
                 path, read_only=True, data_only=True, keep_links=False
             )
         except (
@@ -177,8 +181,10 @@ class OpenpyxlBook:
                 "export it as CSV."
             ) from None
 
-    def _scan_formulas(self, worksheet: Any) -> None:
-        scan_formulas(worksheet._get_source, worksheet.title, self.problems, self.notes)
+    def _scan_formulas(self, worksheet: ReadOnlyWorksheet) -> None:
+        # _get_source (the sheet's XML) is ReadOnlyWorksheet's own, private, so not in the stubs
+        source: Callable[[], IO[bytes]] = worksheet._get_source  # type: ignore[attr-defined]
+        scan_formulas(source, worksheet.title, self.problems, self.notes)
 
     def close(self) -> None:
         self._workbook.close()
