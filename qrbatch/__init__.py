@@ -68,19 +68,19 @@ _HOMES: dict[str, tuple[str, str]] = {
     "ThrottledError": ("qrbatch.errors", "ThrottledError"),
     "TransientError": ("qrbatch.errors", "TransientError"),
     "UsageError": ("qrbatch.errors", "UsageError"),
-    "Validated": ("qrbatch.run.commands", "Validated"),
+    "Validated": ("qrbatch.run.validation", "Validated"),
     "__version__": ("qrbatch.version", "VERSION"),
     "acreate_codes": ("qrbatch.dataframes.codes", "acreate_codes"),
     "create_codes": ("qrbatch.dataframes.codes", "create_codes"),
     "delete_codes": ("qrbatch.run.commands", "delete_codes"),
     "list_codes": ("qrbatch.run.commands", "list_codes"),
     "load_job_file": ("qrbatch.run.settings", "load_job_file"),
-    "read_code_sheet": ("qrbatch.run.commands", "read_code_sheet"),
+    "read_code_sheet": ("qrbatch.run.validation", "read_code_sheet"),
     "run_batch": ("qrbatch.run.commands", "run_batch"),
     "update_codes": ("qrbatch.run.commands", "update_codes"),
     "validate_frame": ("qrbatch.dataframes.codes", "validate_frame"),
-    "validate_input": ("qrbatch.run.commands", "validate_input"),
-    "write_validation": ("qrbatch.run.commands", "write_validation"),
+    "validate_input": ("qrbatch.run.validation", "validate_input"),
+    "write_validation": ("qrbatch.run.validation", "write_validation"),
 }
 
 __all__ = [

@@ -46,3 +46,16 @@ def test_help_loads_nothing_heavy(argv: list[str]) -> None:
         f"    main.main(args={[*argv, '--help']!r}, standalone_mode=False)\n"
     )
     assert loaded(body) == []
+
+
+def test_validating_a_csv_loads_no_http_client_no_pandas_no_openpyxl() -> None:
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "sample_inputs" / "campaign.csv"
+    body = (
+        "import contextlib, io\n"
+        "from qrbatch.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    main.main(args=['validate', {str(sample)!r}, '-q'], standalone_mode=False)\n"
+    )
+    assert [m for m in loaded(body) if m.split(".")[0] != "PIL"] == []

@@ -34,6 +34,8 @@ from yarl import URL
 
 from qrbatch.cams.credentials import Credentials
 from qrbatch.cams.errors import classify, is_token_refused
+from qrbatch.cams.models import DEFAULT_ENDPOINT as DEFAULT_ENDPOINT
+from qrbatch.cams.models import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from qrbatch.cams.models import Answer, Qrdl
 from qrbatch.cams.signer import acs_date, canonical_query, new_nonce, sign
 from qrbatch.errors import (
@@ -45,8 +47,6 @@ from qrbatch.errors import (
     TransientError,
 )
 
-DEFAULT_ENDPOINT = "https://cams.ap-southeast-1.aliyuncs.com"
-DEFAULT_TIMEOUT = 10.0
 # aiohttp adds these unless told not to; with an empty body no content-type is sent.
 SKIP_AUTO_HEADERS = ("Content-Type",)
 MAX_ERROR_BODY = 1 << 20  # an error body larger than this is not parsed

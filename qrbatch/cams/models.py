@@ -1,10 +1,15 @@
-"""Typed results of the CAMS QR-code actions."""
+"""Typed results of the CAMS QR-code actions, and the service's defaults (no HTTP here:
+settings and checks read these without loading the client)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+
+# The only documented endpoint (region ap-southeast-1), and how long one call may take.
+DEFAULT_ENDPOINT = "https://cams.ap-southeast-1.aliyuncs.com"
+DEFAULT_TIMEOUT = 10.0
 
 ImageType = Literal["PNG", "SVG"]
 IMAGE_TYPES: tuple[ImageType, ...] = ("PNG", "SVG")

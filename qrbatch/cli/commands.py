@@ -42,10 +42,11 @@ from qrbatch.version import VERSION
 if TYPE_CHECKING:  # the rest loads in the command that needs it: --help stays instant
     from qrbatch.engine.events import Subscriber
     from qrbatch.rows.codes import CodeAction
-    from qrbatch.run.commands import DropFile, Validated
+    from qrbatch.run.commands import DropFile
     from qrbatch.run.finish import RunResult
     from qrbatch.run.progress import ProgressBar
     from qrbatch.run.settings import Job
+    from qrbatch.run.validation import Validated
 
 T = TypeVar("T")
 
@@ -274,8 +275,8 @@ def validate(
     Example:
       qrbatch validate campaign.xlsx
     """
-    from qrbatch.run.commands import validate_input, write_validation
     from qrbatch.run.drops import is_drop_input
+    from qrbatch.run.validation import validate_input, write_validation
 
     _start(log_format, verbose, quiet)
     try:
@@ -327,7 +328,7 @@ def _report_validation(validated: Validated, log_format: LogFormat, prefix: str 
 
 def _validate_drop(job: Job) -> int:
     """Every file a drop run would take now, checked; the exit code is the worst."""
-    from qrbatch.run.commands import validate_drop
+    from qrbatch.run.validation import validate_drop
 
     fmt: LogFormat = "json" if is_json() else "text"
     codes: list[int] = []
@@ -414,8 +415,9 @@ def _codes_command(
     quiet: bool,
     flags: dict[str, Any],
 ) -> None:
-    from qrbatch.run.commands import delete_codes, read_code_sheet, update_codes
+    from qrbatch.run.commands import delete_codes, update_codes
     from qrbatch.run.settings import Job
+    from qrbatch.run.validation import read_code_sheet
 
     _start(log_format, verbose, quiet)
     try:

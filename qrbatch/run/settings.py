@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from qrbatch.cams.client import DEFAULT_ENDPOINT, DEFAULT_TIMEOUT
+from qrbatch.cams.models import DEFAULT_ENDPOINT, DEFAULT_TIMEOUT
 from qrbatch.engine.pacing import DEFAULT_QPS as DEFAULT_QPS  # the public default
 from qrbatch.errors import ConfigError
 from qrbatch.outputs.images import (

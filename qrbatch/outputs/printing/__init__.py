@@ -10,24 +10,53 @@ or in one call: ``pdf_from_workbook(results, target, options)``,
 ``zip_from_workbook(results, target, options)``. See ``docs/printing.md``.
 """
 
-from qrbatch.outputs.images import ImageOptions
-from qrbatch.outputs.printing.bundle import write_zip
-from qrbatch.outputs.printing.items import CaptionColumns, items_from_results, iter_results
-from qrbatch.outputs.printing.options import (
-    LABEL_SHEETS,
-    LAYOUTS,
-    PRINTABLE_STATUSES,
-    Layout,
-    PrintItem,
-    PrintOptions,
-)
-from qrbatch.outputs.printing.pdf import Placement, layout, write_pdf
-from qrbatch.outputs.printing.readback import (
-    items_from_workbook,
-    iter_items,
-    pdf_from_workbook,
-    zip_from_workbook,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same names, for type checkers and readers
+    from qrbatch.outputs.images import ImageOptions
+    from qrbatch.outputs.printing.bundle import write_zip
+    from qrbatch.outputs.printing.items import CaptionColumns, items_from_results, iter_results
+    from qrbatch.outputs.printing.options import (
+        LABEL_SHEETS,
+        LAYOUTS,
+        PRINTABLE_STATUSES,
+        Layout,
+        PrintItem,
+        PrintOptions,
+    )
+    from qrbatch.outputs.printing.pdf import Placement, layout, write_pdf
+    from qrbatch.outputs.printing.readback import (
+        items_from_workbook,
+        iter_items,
+        pdf_from_workbook,
+        zip_from_workbook,
+    )
+
+# Each name's module: loaded on first use, so the settings can import ``options`` without
+# loading the PDF, the ZIP and the workbook reader (reportlab, openpyxl).
+_HOMES = {
+    "CaptionColumns": "qrbatch.outputs.printing.items",
+    "ImageOptions": "qrbatch.outputs.images",
+    "LABEL_SHEETS": "qrbatch.outputs.printing.options",
+    "LAYOUTS": "qrbatch.outputs.printing.options",
+    "Layout": "qrbatch.outputs.printing.options",
+    "PRINTABLE_STATUSES": "qrbatch.outputs.printing.options",
+    "Placement": "qrbatch.outputs.printing.pdf",
+    "PrintItem": "qrbatch.outputs.printing.options",
+    "PrintOptions": "qrbatch.outputs.printing.options",
+    "items_from_results": "qrbatch.outputs.printing.items",
+    "items_from_workbook": "qrbatch.outputs.printing.readback",
+    "iter_items": "qrbatch.outputs.printing.readback",
+    "iter_results": "qrbatch.outputs.printing.items",
+    "layout": "qrbatch.outputs.printing.pdf",
+    "pdf_from_workbook": "qrbatch.outputs.printing.readback",
+    "write_pdf": "qrbatch.outputs.printing.pdf",
+    "write_zip": "qrbatch.outputs.printing.bundle",
+    "zip_from_workbook": "qrbatch.outputs.printing.readback",
+}
 
 __all__ = [
     "CaptionColumns",
@@ -49,3 +78,11 @@ __all__ = [
     "write_zip",
     "zip_from_workbook",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value

@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from qrbatch.outputs.files import atomic_path
 from qrbatch.outputs.images import QUIET_ZONE, qr_code
-from qrbatch.outputs.printing import fonts
+from qrbatch.outputs.printing import fonts  # a submodule: imported as such
 from qrbatch.outputs.printing.options import (
     LABEL_SHEETS,
     MARGIN,
