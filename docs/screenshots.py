@@ -1,4 +1,4 @@
-"""Screenshots of each step of the web page (``qrbatch serve``), for the README.
+"""Screenshots of each step of the web page (``qrbatch serve``), for docs/web.md.
 
     python docs/screenshots.py            # writes docs/web-*.png
 

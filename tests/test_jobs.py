@@ -93,7 +93,7 @@ def test_the_readme_job_file_table_lists_exactly_the_job_keys() -> None:
     import dataclasses
     import re
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "cron.md").read_text()
     section = readme.split("## Job files", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", section, flags=re.MULTILINE))
     keys = {f.name.replace("_", "-") for f in dataclasses.fields(Job)}
