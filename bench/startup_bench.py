@@ -40,9 +40,7 @@ def timed(args: list[str], tree: Path, env: dict[str, str], repeat: int) -> floa
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, *args], cwd=tree, env=env, check=True, capture_output=True
-        )
+        subprocess.run([sys.executable, *args], cwd=tree, env=env, check=True, capture_output=True)
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 

@@ -33,9 +33,10 @@ from qrbatch.engine.registry import Claims, NoClaims, account_pacing
 from qrbatch.errors import ConfigError
 from qrbatch.run.logs import log_events
 from qrbatch.run.recorder import SummaryRecorder
-from qrbatch.run.settings import SANDBOX, Job, resolve_endpoint
+from qrbatch.run.settings import SANDBOX, ConnectionSettings, Job, resolve_endpoint
 
 log = logging.getLogger("qrbatch")
+
 
 @dataclass(slots=True)
 class RunContext:
@@ -100,7 +101,7 @@ def journal_path(job: Job) -> Path:
 
 @asynccontextmanager
 async def connect(
-    job: Job,
+    job: ConnectionSettings,
     caller: Caller,
     numbers: Iterable[str] = (),
 ) -> AsyncIterator[tuple[str, Credentials, Callable[[], Credentials] | None]]:
@@ -237,4 +238,3 @@ def _remove_sandbox_journal(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     with contextlib.suppress(OSError):
         path.parent.rmdir()
-

@@ -30,6 +30,7 @@ from qrbatch.sheets.read import Sheet
 
 log = logging.getLogger("qrbatch")
 
+
 @dataclass(frozen=True, slots=True)
 class RunResult:
     """What a command did: the summary, the per-row results and the exit code."""
@@ -42,7 +43,6 @@ class RunResult:
 
 
 REAL_DATA = "real CAMS account"
-
 
 
 def results_data(path: Path) -> str | None:
@@ -138,7 +138,6 @@ def write_print_outputs(job: Job, sheet: Sheet, results: Sequence[RowResult]) ->
 OUTPUTS_PENDING = "outputs_pending"
 
 
-
 def _write_results(
     ctx: RunContext,
     output: Path,
@@ -232,4 +231,3 @@ def finish_run(
     )
     stop = f"{stopped.code}: {stopped.message}. To fix: {stopped.fix}" if stopped else ""
     return RunResult(summary, results, code, output, stop)
-

@@ -52,6 +52,7 @@ from qrbatch.sheets.read import Sheet
 
 log = logging.getLogger("qrbatch")
 
+
 class Stoppable(Protocol):
     """Something that can be asked to stop taking work (first Ctrl-C)."""
 
@@ -181,9 +182,7 @@ async def run_plan(
             if ctx.journal.get_meta(OUTPUTS_PENDING) and _all_done(ctx.journal, requests):
                 log.info("writing the results an earlier run could not write; no call needed")
             else:
-                report = await execute(
-                    ctx, action, requests, handle_signals=caller.handle_signals
-                )
+                report = await execute(ctx, action, requests, handle_signals=caller.handle_signals)
                 interrupted = report.interrupted
         except BaseException:
             interrupted = True
@@ -204,4 +203,3 @@ async def run_plan(
                 write=write_outputs,
             )
     return result
-

@@ -33,33 +33,78 @@ DEFAULT_MAX_ATTEMPTS = 8
 SANDBOX_BANNER = "SANDBOX: simulated codes, they do not work on WhatsApp"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Job:
-    """Everything one ``qrbatch run`` needs; each field is a flag and a job-file key."""
+# The settings by concern. Each option (a flag, a job-file key, a keyword argument of the
+# Python API) is declared once, in the group it belongs to; ``Job`` is all four. A stage
+# that needs one concern takes that group's type (``connect`` a ``ConnectionSettings``),
+# so the type checker keeps it from reading the others.
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputSettings:
+    """What to read, and how: the sheet, its columns and what a cell means."""
 
     input: Path
-    output: Path | None = None
-    endpoint: str | None = None
-    qps: float = DEFAULT_QPS
-    image_type: str = DEFAULT_IMAGE_TYPE
-    cust_space_id: str = ""
     sheet: str | None = None
     header_row: int | None = None
     phone_column: str | None = None
     message_column: str | None = None
     default_region: str | None = None
     encoding: str | None = None
+    image_type: str = DEFAULT_IMAGE_TYPE
+    cust_space_id: str = ""
+
+    def _check_input(self) -> None:
+        if self.image_type.upper() not in ("PNG", "SVG"):
+            raise ConfigError(f"image type must be PNG or SVG, got {self.image_type!r}")
+        if self.header_row is not None and self.header_row < 1:
+            raise ConfigError(f"header row must be 1 or more, got {self.header_row}")
+        object.__setattr__(self, "image_type", self.image_type.upper())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConnectionSettings:
+    """Where the calls go, as whom, how fast, and how patiently."""
+
+    endpoint: str | None = None
+    qps: float = DEFAULT_QPS
     timeout: float = DEFAULT_TIMEOUT
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     concurrency: int | None = None
-    always_create: bool = False
+    always_create: bool = False  # a new code even when a live one has the same message
+    profile: str | None = None
+    access_key_id: str | None = None
+    access_key_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.endpoint == SANDBOX
+
+    def _check_connection(self) -> None:
+        if self.qps <= 0 or self.qps > 100_000:
+            raise ConfigError(f"qps must be more than 0 and at most 100000, got {self.qps:g}")
+        if self.timeout <= 0:
+            raise ConfigError(f"timeout must be positive, got {self.timeout}")
+        if self.max_attempts < 1:
+            raise ConfigError(f"max attempts must be at least 1, got {self.max_attempts}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutputSettings:
+    """Where the results and the journal go, and what a run leaves beside them."""
+
+    output: Path | None = None
+    state_dir: Path | None = None
     fresh: bool = False
     wait: bool = False
-    state_dir: Path | None = None
-    profile: str | None = None
     progress: bool = True
     images: bool = True
     move_processed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrintSettings:
+    """The PDF of labelled codes, the ZIP for the print shop, and the image files."""
+
     pdf: bool = False
     zip: bool = False
     label_column: str | None = None
@@ -70,8 +115,12 @@ class Job:
     image_size: float = DEFAULT_IMAGE_MM
     image_dpi: int = DEFAULT_DPI
     image_names: str | None = None
-    access_key_id: str | None = None
-    access_key_secret: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Job(InputSettings, ConnectionSettings, OutputSettings, PrintSettings):
+    """Everything one ``qrbatch run`` needs: the four groups of settings in one frozen,
+    keyword-only object; each field is a flag and a job-file key."""
 
     def __post_init__(self) -> None:
         # Paths may come as text (a notebook, a job file): keep them as Path.
@@ -87,17 +136,8 @@ class Job:
             value = getattr(self, name)
             if isinstance(value, float) and not math.isfinite(value):
                 raise ConfigError(f"{name.replace('_', '-')} must be a number, got {value}")
-        if self.qps <= 0 or self.qps > 100_000:
-            raise ConfigError(f"qps must be more than 0 and at most 100000, got {self.qps:g}")
-        if self.image_type.upper() not in ("PNG", "SVG"):
-            raise ConfigError(f"image type must be PNG or SVG, got {self.image_type!r}")
-        if self.timeout <= 0:
-            raise ConfigError(f"timeout must be positive, got {self.timeout}")
-        if self.max_attempts < 1:
-            raise ConfigError(f"max attempts must be at least 1, got {self.max_attempts}")
-        if self.header_row is not None and self.header_row < 1:
-            raise ConfigError(f"header row must be 1 or more, got {self.header_row}")
-        object.__setattr__(self, "image_type", self.image_type.upper())
+        self._check_connection()
+        self._check_input()
         self.print_options()  # a bad layout, paper, size or template: exit 2, before any call
 
     @property
@@ -157,10 +197,6 @@ class Job:
         output = self.output_path
         folder = self.state_dir or output.parent
         return folder / f"{output.stem}.qrbatch.db"
-
-    @property
-    def is_sandbox(self) -> bool:
-        return self.endpoint == SANDBOX
 
 
 def expand_output(template: Path, source: Path, now: datetime | None = None) -> Path:

@@ -16,7 +16,7 @@ from qrbatch.rows.checks import CheckedRow, check_rows, header_matcher, map_colu
 from qrbatch.rows.codes import CheckedCode, CodeAction, check_codes, code_sheet_header
 from qrbatch.run.drops import Ledger, expand_drop, ledger_path
 from qrbatch.run.logs import event
-from qrbatch.run.settings import Job
+from qrbatch.run.settings import InputSettings, Job
 from qrbatch.sheets.read import Sheet, read_sheet
 from qrbatch.version import VERSION
 
@@ -29,7 +29,7 @@ class Validated:
     rows: list[CheckedRow]
 
 
-def validate_input(job: Job) -> Validated:
+def validate_input(job: InputSettings) -> Validated:
     """Read and validate the job's sheet without calling any API (raises InputFileError)."""
     sheet = read_sheet(
         job.input,
@@ -42,7 +42,7 @@ def validate_input(job: Job) -> Validated:
 
 
 def validate_sheet(
-    sheet: Sheet, job: Job, *, phone: str | None = None, message: str | None = None
+    sheet: Sheet, job: InputSettings, *, phone: str | None = None, message: str | None = None
 ) -> Validated:
     """Find the columns of a sheet already read (a file, a DataFrame) and check every row."""
     columns = map_columns(
@@ -109,7 +109,7 @@ def write_validation(output: Path | str, job: Job, validated: Validated) -> None
     write_workbook(output, validated.sheet, results, summary)
 
 
-def read_code_sheet(job: Job, action: CodeAction) -> tuple[Sheet, list[CheckedCode]]:
+def read_code_sheet(job: InputSettings, action: CodeAction) -> tuple[Sheet, list[CheckedCode]]:
     """Read and check the sheet of codes to update or delete (no API call)."""
     sheet = read_sheet(
         job.input,
@@ -134,4 +134,3 @@ def validate_drop(job: Job) -> list[tuple[Path, Validated | QrbatchError]]:
             except QrbatchError as error:
                 checked.append((single.input, error))
     return checked
-
