@@ -1,6 +1,8 @@
-"""The CAMS QR-code client: four actions on one shared aiohttp session.
+"""The CAMS client: the four QR-code actions, and QueryChatappPhoneNumbers (the
+account's own business numbers), on one shared aiohttp session.
 
-Every attempt first takes a slot from the injected pacer, is signed afresh (new date,
+Every action goes through one path (``_call``): every attempt first takes a slot from
+the injected pacer, is signed afresh (new date,
 new nonce) and is sent with a per-request timeout. aiohttp errors become qrbatch errors
 here and nowhere else.
 
@@ -36,7 +38,7 @@ from qrbatch.cams.credentials import Credentials
 from qrbatch.cams.errors import classify, is_token_refused
 from qrbatch.cams.models import DEFAULT_ENDPOINT as DEFAULT_ENDPOINT
 from qrbatch.cams.models import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
-from qrbatch.cams.models import Answer, Qrdl
+from qrbatch.cams.models import AccountNumber, Answer, Qrdl
 from qrbatch.cams.signer import acs_date, canonical_query, new_nonce, sign
 from qrbatch.errors import (
     AccountError,
@@ -122,7 +124,8 @@ def utc_now() -> datetime:
 
 
 class CamsClient:
-    """Async client for CreatePhoneMessageQrdl and its List/Update/Delete siblings."""
+    """Async client for CreatePhoneMessageQrdl, its List/Update/Delete siblings, and
+    QueryChatappPhoneNumbers."""
 
     def __init__(
         self,
@@ -222,6 +225,27 @@ class CamsClient:
         )
         return Answer(request_id)
 
+    # The account's numbers --------------------------------------------------------------
+
+    async def query_numbers(self, *, cust_space_id: str | None = None) -> Answer:
+        """List the account's WhatsApp business numbers with their names, statuses and
+        quality ratings (all statuses: no ``Status`` filter is sent).
+
+        The list is the answer's top-level ``PhoneNumbers`` (not ``Data``), as in the
+        official SDK's ``QueryChatappPhoneNumbersResponseBody``. The call shares the QR
+        actions' pacer, signing, credential refresh and error translation; an account
+        that may not call it gets an AccountError whose ``action`` is this one.
+        """
+        request_id, items = await self._call(
+            "QueryChatappPhoneNumbers", {}, cust_space_id, payload="PhoneNumbers"
+        )
+        numbers = (
+            AccountNumber.from_api(item)
+            for item in (items if isinstance(items, list) else [])
+            if isinstance(item, dict)
+        )
+        return Answer(request_id, numbers=tuple(numbers))
+
     # One attempt ----------------------------------------------------------------------
 
     def _require_session(self) -> aiohttp.ClientSession:
@@ -230,18 +254,24 @@ class CamsClient:
         return self._session
 
     async def _call(
-        self, action: str, params: dict[str, str], cust_space_id: str | None
+        self,
+        action: str,
+        params: dict[str, str],
+        cust_space_id: str | None,
+        *,
+        payload: str = "Data",
     ) -> tuple[str, Any]:
+        """Send one action; return its request id and the answer's ``payload`` field."""
         if cust_space_id:
             params = {**params, "CustSpaceId": cust_space_id}
         credentials = self._credentials
         try:
-            return await self._attempt(action, params, credentials)
+            return await self._attempt(action, params, credentials, payload)
         except AccountError as error:
             if not is_token_refused(error) or not await self._refreshed(credentials, error):
                 raise
         # One retry with the credentials read afresh; a second refusal stops the run.
-        return await self._attempt(action, params, self._credentials)
+        return await self._attempt(action, params, self._credentials, payload)
 
     async def _refreshed(self, used: Credentials, error: AccountError) -> bool:
         """Re-read credentials once for every call refused with ``used``; True if new."""
@@ -273,7 +303,7 @@ class CamsClient:
             return True
 
     async def _attempt(
-        self, action: str, params: dict[str, str], credentials: Credentials
+        self, action: str, params: dict[str, str], credentials: Credentials, payload: str
     ) -> tuple[str, Any]:
         session = self._require_session()
         query = canonical_query(params)
@@ -330,7 +360,7 @@ class CamsClient:
         finally:
             self._pacer.release(latency)
         answer = _Answer(status, raw, content_type, retry_after)
-        return self._parse(action, answer, sent, credentials.access_key_id, date)
+        return self._parse(action, answer, sent, credentials.access_key_id, date, payload)
 
     def _count_send(self, action: str) -> None:
         stats = self.stats
@@ -344,7 +374,13 @@ class CamsClient:
         return error
 
     def _parse(
-        self, action: str, answer: _Answer, sent_at: float, key_id: str, date: str
+        self,
+        action: str,
+        answer: _Answer,
+        sent_at: float,
+        key_id: str,
+        date: str,
+        payload: str = "Data",
     ) -> tuple[str, Any]:
         status, retry_after = answer.status, answer.retry_after
         envelope = _envelope(answer.raw, answer.content_type)
@@ -393,7 +429,7 @@ class CamsClient:
         if status < 400 and code == "OK":
             self._pacer.on_success()
             self.stats.accepted_at.append(anyio.current_time())
-            return request_id, envelope.get("Data")
+            return request_id, envelope.get(payload)
         message = _text(envelope.get("Message")) or f"HTTP {status}"
         raise self._record(
             classify(

@@ -126,14 +126,14 @@ ADVICE: dict[str, ErrorAdvice] = {
     "InvalidAction.NotFound": ErrorAdvice(
         "account",
         "the endpoint does not offer this action",
-        "check --endpoint / QRBATCH_ENDPOINT: the QR-code actions are documented only at "
-        "https://cams.ap-southeast-1.aliyuncs.com",
+        "check --endpoint / QRBATCH_ENDPOINT: it does not offer {action}; CAMS is "
+        "documented only at https://cams.ap-southeast-1.aliyuncs.com",
     ),
     "InvalidApi.NotFound": ErrorAdvice(
         "account",
         "the endpoint does not offer this action",
-        "check --endpoint / QRBATCH_ENDPOINT: the QR-code actions are documented only at "
-        "https://cams.ap-southeast-1.aliyuncs.com",
+        "check --endpoint / QRBATCH_ENDPOINT: it does not offer {action}; CAMS is "
+        "documented only at https://cams.ap-southeast-1.aliyuncs.com",
     ),
     "SignatureDoesNotMatch": ErrorAdvice(
         "account",

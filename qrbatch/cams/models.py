@@ -1,5 +1,6 @@
-"""Typed results of the CAMS QR-code actions, and the service's defaults (no HTTP here:
-settings and checks read these without loading the client)."""
+"""Typed results of the CAMS actions qrbatch calls (the four QR-code actions and
+QueryChatappPhoneNumbers), and the service's defaults (no HTTP here: settings and checks
+read these without loading the client)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,61 @@ class Qrdl:
         )
 
 
+# WhatsApp number statuses (QueryChatappPhoneNumbers' ``Status``) under which no QR code
+# of the number can be expected to work: the number is gone, not yet or no longer
+# verified, or moved elsewhere. UNKNOWN is here because nothing vouches for it.
+UNUSABLE_STATUSES = frozenset(
+    {"BANNED", "DELETED", "DISCONNECTED", "UNVERIFIED", "PENDING", "MIGRATED", "UNKNOWN"}
+)
+# Statuses under which the number still works but WhatsApp has put it under watch: worth
+# telling the person, not worth stopping for.
+WARNING_STATUSES = frozenset({"FLAGGED", "RESTRICTED", "RATE_LIMITED"})
+
+
+@dataclass(frozen=True, slots=True)
+class AccountNumber:
+    """One WhatsApp business number of the account, as QueryChatappPhoneNumbers lists it."""
+
+    phone: str  # country code + digits, no "+"
+    verified_name: str  # the business name WhatsApp shows
+    status: str  # CONNECTED, FLAGGED, BANNED, ... (upper case; "" if not given)
+    quality_rating: str  # GREEN, YELLOW, RED, UNKNOWN (upper case; "" if not given)
+    messaging_limit_tier: str
+    code_verification_status: str
+
+    @classmethod
+    def from_api(cls, item: Mapping[str, Any]) -> AccountNumber:
+        """Build from one ``PhoneNumbers`` item (missing fields become empty strings)."""
+
+        def text(name: str) -> str:
+            value = item.get(name)
+            return "" if value is None else str(value).strip()
+
+        return cls(
+            phone=text("PhoneNumber").removeprefix("+"),
+            verified_name=text("VerifiedName"),
+            status=text("Status").upper(),
+            quality_rating=text("QualityRating").upper(),
+            messaging_limit_tier=text("MessagingLimitTier"),
+            code_verification_status=text("CodeVerificationStatus"),
+        )
+
+    @property
+    def usable(self) -> bool:
+        """False if the status says the number's QR codes cannot work; an empty status
+        (a gateway that leaves it out) gives the benefit of the doubt."""
+        return self.status not in UNUSABLE_STATUSES
+
+    @property
+    def warning(self) -> str:
+        """A short reason to warn about a usable number, or "" if there is none."""
+        if self.status in WARNING_STATUSES:
+            return f"number {self.status} by WhatsApp"
+        if self.quality_rating == "RED":
+            return "quality rating RED"
+        return ""
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     """A successful answer: the request id plus what it carried."""
@@ -51,3 +107,4 @@ class Answer:
     request_id: str
     qrdl: Qrdl | None = None
     qrdls: tuple[Qrdl, ...] = ()
+    numbers: tuple[AccountNumber, ...] = ()

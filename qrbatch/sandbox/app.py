@@ -1,5 +1,7 @@
 """A faithful CAMS simulator on aiohttp.web: signatures, nonces, clock skew, the four
-QR actions with their business rules, a per-account rate limit and injectable faults.
+QR actions with their business rules, QueryChatappPhoneNumbers (the account's numbers
+with their names, statuses and quality ratings), a per-account rate limit and
+injectable faults.
 
 It is as strict as the gateway wherever the gateway's behaviour is known, so a client
 that passes here does not fail there: the V3 headers must be present and agree with the
@@ -26,15 +28,24 @@ Refusals, in the order the gateway checks them (HTTP status, code):
   InvalidSecurityToken.MismatchWithAccessKey; expired: 400 InvalidSecurityToken.Expired
 - disabled key: 403 Forbidden.AccessKeyDisabled
 - wrong ``x-acs-version``: 400 InvalidVersion; unknown or unoffered action: 404
-  InvalidAction.NotFound
+  InvalidAction.NotFound (``numbers_query="unknown"``: QueryChatappPhoneNumbers too)
 - RAM policy lacks ``cams:<Action>``: 403 Forbidden.RAM or NoPermission, with
-  AccessDeniedDetail; CAMS not activated: 400 Product.Unsubscript
-- over the account's rate: 400 System.LimitControl (optionally ``x-acs-retry-after``)
+  AccessDeniedDetail (``numbers_query="denied"``: for QueryChatappPhoneNumbers whatever
+  the key's actions); CAMS not activated: 400 Product.Unsubscript
+- over the account's rate: 400 System.LimitControl (optionally ``x-acs-retry-after``);
+  QueryChatappPhoneNumbers has its own limit (10 calls/s per user, ``numbers_qps``),
+  refused as 400 Throttling.User (the real code there is unconfirmed)
 - business rules (optionally as HTTP 200): missing value 400 MissingParameter;
   malformed phone, whitespace-only or > 140-character message, image type other than
   ``PNG``/``SVG`` (lowercase too, unless allowed) 400 InvalidParameter; well-formed
   number or CustSpaceId not the account's 400 Unknown.ResourceOwnerId; 2,000 codes
   400 QrdlLimitExceeded; code not live 404 NotFound (dotted spellings as an option)
+
+QueryChatappPhoneNumbers answers the envelope with a top-level ``PhoneNumbers`` list
+(every field of the official SDK's ``QueryChatappPhoneNumbersResponseBodyPhoneNumbers``),
+sorted by phone, filtered by ``Status`` when given; a CustSpaceId not the account's is
+400 Unknown.ResourceOwnerId, as for the QR actions. Each account counts its signed query
+calls (``Account.number_queries``), refused ones included.
 
 It never imports the client: it verifies signatures with its own code (verify.py).
 """
@@ -60,7 +71,15 @@ from aiohttp import web
 
 from qrbatch.sandbox import qr
 from qrbatch.sandbox.limiters import Limiter, LimiterKind, make_limiter
-from qrbatch.sandbox.state import ALL_ACTIONS, AccessKey, ActionRefused, Code, World
+from qrbatch.sandbox.state import (
+    ALL_ACTIONS,
+    QUERY_NUMBERS,
+    AccessKey,
+    ActionRefused,
+    BusinessNumber,
+    Code,
+    World,
+)
 from qrbatch.sandbox.verify import SignatureProblem, parse_authorization, verify
 
 API_VERSION = "2020-06-06"
@@ -70,6 +89,10 @@ HOST_ID = "cams.ap-southeast-1.aliyuncs.com"
 DOTTED_CODES = {"NotFound": "QrdlCode.NotFound", "QrdlLimitExceeded": "QrdlCode.LimitExceeded"}
 ErrorFormat = Literal["json", "xml"]
 RamDenialCode = Literal["Forbidden.RAM", "NoPermission"]
+# May the account call QueryChatappPhoneNumbers: yes; no (RAM refusal); or the gateway
+# does not know the action (InvalidAction.NotFound).
+NumbersQuery = Literal["allowed", "denied", "unknown"]
+NUMBERS_QPS = 10.0  # QueryChatappPhoneNumbers' own limit, separate from the QR actions'
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +130,11 @@ class SandboxConfig:
     api_version: str = API_VERSION  # another value: every request gets InvalidVersion
     missing_actions: frozenset[str] = frozenset()  # these answer InvalidAction.NotFound
     host_id: str = HOST_ID
+    # QueryChatappPhoneNumbers only (the QR actions are unaffected): "denied" answers it
+    # 403 ``ram_denial_code`` (Forbidden.RAM by default) naming cams:QueryChatappPhoneNumbers;
+    # "unknown" answers it 404 InvalidAction.NotFound.
+    numbers_query: NumbersQuery = "allowed"
+    numbers_qps: float = NUMBERS_QPS
 
 
 @dataclass(slots=True)
@@ -140,6 +168,7 @@ class Sandbox:
         self._mono = monotonic
         self._random = random.Random(self.config.seed)
         self._limiters: dict[str, Limiter] = {}
+        self._numbers_limiters: dict[str, Limiter] = {}
         self._nonces: OrderedDict[str, float] = OrderedDict()
 
     # Plumbing ---------------------------------------------------------------------
@@ -172,9 +201,18 @@ class Sandbox:
             await anyio.sleep(interval)
 
     def limiter(self, account: str) -> Limiter:
+        """The account's limiter for the QR actions (they share one quota)."""
         if account not in self._limiters:
             self._limiters[account] = make_limiter(self.config.limiter, self.config.qps)
         return self._limiters[account]
+
+    def numbers_limiter(self, account: str) -> Limiter:
+        """The account's limiter for QueryChatappPhoneNumbers (its own quota)."""
+        if account not in self._numbers_limiters:
+            self._numbers_limiters[account] = make_limiter(
+                self.config.limiter, self.config.numbers_qps
+            )
+        return self._numbers_limiters[account]
 
     def _uniform(self, bounds: tuple[float, float]) -> float:
         low, high = bounds
@@ -199,18 +237,19 @@ class Sandbox:
             return self._error(request_id, problem.status, problem.code, problem.message)
         except ActionRefused as refused:
             return self._refusal(request_id, refused)
-        if not self.limiter(account).try_acquire(self._mono()):
+        querying = action == QUERY_NUMBERS
+        limiter = self.numbers_limiter(account) if querying else self.limiter(account)
+        if not limiter.try_acquire(self._mono()):
             self.stats.throttled += 1
             headers = {}
             if self.config.retry_after_ms:
                 headers["x-acs-retry-after"] = str(self.config.retry_after_ms)
-            return self._error(
-                request_id,
-                400,
-                "System.LimitControl",
-                "Request was denied due to flow control.",
-                headers,
+            code, message = (
+                ("Throttling.User", "Request was denied due to user flow control.")
+                if querying
+                else ("System.LimitControl", "Request was denied due to flow control.")
             )
+            return self._error(request_id, 400, code, message, headers)
         now = self._mono()
         self.stats.accepted[action] = self.stats.accepted.get(action, 0) + 1
         self.stats.accepted_times.append(now)
@@ -222,7 +261,7 @@ class Sandbox:
         if faulty and roll() < faults.drop_before_commit:
             return self._drop(request)
         try:
-            data = self._act(account, action, params, request)
+            fields = self._act(account, action, params, request)
         except ActionRefused as refused:
             self.stats.refused[refused.code] = self.stats.refused.get(refused.code, 0) + 1
             return self._refusal(request_id, refused)
@@ -240,7 +279,7 @@ class Sandbox:
         if latency:
             await anyio.sleep(latency)
         return self._json(
-            200, {"RequestId": request_id + "\n", "Code": "OK", "Message": "OK", "Data": data}
+            200, {"RequestId": request_id + "\n", "Code": "OK", "Message": "OK", **fields}
         )
 
     async def handle_image(self, request: web.Request) -> web.Response:
@@ -281,17 +320,24 @@ class Sandbox:
         )
         self._check_nonce(request.headers.get("x-acs-signature-nonce", ""))
         self._check_token(key, request.headers.get("x-acs-security-token"))
+        if action == QUERY_NUMBERS:
+            self.world.accounts[key.account].number_queries += 1
         if not key.enabled:
             raise SignatureProblem("Forbidden.AccessKeyDisabled", "The AccessKey is disabled.", 403)
         if request.headers.get("x-acs-version", params.get("Version")) != self.config.api_version:
             raise SignatureProblem(
                 "InvalidVersion", "Specified parameter Version is not valid.", 400
             )
-        if action not in ALL_ACTIONS or action in self.config.missing_actions:
+        numbers_query = self.config.numbers_query if action == QUERY_NUMBERS else "allowed"
+        if (
+            action not in ALL_ACTIONS
+            or action in self.config.missing_actions
+            or numbers_query == "unknown"
+        ):
             raise SignatureProblem(
                 "InvalidAction.NotFound", f"Specified api {action!r} is not found.", 404
             )
-        if action not in key.actions:
+        if action not in key.actions or numbers_query == "denied":
             raise ActionRefused(
                 self.config.ram_denial_code,
                 f"User not authorized to operate on the specified resource: cams:{action}",
@@ -380,7 +426,9 @@ class Sandbox:
 
     def _act(
         self, account_name: str, action: str, params: dict[str, str], request: web.Request
-    ) -> Any:
+    ) -> dict[str, Any]:
+        """Do the action; return the answer's fields beside the envelope (``Data`` for the
+        QR actions, ``PhoneNumbers`` for QueryChatappPhoneNumbers)."""
         account = self.world.accounts[account_name]
         phone = params.get("PhoneNumber", "")
         space = params.get("CustSpaceId", "")
@@ -390,15 +438,18 @@ class Sandbox:
             image = image.upper()
         base = f"{request.scheme}://{request.host}"
         if action == "CreatePhoneMessageQrdl":
-            return _describe(account.create(phone, message, image, space), base)
+            return {"Data": _describe(account.create(phone, message, image, space), base)}
         if action == "ListPhoneMessageQrdl":
-            return [_describe(code, base) for code in account.list(phone, space)]
+            return {"Data": [_describe(code, base) for code in account.list(phone, space)]}
         if action == "UpdatePhoneMessageQrdl":
             code = params.get("QrdlCode", "")
-            return _describe(account.update(phone, code, message, image, space), base)
+            return {"Data": _describe(account.update(phone, code, message, image, space), base)}
         if action == "DeletePhoneMessageQrdl":
             account.delete(phone, params.get("QrdlCode", ""), space)
-            return None
+            return {"Data": None}
+        if action == QUERY_NUMBERS:
+            numbers = account.query_numbers(space, params.get("Status", ""))
+            return {"PhoneNumbers": [_describe_number(number) for number in numbers]}
         raise ActionRefused(  # unreachable: _authenticate refuses unknown actions
             "InvalidAction.NotFound", f"Specified api {action!r} is not found.", 404
         )
@@ -490,4 +541,29 @@ def _describe(code: Code, base: str) -> dict[str, str]:
         "GenerateQrImage": code.image_type,
         "DeepLinkUrl": f"https://wa.me/message/{code.code}",
         "QrImageUrl": f"{base}/qr/{code.phone}/{code.code}.{ext}",
+    }
+
+
+def _describe_number(number: BusinessNumber) -> dict[str, Any]:
+    """One ``PhoneNumbers`` item with every field of the SDK's model; the callback and
+    queue settings are blank (none configured), calling is disabled."""
+    return {
+        "PhoneNumber": number.phone,
+        "VerifiedName": number.verified_name,
+        "Status": number.status,
+        "QualityRating": number.quality_rating,
+        "MessagingLimitTier": number.messaging_limit_tier,
+        "CodeVerificationStatus": number.code_verification_status,
+        "NameStatus": number.name_status,
+        "NewNameStatus": "NONE",
+        "IsOfficial": "false",
+        "UpCallbackUrl": "",
+        "StatusCallbackUrl": "",
+        "UpQueue": "",
+        "StatusQueue": "",
+        "CallingConfigure": {
+            "Calling": {"Status": "DISABLED"},
+            "CallingCallbackUrl": "",
+            "MaxTalkTime": 0,
+        },
     }

@@ -4,6 +4,13 @@ Business rules live here, as CAMS applies them after the gateway has let a call 
 a malformed value is ``InvalidParameter``, a well-formed number that is not the
 account's is ``Unknown.ResourceOwnerId``, and Update issues a new code and retires the
 old one (the API reference sends D9II3... and gets D9AA3... back).
+
+Each business number carries what QueryChatappPhoneNumbers reports of it (verified
+name, status, quality rating, ...): ``Account.numbers`` stays the plain set of phones
+that decides ownership, and ``Account.profile`` gives a number's details, CONNECTED and
+GREEN with a generated name ("Demo Store 7001") unless registered otherwise. The QR
+actions do not look at a number's status: what CAMS does with a BANNED number's Create
+is unconfirmed, so only ownership is checked, as before.
 """
 
 from __future__ import annotations
@@ -13,11 +20,13 @@ import secrets
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 MAX_MESSAGE_CHARS = 140
 MAX_CODES_PER_NUMBER = 2000
 IMAGE_TYPES = ("PNG", "SVG")
-ALL_ACTIONS = frozenset(
+QUERY_NUMBERS = "QueryChatappPhoneNumbers"
+QR_ACTIONS = frozenset(
     {
         "CreatePhoneMessageQrdl",
         "ListPhoneMessageQrdl",
@@ -25,6 +34,24 @@ ALL_ACTIONS = frozenset(
         "DeletePhoneMessageQrdl",
     }
 )
+ALL_ACTIONS = QR_ACTIONS | {QUERY_NUMBERS}
+# QueryChatappPhoneNumbers' Status values (CAMS-API.md), and its QualityRating values.
+NUMBER_STATUSES = frozenset(
+    {
+        "CONNECTED",
+        "PENDING",
+        "FLAGGED",
+        "RESTRICTED",
+        "RATE_LIMITED",
+        "UNVERIFIED",
+        "MIGRATED",
+        "DISCONNECTED",
+        "BANNED",
+        "DELETED",
+        "UNKNOWN",
+    }
+)
+QUALITY_RATINGS = frozenset({"GREEN", "YELLOW", "RED", "UNKNOWN"})
 _CODE_ALPHABET = string.ascii_uppercase + string.digits
 # A business number as CAMS takes it: country code and digits, no "+", E.164 length.
 _PHONE = re.compile(r"\A[1-9][0-9]{6,14}\Z")
@@ -41,6 +68,70 @@ DEMO_NUMBERS = (
     "5511987654321",
     "34612345678",
 )
+
+
+def demo_name(phone: str) -> str:
+    """The verified name a number gets when none is given: "Demo Store 7001"."""
+    return f"Demo Store {phone[-4:]}"
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessNumber:
+    """A business number as WhatsApp (and QueryChatappPhoneNumbers) describes it."""
+
+    phone: str
+    verified_name: str = ""  # "" -> demo_name(phone)
+    status: str = "CONNECTED"
+    quality_rating: str = "GREEN"
+    messaging_limit_tier: str = "TIER_1K"
+    code_verification_status: str = "VERIFIED"
+    name_status: str = "APPROVED"
+
+    def __post_init__(self) -> None:
+        if self.status not in NUMBER_STATUSES:
+            raise ValueError(f"unknown number status {self.status!r}")
+        if self.quality_rating not in QUALITY_RATINGS:
+            raise ValueError(f"unknown quality rating {self.quality_rating!r}")
+        if not self.verified_name:
+            object.__setattr__(self, "verified_name", demo_name(self.phone))
+
+
+# How a number may be registered: a bare phone (CONNECTED, GREEN, generated name), the
+# (phone, status, name) that parse_number_spec returns, or a full BusinessNumber.
+NumberSpec: TypeAlias = str | tuple[str, str, str] | BusinessNumber
+
+
+def business_number(spec: NumberSpec) -> BusinessNumber:
+    """Read one NumberSpec."""
+    if isinstance(spec, BusinessNumber):
+        return spec
+    if isinstance(spec, str):
+        return BusinessNumber(spec)
+    phone, status, name = spec
+    return BusinessNumber(phone, name, (status or "CONNECTED").upper())
+
+
+def parse_number_spec(text: str) -> tuple[str, str, str]:
+    """Read ``PHONE[:STATUS[:NAME]]`` (``qrbatch sandbox --number``) as (phone, status, name).
+
+    The phone loses a leading ``+`` and must be country code and digits; STATUS is one
+    of QueryChatappPhoneNumbers' statuses in any case (default CONNECTED); NAME, which
+    may itself hold colons, defaults to a generated "Demo Store 7001". A bad phone or
+    status raises ValueError saying what is accepted.
+    """
+    phone, _, rest = text.strip().partition(":")
+    status, _, name = rest.partition(":")
+    phone = phone.strip().removeprefix("+")
+    if not _PHONE.match(phone):
+        raise ValueError(
+            f"{text!r}: the phone must be the country code and number, digits only "
+            "(7 to 15), as PHONE[:STATUS[:NAME]]"
+        )
+    status = status.strip().upper() or "CONNECTED"
+    if status not in NUMBER_STATUSES:
+        allowed = ", ".join(sorted(NUMBER_STATUSES))
+        raise ValueError(f"{text!r}: unknown status {status!r}; use one of {allowed}")
+    return phone, status, name.strip() or demo_name(phone)
 
 
 class ActionRefused(Exception):
@@ -95,11 +186,40 @@ class Account:
     """One Alibaba Cloud account: its business numbers, spaces and codes."""
 
     name: str
-    numbers: set[str]
+    numbers: set[str]  # the phones the account owns
     spaces: set[str] = field(default_factory=set)
     subscribed: bool = True
     codes: dict[str, dict[str, Code]] = field(default_factory=dict)  # phone -> code -> Code
     created: int = 0
+    profiles: dict[str, BusinessNumber] = field(default_factory=dict)  # phone -> details
+    # Signed QueryChatappPhoneNumbers calls by this account's keys, answered or refused
+    # (RAM denial, unknown action, throttling included), so tests can count them.
+    number_queries: int = 0
+
+    def register(self, spec: NumberSpec) -> BusinessNumber:
+        """Own a number (again), with the details ``spec`` gives."""
+        number = business_number(spec)
+        self.numbers.add(number.phone)
+        self.profiles[number.phone] = number
+        return number
+
+    def profile(self, phone: str) -> BusinessNumber:
+        """The details of an owned number; one added to ``numbers`` directly gets defaults."""
+        return self.profiles.get(phone) or BusinessNumber(phone)
+
+    def query_numbers(self, space: str, status: str) -> list[BusinessNumber]:
+        """The account's numbers (sorted by phone), only those in ``status`` if given.
+
+        A CustSpaceId is checked as the QR actions check it (not the account's:
+        Unknown.ResourceOwnerId); numbers are not kept per space.
+        """
+        if space and space not in self.spaces:
+            raise ActionRefused(
+                "Unknown.ResourceOwnerId", f"CustSpaceId {space} does not belong to this account"
+            )
+        wanted = status.strip().upper()
+        numbers = (self.profile(phone) for phone in sorted(self.numbers))
+        return [n for n in numbers if not wanted or n.status == wanted]
 
     def _check_owner(self, phone: str, space: str) -> None:
         if not phone:
@@ -197,8 +317,11 @@ class World:
     keys: dict[str, AccessKey] = field(default_factory=dict)
 
     @classmethod
-    def demo(cls, numbers: Iterable[str] = DEMO_NUMBERS) -> World:
-        """One account with the demo key and the sample inputs' business numbers."""
+    def demo(cls, numbers: Iterable[NumberSpec] = DEMO_NUMBERS) -> World:
+        """One account with the demo key and the sample inputs' business numbers.
+
+        A number may be a bare phone (CONNECTED, GREEN, named "Demo Store 7001"), the
+        (phone, status, name) of ``parse_number_spec``, or a BusinessNumber."""
         world = cls()
         world.add_account("demo", numbers=numbers, spaces=("cams-demo-space",))
         world.add_key(DEMO_KEY_ID, DEMO_KEY_SECRET, "demo")
@@ -208,11 +331,14 @@ class World:
         self,
         name: str,
         *,
-        numbers: Iterable[str],
+        numbers: Iterable[NumberSpec],
         spaces: Iterable[str] = (),
         subscribed: bool = True,
     ) -> Account:
-        account = Account(name, set(numbers), set(spaces), subscribed)
+        """Add an account owning ``numbers`` (NumberSpecs, as in ``demo``)."""
+        account = Account(name, set(), set(spaces), subscribed)
+        for spec in numbers:
+            account.register(spec)
         self.accounts[name] = account
         return account
 
