@@ -11,6 +11,7 @@ from alibabacloud_tea_openapi import models as openapi_models
 from qrbatch.sandbox import (
     DEMO_KEY_ID,
     DEMO_KEY_SECRET,
+    NumbersQuery,
     Sandbox,
     SandboxConfig,
     SandboxThread,
@@ -117,3 +118,55 @@ def test_official_sdk_reads_the_sandbox_xml_errors() -> None:
             client.list_phone_message_qrdl(
                 cams_models.ListPhoneMessageQrdlRequest(phone_number="6599999999")
             )
+
+
+def test_official_sdk_queries_the_accounts_numbers_with_their_details() -> None:
+    world = World.demo(
+        numbers=(PHONE, ("6591234567", "FLAGGED", "Kedai Kopi"), ("14155550123", "BANNED", ""))
+    )
+    with SandboxThread(Sandbox(world, SandboxConfig(qps=100))) as server:
+        client = sdk_client(server.url)
+        every = client.query_chatapp_phone_numbers(
+            cams_models.QueryChatappPhoneNumbersRequest()
+        ).body
+        flagged = client.query_chatapp_phone_numbers(
+            cams_models.QueryChatappPhoneNumbersRequest(
+                status="FLAGGED", cust_space_id="cams-demo-space"
+            )
+        ).body
+    assert (every.code, every.message) == ("OK", "OK")
+    assert [
+        (n.phone_number, n.verified_name, n.status, n.quality_rating) for n in every.phone_numbers
+    ] == [
+        ("14155550123", "Demo Store 0123", "BANNED", "GREEN"),
+        (PHONE, "Demo Store 7890", "CONNECTED", "GREEN"),
+        ("6591234567", "Kedai Kopi", "FLAGGED", "GREEN"),
+    ]
+    first = every.phone_numbers[0]
+    assert (first.messaging_limit_tier, first.code_verification_status) == ("TIER_1K", "VERIFIED")
+    assert (first.name_status, first.is_official, first.up_callback_url) == (
+        "APPROVED",
+        "false",
+        "",
+    )
+    assert first.calling_configure is not None
+    assert [n.phone_number for n in flagged.phone_numbers] == ["6591234567"]
+    assert server.sandbox.world.accounts["demo"].number_queries == 2
+
+
+@pytest.mark.parametrize(
+    ("numbers_query", "code"),
+    [("denied", "Forbidden.RAM"), ("unknown", "InvalidAction.NotFound")],
+)
+def test_official_sdk_is_refused_the_query_by_the_switches(
+    numbers_query: NumbersQuery, code: str
+) -> None:
+    config = SandboxConfig(qps=100, numbers_query=numbers_query)
+    with SandboxThread(Sandbox(config=config)) as server:
+        client = sdk_client(server.url)
+        with pytest.raises(Exception, match=code):
+            client.query_chatapp_phone_numbers(cams_models.QueryChatappPhoneNumbersRequest())
+        listed = client.list_phone_message_qrdl(
+            cams_models.ListPhoneMessageQrdlRequest(phone_number=PHONE)
+        )
+    assert listed.body.code == "OK"

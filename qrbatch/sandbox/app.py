@@ -319,9 +319,9 @@ class Sandbox:
             body=body,
         )
         self._check_nonce(request.headers.get("x-acs-signature-nonce", ""))
-        self._check_token(key, request.headers.get("x-acs-security-token"))
-        if action == QUERY_NUMBERS:
+        if action == QUERY_NUMBERS:  # a signed, fresh call of this account's key
             self.world.accounts[key.account].number_queries += 1
+        self._check_token(key, request.headers.get("x-acs-security-token"))
         if not key.enabled:
             raise SignatureProblem("Forbidden.AccessKeyDisabled", "The AccessKey is disabled.", 403)
         if request.headers.get("x-acs-version", params.get("Version")) != self.config.api_version:

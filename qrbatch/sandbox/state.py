@@ -192,8 +192,9 @@ class Account:
     codes: dict[str, dict[str, Code]] = field(default_factory=dict)  # phone -> code -> Code
     created: int = 0
     profiles: dict[str, BusinessNumber] = field(default_factory=dict)  # phone -> details
-    # Signed QueryChatappPhoneNumbers calls by this account's keys, answered or refused
-    # (RAM denial, unknown action, throttling included), so tests can count them.
+    # QueryChatappPhoneNumbers calls signed by this account's keys (a replayed nonce
+    # aside), answered or refused (STS token, RAM denial, unknown action, throttling
+    # included), so tests can assert how many a run made.
     number_queries: int = 0
 
     def register(self, spec: NumberSpec) -> BusinessNumber:
