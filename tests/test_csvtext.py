@@ -87,6 +87,6 @@ def test_what_qrbatch_writes_as_csv_it_reads_back_unchanged(rows: list[tuple[str
         write_csv(target, sheet, results)
         back = read_sheet(target, is_header=header_matcher())
     assert back.columns == ("Phone", "Message", *RESULT_COLUMNS)
-    expected = [(p, m, "invalid", "", "", "", "InvalidPhone", m, "", "") for p, m in rows]
+    expected = [(p, m, "invalid", "", "", "", "InvalidPhone", m, "", "", "", "") for p, m in rows]
     assert [r.cells for r in back.rows] == expected
     assert all(r.problems == () for r in back.rows)

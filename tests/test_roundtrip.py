@@ -46,6 +46,6 @@ def test_what_qrbatch_writes_it_reads_back_unchanged(
         back = read_sheet(target, is_header=header_matcher())
     assert back.columns == ("Phone", "Message", *RESULT_COLUMNS)
     assert [r.cells for r in back.rows] == [
-        (p, m, "invalid", "", "", "", "InvalidPhone", m, "", "") for p, m in rows
+        (p, m, "invalid", "", "", "", "InvalidPhone", m, "", "", "", "") for p, m in rows
     ]
     assert back.sheet_name == (None if suffix == ".csv" else "Results")

@@ -258,22 +258,31 @@ def _finish_command(result: RunResult) -> NoReturn:
     type=click.Path(path_type=Path),
     help="Also write a workbook of the checked rows (nothing is written otherwise).",
 )
+@click.option(
+    "--against-account",
+    is_flag=True,
+    help="Also check each number against the account's own WhatsApp numbers: one "
+    "QueryChatappPhoneNumbers call, no other.",
+)
+@options(CONNECTION)
 def validate(
     source: Path,
     output: Path | None,
+    against_account: bool,
     no_progress: bool,
     log_format: LogFormat,
     verbose: int,
     quiet: bool,
     **flags: Any,
 ) -> None:
-    """Check every row of SOURCE without calling the API; print the problems by row.
+    """Check every row of SOURCE before any code is made; print the problems by row.
+    No API call, unless --against-account asks the account for its numbers (one call).
 
     Exits 0 when every row is valid, 1 otherwise, 2 when the file cannot be used.
 
     \b
     Example:
-      qrbatch validate campaign.xlsx
+      qrbatch validate campaign.xlsx --against-account
     """
     from qrbatch.run.drops import is_drop_input
     from qrbatch.run.validation import validate_input, write_validation
@@ -284,10 +293,16 @@ def validate(
         if is_drop_input(job.input):
             sys.exit(_validate_drop(job))
         validated = validate_input(job)
+        if against_account:
+            from qrbatch.run.commands import check_against_account
+
+            validated = _call(check_against_account, None, job=job, validated=validated)
         if output is not None:
             write_validation(output, job, validated)
     except QrbatchError as error:
         _fail(error)
+    except KeyboardInterrupt:
+        _interrupted()
     sys.exit(_report_validation(validated, log_format))
 
 
@@ -488,6 +503,75 @@ def delete(source: Path, yes: bool, no_progress: bool, **flags: Any) -> None:
     _codes_command("delete", source, yes, no_progress, log_format, verbose, quiet, flags)
 
 
+# numbers ---------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Also write the table to a workbook (.xlsx).",
+)
+@options([CUST_SPACE_ID], CONNECTION, COMMON)
+def numbers(
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+    **flags: Any,
+) -> None:
+    """List the account's WhatsApp numbers (QueryChatappPhoneNumbers): the business name
+    WhatsApp shows, status, quality rating, messaging tier and how many live QR codes each
+    holds (one List per number). Codes are made only for the account's usable numbers.
+
+    \b
+    Example:
+      qrbatch numbers -o numbers.xlsx
+    """
+    from qrbatch.run.commands import list_numbers
+    from qrbatch.run.settings import Job
+
+    _start(log_format, verbose, quiet)
+    try:
+        flags = {k: v for k, v in flags.items() if v is not None}
+        output = flags.pop("output", None)
+        job = Job(input=output or Path("numbers.xlsx"), output=output, images=False, **flags)
+        reports = _call(list_numbers, None, job=job)
+    except QrbatchError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        _interrupted()
+    rows = [tuple("" if v is None else str(v) for v in r.cells()) for r in reports]
+    header = ("Number", "Business name", "Status", "Quality", "Tier", "Verified", "Codes", "")
+    if is_json():
+        for report in reports:
+            number = report.number
+            event(
+                logging.INFO,
+                "number",
+                f"+{number.phone} {number.verified_name}: {number.status}",
+                phone=f"+{number.phone}",
+                business_name=number.verified_name,
+                status=number.status,
+                quality=number.quality_rating,
+                tier=number.messaging_limit_tier,
+                live_codes=report.live_codes,
+            )
+    elif not quiet:
+        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+        for line in (header, *rows):
+            click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    usable = sum(r.number.usable for r in reports)
+    say(
+        f"{len(reports)} numbers, {usable} usable" + (f" -> {output}" if output else ""),
+        "numbers_end",
+        numbers=len(reports),
+        usable=usable,
+    )
+    sys.exit(ExitCode.OK)
+
+
 # sandbox ---------------------------------------------------------------------------------
 
 
@@ -517,7 +601,12 @@ def delete(source: Path, yes: bool, no_progress: bool, **flags: Any) -> None:
     help="Answer latency range in seconds (MIN MAX).",
 )
 @click.option(
-    "--number", "numbers", multiple=True, help="Extra business number to register (repeatable)."
+    "--number",
+    "numbers",
+    multiple=True,
+    help="Extra business number of the account, PHONE[:STATUS[:NAME]] (e.g. "
+    "6281234567001:FLAGGED:Kios Budi); repeatable. Status as QueryChatappPhoneNumbers "
+    "says it (CONNECTED, FLAGGED, BANNED...).",
 )
 @click.option(
     "--unavailable",
@@ -570,9 +659,14 @@ def sandbox(
         World,
         serve_forever,
     )
+    from qrbatch.sandbox.state import parse_number_spec
 
     setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
-    world = World.demo(numbers=(*DEMO_NUMBERS, *numbers))
+    try:
+        specs = [parse_number_spec(text) for text in numbers]
+    except ValueError as error:
+        _fail(ConfigError(f"--number: {error}"))
+    world = World.demo(numbers=(*DEMO_NUMBERS, *specs))
     config = SandboxConfig(
         qps=qps,
         limiter=limiter,  # type: ignore[arg-type]

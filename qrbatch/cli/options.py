@@ -119,6 +119,11 @@ COLUMNS: list[Option[Any]] = [
         "--message-column",
         help="Name of the message column (default: PrefilledMessage, Message, ...).",
     ),
+    click.option(
+        "--country-column",
+        help="Name of a column with each row's country (ID, SG, MX...) for national numbers "
+        "(default: Country, Negara, País, ...).",
+    ),
     IMAGE_TYPE,
     CUST_SPACE_ID,
 ]

@@ -10,6 +10,7 @@ what a front end can show is what is here.
     RowFinished     one unique request settled (its journal entry, how many rows share it)
     Throttled       the server said slow down (the pacer's old and new rate)
     Retrying        a retryable failure; the next attempt after ``wait_seconds``
+    NumbersQueried  the account's WhatsApp numbers (of one space), counted by status
     SendingEnded    the calls are done: how long sending took
     ImagesPlaced    the QR image files written, and where
     OutputsPrinted  the PDF and ZIP written beside the workbook
@@ -79,6 +80,13 @@ class Retrying:
 
 
 @dataclass(frozen=True, slots=True)
+class NumbersQueried:
+    space: str  # the CustSpaceId asked about ("" for the account's own)
+    count: int
+    by_status: dict[str, int]  # CONNECTED, FLAGGED, BANNED...
+
+
+@dataclass(frozen=True, slots=True)
 class SendingEnded:
     seconds: float  # time spent sending: the pace of calls is measured over it
 
@@ -123,6 +131,7 @@ Event = (
     | RowFinished
     | Throttled
     | Retrying
+    | NumbersQueried
     | SendingEnded
     | ImagesPlaced
     | OutputsPrinted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal, Protocol, get_args
 
@@ -44,6 +44,8 @@ RESULT_COLUMNS = (
     "ErrorMessage",
     "RequestId",
     "Attempts",
+    "SentPhoneNumber",  # the number the code opens: E.164 with +, always text
+    "BusinessName",  # the name WhatsApp shows for it (the account's VerifiedName)
 )
 
 # ErrorCode -> (meaning, what to do) for the problems the sheet reader finds in a row.
@@ -85,6 +87,19 @@ ROW_ADVICE: dict[str, tuple[str, str]] = {
     "MissingMessage": ("the message cell is empty", "write the prefilled message"),
     "MessageTooLong": ("over WhatsApp's 140-character limit", "shorten the message"),
     "InvalidImageType": ("image type is not PNG or SVG", "use PNG or SVG, or leave it blank"),
+    "InvalidCountry": ("the country is not a two-letter code", "write ID, SG, MX..."),
+    "NotAccountNumber": (
+        "the number is not one of the account's WhatsApp numbers",
+        "correct it to one of the account's numbers (qrbatch numbers lists them)",
+    ),
+    "NumberNotUsable": (
+        "WhatsApp does not let this number send (banned, disconnected, pending...)",
+        "connect the number again in the CAMS console, then rerun",
+    ),
+    "NumberWarning": (
+        "the code was made, but WhatsApp flagged or limits this number",
+        "check the number's status and quality in the CAMS console",
+    ),
     "NotSent": ("not sent: the run stopped first", "fix the cause, then rerun: done rows are kept"),
     "NotFound": (
         "the service does not know this code on this number",
@@ -114,6 +129,8 @@ class RowResult:
     error_message: str = ""
     request_id: str = ""
     attempts: int | None = None
+    sent_phone: str = ""
+    business_name: str = ""
 
     def cells(self) -> tuple[str | int | None, ...]:
         return (
@@ -125,6 +142,8 @@ class RowResult:
             self.error_message,
             self.request_id,
             self.attempts,
+            self.sent_phone,
+            self.business_name,
         )
 
 
@@ -154,9 +173,21 @@ class Checked(Protocol):
     @property
     def error_message(self) -> str: ...
 
+    @property
+    def note(self) -> str: ...
 
-def join_results(checked: Sequence[Checked], entries: Mapping[str, Entry]) -> list[RowResult]:
-    """One result per input row, in input order; duplicates share their request's result."""
+
+def join_results(
+    checked: Sequence[Checked],
+    entries: Mapping[str, Entry],
+    names: Mapping[str, str] | None = None,
+) -> list[RowResult]:
+    """One result per input row, in input order; duplicates share their request's result.
+
+    A row with a live code says the number it opens (``SentPhoneNumber``) and, when the
+    account's numbers are known (``names``: phone -> VerifiedName), the business name;
+    a note on the row (a flagged number) is its ``NumberWarning``."""
+    names = names or {}
     results: list[RowResult] = []
     for row in checked:
         if row.request is None:
@@ -187,7 +218,15 @@ def join_results(checked: Sequence[Checked], entries: Mapping[str, Entry]) -> li
                 )
             )
         else:
-            results.append(from_entry(entry))
+            result = from_entry(entry)
+            if result.status in LIVE_STATUSES:
+                phone = row.request.phone
+                result = replace(
+                    result, sent_phone=f"+{phone}", business_name=names.get(phone, "")
+                )
+                if row.note and not result.error_code:
+                    result = replace(result, error_code="NumberWarning", error_message=row.note)
+            results.append(result)
     return results
 
 

@@ -334,6 +334,8 @@ def _write_results(
             _value(ws, v, wrap=styled)
             for v in (result.error_code, result.error_message, result.request_id, result.attempts)
         )
+        cells.append(_value(ws, result.sent_phone, wrap=styled))  # "+62...": text, never a formula
+        cells.append(_value(ws, result.business_name, wrap=styled))
         if files:
             path = image_files.get(row.number, "")
             cells.append(_file_link(ws, path, number <= file_links_until, wrap=styled))
@@ -538,3 +540,30 @@ def write_csv(target: Path, sheet: Sheet, results: Sequence[RowResult]) -> None:
         for row, result in zip(sheet.rows, results, strict=True):
             values = [*row.cells, *("" if v is None else str(v) for v in result.cells())]
             writer.writerow([csv_safe(v) for v in values])
+
+
+NUMBER_COLUMNS = (
+    "PhoneNumber",
+    "BusinessName",
+    "Status",
+    "QualityRating",
+    "MessagingLimitTier",
+    "CodeVerificationStatus",
+    "LiveCodes",
+    "Note",
+)
+
+
+def write_numbers(target: Path, rows: Sequence[Sequence[str | int | None]]) -> None:
+    """The account's WhatsApp numbers (``qrbatch numbers -o``): one sheet, ``Numbers``,
+    a row per number in ``NUMBER_COLUMNS`` order, numbers as text (``+62...``)."""
+    workbook = Workbook(write_only=True)
+    ws: _Sheet = workbook.create_sheet("Numbers")
+    for index, width in enumerate((18, 30, 14, 14, 20, 22, 10, 40), start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, name, bold=True) for name in NUMBER_COLUMNS])
+    for row in rows:
+        ws.append([_value(ws, value) for value in row])
+    with atomic_path(target) as temp:
+        workbook.save(temp)

@@ -7,8 +7,6 @@ are PNG or SVG.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import hashlib
 import re
 import unicodedata
@@ -16,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-import phonenumbers
-
 from qrbatch.cams.models import IMAGE_TYPES
 from qrbatch.errors import InputFileError
+from qrbatch.rows.phones import RowProblem as RowProblem
+from qrbatch.rows.phones import is_region
+from qrbatch.rows.phones import normalise_phone as normalise_phone
 from qrbatch.sheets.cells import CellProblem, column_letter
 from qrbatch.sheets.read import HeaderTest, InputRow, Sheet
 
@@ -249,6 +248,11 @@ IMAGE_ALIASES = _keys(
     "GenerateQrImage", "Image Type", "QR Image Type", "Image", "Image Format", "Format"
 )
 SPACE_ALIASES = _keys("CustSpaceId", "Space Id", "Customer Space Id", "Cust Space")
+# The country of a row's national numbers (ID, SG...): the default region, row by row.
+COUNTRY_ALIASES = _keys(
+    "Country", "Region", "Negara", "País", "Pais", "Pays", "Land", "Paese", "Ülke",
+    "Quốc gia", "ประเทศ", "Bansa", "国家", "國家", "国", "국가", "देश", "Страна", "الدولة",
+)
 _NUMBERED = re.compile(r"^(.*?)(?:\(\d+\)|\d+)$")
 
 
@@ -268,10 +272,12 @@ class ColumnMap:
     message: int
     image: int | None = None
     space: int | None = None
+    country: int | None = None
 
     def used(self) -> tuple[int, ...]:
         """The positions whose cells a request is made of."""
-        return tuple(i for i in (self.phone, self.message, self.image, self.space) if i is not None)
+        every = (self.phone, self.message, self.image, self.space, self.country)
+        return tuple(i for i in every if i is not None)
 
     def describe(self, columns: Sequence[str]) -> str:
         """The columns found, for the log: ``phone 'Nomor WA' (B), message 'Pesan' (C)``."""
@@ -282,6 +288,7 @@ class ColumnMap:
                 ("message", self.message),
                 ("image type", self.image),
                 ("space", self.space),
+                ("country", self.country),
             )
             if at is not None
         ]
@@ -353,7 +360,11 @@ def header_score(cells: Sequence[str]) -> int:
 
 
 def map_columns(
-    sheet: Sheet, *, phone_column: str | None = None, message_column: str | None = None
+    sheet: Sheet,
+    *,
+    phone_column: str | None = None,
+    message_column: str | None = None,
+    country_column: str | None = None,
 ) -> ColumnMap:
     """Locate the columns by name (aliases, or the names given), or say what was found.
 
@@ -383,11 +394,18 @@ def map_columns(
                 f"{', '.join(repr(n) for n in names)}. Pass --{what}-column with the one to "
                 f"use (e.g. --{what}-column {names[0]!r})."
             )
+    country = find_column(sheet.columns, country_column, COUNTRY_ALIASES)
+    if country_column is not None and country is None:
+        raise InputFileError(
+            f"{sheet.path}: no country column named {country_column!r}. Columns found: "
+            f"{', '.join(map(repr, sheet.columns))}."
+        )
     return ColumnMap(
         phone=phone,
         message=message,
         image=find_column(sheet.columns, None, IMAGE_ALIASES),
         space=find_column(sheet.columns, None, SPACE_ALIASES),
+        country=country,
     )
 
 
@@ -419,121 +437,13 @@ class CheckedRow:
     state: RowState
     error_code: str = ""
     error_message: str = ""
-
-
-class RowProblem(Exception):
-    """A value in a row that cannot be sent (code, words naming the column)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-_INVISIBLE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u200b\u200e\u200f\u2060\ufeff"), " ")
-_FLOAT_FORM = re.compile(r"^\+?\d+\.0+$")
-_SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")  # 6,28E+12 in a comma locale
-
-
-_PARSE_WHY = {
-    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "has no valid country code",
-    phonenumbers.NumberParseException.TOO_SHORT_NSN: "is too short",
-    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "is too short",
-    phonenumbers.NumberParseException.TOO_LONG: "is too long",
-}
-_POSSIBLE_WHY = {
-    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "has no valid country code",
-    phonenumbers.ValidationResult.TOO_SHORT: "is too short",
-    phonenumbers.ValidationResult.TOO_LONG: "is too long",
-    phonenumbers.ValidationResult.INVALID_LENGTH: "has the wrong length",
-}
-
-
-def _parse(raw: str, text: str, region: str | None) -> phonenumbers.PhoneNumber:
-    """A parsed number that is valid, or RowProblem saying why it is not."""
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException as exc:
-        why = _PARSE_WHY.get(exc.error_type, "is not a phone number")
-        raise RowProblem("InvalidPhone", f"{raw!r} {why}") from None
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
-        why = _POSSIBLE_WHY.get(reason, "is not possible")
-        raise RowProblem("InvalidPhone", f"{raw!r} {why} for a phone number")
-    if not phonenumbers.is_valid_number(number):
-        cc = number.country_code or 0
-        where = phonenumbers.region_code_for_country_code(cc)
-        raise RowProblem("InvalidPhone", f"{raw!r} is not a valid number in {where} (+{cc})")
-    return number
-
-
-def _e164(number: phonenumbers.PhoneNumber) -> str:
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))[1:]
-
-
-@functools.lru_cache(maxsize=65536)
-def normalise_phone(raw: str, default_region: str | None = None) -> str:
-    """Country code + digits, or RowProblem saying why the value is not a phone number.
-
-    A number is never rewritten: digits that are a valid international number (country
-    code + national number, with or without ``+``/``00``) stay as written. The default
-    region applies only to national numbers: a trunk prefix (a leading ``0``), an area
-    code in parentheses (``(201) 555-0123``), or digits that are not valid
-    internationally. Digits valid both ways (``6591234567`` is
-    Singapore as written and an Indonesian national number) are ``AmbiguousPhone``,
-    never guessed. Spaces, dashes, dots and parentheses are ignored.
-    """
-    text = raw.translate(_INVISIBLE).strip().lstrip("'").strip()
-    if not text:
-        raise RowProblem("MissingPhone", "the phone number is empty")
-    if _SCIENTIFIC.match(text):
-        raise RowProblem(
-            "InvalidPhone",
-            f"{raw!r} is in scientific notation, so digits were lost: format the column "
-            "as Text in Excel and type the numbers again",
-        )
-    if _FLOAT_FORM.match(text):
-        text = text.split(".", 1)[0]
-    if re.search(r"[^\W\d_]", text):
-        raise RowProblem("InvalidPhone", f"{raw!r} contains letters")
-    region = default_region.upper() if default_region else None
-    if text.startswith("00"):
-        text = "+" + text[2:]
-    if text.startswith("+"):
-        return _e164(_parse(raw, text, None))
-    digits = re.sub(r"\D", "", text)
-    if not digits:
-        raise RowProblem("InvalidPhone", f"{raw!r} has no digits")
-    # A trunk prefix, or an area code in parentheses, is how national numbers are written.
-    if digits.startswith("0") or text.startswith("("):
-        if region is None:
-            raise RowProblem(
-                "InvalidPhone",
-                f"{raw!r} looks like a national number: add the country code or pass "
-                "--default-region (e.g. ID, SG, US)",
-            )
-        return _e164(_parse(raw, text, region))
-    if region is None:
-        return _e164(_parse(raw, "+" + digits, None))
-    international: phonenumbers.PhoneNumber | None = None
-    with contextlib.suppress(RowProblem):
-        international = _parse(raw, "+" + digits, None)
-    try:
-        national = _parse(raw, digits, region)
-    except RowProblem:
-        if international is None:
-            raise
-        return _e164(international)
-    if international is None:
-        return _e164(national)
-    if _e164(national) == _e164(international):
-        return _e164(international)
-    raise RowProblem(
-        "AmbiguousPhone",
-        f"{raw!r} is a valid number as written (+{_e164(international)}, "
-        f"{phonenumbers.region_code_for_number(international)}) and as a national number "
-        f"of {region} (+{_e164(national)}): write it with + and the country code",
-    )
+    # What the account's numbers decide (``rows.account``): the phone cell as written, the
+    # row's country, and, for a row whose only problem is its phone, the rest of its
+    # request (phone left empty). ``note``: a warning about the number, sent all the same.
+    phone_cell: str = ""
+    country: str | None = None
+    pending: QrRequest | None = None
+    note: str = ""
 
 
 def check_message(raw: str) -> str:
@@ -586,9 +496,24 @@ def check_rows(
             checked.append(CheckedRow(row, None, "skipped", "BlankRow", "the row is empty"))
             continue
         cells = row.cells
+        phone_cell = cells[columns.phone]
+        country: str | None = None
+        phone_problem: RowProblem | None = None
         try:
+            if columns.country is not None and cells[columns.country].strip():
+                column = names[columns.country]
+                country = cells[columns.country].strip().upper()
+                if not is_region(country):
+                    raise RowProblem(
+                        "InvalidCountry",
+                        f"{cells[columns.country].strip()!r} is not a country code "
+                        "(two letters, e.g. ID, SG, MX)",
+                    )
             column = names[columns.phone]
-            phone = normalise_phone(cells[columns.phone], default_region)
+            try:
+                phone = normalise_phone(phone_cell, country or default_region)
+            except RowProblem as problem:
+                phone, phone_problem = "", problem
             column = names[columns.message]
             message = check_message(cells[columns.message])
             image = image_type
@@ -598,12 +523,24 @@ def check_rows(
             space = cust_space_id
             if columns.space is not None and cells[columns.space].strip():
                 space = cells[columns.space].strip()
-        except RowProblem as problem:
+        except RowProblem as error:
+            first = error
+            if phone_problem is not None:  # the phone is named first, as it is checked first
+                first, column = phone_problem, names[columns.phone]
             checked.append(
-                CheckedRow(row, None, "invalid", problem.code, f"{column}: {problem.message}")
+                CheckedRow(row, None, "invalid", first.code, f"{column}: {first.message}")
             )
             continue
-        checked.append(CheckedRow(row, QrRequest(phone, message, image, space), "ok"))
+        request = QrRequest(phone, message, image, space)
+        if phone_problem is not None:  # the account's numbers may still say which it is
+            where = f"{names[columns.phone]}: {phone_problem.message}"
+            checked.append(
+                CheckedRow(
+                    row, None, "invalid", phone_problem.code, where, phone_cell, country, request
+                )
+            )
+            continue
+        checked.append(CheckedRow(row, request, "ok", phone_cell=phone_cell, country=country))
     return checked
 
 

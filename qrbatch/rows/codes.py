@@ -60,6 +60,7 @@ class CheckedCode:
     state: Literal["ok", "invalid", "skipped"]
     error_code: str = ""
     error_message: str = ""
+    note: str = ""  # nothing to say of an existing code's number (see CheckedRow.note)
 
 
 def code_sheet_header(action: CodeAction) -> HeaderTest:

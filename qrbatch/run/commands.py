@@ -16,10 +16,12 @@ still write the workbook; the ``exit_code`` of the ``RunResult`` says which happ
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qrbatch.cams.credentials import Credentials
 from qrbatch.engine.actions import Create, Delete, Update
@@ -34,8 +36,10 @@ from qrbatch.errors import (
     QrbatchError,
 )
 from qrbatch.outputs.results import RowResult
-from qrbatch.rows.checks import RowProblem
+from qrbatch.outputs.workbook import write_numbers
+from qrbatch.rows.checks import CheckedRow, RowProblem
 from qrbatch.rows.codes import CheckedCode, CodeAction
+from qrbatch.rows.phones import display
 from qrbatch.run.connect import Caller, describe_credentials, open_run
 from qrbatch.run.drops import (
     Ledger,
@@ -46,7 +50,9 @@ from qrbatch.run.drops import (
 )
 from qrbatch.run.exit_codes import ExitCode, worst
 from qrbatch.run.finish import RunResult, finish_run
-from qrbatch.run.plan import check_output, run_plan
+from qrbatch.run.logs import event
+from qrbatch.run.numbers import Later, account_numbers, decide_numbers
+from qrbatch.run.plan import check_output, phone_column, run_plan
 from qrbatch.run.settings import Job
 from qrbatch.run.validation import Validated as Validated
 from qrbatch.run.validation import describe_sheet as describe_sheet
@@ -56,6 +62,11 @@ from qrbatch.run.validation import validate_input as validate_input
 from qrbatch.run.validation import validate_sheet as validate_sheet
 from qrbatch.run.validation import write_validation as write_validation
 from qrbatch.sheets.read import InputRow, Sheet
+
+if TYPE_CHECKING:
+    from qrbatch.cams.models import AccountNumber
+
+SHOWN_ROWS = 200  # rows a check reports by name; the rest are counted
 
 LIST_COLUMNS = ("PhoneNumber", "CustSpaceId", "PrefilledMessage", "GenerateQrImage")
 
@@ -214,6 +225,111 @@ async def list_codes(
         )
 
 
+async def check_against_account(
+    job: Job,
+    validated: Validated,
+    *,
+    env: Mapping[str, str] | None = None,
+    credentials: Credentials | None = None,
+    events: Subscriber | EventBus | None = None,
+) -> Validated:
+    """The rows of a validated sheet decided by the account's numbers: one
+    QueryChatappPhoneNumbers per space and no other call (``validate --against-account``).
+    An account that may not ask leaves the rows as the written rules read them."""
+    caller = Caller.of(env=env, credentials=credentials, events=events)
+    adopt = {row.request.phone for row in validated.rows if row.request is not None}
+    async with open_run(
+        job,
+        "validate",
+        caller,
+        sheet_name=validated.sheet.sheet_name,
+        numbers=adopt,
+        use_journal=False,
+    ) as ctx:
+        later: Later = []
+        rows = await decide_numbers(
+            ctx, validated.rows, phone_column=phone_column(job, validated.sheet), later=later
+        )
+        for say in later:
+            say()
+        if ctx.report.stopped_by is not None:
+            raise ctx.report.stopped_by
+        decided = [row for row in rows if isinstance(row, CheckedRow)]
+        shown = [r for r in decided if r.request is not None and r.phone_cell][:SHOWN_ROWS]
+        for row in shown:
+            assert row.request is not None
+            name = ctx.business_names.get(row.request.phone, "")
+            event(
+                logging.INFO,
+                "row_number",
+                f"row {row.row.number}: {row.phone_cell!r} is {display(row.request.phone)}"
+                + (f" ({name})" if name else ""),
+                row=row.row.number,
+                phone=f"+{row.request.phone}",
+                business_name=name,
+            )
+    return Validated(validated.sheet, decided)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberReport:
+    """One of the account's WhatsApp numbers, as ``qrbatch numbers`` shows it."""
+
+    number: AccountNumber
+    live_codes: int | None  # None: its List failed
+
+    def cells(self) -> tuple[str | int | None, ...]:
+        return (
+            f"+{self.number.phone}",
+            self.number.verified_name,
+            self.number.status,
+            self.number.quality_rating,
+            self.number.messaging_limit_tier,
+            self.number.code_verification_status,
+            self.live_codes,
+            self.number.warning or ("" if self.number.usable else "gets no codes"),
+        )
+
+
+async def list_numbers(
+    job: Job,
+    *,
+    env: Mapping[str, str] | None = None,
+    credentials: Credentials | None = None,
+    events: Subscriber | EventBus | None = None,
+) -> list[NumberReport]:
+    """The account's WhatsApp numbers (of ``job.cust_space_id``'s space), each with its
+    count of live codes (one List per number); ``job.output``, when set, gets a workbook.
+    An account that may not ask raises AccountError naming the permission to grant."""
+    if job.output is not None:
+        check_output(job, job.output)
+    caller = Caller.of(env=env, credentials=credentials, events=events)
+    async with open_run(job, "numbers", caller, sheet_name=None, use_journal=False) as ctx:
+        space = job.cust_space_id
+        retry = RetryPolicy(max_attempts=job.max_attempts)
+        try:
+            found = await account_numbers(ctx, [space], allow_refusal=False)
+            assert found is not None  # a refusal raised
+        except AccountError as error:
+            ctx.emit(
+                AccountStopped(error.code, error.action, error.request_id, str(error), error.fix)
+            )
+            raise
+        reports: list[NumberReport] = []
+        for number in sorted(found[space].values(), key=lambda n: n.phone):
+            try:
+                live = await list_live(ctx.client, (number.phone, space), retry, events=ctx.emit)
+                count: int | None = len(live.codes)
+            except CamsError as error:
+                if isinstance(error, AccountError):
+                    raise
+                count = None
+            reports.append(NumberReport(number, count))
+    if job.output is not None:
+        write_numbers(job.output, [r.cells() for r in reports])
+    return reports
+
+
 @dataclass(frozen=True, slots=True)
 class DropFile:
     """What became of one file of a drop folder in this run."""
@@ -288,5 +404,3 @@ def drop_exit_code(files: Sequence[DropFile]) -> ExitCode:
             code = int(getattr(item.error, "exit_code", ExitCode.USAGE))
             codes.append(ExitCode.ROWS_FAILED if ran and code == ExitCode.USAGE else code)
     return worst(*codes)
-
-

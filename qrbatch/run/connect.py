@@ -53,6 +53,7 @@ class RunContext:
     journal: Journal | None
     claims: Claims = field(default_factory=NoClaims)
     report: ExecutionReport = field(default_factory=ExecutionReport)
+    business_names: dict[str, str] = field(default_factory=dict)  # phone -> VerifiedName
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from qrbatch.engine.events import (
     AccountStopped,
     Event,
     Interrupted,
+    NumbersQueried,
     PhaseChanged,
     Retrying,
     RowFinished,
@@ -57,6 +58,18 @@ def log_events(item: Event) -> None:
         )
     elif isinstance(item, PhaseChanged):
         event(logging.DEBUG, "phase", item.description, phase=item.phase, total=item.total)
+    elif isinstance(item, NumbersQueried):
+        statuses = ", ".join(f"{n} {status}" for status, n in item.by_status.items())
+        event(
+            logging.INFO,
+            "numbers",
+            f"the account has {item.count} WhatsApp numbers"
+            + (f" in space {item.space}" if item.space else "")
+            + (f": {statuses}" if statuses else ""),
+            space=item.space,
+            count=item.count,
+            by_status=item.by_status,
+        )
     elif isinstance(item, Throttled):
         event(
             logging.INFO,

@@ -9,6 +9,7 @@ signal watcher, then ``finish``. ``run_plan`` is the whole of a run for ``run``,
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -34,9 +35,10 @@ from qrbatch.engine.executor import (
 )
 from qrbatch.engine.journal import Journal
 from qrbatch.engine.retry import RetryPolicy
-from qrbatch.errors import ConfigError
+from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.outputs.outcomes import Journaled
 from qrbatch.outputs.results import Checked, join_results
+from qrbatch.rows.checks import map_columns
 from qrbatch.run.connect import Caller, RunContext, describe_credentials, open_run
 from qrbatch.run.finish import (
     OUTPUTS_PENDING,
@@ -47,6 +49,7 @@ from qrbatch.run.finish import (
     place_images,
     results_data,
 )
+from qrbatch.run.numbers import Later, decide_numbers
 from qrbatch.run.settings import Job
 from qrbatch.sheets.read import Sheet
 
@@ -137,6 +140,19 @@ async def execute(
     return executor.report
 
 
+def phone_column(job: Job, sheet: Sheet) -> str:
+    """The name of the sheet's phone column, for the rows' messages."""
+    with contextlib.suppress(QrbatchError):
+        found = map_columns(
+            sheet,
+            phone_column=job.phone_column,
+            message_column=job.message_column,
+            country_column=job.country_column,
+        )
+        return sheet.columns[found.phone]
+    return "phone"
+
+
 def _all_done(journal: Journal, requests: Sequence[Journaled]) -> bool:
     entries = journal.entries()
     return all((e := entries.get(r.key)) is not None and e.state == "done" for r in requests)
@@ -163,6 +179,13 @@ async def run_plan(
     async with open_run(
         job, action.name, caller, sheet_name=sheet.sheet_name, numbers=numbers
     ) as ctx:
+        later: Later = []  # said once run_start is out
+        if action.name == "create":  # the account decides which number each row means
+            checked = await decide_numbers(
+                ctx, checked, phone_column=phone_column(job, sheet), later=later
+            )
+            requests = [row.request for row in checked if row.request is not None]
+            unique = len({r.key for r in requests})
         bus.emit(
             RunStarted(
                 action.name,
@@ -177,9 +200,13 @@ async def run_plan(
                 notes=(sheet.describe(), *sheet.notes),
             )
         )
+        for say in later:
+            say()
         try:
             assert ctx.journal is not None
-            if ctx.journal.get_meta(OUTPUTS_PENDING) and _all_done(ctx.journal, requests):
+            if ctx.report.stopped_by is not None:
+                pass  # the account stopped the run before any request: nothing to send
+            elif ctx.journal.get_meta(OUTPUTS_PENDING) and _all_done(ctx.journal, requests):
                 log.info("writing the results an earlier run could not write; no call needed")
             else:
                 report = await execute(ctx, action, requests, handle_signals=caller.handle_signals)
@@ -189,7 +216,7 @@ async def run_plan(
             raise
         finally:
             assert ctx.journal is not None
-            results = join_results(checked, ctx.journal.entries())
+            results = join_results(checked, ctx.journal.entries(), ctx.business_names)
             if job.images and not interrupted:
                 placed = place_images(job, sheet, checked, results)
                 ctx.emit(ImagesPlaced(placed, str(job.images_path)))

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from qrbatch.engine.events import Event, ImagesPlaced, OutputsPrinted, RunStarted, SendingEnded
+from qrbatch.engine.events import (
+    Event,
+    ImagesPlaced,
+    NumbersQueried,
+    OutputsPrinted,
+    RunStarted,
+    SendingEnded,
+)
 from qrbatch.outputs.results import RowResult, Summary
 from qrbatch.version import VERSION
 
@@ -40,7 +47,11 @@ class SummaryRecorder:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, RunStarted):
-            self.notes = list(event.notes)
+            self.notes = [*event.notes, *self.notes]
+        elif isinstance(event, NumbersQueried):
+            statuses = ", ".join(f"{n} {status}" for status, n in event.by_status.items())
+            where = f" (space {event.space})" if event.space else ""
+            self.notes.append(f"the account's WhatsApp numbers{where}: {statuses or 'none'}")
         elif isinstance(event, SendingEnded):
             self.send_seconds += event.seconds
         elif isinstance(event, ImagesPlaced):

@@ -48,6 +48,7 @@ class InputSettings:
     header_row: int | None = None
     phone_column: str | None = None
     message_column: str | None = None
+    country_column: str | None = None
     default_region: str | None = None
     encoding: str | None = None
     image_type: str = DEFAULT_IMAGE_TYPE

@@ -49,6 +49,7 @@ def validate_sheet(
         sheet,
         phone_column=phone or job.phone_column,
         message_column=message or job.message_column,
+        country_column=job.country_column,
     )
     describe_sheet(sheet, columns.describe(sheet.columns))
     rows = check_rows(

@@ -10,6 +10,7 @@ from qrbatch.errors import ConfigError
 from qrbatch.outputs.printing.options import PRINTABLE_STATUSES, PrintItem
 from qrbatch.outputs.results import RowResult
 from qrbatch.rows.checks import MESSAGE_ALIASES, PHONE_ALIASES, find_column
+from qrbatch.rows.phones import display
 from qrbatch.sheets.read import Sheet
 
 
@@ -46,12 +47,22 @@ class CaptionColumns:
         return cls(label, phone, message)
 
     def item(
-        self, inputs: Sequence[str], row: int, cells: Sequence[str], code: str, link: str
+        self,
+        inputs: Sequence[str],
+        row: int,
+        cells: Sequence[str],
+        code: str,
+        link: str,
+        sent: str = "",
     ) -> PrintItem:
+        """A printable row. ``sent``: the number the code opens (``+62...``, the results'
+        SentPhoneNumber): printed in international format instead of the cell as typed."""
+        phone = display(sent.lstrip("+")) if sent else _pick(cells, self.phone)
+        label = phone if self.label == self.phone else _pick(cells, self.label)
         return PrintItem(
             row=row,
-            label=_pick(cells, self.label),
-            phone=_pick(cells, self.phone),
+            label=label,
+            phone=phone,
             message=_pick(cells, self.message),
             code=code,
             deep_link=link,
@@ -108,5 +119,10 @@ def iter_results(
     for row, result in zip(sheet.rows, results, strict=True):
         if printable(result):
             yield columns.item(
-                sheet.columns, row.number, row.cells, result.qrdl_code, result.deep_link_url
+                sheet.columns,
+                row.number,
+                row.cells,
+                result.qrdl_code,
+                result.deep_link_url,
+                result.sent_phone,
             )

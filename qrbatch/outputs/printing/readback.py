@@ -24,6 +24,7 @@ from qrbatch.sheets.cells import cell_text
 
 RESULTS_SHEET = "Results"
 REQUIRED = ("Status", "QrdlCode", "DeepLinkUrl")
+SENT = "SentPhoneNumber"  # the number each code opens, printed instead of the cell
 
 
 def items_from_workbook(
@@ -57,13 +58,17 @@ def iter_items(workbook: Path | str, *, label_column: str | None = None) -> Iter
         if missing:
             raise InputFileError(f"{path}: the {RESULTS_SHEET} sheet has no {', '.join(missing)}")
         status, code, link = (header.index(name) for name in REQUIRED)
+        sent = header.index(SENT) if SENT in header else None  # older results have none
         inputs = header[:status]
         columns = CaptionColumns.find(inputs, label_column=label_column, source=path.name)
         for number, values in enumerate(rows, start=2):
             cells = [cell_text(v) for v in values]
             cells += [""] * (len(header) - len(cells))
             if cells[status] in PRINTABLE_STATUSES and cells[link]:
-                yield columns.item(inputs, number, cells[:status], cells[code], cells[link])
+                number_sent = cells[sent] if sent is not None else ""
+                yield columns.item(
+                    inputs, number, cells[:status], cells[code], cells[link], number_sent
+                )
     finally:
         book.close()
 

@@ -1,0 +1,99 @@
+"""The account decides the numbers: checked rows resolved against the account's own
+WhatsApp numbers, as ``QueryChatappPhoneNumbers`` returns them, before any call.
+
+A row's phone cell is read under every reasonable reading (``phones.resolve_phone``) and
+must name exactly one of the numbers of its space: that number is sent, whatever the
+default region said. A number that is not the account's gets no call
+(``NotAccountNumber``); one WhatsApp does not let send (banned, disconnected, pending...)
+gets no code (``NumberNotUsable``); one flagged, restricted, rate-limited or rated red
+still gets its code, with a note on the row and in the Summary.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from qrbatch.rows.checks import CheckedRow
+from qrbatch.rows.phones import RowProblem, display, resolve_phone
+
+
+class AccountNumber(Protocol):
+    """What the account says of one of its numbers (``cams.models.AccountNumber``)."""
+
+    @property
+    def phone(self) -> str: ...
+
+    @property
+    def verified_name(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def usable(self) -> bool: ...
+
+    @property
+    def warning(self) -> str: ...
+
+
+# A space's numbers: phone (country code + digits) -> what the account says of it.
+Numbers = Mapping[str, AccountNumber]
+
+
+def resolve_rows(
+    checked: Sequence[CheckedRow],
+    numbers: Mapping[str, Numbers],
+    *,
+    default_region: str | None = None,
+    phone_column: str = "phone",
+) -> list[CheckedRow]:
+    """Every row with a phone cell, decided by the numbers of its space (``numbers``
+    maps each CustSpaceId, "" for none, to that space's numbers). Rows the reader or a
+    check refused for another reason, and blank rows, are kept as they are."""
+    resolved: list[CheckedRow] = []
+    for row in checked:
+        draft = row.request or row.pending
+        if draft is None or not row.phone_cell:
+            resolved.append(row)
+            continue
+        owned = numbers.get(draft.cust_space_id, {})
+        try:
+            phone = resolve_phone(
+                row.phone_cell, owned, default_region=default_region, country=row.country
+            )
+        except RowProblem as problem:
+            resolved.append(_invalid(row, problem.code, f"{phone_column}: {problem.message}"))
+            continue
+        number = owned[phone]
+        if not number.usable:
+            resolved.append(
+                _invalid(
+                    row,
+                    "NumberNotUsable",
+                    f"{phone_column}: {display(phone)} ({number.verified_name or 'no name'}) is "
+                    f"{number.status} on WhatsApp: no code is made for it until the "
+                    "number is connected again",
+                )
+            )
+            continue
+        request = dataclasses.replace(draft, phone=phone)
+        resolved.append(
+            dataclasses.replace(
+                row,
+                request=request,
+                state="ok",
+                error_code="",
+                error_message="",
+                pending=None,
+                note=f"{display(phone)}: {number.warning}" if number.warning else "",
+            )
+        )
+    return resolved
+
+
+def _invalid(row: CheckedRow, code: str, message: str) -> CheckedRow:
+    return dataclasses.replace(
+        row, request=None, state="invalid", error_code=code, error_message=message, pending=None
+    )
