@@ -20,7 +20,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 
 from qrbatch.errors import ConfigError
-from qrbatch.run.commands import validate_input
+from qrbatch.run.commands import check_against_account, validate_input
 from qrbatch.run.settings import Job
 from qrbatch.web import default_state_dir, running_server
 from qrbatch.web.app import PageSettings, create_app
@@ -227,9 +227,10 @@ async def test_check_shows_what_validate_finds_by_row(
 ) -> None:
     run = await (await upload(client, "campaign.csv", csv_bytes(tmp_path))).json()
     report = await (await client.post(f"/api/runs/{run['id']}/check", json={})).json()
-    expected = [
-        r for r in validate_input(Job(input=tmp_path / "sheet.csv")).rows if r.state == "invalid"
-    ]
+    # The page's Check is `qrbatch validate --against-account` (here the sandbox's account).
+    job = Job(input=tmp_path / "sheet.csv", endpoint="sandbox")
+    checked = await check_against_account(job, validate_input(job))
+    expected = [r for r in checked.rows if r.state == "invalid"]
     assert [(p["row"], p["code"], p["message"]) for p in report["problems"]] == [
         (r.row.number, r.error_code, r.error_message) for r in expected
     ]
@@ -237,15 +238,18 @@ async def test_check_shows_what_validate_finds_by_row(
     assert report["columns"] == ["PhoneNumber", "PrefilledMessage"]
 
 
-async def test_check_with_a_default_region_accepts_national_numbers(
+async def test_check_accepts_the_accounts_national_numbers_without_a_region(
     client: TestClient[Any, Any], tmp_path: Path
 ) -> None:
-    rows = [("Phone", "Message"), ("0812-3456-7890", "Halo")]
+    # +6281234567890 is the sandbox account's: the account decides, no region needed;
+    # 0812-3456-7111 is not its number, and with no region it is no number at all yet.
+    rows = [("Phone", "Message"), ("0812-3456-7890", "Halo"), ("0812-3456-7111", "Halo")]
     run = await (await upload(client, "c.csv", csv_bytes(tmp_path, rows))).json()
     without = await (await client.post(f"/api/runs/{run['id']}/check", json={})).json()
     with_id = await (
         await client.post(f"/api/runs/{run['id']}/check", json={"default_region": "id"})
     ).json()
+    assert [p["row"] for p in without["problems"]] == [3]
     assert (without["invalid"], with_id["invalid"]) == (1, 0)
 
 

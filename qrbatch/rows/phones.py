@@ -222,11 +222,20 @@ def resolve_phone(
             "AmbiguousPhone",
             f"{raw!r} could be {shown}, both the account's: write it with + and the country code",
         )
+    if not any(map(_valid, candidates)):  # not a phone number at all: say why, as written
+        normalise_phone(raw, country or default_region)
     near = closest(candidates, owned)
     hint = f"; the closest of them: {', '.join(display(n) for n in near)}" if near else ""
     raise RowProblem(
         "NotAccountNumber", f"{raw!r} is not one of the account's WhatsApp numbers{hint}"
     )
+
+
+def _valid(number: str) -> bool:
+    try:
+        return bool(phonenumbers.is_valid_number(phonenumbers.parse("+" + number, None)))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def closest(candidates: Iterable[str], owned: Collection[str], limit: int = 3) -> list[str]:

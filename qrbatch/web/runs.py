@@ -55,7 +55,7 @@ from qrbatch.engine.events import (
 from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.outputs.files import atomic_write
 from qrbatch.outputs.results import RUN_STATUSES
-from qrbatch.run.commands import Validated, run_batch, validate_input
+from qrbatch.run.commands import Validated, check_against_account, run_batch, validate_input
 from qrbatch.run.finish import RunResult
 from qrbatch.run.settings import DEFAULT_QPS, SANDBOX, Job, resolve_endpoint
 from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES
@@ -305,6 +305,11 @@ def check_sheet(job: Job, shown_as: str) -> CheckReport:
         validated = validate_input(job)
     except QrbatchError as error:
         return CheckReport(error=str(error).replace(str(job.input), shown_as))
+    return check_report(validated)
+
+
+def check_report(validated: Validated) -> CheckReport:
+    """The Check panel's counts and problems of checked rows."""
     problems = [
         Problem(r.row.number, r.error_code, r.error_message)
         for r in validated.rows
@@ -438,10 +443,24 @@ class RunStore:
         )
 
     async def check(self, run_id: str, options: RunOptions) -> CheckReport:
-        """The Check button: validate in a worker thread (big sheets take a while)."""
+        """The Check button: validate in a worker thread (big sheets take a while), then,
+        when there are credentials, ask the account which number each row is (one call,
+        as ``qrbatch validate --against-account``)."""
         run = self.get(run_id)
         job = self.job(run, options)
-        return await anyio.to_thread.run_sync(check_sheet, job, run.record.name)
+        try:
+            validated = await anyio.to_thread.run_sync(validate_input, job)
+        except QrbatchError as error:
+            return CheckReport(error=str(error).replace(str(job.input), run.record.name))
+        found, _ = credentials_source(self.endpoint, self.env, self.credentials)
+        if found:
+            try:
+                validated = await check_against_account(
+                    job, validated, env=self.env, credentials=self.credentials
+                )
+            except QrbatchError as error:  # the account cannot be asked now: the rows as read
+                log.warning("web: the account's numbers could not be checked: %s", error)
+        return check_report(validated)
 
     def start(self, run_id: str, options: RunOptions) -> WebRun:
         """Queue a run; it starts when the one before it ends. Starting twice is a no-op."""
