@@ -98,7 +98,8 @@ def test_check_create_and_download_every_good_row(
     rows = page.locator("#problems tbody tr")
     expect(rows).to_have_count(3)
     assert rows.locator("td.num").all_inner_texts() == ["7", "8", "9"]
-    expect(rows.nth(0)).to_contain_text("the phone number is not valid")
+    # the page's Check asks the (sandbox) account which number each row is
+    expect(rows.nth(0)).to_contain_text("not one of your account's WhatsApp numbers")
     expect(rows.nth(1)).to_contain_text("the message is empty")
     expect(rows.nth(2)).to_contain_text("140-character limit")
 
@@ -166,7 +167,7 @@ def test_indonesian_browser_gets_indonesian_page_and_can_switch(
     expect(page.locator("#file-status")).to_contain_text("siap")
     page.get_by_role("button", name="Periksa").click()
     expect(page.locator("#check-summary")).to_contain_text("8 baris: 5 valid, 3 bermasalah")
-    expect(page.locator("#problems")).to_contain_text("nomor telepon tidak valid")
+    expect(page.locator("#problems")).to_contain_text("bukan salah satu nomor WhatsApp akun Anda")
     expect(page.locator("#problems thead")).to_contain_text("Yang perlu dilakukan")
 
     page.get_by_role("link", name="English").click()

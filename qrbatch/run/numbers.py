@@ -41,6 +41,7 @@ NOT_ALLOWED = frozenset(
         "NoPermission",
         "Forbidden.NoPermission",
         "InvalidAction.NotFound",
+        "InvalidApi.NotFound",
     }
 )
 

@@ -125,6 +125,16 @@ EN: dict[str, str] = {
     "problem.MessageTooLong.fix": "shorten the message",
     "problem.InvalidImageType": "the image type is not PNG or SVG",
     "problem.InvalidImageType.fix": "use PNG or SVG, or leave it blank",
+    "problem.AmbiguousPhone": "the number could be two different numbers",
+    "problem.AmbiguousPhone.fix": "write it with + and the country code",
+    "problem.InvalidCountry": "the country is not a two-letter code",
+    "problem.InvalidCountry.fix": "write the country as ID, SG, MX...",
+    "problem.NotAccountNumber": "not one of your account's WhatsApp numbers",
+    "problem.NotAccountNumber.fix": "correct it to one of the account's numbers (the details "
+    "name the closest)",
+    "problem.NumberNotUsable": "WhatsApp does not let this number send (banned, "
+    "disconnected or pending)",
+    "problem.NumberNotUsable.fix": "connect the number again in the CAMS console, then try again",
     "unit.seconds": "{n} s",
     "unit.minutes": "{m} min {s} s",
     "refused.token": "qrbatch serve: open the address it printed (with ?token=…); "
@@ -243,6 +253,16 @@ ID: dict[str, str] = {
     "problem.MessageTooLong.fix": "persingkat pesannya",
     "problem.InvalidImageType": "jenis gambar bukan PNG atau SVG",
     "problem.InvalidImageType.fix": "gunakan PNG atau SVG, atau kosongkan",
+    "problem.AmbiguousPhone": "nomor ini bisa berarti dua nomor berbeda",
+    "problem.AmbiguousPhone.fix": "tulis dengan + dan kode negara",
+    "problem.InvalidCountry": "negara bukan kode dua huruf",
+    "problem.InvalidCountry.fix": "tulis negaranya sebagai ID, SG, MX...",
+    "problem.NotAccountNumber": "bukan salah satu nomor WhatsApp akun Anda",
+    "problem.NotAccountNumber.fix": "perbaiki menjadi salah satu nomor akun (rinciannya "
+    "menyebut yang paling mirip)",
+    "problem.NumberNotUsable": "WhatsApp tidak mengizinkan nomor ini mengirim (diblokir, "
+    "terputus, atau menunggu)",
+    "problem.NumberNotUsable.fix": "sambungkan lagi nomornya di konsol CAMS, lalu coba lagi",
     "unit.seconds": "{n} dtk",
     "unit.minutes": "{m} mnt {s} dtk",
     "refused.token": "qrbatch serve: buka alamat yang dicetaknya (dengan ?token=…); "
