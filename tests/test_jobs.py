@@ -12,8 +12,9 @@ import pytest
 from qrbatch.errors import ConfigError
 from qrbatch.run.settings import Job, expand_output, load_job_file
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Faults, SandboxConfig, SandboxThread
-from tests.conftest import PHONE, write_csv
-from tests.test_cli import creds, qrbatch
+from tests.support.cli import qrbatch
+from tests.support.sandbox import PHONE, creds
+from tests.support.sheets import write_csv
 
 
 def drop_file(folder: Path, name: str, messages: list[str]) -> None:

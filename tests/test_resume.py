@@ -21,7 +21,7 @@ from qrbatch.sandbox import (
     SandboxConfig,
     SandboxThread,
 )
-from tests.conftest import write_csv
+from tests.support.sheets import write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONES = ["6281234567890", "6281298765432", "6591234567", "14155550123"]
