@@ -16,7 +16,8 @@ def private_state_dir(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """qrbatch's own files (account registry, notebook journals, the page's runs) go to a
-    folder of the test session, never to the home folder of whoever runs the tests."""
+    folder of the test session (one per xdist worker: its own base temp), never to the
+    home folder of whoever runs the tests."""
     folder = tmp_path_factory.getbasetemp() / "qrbatch-state"
     monkeypatch.setenv("QRBATCH_STATE_DIR", str(folder))
     return folder
