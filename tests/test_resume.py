@@ -37,6 +37,7 @@ def start(source: Path, url: str, *extra: str) -> subprocess.Popen[str]:
     env |= {
         "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY_ID,
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_KEY_SECRET,
+        "QRBATCH_STATE_DIR": os.environ["QRBATCH_STATE_DIR"],  # the test session's registry
     }
     return subprocess.Popen(
         [
