@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,75 +13,17 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from qrbatch.cli.commands import main
-from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Sandbox, SandboxConfig, SandboxThread
-from tests.conftest import write_csv, write_xlsx
+from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
+from tests.support.cli import ROOT, qrbatch, qrbatch_process
+from tests.support.sandbox import creds
+from tests.support.sheets import results, write_csv, write_xlsx
 
-ROOT = Path(__file__).resolve().parent.parent
 GOOD = [
     ["Store", "Phone Number", "Message"],
     ["A", 6281234567890, "Hello 1"],
     ["B", "+62 812-9876-5432", "Halo 2"],
     ["A", 6281234567890, "Hello 1"],
 ]
-
-
-@dataclass(frozen=True)
-class Done:
-    """What a command did: its exit code and what it printed (like CompletedProcess)."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def _clean_env(env: dict[str, str] | None, cwd: Path) -> dict[str, str | None]:
-    """The environment a command sees: no stray credentials or endpoint of the caller."""
-    cleared: dict[str, str | None] = {
-        k: None for k in os.environ if k.startswith(("ALIBABA_CLOUD", "QRBATCH"))
-    }
-    state = {"QRBATCH_STATE_DIR": os.environ.get("QRBATCH_STATE_DIR")}  # the test session's
-    return {**cleared, **state, "HOME": str(cwd), **(env or {})}  # no stray ~/.aliyun either
-
-
-def qrbatch(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> Done:
-    """Run a command in this process (fast, and measured by coverage), as a user types it."""
-    previous = os.getcwd()
-    handler = signal.getsignal(signal.SIGTERM)
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, list(args), env=_clean_env(env, cwd))
-    finally:
-        os.chdir(previous)
-        signal.signal(signal.SIGTERM, handler)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return Done(result.exit_code, result.stdout, result.stderr)
-
-
-def qrbatch_process(
-    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
-) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m qrbatch`` in a process of its own, as cron does."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA_CLOUD", "QRBATCH"))}
-    base["HOME"] = str(cwd)
-    base["QRBATCH_STATE_DIR"] = os.environ.get("QRBATCH_STATE_DIR", str(cwd / ".state"))
-    return subprocess.run(
-        [sys.executable, "-m", "qrbatch", *args],
-        capture_output=True,
-        text=True,
-        env={**base, **(env or {})},
-        cwd=cwd,
-        timeout=120,
-    )
-
-
-def creds(secret: str = DEMO_KEY_SECRET) -> dict[str, str]:
-    return {"ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY_ID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": secret}
-
-
-def results(path: Path) -> list[dict[str, object]]:
-    rows = list(load_workbook(path)["Results"].iter_rows(values_only=True))
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
 def test_run_against_a_separate_sandbox_creates_one_code_per_unique_row(

@@ -11,6 +11,7 @@ import pytest
 
 from qrbatch.engine.pacing import AdaptivePacer, PacerClosedError
 from qrbatch.sandbox.limiters import SlidingWindow
+from tests.support.pacing import max_in_window
 from tests.support.virtual_time import VirtualTimeLoop, _JumpingSelector, run_virtual
 
 
@@ -28,15 +29,6 @@ async def _send_times(pacer: AdaptivePacer, calls: int, *, workers: int = 8) -> 
         for _ in range(workers):
             tg.start_soon(worker, per)
     return sorted(times)
-
-
-def max_in_window(times: list[float], window: float) -> int:
-    best, start = 0, 0
-    for end, t in enumerate(times):
-        while t - times[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 def test_calls_are_spaced_evenly_without_a_first_second_burst() -> None:

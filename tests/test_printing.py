@@ -3,14 +3,11 @@ row order, with its caption; the ZIP's images and manifest say the same."""
 
 from __future__ import annotations
 
-import csv
 import io
 import os
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 from hypothesis import given, settings
@@ -34,7 +31,10 @@ from qrbatch.outputs.results import RowResult, Summary
 from qrbatch.outputs.workbook import write_workbook
 from qrbatch.sandbox import SandboxThread
 from qrbatch.sheets.read import InputRow, Sheet
-from tests.conftest import PHONE, write_csv
+from tests.support.cli import qrbatch
+from tests.support.printing import decode_pdf, read_zip
+from tests.support.sandbox import PHONE, creds
+from tests.support.sheets import results, write_csv
 
 ROWS = [
     ("Jakarta Central", "6281234567890", "Halo! Saya ingin memesan promo Harbolnas 12.12"),
@@ -72,39 +72,6 @@ def results_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = Summary("in", None, str(out), "sandbox", True, "t", datetime.now(UTC))
     write_workbook(out, sheet, results, summary)
     return out
-
-
-def decode_pdf(path: Path, dpi: int = 200) -> tuple[list[str], list[str]]:
-    """Every code on every page in reading order (rows top to bottom, then left to
-    right), and each page's text."""
-    links: list[str] = []
-    texts: list[str] = []
-    document = pdfium.PdfDocument(path)
-    for page in document:
-        image = page.render(scale=dpi / 72).to_pil().convert("L")
-        found = zxingcpp.read_barcodes(image)
-        centres = [
-            (
-                (c.position.top_left.y + c.position.bottom_right.y) / 2,
-                (c.position.top_left.x + c.position.bottom_right.x) / 2,
-                c.text,
-            )
-            for c in found
-        ]
-        links.extend(text for *_, text in reading_order(centres))
-        texts.append(page.get_textpage().get_text_bounded())
-    return links, texts
-
-
-def reading_order(centres: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
-    ordered: list[tuple[float, float, str]] = []
-    line: list[tuple[float, float, str]] = []
-    for centre in sorted(centres):
-        if line and centre[0] - line[0][0] > 40:
-            ordered += sorted(line, key=lambda c: c[1])
-            line = []
-        line.append(centre)
-    return ordered + sorted(line, key=lambda c: c[1])
 
 
 def expected_links() -> list[str]:
@@ -230,13 +197,6 @@ def test_pdf_follows_the_umask(tmp_path: Path) -> None:
     assert (tmp_path / "a.pdf").stat().st_mode & 0o777 == 0o640
 
 
-def read_zip(path: Path) -> tuple[list[dict[str, str]], dict[str, bytes]]:
-    with zipfile.ZipFile(path) as bundle:
-        manifest = bundle.read("manifest.csv").decode("utf-8-sig")
-        images = {n: bundle.read(n) for n in bundle.namelist() if n.startswith("images/")}
-    return list(csv.DictReader(io.StringIO(manifest))), images
-
-
 def test_the_zip_holds_each_code_once_and_a_manifest_per_row(
     results_xlsx: Path, tmp_path: Path
 ) -> None:
@@ -320,8 +280,6 @@ def test_a_failed_zip_leaves_the_earlier_one(tmp_path: Path) -> None:
 def test_run_with_pdf_and_zip_writes_both_beside_the_workbook(
     tmp_path: Path, sandbox_thread: SandboxThread
 ) -> None:
-    from tests.test_cli import creds, qrbatch, results
-
     source = write_csv(
         tmp_path / "shops.csv",
         [["Store", "Phone", "Message"], ["Toko Jaya", PHONE, "Halo!"], ["Bad", "12", "x"],
@@ -344,8 +302,6 @@ def test_run_with_pdf_and_zip_writes_both_beside_the_workbook(
 def test_a_label_column_that_is_not_there_stops_before_any_call(
     tmp_path: Path, sandbox_thread: SandboxThread
 ) -> None:
-    from tests.test_cli import creds, qrbatch
-
     source = write_csv(tmp_path / "s.csv", [["Phone", "Message"], [PHONE, "hi"]])
     for extra in (["--label-column", "Shop"], ["--pdf-layout", "labels", "--pdf-paper", "a6"]):
         done = qrbatch("run", str(source), "--endpoint", sandbox_thread.url, "--pdf", *extra,
@@ -357,8 +313,6 @@ def test_a_label_column_that_is_not_there_stops_before_any_call(
 def test_qrbatch_pdf_remakes_the_pdf_from_a_workbook_without_credentials(
     results_xlsx: Path, tmp_path: Path
 ) -> None:
-    from tests.test_cli import qrbatch
-
     target = tmp_path / "tents.pdf"
     done = qrbatch("pdf", str(results_xlsx), "-o", str(target), "--label-column", "Store",
                    "--zip")  # fmt: skip

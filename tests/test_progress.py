@@ -14,8 +14,9 @@ from qrbatch.outputs.outcomes import Entry
 from qrbatch.outputs.results import Summary
 from qrbatch.run.progress import ProgressBar
 from qrbatch.sandbox import SandboxThread
-from tests.conftest import PHONE, write_csv
-from tests.test_cli import creds, qrbatch
+from tests.support.cli import qrbatch
+from tests.support.sandbox import PHONE, creds
+from tests.support.sheets import write_csv
 
 
 def screen() -> tuple[ProgressBar, io.StringIO]:

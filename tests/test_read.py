@@ -9,7 +9,7 @@ import pytest
 from qrbatch.errors import InputFileError
 from qrbatch.rows.checks import header_matcher
 from qrbatch.sheets.read import cell_text, read_sheet
-from tests.conftest import write_csv, write_xlsx
+from tests.support.sheets import write_csv, write_xlsx
 
 IS_HEADER = header_matcher()
 ROWS = [

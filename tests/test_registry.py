@@ -36,8 +36,8 @@ from qrbatch.sandbox import (
     SandboxConfig,
     SandboxThread,
 )
+from tests.support.pacing import max_in_window
 from tests.support.virtual_time import run_virtual
-from tests.test_pacing import max_in_window
 
 KEY = "LTAI5testKey"
 URL = "https://cams.ap-southeast-1.aliyuncs.com"

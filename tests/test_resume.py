@@ -21,7 +21,7 @@ from qrbatch.sandbox import (
     SandboxConfig,
     SandboxThread,
 )
-from tests.conftest import write_csv
+from tests.support.sheets import write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONES = ["6281234567890", "6281298765432", "6591234567", "14155550123"]
@@ -37,6 +37,7 @@ def start(source: Path, url: str, *extra: str) -> subprocess.Popen[str]:
     env |= {
         "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY_ID,
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_KEY_SECRET,
+        "QRBATCH_STATE_DIR": os.environ["QRBATCH_STATE_DIR"],  # the test session's registry
     }
     return subprocess.Popen(
         [

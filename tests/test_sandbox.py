@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import aiohttp
 import anyio
@@ -14,58 +12,15 @@ import zxingcpp
 from PIL import Image
 
 from qrbatch.cams.credentials import Credentials
-from qrbatch.cams.signer import acs_date, canonical_query, new_nonce, sign
-from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Faults, Sandbox, SandboxConfig, World
+from qrbatch.sandbox import DEMO_KEY_ID, Faults, Sandbox, SandboxConfig, World
 from qrbatch.sandbox.limiters import FixedWindow, SlidingWindow, TokenBucket
 from qrbatch.sandbox.server import running_sandbox
 from qrbatch.sandbox.state import MAX_CODES_PER_NUMBER, Code
+from tests.support.signed_calls import call, create_params
 
 pytestmark = pytest.mark.anyio
+
 PHONE = "6281234567890"
-DEMO = Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET)
-
-
-async def call(
-    url: str,
-    action: str,
-    params: Mapping[str, str],
-    *,
-    creds: Credentials = DEMO,
-    nonce: str | None = None,
-    date: datetime | None = None,
-    extra_headers: Mapping[str, str] | None = None,
-    as_form: bool = False,
-) -> tuple[int, dict[str, Any]]:
-    host = url.removeprefix("http://")
-    body = b""
-    query = dict(params)
-    if as_form:
-        body = canonical_query(params).encode()
-        query = {}
-    headers = sign(
-        credentials=creds,
-        method="POST",
-        host=host,
-        action=action,
-        query=query,
-        body=body,
-        date=acs_date(date or datetime.now(UTC)),
-        nonce=nonce or new_nonce(),
-        content_type="application/x-www-form-urlencoded" if as_form else None,
-    )
-    headers.update(extra_headers or {})
-    async with aiohttp.ClientSession() as session:
-        target = f"{url}/?{canonical_query(query)}" if query else f"{url}/"
-        async with session.post(
-            target, headers=headers, data=body, skip_auto_headers=["Content-Type"]
-        ) as response:
-            return response.status, await response.json()
-
-
-def create_params(message: str = "hello", image: str = "PNG", phone: str = PHONE) -> dict[str, str]:
-    return {"PhoneNumber": phone, "PrefilledMessage": message, "GenerateQrImage": image}
-
-
 async def test_a_good_request_creates_a_code() -> None:
     async with running_sandbox(Sandbox()) as (sandbox, url):
         status, body = await call(url, "CreatePhoneMessageQrdl", create_params())

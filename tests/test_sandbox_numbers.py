@@ -19,7 +19,7 @@ from qrbatch.sandbox import (
     parse_number_spec,
 )
 from qrbatch.sandbox.server import running_sandbox
-from tests.test_sandbox import call, create_params
+from tests.support.signed_calls import call, create_params
 
 pytestmark = pytest.mark.anyio
 QUERY = "QueryChatappPhoneNumbers"

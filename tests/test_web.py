@@ -26,7 +26,7 @@ from qrbatch.web import default_state_dir, running_server
 from qrbatch.web.app import PageSettings, create_app
 from qrbatch.web.i18n import EN, ID, STRINGS, choose_language, text
 from qrbatch.web.runs import RunOptions, RunStore
-from tests.conftest import write_csv, write_xlsx
+from tests.support.sheets import write_csv, write_xlsx
 
 pytestmark = pytest.mark.anyio
 

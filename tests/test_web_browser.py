@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 
 from qrbatch.web.thread import ServerThread
-from tests.conftest import write_csv
-from tests.test_printing import decode_pdf, read_zip
+from tests.support.printing import decode_pdf, read_zip
+from tests.support.sheets import write_csv
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it

@@ -11,8 +11,9 @@ import pytest
 
 import qrbatch
 from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
-from tests.test_cli import creds, results
-from tests.test_cli import qrbatch as cli
+from tests.support.cli import qrbatch as cli
+from tests.support.sandbox import creds
+from tests.support.sheets import results
 
 PHONE = 6281234567890
 

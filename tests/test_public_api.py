@@ -8,7 +8,7 @@ import anyio
 
 import qrbatch
 from qrbatch.run.exit_codes import ExitCode
-from tests.conftest import write_csv
+from tests.support.sheets import write_csv
 
 EXPECTED = {
     "AccountError", "CamsError", "ConfigError", "CredentialsError", "Event", "EventBus",

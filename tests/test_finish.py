@@ -1,4 +1,4 @@
-"""Outputs are checked before the first call and never lost after it (issue: no file lost)."""
+"""Outputs are checked before the first call (plan) and never lost after it (finish)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from qrbatch.sandbox import SandboxThread
-from tests.conftest import PHONE, write_csv
-from tests.test_cli import ROOT, creds, qrbatch, results
+from tests.support.cli import ROOT, qrbatch, qrbatch_process
+from tests.support.sandbox import PHONE, creds
+from tests.support.sheets import results, write_csv, write_xlsx
 
 
 def campaign(tmp_path: Path, n: int = 2) -> Path:
@@ -173,8 +174,6 @@ def test_two_inputs_with_one_stem_never_share_results(
     assert first.returncode == 0
     before = (tmp_path / "c.results.xlsx").read_bytes()
     xlsx = tmp_path / "c.xlsx"
-    from tests.conftest import write_xlsx
-
     write_xlsx(xlsx, [["Phone", "Message"], [PHONE, "other"]])
     second = qrbatch("run", str(xlsx), "--endpoint", sandbox_thread.url, "--no-images",
                      env=creds())  # fmt: skip
@@ -201,8 +200,6 @@ def test_quiet_prints_only_the_closing_line(tmp_path: Path, sandbox_thread: Sand
 
 
 def test_usage_errors_are_json_when_the_log_is(tmp_path: Path) -> None:
-    from tests.test_cli import qrbatch_process
-
     done = qrbatch_process("run", "x.csv", "--qps", "abc", "--log-format", "json")
     assert done.returncode == 2
     error = json.loads(done.stderr)

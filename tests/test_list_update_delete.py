@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
-from tests.conftest import write_csv, write_xlsx
-from tests.test_cli import creds, qrbatch, results
+from tests.support.cli import qrbatch
+from tests.support.sandbox import creds
+from tests.support.sheets import results, write_csv, write_xlsx
 
 PHONES = ["6281234567890", "6591234567"]
 

@@ -10,8 +10,8 @@ import pytest
 from qrbatch.errors import InputFileError
 from qrbatch.rows.checks import header_matcher
 from qrbatch.sheets.read import EXCEL_SUFFIXES, Sheet, read_sheet
-from tests.conftest import write_xlsx
 from tests.fixtures.twin import TWIN_ROWS
+from tests.support.sheets import write_xlsx
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IS_HEADER = header_matcher()
