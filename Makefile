@@ -29,6 +29,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/overhead_bench.py --rows 10000 100000
 	$(BIN)/python bench/read_bench.py --rows 100000
 	$(BIN)/python bench/registry_bench.py
+	$(BIN)/python bench/startup_bench.py --base ceef2df
 
 clean:
 	rm -rf $(VENV) out
