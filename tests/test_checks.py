@@ -338,3 +338,21 @@ def test_every_new_error_code_has_advice() -> None:
         "CellTooLong",
         "UnclosedQuote",
     }
+
+
+@pytest.mark.parametrize("raw", ["6281234567890.4", "628123456789.05", "+6281234567890.5"])
+def test_a_phone_with_a_fractional_part_is_not_a_number_that_was_meant(raw: str) -> None:
+    with pytest.raises(RowProblem, match="fractional part"):
+        normalise_phone(raw)
+
+
+def test_a_float_phone_with_decimals_in_a_frame_is_invalid_and_a_whole_one_is_kept() -> None:
+    import pandas as pd
+
+    from qrbatch.sheets.frame import sheet_from_frame
+
+    frame = pd.DataFrame({"Phone": [6281234567890.4, 6281234567890.0], "Message": ["a", "b"]})
+    sheet = sheet_from_frame(frame)
+    checked = check_rows(sheet, map_columns(sheet))
+    assert [r.error_code for r in checked] == ["InvalidPhone", ""]
+    assert checked[1].request is not None and checked[1].request.phone == "6281234567890"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,28 @@ def test_any_label_makes_a_file_name_the_file_system_takes(tmp_path: Path, text:
     assert 0 < len(name) <= 120 and "/" not in name and "\x00" not in name
     (tmp_path / f"{name}.png").write_bytes(b"x")
     assert (tmp_path / f"{name}.png").read_bytes() == b"x"
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [
+        ("{nonexistent}", "no field {nonexistent}"),
+        ("{Store.__class__}", "is not a field name"),
+        ("{Store[0]}", "is not a field name"),
+        ("{}", "is not a field name"),
+    ],
+)
+def test_a_file_name_template_takes_only_known_plain_fields(template: str, words: str) -> None:
+    from qrbatch.errors import ConfigError
+    from qrbatch.outputs.images import check_template
+
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        check_template(template, ["Store", "Phone"])
+    check_template("{Store}_{row}_{code}", ["Store", "Phone"])
+
+
+def test_bidi_controls_never_reach_a_file_name() -> None:
+    from qrbatch.outputs.images import safe_name
+
+    assert safe_name("Toko \u202eFDP.exe") == "Toko FDP.exe"
+    assert safe_name("\u2067متجر\u2069 1") == "متجر 1"

@@ -321,3 +321,34 @@ def test_qrbatch_pdf_remakes_the_pdf_from_a_workbook_without_credentials(
     assert links == expected_links()
     assert (tmp_path / "tents.zip").exists()
     assert qrbatch("pdf", str(tmp_path / "nope.xlsx")).returncode == 2
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "https://evil.example/phish",
+        "javascript:alert(1)",
+        "https://wa.me/message/ZZZZZZZZZZZZZ9",  # a real-looking link of another code
+        "https://wa.me.evil.example/message/AAAAAAAAAAAAA1",
+    ],
+)
+def test_a_hand_edited_link_is_never_printed_and_pdf_says_so(
+    tmp_path: Path, results_xlsx: Path, bad: str
+) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(results_xlsx)
+    sheet = book["Results"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("DeepLinkUrl") + 1, value=bad)
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    refused: list[int] = []
+    items = items_from_workbook(edited, refused=refused)
+    assert refused == [2]
+    assert [i.deep_link for i in items] == expected_links()[1:]
+    done = qrbatch("pdf", str(edited), "--zip")
+    assert done.returncode == 1
+    assert "rows 2 were left out" in done.stderr
+    links, _ = decode_pdf(tmp_path / "edited.pdf")
+    assert links == expected_links()[1:] and bad not in links

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,21 @@ def test_the_readme_job_file_table_lists_exactly_the_job_keys() -> None:
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", section, flags=re.MULTILINE))
     keys = {f.name.replace("_", "-") for f in dataclasses.fields(Job)}
     assert documented == keys
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ('[job]\ninput = "a.csv"\n\n[jobs]\nendpoint = "sandbox"\n', "unknown table 'jobs'"),
+        ('[job]\ninput = "a.csv"\n\n[jobs]\nendpoint = "sandbox"\n', "did you mean [job]?"),
+        ('[job]\ninput = "a.csv"\nqsp = 20\n', "did you mean 'qps'?"),
+        ('input = "a.csv"\n[printing]\npdf = true\n', "unknown table 'printing'"),
+    ],
+)
+def test_a_job_file_says_what_it_does_not_understand(
+    tmp_path: Path, body: str, words: str
+) -> None:
+    path = tmp_path / "job.toml"
+    path.write_text(body)
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load_job_file(path)

@@ -747,17 +747,37 @@ def pdf(
         options = job.print_options()
         if results_data(results) not in (None, REAL_DATA):  # a sandbox run's codes
             options = replace(options, banner=SANDBOX_BANNER)
-        items = items_from_workbook(results, label_column=options.label_column)  # read once
+        refused: list[int] = []
+        items = items_from_workbook(  # read once, for the PDF and the ZIP
+            results, label_column=options.label_column, refused=refused
+        )
         pages = write_pdf(items, target, options)
         say(f"PDF: {target} ({pages} pages)", "printed", file=str(target), pages=pages)
         if zip:
             bundle = target.with_suffix(".zip")
             images = write_zip(items, bundle, options)
             say(f"ZIP: {bundle} ({images} images)", "printed", file=str(bundle), images=images)
+        if refused:
+            _refused_links(results, refused)
+            sys.exit(ExitCode.ROWS_FAILED)
     except QrbatchError as error:
         _fail(error)
     except OSError as error:
         _fail(ConfigError(f"{error.filename}: {error.strerror}"))
+
+
+def _refused_links(source: Path, rows: list[int]) -> None:
+    more = f" and {len(rows) - 20} more" if len(rows) > 20 else ""
+    shown = ", ".join(map(str, rows[:20])) + more
+    event(
+        logging.WARNING,
+        "not_printed",
+        f"{source}: rows {shown} were left out: their link is not the WhatsApp message link "
+        "of their QrdlCode (the workbook was edited?), so they would not open the chat the "
+        "code was made for",
+        file=str(source),
+        rows=rows,
+    )
 
 
 # serve -----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import logging
 import math
 import re
 import shutil
+import string
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ THUMBNAIL_MODULE_PX = 3
 _INDEX = ".qrbatch-images.json"
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.IGNORECASE)
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def qr_code(url: str, error: str = "m") -> segno.QRCode:
@@ -143,23 +145,50 @@ class ImageOptions:
         return f"{image_type.lower()}:{self.size_mm}:{self.dpi}"
 
 
-def check_template(template: str) -> None:
-    """Raise ConfigError for a name template that is not a plain ``{field}`` template."""
+BUILT_IN_FIELDS = ("row", "label", "phone", "code")
+
+
+def template_fields(template: str) -> list[str]:
+    """The ``{field}`` names of a file name template, or ConfigError when it is not a plain
+    template: positional ``{}``, attribute or index access (``{Store.__class__}``)."""
     try:
-        template.format_map(_AnyField())
-    except (ValueError, IndexError, AttributeError) as error:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as error:
         raise ConfigError(f"file name template {template!r}: {error}") from None
+    names: list[str] = []
+    for _, name, _, _ in parts:
+        if name is None:
+            continue
+        if not name.isidentifier():
+            raise ConfigError(
+                f"file name template {template!r}: {{{name}}} is not a field name; use "
+                f"{', '.join('{' + f + '}' for f in BUILT_IN_FIELDS)} or a column's name"
+            )
+        names.append(name)
+    return names
 
 
-class _AnyField(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "x"
+def check_template(template: str, columns: Sequence[str] | None = None) -> None:
+    """Raise ConfigError for a name template that is not a plain ``{field}`` template, or,
+    given the sheet's ``columns``, one that names a field neither built in nor a column."""
+    known = {*BUILT_IN_FIELDS, *(c for c in columns or () if c.isidentifier())}
+    try:
+        template.format_map(dict.fromkeys(template_fields(template), "x"))
+    except (ValueError, IndexError, AttributeError, KeyError) as error:
+        raise ConfigError(f"file name template {template!r}: {error}") from None
+    unknown = [f for f in template_fields(template) if f not in known]
+    if columns is not None and unknown:
+        names = ", ".join("{" + f + "}" for f in sorted(known))
+        raise ConfigError(
+            f"file name template {template!r}: no field {{{unknown[0]}}}; use one of {names}"
+        )
 
 
 def safe_name(text: str) -> str:
     """``text`` as a file name every file system accepts (no separators, no reserved
     names, no trailing dots or spaces, at most ``MAX_NAME_CHARS``)."""
     text = unicodedata.normalize("NFC", text)
+    text = _BIDI.sub("", text)  # a U+202E in a label would show the name reversed
     text = _UNSAFE.sub("_", text).strip(" .")
     text = re.sub(r"\s+", " ", text)
     text = text[:MAX_NAME_CHARS].rstrip(" .")
@@ -286,15 +315,12 @@ def _is_leftover(path: Path) -> bool:
 
 
 def format_name(template: str, fields: Mapping[str, str]) -> str:
-    """``template`` with its fields filled; a field the row does not have is empty."""
-    return template.format_map(_Blank(fields))
-
-
-class _Blank(dict[str, str]):
-    """Template fields: a column the sheet does not have formats as empty."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
+    """``template`` with its fields filled (checked: ``check_template``)."""
+    try:
+        return template.format_map({f: fields[f] for f in template_fields(template)})
+    except KeyError as missing:
+        field = missing.args[0]
+        raise ConfigError(f"file name template {template!r}: no field {{{field}}}") from None
 
 
 def unique_name(name: str, taken: Mapping[str, object]) -> str:

@@ -34,6 +34,9 @@ class RowProblem(Exception):
 _INVISIBLE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u200b\u200e\u200f\u2060\ufeff"), " ")
 
 _FLOAT_FORM = re.compile(r"^\+?\d+\.0+$")
+# One separator and one to three digits after it: a number cell with decimals
+# (6281234567890.4), not a number written with dots (0857.1234.5006).
+_FRACTION = re.compile(r"^\+?\d+[.,](\d{1,3})$")
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")  # 6,28E+12 in a comma locale
 
@@ -88,6 +91,12 @@ def _cleaned(raw: str) -> str:
         )
     if _FLOAT_FORM.match(text):
         text = text.split(".", 1)[0]
+    elif _FRACTION.match(text):
+        raise RowProblem(
+            "InvalidPhone",
+            f"{raw!r} has a fractional part, so it is not the number that was meant: a "
+            "phone number is whole; check the cell (a number cell with decimals?)",
+        )
     if re.search(r"[^\W\d_]", text):
         raise RowProblem("InvalidPhone", f"{raw!r} contains letters")
     if text.startswith("00"):

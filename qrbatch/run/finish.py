@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qrbatch.engine.events import OutputsPrinted, RunEnded
 from qrbatch.errors import AccountError, OutputWriteError
-from qrbatch.outputs.images import ImageCounts, ImageStore, RowImage
+from qrbatch.outputs.images import ImageCounts, ImageStore, RowImage, check_template
 from qrbatch.outputs.printing import (
     PRINTABLE_STATUSES,
     CaptionColumns,
@@ -95,7 +95,12 @@ def place_images(
 
 
 def check_print_columns(job: Job, sheet: Sheet) -> None:
-    """A label column that is not there is a usage error, before the first call."""
+    """A label column, or a file name field, that is not there is a usage error, before
+    the first call."""
+    if job.images:
+        check_template(job.image_options().name_template, sheet.columns)
+    if job.zip:
+        check_template(job.print_options().image.name_template, sheet.columns)
     if job.label_column is not None or job.pdf or job.zip:
         CaptionColumns.find(
             sheet.columns,
@@ -110,13 +115,17 @@ def write_print_outputs(job: Job, sheet: Sheet, results: Sequence[RowResult]) ->
     """The PDF of labelled codes and the ZIP for the print shop, when the job asks."""
     if not (job.pdf or job.zip):
         return []
+    refused: list[int] = []
     items = items_from_results(
         sheet,
         results,
         label_column=job.label_column,
         phone_column=job.phone_column,
         message_column=job.message_column,
+        refused=refused,
     )
+    if refused:  # never from the service's own answers; said if it ever happens
+        log.warning("rows %s not printed: their link is not their code's WhatsApp link", refused)
     options = job.print_options()
     written: list[Path] = []
     try:

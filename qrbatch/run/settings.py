@@ -5,6 +5,7 @@ read at the edge (``resolve_endpoint``) and nowhere else.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import os
 import stat
@@ -272,6 +273,14 @@ def _convert(key: str, name: str, value: Any, base: Path, source: Path) -> Any:
     return value
 
 
+def _closest(key: str) -> str:
+    """``; did you mean 'qps'?`` for a near miss, else nothing."""
+    names = ["job", *sorted({n.replace("_", "-") for n in _FIELDS})]
+    found = difflib.get_close_matches(key.replace("_", "-").lower(), names, n=1, cutoff=0.6)
+    shown = f"[{found[0]}]" if found and found[0] == "job" else repr(found[0]) if found else ""
+    return f" (did you mean {shown}?)" if shown else ""
+
+
 def load_job_file(path: Path) -> dict[str, Any]:
     """Read a TOML job file into Job keyword arguments (paths relative to the file)."""
     try:
@@ -283,12 +292,23 @@ def load_job_file(path: Path) -> dict[str, Any]:
     section = data.get("job", data)
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [job] must be a table")
+    if "job" in data:  # beside [job], nothing: a misspelt table would be ignored silently
+        for other in data:
+            if other != "job":
+                kind = "table" if isinstance(data[other], dict) else "key"
+                raise ConfigError(
+                    f"{path}: unknown {kind} {other!r} outside [job]{_closest(other)}; "
+                    "every setting belongs in the one [job] table"
+                )
     settings: dict[str, Any] = {}
     for key, value in section.items():
         name = _FILE_KEYS.get(key)
         if name is None:
+            kind = "table" if isinstance(value, dict) else "key"
             allowed = ", ".join(sorted(n.replace("_", "-") for n in _FIELDS))
-            raise ConfigError(f"{path}: unknown key {key!r}. Allowed keys: {allowed}")
+            raise ConfigError(
+                f"{path}: unknown {kind} {key!r}{_closest(key)}. Allowed keys: {allowed}"
+            )
         settings[name] = _convert(key, name, value, path.parent, path)
     if "input" not in settings:
         raise ConfigError(f"{path}: the job file needs an 'input' key (the sheet to read)")

@@ -3,6 +3,7 @@ rows and results of a run) and the workbook path (a results file read back)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -74,9 +75,20 @@ def _pick(cells: Sequence[str], index: int | None) -> str:
     return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
+# What CAMS answers for a message QR code: https://wa.me/message/<the code>.
+DEEP_LINK = re.compile(r"https://wa\.me/message/([A-Za-z0-9]+)")
+
+
 def printable(result: RowResult) -> bool:
     """A row with a live code: created, reused, listed or updated, with a deep link."""
     return result.status in PRINTABLE_STATUSES and bool(result.deep_link_url)
+
+
+def made_by_the_service(code: str, link: str) -> bool:
+    """The link is a WhatsApp message deep link whose code is the row's own: anything
+    else (a hand-edited workbook, a phishing URL, ``javascript:``) is never printed."""
+    found = DEEP_LINK.fullmatch(link.strip())
+    return found is not None and bool(code) and found.group(1) == code.strip()
 
 
 def items_from_results(
@@ -86,9 +98,11 @@ def items_from_results(
     label_column: str | None = None,
     phone_column: str | None = None,
     message_column: str | None = None,
+    refused: list[int] | None = None,
 ) -> list[PrintItem]:
     """The printable rows of a run (its sheet and results), in row order, without
-    reading the workbook back. Column names as the run's flags gave them."""
+    reading the workbook back. Column names as the run's flags gave them; the numbers of
+    rows whose link is not the service's are appended to ``refused``."""
     return list(
         iter_results(
             sheet,
@@ -96,6 +110,7 @@ def items_from_results(
             label_column=label_column,
             phone_column=phone_column,
             message_column=message_column,
+            refused=refused,
         )
     )
 
@@ -107,6 +122,7 @@ def iter_results(
     label_column: str | None = None,
     phone_column: str | None = None,
     message_column: str | None = None,
+    refused: list[int] | None = None,
 ) -> Iterator[PrintItem]:
     """Like :func:`items_from_results`, one row at a time."""
     columns = CaptionColumns.find(
@@ -117,7 +133,10 @@ def iter_results(
         source=str(sheet.path.name),
     )
     for row, result in zip(sheet.rows, results, strict=True):
-        if printable(result):
+        if printable(result) and not made_by_the_service(result.qrdl_code, result.deep_link_url):
+            if refused is not None:
+                refused.append(row.number)
+        elif printable(result):
             yield columns.item(
                 sheet.columns,
                 row.number,

@@ -17,7 +17,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from qrbatch.errors import InputFileError
 from qrbatch.outputs.printing.bundle import write_zip
-from qrbatch.outputs.printing.items import CaptionColumns
+from qrbatch.outputs.printing.items import CaptionColumns, made_by_the_service
 from qrbatch.outputs.printing.options import PRINTABLE_STATUSES, PrintItem, PrintOptions
 from qrbatch.outputs.printing.pdf import write_pdf
 from qrbatch.sheets.cells import cell_text
@@ -28,19 +28,22 @@ SENT = "SentPhoneNumber"  # the number each code opens, printed instead of the c
 
 
 def items_from_workbook(
-    workbook: Path | str, *, label_column: str | None = None
+    workbook: Path | str, *, label_column: str | None = None, refused: list[int] | None = None
 ) -> list[PrintItem]:
     """The printable rows of a results workbook, in row order.
 
     ``label_column`` names the input column that heads each caption (matched like the
     input columns: case, spaces and underscores ignored); ``None`` uses the phone.
     Raises InputFileError when the file is not a results workbook, ConfigError when the
-    label column is not in it.
+    label column is not in it. A row whose link is not a WhatsApp message link of its own
+    code is never printed: its row number is appended to ``refused``.
     """
-    return list(iter_items(workbook, label_column=label_column))
+    return list(iter_items(workbook, label_column=label_column, refused=refused))
 
 
-def iter_items(workbook: Path | str, *, label_column: str | None = None) -> Iterator[PrintItem]:
+def iter_items(
+    workbook: Path | str, *, label_column: str | None = None, refused: list[int] | None = None
+) -> Iterator[PrintItem]:
     """Like :func:`items_from_workbook`, one row at a time."""
     path = Path(workbook)
     try:
@@ -64,7 +67,12 @@ def iter_items(workbook: Path | str, *, label_column: str | None = None) -> Iter
         for number, values in enumerate(rows, start=2):
             cells = [cell_text(v) for v in values]
             cells += [""] * (len(header) - len(cells))
-            if cells[status] in PRINTABLE_STATUSES and cells[link]:
+            if cells[status] not in PRINTABLE_STATUSES or not cells[link]:
+                continue
+            if not made_by_the_service(cells[code], cells[link]):
+                if refused is not None:
+                    refused.append(number)
+            else:
                 number_sent = cells[sent] if sent is not None else ""
                 yield columns.item(
                     inputs, number, cells[:status], cells[code], cells[link], number_sent
