@@ -132,3 +132,21 @@ def test_a_frame_without_the_columns_is_a_clear_error() -> None:
         qrbatch.validate_frame(pd.DataFrame({"a": [1]}))
     with pytest.raises(qrbatch.ConfigError, match="unknown option"):
         qrbatch.validate_frame(messy_frame(), colour="red")
+
+
+def test_a_notebooks_journal_in_qrbatchs_own_folder_is_private(
+    sandbox_thread: SandboxThread,
+) -> None:
+    import os
+    import stat
+
+    from qrbatch.state_home import default_state_dir
+
+    df = pd.DataFrame({"Phone": [str(PHONE)], "Message": ["Halo"]})
+    qrbatch.create_codes(df, endpoint=sandbox_thread.url, env=creds(), progress=False)
+    journals = list((default_state_dir() / "frames").rglob("*.qrbatch.db"))
+    assert journals
+    for journal in journals:
+        assert stat.S_IMODE(os.stat(journal).st_mode) == 0o600
+        assert stat.S_IMODE(os.stat(journal.parent).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(default_state_dir()).st_mode) == 0o700

@@ -13,6 +13,7 @@ system drops the lock when its process dies, so a killed run never leaves it sta
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -25,6 +26,7 @@ from typing import IO
 
 from qrbatch.errors import ConfigError, JournalLockedError
 from qrbatch.outputs.outcomes import Entry, Journaled, State
+from qrbatch.state_home import default_state_dir
 
 log = logging.getLogger("qrbatch")
 
@@ -65,6 +67,12 @@ _FIELDS = (
 )
 
 
+def _in_state_home(path: Path) -> bool:
+    """Whether ``path`` lies in qrbatch's own state folder (not beside the user's files)."""
+    home = default_state_dir().resolve()
+    return home == path.parent.resolve() or home in path.parent.resolve().parents
+
+
 class Journal:
     """Durable per-request outcomes of a run (one writer: the run's event loop)."""
 
@@ -78,7 +86,16 @@ class Journal:
         self._lock_file: IO[str] | None = None
         self.dropped: str | None = None
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private = _in_state_home(self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+            if private:  # qrbatch's own folder (notebook runs): the user's eyes only
+                home = default_state_dir().resolve()
+                for folder in (self.path.parent.resolve(), *self.path.parent.resolve().parents):
+                    folder.chmod(0o700)
+                    if folder == home:
+                        break
+                with contextlib.suppress(FileExistsError):  # SQLite's -wal/-shm copy its mode
+                    os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             self._lock(wait)
             if fresh and self.path.exists():
                 self.dropped = self._describe_existing()
