@@ -25,7 +25,7 @@ def test_a_drop_folder_job_takes_only_the_new_files_on_each_run(
     job = tmp_path / "nightly.toml"
     job.write_text(
         f'[job]\ninput = "drop"\noutput = "out/{{input_stem}}-{{date}}.xlsx"\n'
-        f'endpoint = "{sandbox_thread.url}"\nqps = 50\nimages = false\n'
+        f'endpoint = "{sandbox_thread.url}"\nqps = 50\nimages = false\nsettle-seconds = 0\n'
     )
     drop_file(drop, "monday.csv", ["a", "b"])
     first = qrbatch("run", str(job), env=creds())
@@ -49,7 +49,8 @@ def nightly(tmp_path: Path, url: str, extra: str = "") -> Path:
     job = tmp_path / "nightly.toml"
     job.write_text(
         f'[job]\ninput = "drop"\noutput = "out/{{input_stem}}-{{date}}.xlsx"\n'
-        f'endpoint = "{url}"\nqps = 50\nimages = false\nmax-attempts = 1\n{extra}'
+        f'endpoint = "{url}"\nqps = 50\nimages = false\nsettle-seconds = 0\n'
+        f"max-attempts = 1\n{extra}"
     )
     (tmp_path / "drop").mkdir(exist_ok=True)
     return job
@@ -68,8 +69,10 @@ def test_a_night_with_the_service_down_is_retried_the_next_night(
     sandbox.config = SandboxConfig(qps=200)
     up = qrbatch("run", str(job), "--log-format", "json", env=creds())
     assert up.returncode == 0, up.stderr
-    end = json.loads(up.stderr.splitlines()[-1])
+    lines = [json.loads(line) for line in up.stderr.splitlines()]
+    end = next(line for line in reversed(lines) if line["event"] == "run_end")
     assert (end["event"], end["created"]) == ("run_end", 2)
+    assert (lines[-1]["event"], lines[-1]["exit_code"]) == ("job_end", 0)  # the night's last
     assert sandbox.world.accounts["demo"].created == 2
     assert "nothing new" in qrbatch("run", str(job), env=creds()).stdout
 
@@ -84,7 +87,8 @@ def test_a_file_still_failing_after_three_nights_is_given_up_and_reported(
     assert [n.returncode for n in nights[:3]] == [1, 1, 1]
     events = [json.loads(line)["event"] for line in nights[2].stderr.splitlines()]
     assert "drop_gave_up" in events
-    assert json.loads(nights[3].stderr)["event"] == "nothing_new"
+    last = [json.loads(line)["event"] for line in nights[3].stderr.splitlines()]
+    assert last == ["nothing_new", "job_end"]
 
 
 def test_permanent_row_errors_are_not_retried(
@@ -102,7 +106,7 @@ def test_outputs_in_the_drop_folder_are_never_taken_as_input(
     job = tmp_path / "nightly.toml"
     job.write_text(
         f'[job]\ninput = "drop"\noutput = "drop/{{input_stem}}-done.xlsx"\n'
-        f'endpoint = "{sandbox_thread.url}"\nqps = 50\nimages = false\n'
+        f'endpoint = "{sandbox_thread.url}"\nqps = 50\nimages = false\nsettle-seconds = 0\n'
     )
     (tmp_path / "drop").mkdir()
     drop_file(tmp_path / "drop", "shop.csv", ["a"])

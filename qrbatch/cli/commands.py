@@ -8,6 +8,7 @@ import functools
 import logging
 import signal
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
@@ -36,11 +37,12 @@ from qrbatch.cli.options import (
 )
 from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.run.exit_codes import ExitCode, worst
-from qrbatch.run.logs import LogFormat, event, is_json, say, setup_logging
+from qrbatch.run.logs import LogFormat, event, is_json, outcome_level, say, setup_logging
 from qrbatch.version import VERSION
 
 if TYPE_CHECKING:  # the rest loads in the command that needs it: --help stays instant
     from qrbatch.engine.events import Subscriber
+    from qrbatch.outputs.results import Summary
     from qrbatch.rows.codes import CodeAction
     from qrbatch.run.commands import DropFile
     from qrbatch.run.finish import RunResult
@@ -149,18 +151,56 @@ def run(
     from qrbatch.run.drops import is_drop_input
 
     _start(log_format, verbose, quiet)
+    started = time.time()
+    metrics = _Metrics(flags.get("metrics_file"), source.stem, started)
     try:
         if no_images:
             flags["images"] = False
         job = _job(source, flags)
+        metrics.path = job.metrics_file
         if is_drop_input(job.input):
-            sys.exit(_run_drop(job, no_progress or not job.progress, quiet))
+            code, files = _run_drop(job, no_progress or not job.progress, quiet)
+            metrics.write(code, [f.result.summary for f in files if f.result is not None])
+            sys.exit(code)
         result = _run_one(job.with_output_filled(), no_progress or not job.progress, quiet)
     except QrbatchError as error:
+        metrics.write(int(getattr(error, "exit_code", ExitCode.USAGE)), [])
         _fail(error)
     except KeyboardInterrupt:
+        metrics.write(ExitCode.INTERRUPTED, [])
         _interrupted()
+    metrics.write(result.exit_code, [result.summary])
     _finish_command(result)
+
+
+class _Metrics:
+    """``--metrics-file``: written at the end of every run, whatever its exit code."""
+
+    def __init__(self, path: Path | None, job: str, started: float) -> None:
+        self.path, self.job, self.started = path, job, started
+
+    def write(self, code: int, summaries: list[Summary]) -> None:
+        if self.path is None:
+            return
+        from qrbatch.run.metrics import write_metrics
+
+        ended = time.time()
+        try:
+            write_metrics(
+                self.path,
+                job=self.job,
+                exit_code=int(code),
+                ended=ended,
+                seconds=ended - self.started,
+                summaries=summaries,
+            )
+        except OSError as error:
+            event(
+                logging.ERROR,
+                "error",
+                f"{self.path}: the metrics file could not be written ({error.strerror})",
+                file=str(self.path),
+            )
 
 
 def _run_one(job: Job, no_progress: bool, quiet: bool) -> RunResult:
@@ -176,7 +216,7 @@ def _run_one(job: Job, no_progress: bool, quiet: bool) -> RunResult:
     return _call(run_batch, bar, job=job, events=subscriber, handle_signals=True)
 
 
-def _run_drop(job: Job, no_progress: bool, quiet: bool) -> int:
+def _run_drop(job: Job, no_progress: bool, quiet: bool) -> tuple[int, list[DropFile]]:
     """Each new file of a drop folder, once; the exit code means what a single run's does."""
     from qrbatch.run.commands import drop_exit_code, run_drop
     from qrbatch.run.drops import MAX_TRIES
@@ -213,7 +253,31 @@ def _run_drop(job: Job, no_progress: bool, quiet: bool) -> int:
     files = _call(run_drop, bar, job=job, events=subscriber, handle_signals=True, on_file=on_file)
     if not files:
         say(f"nothing new in {job.input}", "nothing_new", folder=str(job.input))
-    return int(drop_exit_code(files))
+    code = int(drop_exit_code(files))
+    _job_end(job, files, code)
+    return code, files
+
+
+def _job_end(job: Job, files: list[DropFile], code: int) -> None:
+    """The night's last line: the overall exit code and what became of each file."""
+    per_file = {
+        str(item.source.resolve()): {
+            "state": item.state,
+            "exit_code": int(item.result.exit_code)
+            if item.result is not None
+            else int(getattr(item.error, "exit_code", ExitCode.USAGE)),
+            **(item.result.summary.statuses if item.result is not None else {}),
+        }
+        for item in files
+    }
+    event(
+        outcome_level(code),
+        "job_end",
+        f"{len(files)} file(s) run from {job.input}; exit code {code}",
+        folder=str(job.input.resolve()),
+        exit_code=code,
+        files=per_file,
+    )
 
 
 def _job(source: Path, flags: dict[str, Any]) -> Job:
@@ -244,6 +308,57 @@ def _say_result(result: RunResult) -> None:
 def _finish_command(result: RunResult) -> NoReturn:
     _say_result(result)
     sys.exit(result.exit_code)
+
+
+# drop --------------------------------------------------------------------------------------
+
+
+@main.group(context_settings=CONTEXT)
+def drop() -> None:
+    """Drop folders: a job whose input is a folder takes each new file once; this
+    manages what the folder's ledger remembers.
+
+    \b
+    Example:
+      qrbatch drop retry jobs/nightly.toml drop/shops.xlsx
+    """
+
+
+@drop.command(name="retry", context_settings=CONTEXT)
+@click.argument("job_file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
+@options(COMMON)
+def drop_retry(
+    job_file: Path,
+    file: Path,
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Let the next run of JOB_FILE take FILE again (a file given up after three runs, or
+    one to send again), without touching the other files of the folder.
+
+    \b
+    Example:
+      qrbatch drop retry jobs/nightly.toml drop/shops.xlsx
+    """
+    from qrbatch.run.drops import forget, is_drop_input, ledger_path
+
+    _start(log_format, verbose, quiet)
+    try:
+        job = _job(job_file, {})
+        if not is_drop_input(job.input):
+            raise ConfigError(f"{job_file}: its input {job.input} is not a drop folder")
+        source = file if file.exists() or not job.input.is_dir() else job.input / file
+        if not source.is_file():
+            raise ConfigError(f"{file}: no such file (in {job.input} either)")
+        forgotten = forget(ledger_path(job), source)
+    except QrbatchError as error:
+        _fail(error)
+    said = "the next run takes it again" if forgotten else "not taken yet: the next run takes it"
+    say(f"{source}: {said}", "drop_retry_set", file=str(source.resolve()), forgotten=forgotten)
+    sys.exit(ExitCode.OK)
 
 
 # validate --------------------------------------------------------------------------------

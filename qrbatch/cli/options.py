@@ -137,6 +137,18 @@ RUN: list[Option[Any]] = [
         help="Results workbook (.xlsx, or .csv for the Results table only). "
         "Default: <input stem>.results.xlsx beside the input.",
     ),
+    click.option(
+        "--metrics-file",
+        type=click.Path(path_type=Path),
+        help="After every run, write its metrics here in the Prometheus text format "
+        "(node_exporter's textfile collector): exit code, time, rows by status, calls.",
+    ),
+    click.option(
+        "--settle-seconds",
+        type=float,
+        help="A drop folder's file changed more recently than this is left for the next "
+        "run: it may still be uploading (default 60).",
+    ),
     flag(
         "--always-create",
         help="Create new codes even when the number already has one with the same message.",

@@ -47,6 +47,7 @@ from qrbatch.run.drops import (
     ledger_path,
     move_processed,
     settle_file,
+    settle_unusable,
 )
 from qrbatch.run.exit_codes import ExitCode, worst
 from qrbatch.run.finish import RunResult, finish_run
@@ -370,7 +371,10 @@ async def run_drop(
             except JournalLockedError:
                 raise  # another run is on it: try later, as a whole
             except QrbatchError as error:
-                item = DropFile(single.input, None, error, "started", tries)
+                # A file that cannot be used is tried on the next runs too (it may be
+                # fixed in place), up to MAX_TRIES, then given up like failing rows.
+                state, tries = settle_unusable(ledger, single, digest, tries)
+                item = DropFile(single.input, None, error, state, tries)
             else:
                 state, tries = "started", tries
                 moved = None
@@ -403,4 +407,6 @@ def drop_exit_code(files: Sequence[DropFile]) -> ExitCode:
         elif item.error is not None:
             code = int(getattr(item.error, "exit_code", ExitCode.USAGE))
             codes.append(ExitCode.ROWS_FAILED if ran and code == ExitCode.USAGE else code)
+            if item.state == "gave_up":
+                codes.append(ExitCode.ROWS_FAILED)
     return worst(*codes)

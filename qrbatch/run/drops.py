@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import logging
 import shutil
 import sqlite3
 import time
@@ -30,6 +31,7 @@ from typing import Literal
 from qrbatch.cams.errors import advice_for
 from qrbatch.errors import InputFileError
 from qrbatch.outputs.results import RowResult
+from qrbatch.run.logs import event
 from qrbatch.run.settings import Job
 from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES
 
@@ -58,7 +60,8 @@ def _candidates(path: Path) -> list[Path]:
 
 def matching_files(path: Path, outputs: set[Path] | None = None) -> list[Path]:
     """The spreadsheets a folder holds (or a glob matches), oldest first, leaving out
-    hidden files, Excel's lock files and every output of an earlier run."""
+    hidden files, Excel's lock files, files being written (``.part``, ``.tmp``,
+    ``.crdownload``: not sheets by their suffix) and every output of an earlier run."""
     known = outputs or set()
     files = [
         p
@@ -69,6 +72,14 @@ def matching_files(path: Path, outputs: set[Path] | None = None) -> list[Path]:
         and p.resolve() not in known
     ]
     return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def settled(path: Path, settle_seconds: float, now: float | None = None) -> bool:
+    """Whether a file has not changed for ``settle_seconds`` (its size and modification
+    time; a write changes the time), judged now: a file still being uploaded or copied
+    is left for the next run, never waited for."""
+    age = (time.time() if now is None else now) - path.stat().st_mtime
+    return age >= settle_seconds
 
 
 def _digest(path: Path) -> str:
@@ -121,13 +132,22 @@ class Ledger:
         """Whether another file (or another version of it) already wrote ``output``."""
         row = self._db.execute(
             "SELECT 1 FROM files WHERE output = ? AND NOT (path = ? AND digest = ?)",
-            (str(output), str(source.resolve()), digest),
+            (str(output.resolve()), str(source.resolve()), digest),
         ).fetchone()
         return row is not None
+
+    def forget(self, source: Path) -> int:
+        """Drop every entry of ``source``: the next run takes it as new."""
+        return self._db.execute(
+            "DELETE FROM files WHERE path = ?", (str(source.resolve()),)
+        ).rowcount
 
     def mark(
         self, source: Path, digest: str, output: Path, state: FileState, *, tries: int = 0
     ) -> None:
+        # Absolute: a rerun from another working folder (a systemd unit without
+        # WorkingDirectory=, a manual rerun) must write beside the first run's results.
+        output = output.resolve()
         self._db.execute(
             "INSERT INTO files (path, digest, output, state, updated, tries)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path, digest)"
@@ -159,6 +179,15 @@ def expand_drop(
         raise InputFileError(f"{job.input}: no such folder")
     jobs: list[tuple[Job, str, int]] = []
     for source in files:
+        if not settled(source, job.settle_seconds):
+            event(
+                logging.INFO,
+                "drop_waiting",
+                f"{source.name}: changed less than {job.settle_seconds:g} s ago, maybe still "
+                "being written; the next run takes it",
+                file=str(source.resolve()),
+            )
+            continue
         digest, output, state, tries = ledger.lookup(source)
         if state in ("finished", "gave_up") and not job.fresh:
             continue
@@ -203,6 +232,23 @@ def settle_file(
         state = "retry" if tries < MAX_TRIES else "gave_up"
     ledger.mark(job.input, digest, job.output_path, state, tries=tries)
     return state, tries
+
+
+def settle_unusable(ledger: Ledger, job: Job, digest: str, tries: int) -> tuple[FileState, int]:
+    """After a run found a drop file unusable (unreadable, no phone column...): tried
+    again next run (it may be fixed in place), given up after ``MAX_TRIES`` runs."""
+    tries += 1
+    state: FileState = "retry" if tries < MAX_TRIES else "gave_up"
+    ledger.mark(job.input, digest, job.output_path, state, tries=tries)
+    return state, tries
+
+
+def forget(ledger_file: Path, source: Path) -> int:
+    """Let the next run take ``source`` again (``qrbatch drop retry``): forget what the
+    ledger says of it, every version; the other files are untouched. Returns how many
+    entries there were."""
+    with Ledger(ledger_file) as ledger:
+        return ledger.forget(source)
 
 
 def move_processed(source: Path, drop: Path) -> Path:

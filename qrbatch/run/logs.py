@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import sys
+import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -29,7 +31,7 @@ from qrbatch.engine.events import (
 )
 
 LogFormat = Literal["text", "json"]
-_settings: dict[str, bool] = {"quiet": False}
+_settings: dict[str, Any] = {"quiet": False, "run_id": uuid.uuid4().hex[:12]}
 log = logging.getLogger("qrbatch")
 
 
@@ -114,7 +116,7 @@ def log_events(item: Event) -> None:
         )
     elif isinstance(item, RunEnded):
         event(
-            logging.INFO,
+            outcome_level(item.exit_code),
             "run_end",
             item.summary.line(),
             action=item.action,
@@ -125,8 +127,23 @@ def log_events(item: Event) -> None:
         return
 
 
+def outcome_level(exit_code: int) -> int:
+    """The level of a closing line: info when every row is done, warning when some rows
+    failed (1) or the run was interrupted (130), error for everything else (2, 3, 69,
+    74, 75): what a log alert keys on."""
+    if exit_code == 0:
+        return logging.INFO
+    return logging.WARNING if exit_code in (1, 130) else logging.ERROR
+
+
+# One id per invocation (a new one at each ``setup_logging``) on every JSON line, with the
+# process and host: a scheduler's log of overlapping runs can be grouped by run.
+HOST = socket.gethostname()
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per record: time, level, event, message and the event's fields."""
+    """One JSON object per record: time, level, event, message, run_id, pid, host and the
+    event's fields."""
 
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
@@ -134,6 +151,9 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "event": getattr(record, "event", "log"),
             "message": record.getMessage(),
+            "run_id": _settings["run_id"],
+            "pid": record.process,
+            "host": HOST,
         }
         payload.update(getattr(record, "fields", {}))
         return json.dumps(payload, ensure_ascii=False, default=str)
@@ -155,7 +175,7 @@ class PlainFormatter(logging.Formatter):
 
 
 # The lines that close a command: shown even with -q (a cron log needs its last word).
-CLOSING_EVENTS = frozenset({"run_end", "validate_end", "nothing_new"})
+CLOSING_EVENTS = frozenset({"run_end", "job_end", "validate_end", "nothing_new"})
 
 
 class _Quiet(logging.Filter):
@@ -183,6 +203,7 @@ class _ForPeople(logging.Filter):
 def setup_logging(*, verbose: int = 0, quiet: bool = False, fmt: LogFormat = "text") -> None:
     """Send qrbatch's log to stderr, as plain sentences or JSON lines."""
     _settings["quiet"] = quiet
+    _settings["run_id"] = uuid.uuid4().hex[:12]
     level = logging.DEBUG if verbose else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
     if quiet:

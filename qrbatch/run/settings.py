@@ -31,6 +31,7 @@ SANDBOX = "sandbox"
 ENV_ENDPOINT = "QRBATCH_ENDPOINT"
 DEFAULT_IMAGE_TYPE = "PNG"
 DEFAULT_MAX_ATTEMPTS = 8
+DEFAULT_SETTLE_SECONDS = 60.0  # an upload or a copy into a drop folder is done by then
 SANDBOX_BANNER = "SANDBOX: simulated codes, they do not work on WhatsApp"
 
 
@@ -52,6 +53,7 @@ class InputSettings:
     country_column: str | None = None
     default_region: str | None = None
     encoding: str | None = None
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS  # a drop file this fresh waits a run
     image_type: str = DEFAULT_IMAGE_TYPE
     cust_space_id: str = ""
 
@@ -101,6 +103,7 @@ class OutputSettings:
     progress: bool = True
     images: bool = True
     move_processed: bool = False
+    metrics_file: Path | None = None  # Prometheus text, for node_exporter's textfile collector
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,7 +129,7 @@ class Job(InputSettings, ConnectionSettings, OutputSettings, PrintSettings):
 
     def __post_init__(self) -> None:
         # Paths may come as text (a notebook, a job file): keep them as Path.
-        for name in ("input", "output", "state_dir"):
+        for name in ("input", "output", "state_dir", "metrics_file"):
             value = getattr(self, name)
             if isinstance(value, str):
                 object.__setattr__(self, name, Path(value))
@@ -134,10 +137,12 @@ class Job(InputSettings, ConnectionSettings, OutputSettings, PrintSettings):
                 raise ConfigError(
                     f"{name} must be a path (str or Path), got {type(value).__name__}"
                 )
-        for name in ("qps", "timeout", "pdf_size", "image_size"):
+        for name in ("qps", "timeout", "pdf_size", "image_size", "settle_seconds"):
             value = getattr(self, name)
             if isinstance(value, float) and not math.isfinite(value):
                 raise ConfigError(f"{name.replace('_', '-')} must be a number, got {value}")
+        if self.settle_seconds < 0:
+            raise ConfigError(f"settle-seconds must be 0 or more, got {self.settle_seconds:g}")
         self._check_connection()
         self._check_input()
         self.print_options()  # a bad layout, paper, size or template: exit 2, before any call

@@ -1,0 +1,143 @@
+"""Nights an on-call can trust: only finished files, results where the job says whatever
+the working folder, a log a machine can group and alert on, files that cannot be used
+given up, one file retried by hand, and metrics for monitoring."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from qrbatch.sandbox import Faults, SandboxConfig, SandboxThread
+from tests.support.cli import qrbatch
+from tests.support.sandbox import creds
+from tests.support.sheets import write_csv
+
+
+def job_file(folder: Path, url: str, extra: str = "") -> Path:
+    """A nightly job as the docs show it: paths relative to the job file, in jobs/."""
+    (folder / "jobs").mkdir(exist_ok=True)
+    (folder / "drop").mkdir(exist_ok=True)
+    job = folder / "jobs" / "nightly.toml"
+    job.write_text(
+        '[job]\ninput = "../drop"\noutput = "../results/{input_stem}.xlsx"\n'
+        f'endpoint = "{url}"\nqps = 50\nimages = false\nmax-attempts = 1\n{extra}'
+    )
+    return job
+
+
+def drop_file(folder: Path, name: str, messages: list[str], age: float = 120.0) -> Path:
+    path = write_csv(
+        folder / "drop" / name, [["Phone", "Message"], *(["6281234567890", m] for m in messages)]
+    )
+    then = time.time() - age
+    os.utime(path, (then, then))
+    return path
+
+
+def lines(stderr: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stderr.splitlines()]
+
+
+def test_a_file_still_being_written_waits_for_the_next_night(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    job = job_file(tmp_path, sandbox_thread.url)
+    growing = drop_file(tmp_path, "shops.csv", ["a"], age=1.0)
+    (tmp_path / "drop" / "shops.xlsx.part").write_bytes(b"half")
+    (tmp_path / "drop" / "~$shops.xlsx").write_bytes(b"lock")
+    first = qrbatch("run", str(job), "--log-format", "json", env=creds())
+    events = [line["event"] for line in lines(first.stderr)]
+    assert "drop_waiting" in events and "run_end" not in events
+    assert first.returncode == 0
+    then = time.time() - 120
+    os.utime(growing, (then, then))
+    second = qrbatch("run", str(job), "--log-format", "json", env=creds())
+    assert second.returncode == 0
+    assert (tmp_path / "results" / "shops.xlsx").exists()
+    assert sandbox_thread.sandbox.world.accounts["demo"].created == 1
+
+
+def test_a_retry_from_another_folder_writes_beside_the_jobs_results(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    job = job_file(tmp_path, sandbox_thread.url)
+    drop_file(tmp_path, "shops.csv", ["a", "b"])
+    sandbox = sandbox_thread.sandbox
+    sandbox.config = SandboxConfig(qps=200, faults=Faults(unavailable=1.0))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    down = qrbatch("run", str(job), env=creds(), cwd=tmp_path)
+    assert down.returncode == 1
+    sandbox.config = SandboxConfig(qps=200)
+    up = qrbatch("run", str(job), env=creds(), cwd=elsewhere)  # a unit without a workdir
+    assert up.returncode == 0, up.stderr
+    assert not (elsewhere / "results").exists()
+    assert (tmp_path / "results" / "shops.xlsx").exists()
+    assert sandbox.world.accounts["demo"].created == 2
+
+
+def test_every_line_of_a_night_is_json_with_one_run_id_ending_with_job_end(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    job = job_file(tmp_path, sandbox_thread.url)
+    drop_file(tmp_path, "good.csv", ["a"])
+    write_csv(tmp_path / "drop" / "bad.csv", [["Phone", "Message"], ["12", "x"]])
+    old = time.time() - 120
+    os.utime(tmp_path / "drop" / "bad.csv", (old, old))
+    night = qrbatch("run", str(job), "--log-format", "json", env=creds())
+    assert night.returncode == 1
+    parsed = lines(night.stderr)
+    assert {line["run_id"] for line in parsed} == {parsed[0]["run_id"]}
+    assert all(line["pid"] and line["host"] for line in parsed)
+    end = parsed[-1]
+    assert (end["event"], end["exit_code"], end["level"]) == ("job_end", 1, "warning")
+    runs = [line for line in parsed if line["event"] == "run_end"]
+    assert {line["level"] for line in runs} == {"info", "warning"}  # good: 0, bad: 1
+    other = qrbatch("run", str(job), "--log-format", "json", env=creds())
+    assert lines(other.stderr)[0]["run_id"] != parsed[0]["run_id"]
+
+
+def test_an_unusable_file_is_given_up_after_three_nights_and_can_be_retried_alone(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    job = job_file(tmp_path, sandbox_thread.url)
+    broken = tmp_path / "drop" / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    old = time.time() - 120
+    os.utime(broken, (old, old))
+    nights = [qrbatch("run", str(job), "--log-format", "json", env=creds()) for _ in range(4)]
+    assert [n.returncode for n in nights] == [2, 2, 2, 0]
+    states = [[line.get("files") for line in lines(n.stderr) if line["event"] == "job_end"]
+              for n in nights[:3]]  # fmt: skip
+    assert [next(iter(s[0].values()))["state"] for s in states] == ["retry", "retry", "gave_up"]
+    again = qrbatch("drop", "retry", str(job), str(broken), env=creds())
+    assert again.returncode == 0 and "takes it again" in again.stdout
+    assert qrbatch("run", str(job), env=creds()).returncode == 2  # taken again
+
+
+def test_the_metrics_file_parses_and_says_the_nights_outcome(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    metrics = tmp_path / "textfile" / "qrbatch.prom"
+    job = job_file(tmp_path, sandbox_thread.url, f'metrics-file = "{metrics}"\n')
+    drop_file(tmp_path, "shops.csv", ["a", "b"])
+    write_csv(tmp_path / "drop" / "bad.csv", [["Phone", "Message"], ["12", "x"]])
+    old = time.time() - 120
+    os.utime(tmp_path / "drop" / "bad.csv", (old, old))
+    assert qrbatch("run", str(job), env=creds()).returncode == 1
+    samples = {
+        (sample.name, sample.labels.get("status", "")): sample.value
+        for family in text_string_to_metric_families(metrics.read_text())
+        for sample in family.samples
+    }
+    assert samples[("qrbatch_last_run_exit_code", "")] == 1
+    assert samples[("qrbatch_rows", "created")] == 2
+    assert samples[("qrbatch_rows", "invalid")] == 1
+    assert samples[("qrbatch_calls_total", "")] >= 2
+    assert abs(samples[("qrbatch_last_run_timestamp_seconds", "")] - time.time()) < 60
+    families = {f.name: f for f in text_string_to_metric_families(metrics.read_text())}
+    assert families["qrbatch_rows"].samples[0].labels["job"] == "nightly"
