@@ -9,6 +9,7 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from qrbatch.sandbox import Faults, SandboxConfig, SandboxThread
@@ -141,3 +142,49 @@ def test_the_metrics_file_parses_and_says_the_nights_outcome(
     assert abs(samples[("qrbatch_last_run_timestamp_seconds", "")] - time.time()) < 60
     families = {f.name: f for f in text_string_to_metric_families(metrics.read_text())}
     assert families["qrbatch_rows"].samples[0].labels["job"] == "nightly"
+
+
+def test_a_full_disk_before_any_call_is_74_with_the_true_cause(
+    tmp_path: Path, sandbox_thread: SandboxThread, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    import qrbatch.engine.journal as journal
+
+    def full(*args: object, **kwargs: object) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(journal.sqlite3, "connect", full)
+    source = write_csv(tmp_path / "c.csv", [["Phone", "Message"], ["6281234567890", "hi"]])
+    done = qrbatch("run", str(source), "--endpoint", sandbox_thread.url, env=creds())
+    assert done.returncode == 74
+    assert "disk is full" in done.stderr and "--fresh" not in done.stderr
+    assert sandbox_thread.sandbox.stats.accepted == {}
+
+
+def test_an_error_no_command_caught_is_one_json_line_and_a_full_disk_is_74(
+    tmp_path: Path,
+    sandbox_thread: SandboxThread,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import errno
+    import sys
+
+    import qrbatch.outputs.images as images
+    from qrbatch.cli import entry
+
+    def no_room(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(images.ImageStore, "place", no_room)
+    for name, value in creds().items():
+        monkeypatch.setenv(name, value)
+    source = write_csv(tmp_path / "c.csv", [["Phone", "Message"], ["6281234567890", "hi"]])
+    argv = ["qrbatch", "run", str(source), "--endpoint", sandbox_thread.url, "--log-format", "json"]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exited:
+        entry()
+    assert exited.value.code == 74
+    parsed = lines(capsys.readouterr().err)  # every line JSON: no traceback
+    assert parsed[-1]["event"] == "error" and "No space left" in str(parsed[-1]["message"])

@@ -4,6 +4,7 @@ translates errors into words and exit codes. The event loop starts here and nowh
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import signal
@@ -987,6 +988,32 @@ def entry() -> None:
     except click.Abort:
         click.echo("qrbatch: nothing done", err=True)
         sys.exit(ExitCode.INTERRUPTED)
+    except OSError as error:  # what no command caught: the true cause, and 74 when disk
+        _unexpected(error, ExitCode.OUTPUT if error.errno in NO_ROOM else 70)
+    except Exception as error:  # a bug: one line (a JSON event with JSON logs), exit 70
+        _unexpected(error, 70)
+
+
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
+def _unexpected(error: BaseException, code: int) -> NoReturn:
+    """An error no command caught: with JSON logs an ``error`` event with the exception's
+    type and message (never a traceback among JSON lines); else the traceback for a bug
+    report (``-v`` already shows what led there)."""
+    if is_json():
+        event(
+            logging.ERROR,
+            "error",
+            f"{type(error).__name__}: {error}",
+            exit_code=code,
+            error=type(error).__name__,
+        )
+    else:
+        logging.getLogger("qrbatch").error(
+            "%s: %s", type(error).__name__, error, exc_info=code == 70
+        )
+    sys.exit(code)
 
 
 __all__ = ["entry", "main"]

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from qrbatch.errors import ConfigError, JournalLockedError
+from qrbatch.errors import ConfigError, JournalLockedError, OutputWriteError
 from qrbatch.outputs.outcomes import Entry, Journaled, State
 from qrbatch.state_home import default_state_dir
 
@@ -107,6 +107,19 @@ class Journal:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
             self._db.execute("SELECT key, state FROM requests LIMIT 1").fetchall()
+        except sqlite3.OperationalError as exc:
+            self._unlock()
+            if "full" in str(exc) or "readonly" in str(exc) or "unable to open" in str(exc):
+                raise OutputWriteError(
+                    f"{path}: the journal cannot be written ({exc}); nothing was sent. Free "
+                    "some room in that folder (or choose another output folder), then run "
+                    "again."
+                ) from None
+            raise ConfigError(
+                f"{path}: the journal cannot be read ({exc}); nothing was sent. Move it away "
+                "to keep it, or pass --fresh to start over (codes it recorded are then "
+                "found again by listing each number)."
+            ) from None
         except sqlite3.DatabaseError as exc:
             self._unlock()
             raise ConfigError(

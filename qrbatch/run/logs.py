@@ -216,6 +216,11 @@ def setup_logging(*, verbose: int = 0, quiet: bool = False, fmt: LogFormat = "te
     log.handlers[:] = [handler]
     log.setLevel(level)
     log.propagate = False
+    # Libraries' warnings (openpyxl's, pandas') as log lines: JSON ones with JSON logs.
+    logging.captureWarnings(True)
+    warnings_log = logging.getLogger("py.warnings")
+    warnings_log.handlers[:] = [handler]
+    warnings_log.propagate = False
 
 
 def say(message: str, name: str, **fields: Any) -> None:
