@@ -188,3 +188,34 @@ def test_an_error_no_command_caught_is_one_json_line_and_a_full_disk_is_74(
     assert exited.value.code == 74
     parsed = lines(capsys.readouterr().err)  # every line JSON: no traceback
     assert parsed[-1]["event"] == "error" and "No space left" in str(parsed[-1]["message"])
+
+
+def test_the_cron_page_shows_a_crontab_line_and_a_systemd_pair_that_parse() -> None:
+    import configparser
+    import re
+    import shlex
+
+    from qrbatch.cli import main
+    from tests.support.cli import ROOT
+
+    page = (ROOT / "docs" / "cron.md").read_text(encoding="utf-8")
+    assert "mkdir -p logs" in page
+    crontab = next(line for line in page.splitlines() if re.match(r"\s+0 2 \* \* \* ", line))
+    unit, timer = (
+        re.search(rf"# /etc/systemd/system/qrbatch\.{kind}\n((?:    .*\n|\n)+?)(?:\n    #|\n\S)",
+                  page).group(1)  # type: ignore[union-attr]
+        for kind in ("service", "timer")
+    )  # fmt: skip
+    service = configparser.ConfigParser(interpolation=None)
+    service.read_string("\n".join(line.removeprefix("    ") for line in unit.splitlines()))
+    schedule = configparser.ConfigParser(interpolation=None)
+    schedule.read_string("\n".join(line.removeprefix("    ") for line in timer.splitlines()))
+    assert service["Service"]["Type"] == "oneshot" and service["Service"]["WorkingDirectory"]
+    assert schedule["Timer"]["Persistent"] == "true" and schedule["Timer"]["OnCalendar"]
+    commands = [
+        shlex.split(service["Service"]["ExecStart"]),
+        shlex.split(crontab.split("&&", 1)[1].split(">>", 1)[0]),
+    ]
+    for argv in commands:
+        assert argv[0].endswith("qrbatch") and argv[1] == "run"
+        main.commands["run"].make_context("run", argv[2:])  # type: ignore[attr-defined]
