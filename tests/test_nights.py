@@ -219,3 +219,63 @@ def test_the_cron_page_shows_a_crontab_line_and_a_systemd_pair_that_parse() -> N
     for argv in commands:
         assert argv[0].endswith("qrbatch") and argv[1] == "run"
         main.commands["run"].make_context("run", argv[2:])  # type: ignore[attr-defined]
+
+
+def test_the_outage_watch_trips_on_failures_in_a_row_or_a_quiet_minute() -> None:
+    from qrbatch.cams.client import CallStats
+    from qrbatch.engine.events import Retrying
+    from qrbatch.run.outage import OutageWatch
+
+    stats, now, stops = CallStats(), [0.0], []
+    watch = OutageWatch(stats, clock=lambda: now[0], stop=lambda: stops.append(now[0]),
+                        max_failures=3, quiet_seconds=60)  # fmt: skip
+    retry = Retrying("ServiceUnavailable", "CreatePhoneMessageQrdl", 1, 0.5, "503")
+    throttled = Retrying("System.LimitControl", "CreatePhoneMessageQrdl", 1, 0.5, "429")
+
+    def failure(code: str = "ServiceUnavailable") -> None:
+        stats.errors[code] = stats.errors.get(code, 0) + 1
+        watch(retry if code == "ServiceUnavailable" else throttled)
+
+    failure(), failure(), failure("System.LimitControl"), failure("System.LimitControl")
+    assert not stops  # two failures; throttling is the service answering
+    stats.accepted_at.append(1.0)  # a call went through: counting starts again
+    failure(), failure()
+    assert not stops
+    failure()
+    assert stops == [0.0] and watch.tripped  # three in a row since the accepted call
+    quiet = OutageWatch(stats, clock=lambda: now[0], stop=lambda: stops.append(now[0]),
+                        max_failures=100, quiet_seconds=60)  # fmt: skip
+    stats.errors["ServiceUnavailable"] = 6
+    now[0] = 30.0
+    quiet(retry)
+    assert stops == [0.0]
+    stats.errors["ServiceUnavailable"] = 7
+    now[0] = 61.5
+    quiet(retry)
+    assert stops == [0.0, 61.5]
+
+
+def test_a_night_with_the_service_down_stops_early_with_69_and_the_next_resumes(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    job = job_file(tmp_path, sandbox_thread.url, "concurrency = 4\n").read_text()
+    (tmp_path / "jobs" / "nightly.toml").write_text(job.replace("max-attempts = 1\n", ""))
+    drop_file(tmp_path, "shops.csv", [f"promo {n}" for n in range(200)])
+    sandbox = sandbox_thread.sandbox
+    down_actions = frozenset({"CreatePhoneMessageQrdl", "ListPhoneMessageQrdl"})
+    sandbox.config = SandboxConfig(qps=200, faults=Faults(unavailable=1.0, actions=down_actions))
+    started = time.monotonic()
+    down = qrbatch("run", str(tmp_path / "jobs" / "nightly.toml"), "--log-format", "json",
+                   env=creds())  # fmt: skip
+    assert down.returncode == 69, (down.returncode, down.stderr[-3000:])
+    assert time.monotonic() - started < 90
+    parsed = lines(down.stderr)
+    assert "outage" in [line["event"] for line in parsed]
+    end = next(line for line in parsed if line["event"] == "run_end")
+    assert end["skipped"] + end["failed"] == 200 and end["created"] == 0
+    assert sandbox.stats.accepted.get("CreatePhoneMessageQrdl", 0) < 200  # stopped early
+    sandbox.config = SandboxConfig(qps=200)
+    up = qrbatch("run", str(tmp_path / "jobs" / "nightly.toml"), env=creds())
+    assert up.returncode == 0, up.stderr
+    codes = list(sandbox.world.accounts["demo"].all_codes())
+    assert len(codes) == 200 == len({c.message for c in codes})  # each once

@@ -109,7 +109,8 @@ def main(ctx: click.Context) -> None:
     \b
     Exit codes: 0 every row done; 1 some rows failed or invalid (outputs written);
     2 usage, configuration or input-file error (no API call made); 3 stopped by an
-    account-level error; 74 results not written (disk full: rerun writes them);
+    account-level error; 69 the service unavailable (unsent rows pending: rerun later);
+    74 results not written (disk full: rerun writes them);
     75 the journal is in use by another run (try later);
     130 interrupted (the journal is kept, a rerun resumes).
 
@@ -142,8 +143,9 @@ def run(
     \b
     Exit codes: 0 all rows created or reused; 1 some rows failed or invalid;
     2 usage, configuration or input-file error (no API call made);
-    3 stopped by an account-level error; 75 journal in use by another run;
-    130 interrupted (rerun resumes).
+    3 stopped by an account-level error; 69 the service unavailable (unsent rows
+    pending: rerun later); 74 results not written (disk full); 75 journal in use by
+    another run; 130 interrupted (rerun resumes).
 
     \b
     Example:

@@ -73,6 +73,18 @@ CONNECTION: list[Option[Any]] = [
         "until the time budget.",
     ),
     click.option("--profile", help="Credentials profile (aliyun CLI config or credentials.ini)."),
+    click.option(
+        "--outage-failures",
+        type=int,
+        help="Stop sending after this many failures in a row of a passing cause (the "
+        "service down): unsent rows stay pending, exit 69 (default 20).",
+    ),
+    click.option(
+        "--outage-seconds",
+        type=float,
+        help="Stop sending when calls keep failing and none was accepted for this long "
+        "(default 60).",
+    ),
 ]
 
 # Commands that keep a journal ------------------------------------------------------------

@@ -378,7 +378,7 @@ async def run_drop(
             else:
                 state, tries = "started", tries
                 moved = None
-                if result.exit_code in (ExitCode.OK, ExitCode.ROWS_FAILED):
+                if result.exit_code in (ExitCode.OK, ExitCode.ROWS_FAILED, ExitCode.UNAVAILABLE):
                     state, tries = settle_file(ledger, single, digest, tries, result.results)
                     if single.move_processed and state in ("finished", "gave_up"):
                         moved = move_processed(single.input, job.input)
@@ -388,6 +388,7 @@ async def run_drop(
                 on_file(item)
             if item.result is not None and item.result.exit_code in (
                 ExitCode.ACCOUNT,
+                ExitCode.UNAVAILABLE,  # the service is down: the other files wait too
                 ExitCode.INTERRUPTED,
             ):
                 break

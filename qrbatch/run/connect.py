@@ -54,6 +54,7 @@ class RunContext:
     claims: Claims = field(default_factory=NoClaims)
     report: ExecutionReport = field(default_factory=ExecutionReport)
     business_names: dict[str, str] = field(default_factory=dict)  # phone -> VerifiedName
+    outage: bool = False  # the run stopped sending: the service kept failing
 
 
 @dataclass(frozen=True, slots=True)

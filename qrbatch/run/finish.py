@@ -217,7 +217,11 @@ def finish_run(
     if printed:
         ctx.emit(OutputsPrinted(tuple(str(p) for p in printed)))
         summary = replace(summary, printed=list(ctx.record.printed))  # after the workbook
-    code = exit_code_of(results, stopped is not None, interrupted)
+    code = (
+        ExitCode.UNAVAILABLE
+        if ctx.outage
+        else exit_code_of(results, stopped is not None, interrupted)
+    )
     ctx.emit(
         RunEnded(
             ctx.action,

@@ -7,6 +7,7 @@ goes on by the rules of the written number: never a stop.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -14,9 +15,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from qrbatch.cams.errors import advice_for
 from qrbatch.engine.events import AccountStopped, NumbersQueried
 from qrbatch.engine.retry import RetryPolicy, call_with_retries
-from qrbatch.errors import AccountError
+from qrbatch.errors import AccountError, CamsError
 from qrbatch.rows.account import resolve_rows
 from qrbatch.rows.checks import CheckedRow
 from qrbatch.run.finish import OUTPUTS_PENDING
@@ -55,11 +57,14 @@ async def account_numbers(
     *,
     allow_refusal: bool = True,
     later: Later | None = None,
+    refused: dict[str, CamsError] | None = None,
 ) -> dict[str, dict[str, AccountNumber]] | None:
     """Each space's numbers (``""``: the account's own), or None when the account may
     not ask (said once, as a warning; with ``allow_refusal=False`` that raises too).
-    Other account-level refusals raise AccountError. What there is to say (the
-    ``numbers`` event, the warning) is said at once, or appended to ``later``."""
+    A space the service refuses for itself (not the account's) goes into ``refused``
+    when given; other errors raise (AccountError: the account stops the run; CamsError:
+    the service stayed down through the retries). What there is to say (the ``numbers``
+    event, the warning) is said at once, or appended to ``later``."""
     say: Later = [] if later is None else later
     retry = RetryPolicy(max_attempts=ctx.job.max_attempts)
     found: dict[str, dict[str, AccountNumber]] = {}
@@ -78,6 +83,12 @@ async def account_numbers(
             say.append(functools.partial(_not_allowed, error.code))
             allowed = False
             break
+        except CamsError as error:
+            advice = advice_for(error.code)
+            if advice is None or advice.kind != "row" or refused is None:
+                raise  # the service is down (retries spent), or a bug: not this space's
+            refused[space] = error  # e.g. a CustSpaceId that is not the account's
+            continue
         found[space] = {n.phone: n for n in numbers}
         ctx.business_names.update((n.phone, n.verified_name) for n in numbers)
         by_status = Counter(n.status or "UNKNOWN" for n in numbers)
@@ -130,6 +141,32 @@ def _not_allowed(code: str) -> None:
     )
 
 
+def _refused(row: CheckedRow, refused: Mapping[str, CamsError]) -> CheckedRow:
+    """A row of a space the service refused: invalid, with the service's words."""
+    draft = row.request or row.pending
+    if draft is None or draft.cust_space_id not in refused:
+        return row
+    error = refused[draft.cust_space_id]
+    return dataclasses.replace(
+        row,
+        request=None,
+        pending=None,
+        state="invalid",
+        error_code=error.code,
+        error_message=f"CustSpaceId {draft.cust_space_id!r}: {error.message}",
+    )
+
+
+def _down(error: CamsError) -> None:
+    event(
+        logging.ERROR,
+        "outage",
+        f"the service did not answer the query of the account's numbers ({error.code}): "
+        "nothing was sent; every row stays pending and the next run resumes",
+        code=error.code,
+    )
+
+
 def _number_warning(note: str, count: int) -> None:
     event(
         logging.WARNING,
@@ -161,6 +198,7 @@ async def decide_numbers(
     owed = journal is not None and journal.get_meta(OUTPUTS_PENDING)
     cached = journal.get_meta(CACHED) if journal is not None and owed else None
     numbers: dict[str, dict[str, AccountNumber]] | None
+    refused: dict[str, CamsError] = {}
     try:
         if cached:  # the calls are done and only the workbook is owed: no call at all
             numbers = _loaded(cached)
@@ -168,16 +206,21 @@ async def decide_numbers(
                 (n.phone, n.verified_name) for space in numbers.values() for n in space.values()
             )
         else:
-            numbers = await account_numbers(ctx, spaces, later=later)
-            if numbers is not None and journal is not None:
-                journal.set_meta(CACHED, _dumped(numbers))
+            numbers = await account_numbers(ctx, spaces, later=later, refused=refused)
+            if journal is not None:  # what this run is decided by, or nothing (never stale)
+                journal.set_meta(CACHED, None if numbers is None else _dumped(numbers))
     except AccountError as error:
         ctx.report.stopped_by = error
         stop = AccountStopped(error.code, error.action, error.request_id, str(error), error.fix)
         later.append(functools.partial(ctx.emit, stop))
         return checked
+    except CamsError as error:  # the service stayed down through the query's retries
+        ctx.outage = True
+        later.append(functools.partial(_down, error))
+        return checked
     if numbers is None:
         return checked
+    rows = [_refused(row, refused) for row in rows] if refused else rows
     resolved = resolve_rows(
         rows, numbers, default_region=ctx.job.default_region, phone_column=phone_column
     )

@@ -21,6 +21,7 @@ import anyio
 
 from qrbatch.engine.actions import Action
 from qrbatch.engine.events import (
+    Event,
     ImagesPlaced,
     Interrupted,
     RunStarted,
@@ -50,6 +51,7 @@ from qrbatch.run.finish import (
     results_data,
 )
 from qrbatch.run.numbers import Later, decide_numbers
+from qrbatch.run.outage import OutageWatch
 from qrbatch.run.settings import Job
 from qrbatch.sheets.read import Sheet
 
@@ -115,6 +117,23 @@ async def execute(
     """Run ``action`` over ``requests`` with the executor, under the signal watcher."""
     assert ctx.journal is not None
     job = ctx.job
+
+    def outage() -> None:
+        ctx.outage = True
+        executor.request_stop()  # calls in flight finish; nothing new is sent
+
+    watch = OutageWatch(
+        ctx.client.stats,
+        clock=anyio.current_time,
+        stop=outage,
+        max_failures=job.outage_failures,
+        quiet_seconds=job.outage_seconds,
+    )
+
+    def events(item: Event) -> None:
+        ctx.emit(item)
+        watch(item)
+
     executor = Executor(
         action=action,
         client=ctx.client,
@@ -124,7 +143,7 @@ async def execute(
             concurrency=job.concurrency or DEFAULT_CONCURRENCY,
             retry=RetryPolicy(max_attempts=job.max_attempts),
         ),
-        events=ctx.emit,
+        events=events,
         claims=ctx.claims,
     )
     ctx.report = executor.report
@@ -204,8 +223,8 @@ async def run_plan(
             say()
         try:
             assert ctx.journal is not None
-            if ctx.report.stopped_by is not None:
-                pass  # the account stopped the run before any request: nothing to send
+            if ctx.report.stopped_by is not None or ctx.outage:
+                pass  # the account stopped, or the service is down: nothing to send
             elif ctx.journal.get_meta(OUTPUTS_PENDING) and _all_done(ctx.journal, requests):
                 log.info("writing the results an earlier run could not write; no call needed")
             else:

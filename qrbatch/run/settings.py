@@ -31,6 +31,8 @@ SANDBOX = "sandbox"
 ENV_ENDPOINT = "QRBATCH_ENDPOINT"
 DEFAULT_IMAGE_TYPE = "PNG"
 DEFAULT_MAX_ATTEMPTS = 8
+DEFAULT_OUTAGE_FAILURES = 20  # (the run's outage watch: qrbatch.run.outage)
+DEFAULT_OUTAGE_SECONDS = 60.0
 DEFAULT_SETTLE_SECONDS = 60.0  # an upload or a copy into a drop folder is done by then
 SANDBOX_BANNER = "SANDBOX: simulated codes, they do not work on WhatsApp"
 
@@ -75,6 +77,8 @@ class ConnectionSettings:
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     concurrency: int | None = None
     always_create: bool = False  # a new code even when a live one has the same message
+    outage_failures: int = DEFAULT_OUTAGE_FAILURES  # in a row, of any call: stop, exit 69
+    outage_seconds: float = DEFAULT_OUTAGE_SECONDS  # with failures and no call accepted
     profile: str | None = None
     access_key_id: str | None = None
     access_key_secret: str | None = field(default=None, repr=False)
@@ -90,6 +94,11 @@ class ConnectionSettings:
             raise ConfigError(f"timeout must be positive, got {self.timeout}")
         if self.max_attempts < 1:
             raise ConfigError(f"max attempts must be at least 1, got {self.max_attempts}")
+        if self.outage_failures < 1 or not self.outage_seconds > 0:
+            raise ConfigError(
+                "outage-failures must be at least 1 and outage-seconds more than 0, got "
+                f"{self.outage_failures} and {self.outage_seconds:g}"
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
