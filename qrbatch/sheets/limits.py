@@ -264,10 +264,11 @@ def _scan_part(
 ) -> tuple[Extent, int]:
     """(used range, true uncompressed size) of one part, reading at most the limits."""
     cap = min(limits.max_part_bytes, budget)
-    # zipfile stops at the size the header declares; declare one byte over the cap instead,
-    # so a part that lies about its size is measured by what it really expands to.
+    # zipfile stops at the size the header declares (and checks the CRC there); declare a
+    # read past the cap instead, so a part that lies about its size is measured by what it
+    # really expands to, and refused before zipfile thinks it has reached the end.
     capped = copy.copy(info)
-    capped.file_size = cap + 1
+    capped.file_size = cap + _CHUNK + 1
     scan = _Scan(path, info.filename) if info.filename.lower().endswith(".xml") else None
     size = 0
     carry = b""
