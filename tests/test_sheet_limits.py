@@ -288,3 +288,71 @@ def test_a_sheet_that_declares_more_than_it_holds_is_read_by_either_reader(
 
     assert [row.cells for row in sheet.rows] == [("6281234567890", "Halo")]
     assert streamed == [("PhoneNumber", "PrefilledMessage"), ("6281234567890", "Halo")]
+
+
+# .ods --------------------------------------------------------------------------------------
+
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+    'names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+    'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+    'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+    'manifest:media-type="text/xml"/></manifest:manifest>'
+)
+ODS_HEADER_ROWS = "".join(
+    "<table:table-row>"
+    + "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+        for text in texts
+    )
+    + "</table:table-row>"
+    for texts in (("PhoneNumber", "PrefilledMessage"), ("6281234567890", "Halo"))
+)
+
+
+def write_ods(path: Path, rows: str) -> Path:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:'
+        'oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:'
+        'opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:'
+        'text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table '
+        f'table:name="Kampanye">{ODS_HEADER_ROWS}{rows}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+        archive.writestr("content.xml", content)
+    return path
+
+
+def test_an_ods_cell_repeated_into_92_million_is_refused_not_a_crash(tmp_path: Path) -> None:
+    # under calamine's own limit of 100 million cells, so it tried to build all of them
+    repeated = (
+        '<table:table-row table:number-rows-repeated="90000"><table:table-cell '
+        'table:number-columns-repeated="1024" office:value-type="string"><text:p>x</text:p>'
+        "</table:table-cell></table:table-row>"
+    )
+    path = write_ods(tmp_path / "repeats.ods", repeated)
+
+    code, output, seconds, peak = validate_in_child(path)
+
+    assert code == 2, output
+    assert "sheet 'Kampanye' has cells up to AMJ90002: 90,002 rows by 1,024 columns" in output
+    assert seconds < 5
+    assert peak < 500
+
+
+def test_an_ods_s_empty_repeats_to_the_sheet_s_end_are_read(tmp_path: Path) -> None:
+    # LibreOffice ends a sheet so
+    empty = (
+        '<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    path = write_ods(tmp_path / "saved.ods", empty)
+
+    sheet = read_sheet(path, is_header=is_header)
+
+    assert [row.cells for row in sheet.rows] == [("6281234567890", "Halo")]

@@ -17,8 +17,12 @@ checked before calamine or openpyxl opens it:
   declares is kept only for the message: a sheet that declares A1:XFD1048576 but holds
   ten rows is read (the openpyxl fallback is told to ignore the declaration).
 
-A binary .xls is bounded by its file size only: its cell records are not parsed here
-(BIFF8 addresses at most 65,536 rows by 256 columns, within ``max_cells``).
+An .ods keeps every sheet in ``content.xml``, where one cell can stand for many
+(``table:number-columns-repeated``, ``table:number-rows-repeated``): calamine builds what
+they stand for (up to its own 100 million cells, 3.2 GB), so the repeats are counted
+too, and the largest sheet in the file is the one checked, whichever is read. An .xlsb's
+parts are binary: only their sizes are checked. A binary .xls is bounded by its file size
+only: its cell records are not parsed here.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, Protocol
 
 from qrbatch.errors import InputFileError
 from qrbatch.sheets.cells import MAX_COLUMNS, MAX_SHEET_ROWS, column_letter
@@ -73,12 +77,13 @@ DEFAULT_LIMITS = Limits()
 
 @dataclass(frozen=True, slots=True)
 class Extent:
-    """A sheet part's used range from A1 (last row, last column, 1-based; 0: no cell), and
-    the ``<dimension ref>`` it declares (empty when none)."""
+    """A sheet part's used range from A1 (last row, last column, 1-based; 0: no cell), the
+    ``<dimension ref>`` it declares (empty when none), and the sheet's name if known."""
 
     rows: int = 0
     columns: int = 0
     declared: str = ""
+    sheet: str = ""  # in an .ods, which sheet (an .xlsx part is one sheet)
 
     @property
     def cells(self) -> int:
@@ -187,6 +192,9 @@ def _too_large(path: Path, part: str, size: str, limits: Limits) -> NoReturn:
 # matched whole, so a ">" inside one does not end the tag early.
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c|dimension)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _TAG_START = re.compile(rb"<(?:[\w.-]+:)?(row|c|dimension)(?=[\s/>])")
+_ODS_TAG_START = re.compile(
+    rb"<(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])"
+)
 _ATTR = re.compile(rb"(?:^|\s)(r|ref)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_REF = re.compile(r"\$?([A-Z]+)\$?(\d+)")
 
@@ -196,6 +204,15 @@ def _column_number(letters: str) -> int:
     for letter in letters:
         number = number * 26 + ord(letter) - 64
     return number
+
+
+class _Scanner(Protocol):
+    rows: int
+    columns: int
+
+    def feed(self, data: bytes) -> int: ...
+
+    def extent(self) -> Extent: ...
 
 
 @dataclass(slots=True)
@@ -259,6 +276,82 @@ class _Scan:
         )
 
 
+# <table:table>, <table:table-row>, <table:table-cell>, <table:covered-table-cell>
+_ODS_TAG = re.compile(
+    rb"<(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])"
+    rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
+_ODS_ATTR = re.compile(
+    rb"(?:^|\s)(?:[\w.-]+:)?(number-rows-repeated|number-columns-repeated|value-type|name)"
+    rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
+)
+
+
+@dataclass(slots=True)
+class _OdsScan:
+    """The largest sheet in an .ods ``content.xml``, repeated rows and cells counted as
+    the rows and cells they stand for. A cell holds something when it has a value type
+    or content (it is not ``<table:table-cell/>``); empty repeats (LibreOffice ends each
+    sheet with a million of them) move the position only."""
+
+    path: Path
+    part: str
+    row: int = 0  # last row of the current <table:table-row> (repeats counted)
+    column: int = 0
+    sheet_rows: int = 0
+    sheet_columns: int = 0
+    rows: int = 0
+    columns: int = 0
+    name: str = ""
+    largest: str = ""
+
+    def feed(self, data: bytes) -> int:
+        end = 0
+        for match in _ODS_TAG.finditer(data):
+            end = match.end()
+            name, body = match.group(1), match.group(2)
+            attrs = {m.group(1): m.group(2) or m.group(3) or b"" for m in _ODS_ATTR.finditer(body)}
+            if name == b"table":
+                self.row = self.column = self.sheet_rows = self.sheet_columns = 0
+                self.name = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+            elif name == b"table-row":
+                self.row += self._count(attrs.get(b"number-rows-repeated"))
+                self.column = 0
+            else:
+                self.column += self._count(attrs.get(b"number-columns-repeated"))
+                if b"value-type" in attrs or not body.rstrip().endswith(b"/"):
+                    self.sheet_rows = max(self.sheet_rows, self.row)
+                    self.sheet_columns = max(self.sheet_columns, self.column)
+                    if self.sheet_rows * self.sheet_columns > self.rows * self.columns:
+                        self.rows, self.columns = self.sheet_rows, self.sheet_columns
+                        self.largest = self.name
+        return end
+
+    def extent(self) -> Extent:
+        return Extent(self.rows, self.columns, sheet=self.largest)
+
+    def _count(self, raw: bytes | None) -> int:
+        if raw is None:
+            return 1
+        text = html.unescape(raw.decode("utf-8", "replace")).strip()
+        if not text.isdigit() or int(text) < 1:
+            raise InputFileError(
+                f"{self.path}: part {self.part} repeats a row or cell {text!r} times, which "
+                "no spreadsheet app writes. Open the file in a spreadsheet app and save it "
+                "again, or export it as CSV."
+            )
+        return int(text)
+
+
+def _scanner(path: Path, part: str) -> _Scanner | None:
+    """What reads the cells of ``part``: OOXML sheets, an .ods content.xml, or nothing."""
+    if part == "content.xml":
+        return _OdsScan(path, part)
+    if part.lower().endswith(".xml"):
+        return _Scan(path, part)
+    return None
+
+
 def _scan_part(
     path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: int
 ) -> tuple[Extent, int]:
@@ -269,7 +362,7 @@ def _scan_part(
     # really expands to, and refused before zipfile thinks it has reached the end.
     capped = copy.copy(info)
     capped.file_size = cap + _CHUNK + 1
-    scan = _Scan(path, info.filename) if info.filename.lower().endswith(".xml") else None
+    scan = _scanner(path, info.filename)
     size = 0
     carry = b""
     with archive.open(capped) as stream:
@@ -292,7 +385,7 @@ def _scan_part(
             cut = data.rfind(b"<", end)
             carry = data[cut:] if cut >= 0 else b""
             if len(carry) > MAX_TAG_BYTES:
-                if _TAG_START.match(carry):
+                if _TAG_START.match(carry) or _ODS_TAG_START.match(carry):
                     raise InputFileError(
                         f"{path}: part {info.filename} has a tag longer than "
                         f"{MAX_TAG_BYTES:,} bytes, which no spreadsheet app writes. Export "

@@ -85,6 +85,11 @@ class Bounds:
         check_extent(self.path, sheet, extent)
         return extent
 
+    def check_largest(self) -> None:
+        """InputFileError if any sheet of the package is over the limits."""
+        largest = max(self.extents.values(), key=lambda e: e.cells, default=Extent())
+        check_extent(self.path, largest.sheet, largest)
+
 
 class Book(Protocol):
     """What the sheet reader needs of a workbook, whichever library opened it."""
@@ -143,6 +148,9 @@ def open_book(path: Path) -> Book:
         book.notes.append("the file is an .xlsx workbook named .xls")
         return book
     if suffix in CALAMINE_SUFFIXES:
+        # calamine builds every sheet of an .ods as it opens it (.xlsb: parts are binary,
+        # no extents): the largest sheet is checked before
+        bounds.check_largest()
         return CalamineBook(path, suffix[1:])
     if not head.startswith(ZIP_MAGIC):
         raise InputFileError(
