@@ -28,9 +28,11 @@ only: its cell records are not parsed here.
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, Protocol
@@ -191,12 +193,30 @@ def _too_large(path: Path, part: str, size: str, limits: Limits) -> NoReturn:
 # <row ...>, <c ...> and <dimension ...> with any namespace prefix; attribute values are
 # matched whole, so a ">" inside one does not end the tag early.
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c|dimension)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+# The same tags, attributes quoted and spaced as XML requires, r captured in one pass.
+_FAST_TAG = re.compile(
+    rb"<(?:[\w.-]+:)?(row|c)"
+    rb"(?:\s+(?:r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')|[\w.:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*')))*"
+    rb"\s*(/?)>"
+)
+_ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:row|c)(?=[\s/>])")
+_DIMENSION_TAG = re.compile(
+    rb"<(?:[\w.-]+:)?(dimension)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
 _TAG_START = re.compile(rb"<(?:[\w.-]+:)?(row|c|dimension)(?=[\s/>])")
 _ODS_TAG_START = re.compile(
     rb"<(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])"
 )
 _ATTR = re.compile(rb"(?:^|\s)(r|ref)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_REF = re.compile(r"\$?([A-Z]+)\$?(\d+)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _letters_number(letters: bytes) -> int | None:
+    """The column number of plain letters (``b"XFD"``), None for anything else."""
+    if not letters or len(letters) > 3 or not (letters.isalpha() and letters.isupper()):
+        return None
+    return _column_number(letters.decode())
 
 
 def _column_number(letters: str) -> int:
@@ -210,7 +230,7 @@ class _Scanner(Protocol):
     rows: int
     columns: int
 
-    def feed(self, data: bytes) -> int: ...
+    def feed(self, data: bytes) -> None: ...
 
     def extent(self) -> Extent: ...
 
@@ -228,11 +248,49 @@ class _Scan:
     columns: int = 0
     declared: str = ""
 
-    def feed(self, data: bytes) -> int:
-        """Take the tags in ``data``; where the last one ends (0: none)."""
-        end = 0
-        for match in _TAG.finditer(data):
-            end = match.end()
+    def feed(self, data: bytes) -> None:
+        """Take the tags in ``data`` (whole tags: the caller cuts at a "<").
+
+        Most tags are read in one ``findall`` and a short loop; a chunk where that regular
+        expression misses a tag the plain one sees (odd spacing, unquoted attributes) is
+        read tag by tag.
+        """
+        if not self.declared and b"dimension" in data:
+            self._feed_tags(_DIMENSION_TAG.finditer(data))
+        found = _FAST_TAG.findall(data)
+        if len(found) != len(_ROW_OR_CELL.findall(data)):
+            self._feed_tags(_TAG.finditer(data))
+            return
+        row, column, rows, columns = self.row, self.column, self.rows, self.columns
+        for name, double, single, slash in found:
+            ref = double or single
+            if name == b"c":
+                if ref:
+                    letters = ref.rstrip(b"0123456789")
+                    number = _letters_number(letters)
+                    if number is None or len(letters) == len(ref):
+                        column, cell_row = self._cell(ref)
+                    else:
+                        column, cell_row = number, int(ref[len(letters) :])
+                else:
+                    column += 1
+                    cell_row = row
+                if not slash:  # <c .../> holds no value: not read
+                    rows = max(rows, cell_row)
+                    columns = max(columns, column)
+            else:
+                row = (int(ref) if ref.isdigit() else self._number(ref)) if ref else row + 1
+                column = 0
+        self.row, self.column, self.rows, self.columns = row, column, rows, columns
+
+    def _cell(self, ref: bytes) -> tuple[int, int]:
+        cell = _CELL_REF.fullmatch(self._text(ref).upper())
+        if cell is None:
+            self._bad_reference(ref)
+        return _column_number(cell.group(1)), int(cell.group(2))
+
+    def _feed_tags(self, matches: Iterator[re.Match[bytes]]) -> None:
+        for match in matches:
             name, body = match.group(1), match.group(2)
             attrs = {m.group(1): (m.group(2) or m.group(3) or b"") for m in _ATTR.finditer(body)}
             if name == b"row":
@@ -245,16 +303,12 @@ class _Scan:
                 if ref is None:
                     self.column += 1
                 else:
-                    cell = _CELL_REF.fullmatch(self._text(ref).upper())
-                    if cell is None:
-                        self._bad_reference(ref)
-                    self.column, row = _column_number(cell.group(1)), int(cell.group(2))
+                    self.column, row = self._cell(ref)
                 if not body.rstrip().endswith(b"/"):  # <c .../> holds no value: not read
                     self.rows = max(self.rows, row)
                     self.columns = max(self.columns, self.column)
             elif b"ref" in attrs:
                 self.declared = self._text(attrs[b"ref"])
-        return end
 
     def extent(self) -> Extent:
         return Extent(self.rows, self.columns, self.declared)
@@ -305,10 +359,8 @@ class _OdsScan:
     name: str = ""
     largest: str = ""
 
-    def feed(self, data: bytes) -> int:
-        end = 0
+    def feed(self, data: bytes) -> None:
         for match in _ODS_TAG.finditer(data):
-            end = match.end()
             name, body = match.group(1), match.group(2)
             attrs = {m.group(1): m.group(2) or m.group(3) or b"" for m in _ODS_ATTR.finditer(body)}
             if name == b"table":
@@ -325,7 +377,6 @@ class _OdsScan:
                     if self.sheet_rows * self.sheet_columns > self.rows * self.columns:
                         self.rows, self.columns = self.sheet_rows, self.sheet_columns
                         self.largest = self.name
-        return end
 
     def extent(self) -> Extent:
         return Extent(self.rows, self.columns, sheet=self.largest)
@@ -379,11 +430,13 @@ def _scan_part(
             if scan is None:
                 continue
             data = carry + chunk
-            end = scan.feed(data)
-            # A tag cut by the chunk's end is read with the next chunk. XML allows no "<"
-            # inside a tag, so it starts at the last "<" past the last tag taken.
-            cut = data.rfind(b"<", end)
-            carry = data[cut:] if cut >= 0 else b""
+            # A tag cut by the chunk's end is read with the next chunk: XML allows no "<"
+            # inside a tag, so whatever follows the last "<" waits for the next one.
+            cut = data.rfind(b"<")
+            if cut < 0:
+                cut = len(data)
+            scan.feed(data[:cut])
+            carry = data[cut:]
             if len(carry) > MAX_TAG_BYTES:
                 if _TAG_START.match(carry) or _ODS_TAG_START.match(carry):
                     raise InputFileError(
@@ -394,4 +447,7 @@ def _scan_part(
                 carry = b""  # a long text, not a tag the scan reads
             if scan.rows > MAX_SHEET_ROWS or scan.columns > MAX_COLUMNS:
                 break  # already beyond any sheet: refuse without reading the rest
+        else:
+            if scan is not None:
+                scan.feed(carry)
     return (scan.extent() if scan is not None else Extent()), size
