@@ -134,9 +134,10 @@ def check_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Exte
             return extents
     except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError, EOFError) as exc:
         # RuntimeError: an encrypted member; EOFError/BadZipFile: a truncated or damaged one
+        kind = "OpenDocument" if path.suffix.lower() == ".ods" else "Excel"
         raise InputFileError(
-            f"{path}: not a readable workbook ({type(exc).__name__}: {exc}). Open it in a "
-            "spreadsheet app and save it again as .xlsx, or export it as CSV."
+            f"{path}: not a readable {kind} workbook ({type(exc).__name__}: {exc}). Open it "
+            "in a spreadsheet app and save it again as .xlsx, or export it as CSV."
         ) from None
 
 
