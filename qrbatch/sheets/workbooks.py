@@ -14,6 +14,10 @@ letters hold whichever reader ran.
   pandas drops sheet visibility and coerces columns to one dtype, and qrbatch needs each
   cell's own value.
 
+Before either library opens a file, ``limits`` bounds what it may need: a ZIP package's
+sizes and each sheet's used range (calamine builds a sheet as one dense grid, and a
+grid it cannot allocate aborts the process), a binary .xls's file size.
+
 A file's first bytes decide its container, not its name: an encrypted (password
 protected) Office file is an OLE container holding ``EncryptedPackage`` and is reported
 as such; an old binary .xls saved with an .xlsx name is read as .xls.
@@ -33,6 +37,7 @@ from xml.etree import ElementTree
 
 from qrbatch.errors import InputFileError
 from qrbatch.sheets.cells import CellProblem, cell_text
+from qrbatch.sheets.limits import Extent, check_binary, check_extent, check_package
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -57,6 +62,33 @@ class SheetInfo:
     name: str
     visible: bool
     active: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The used range of each part of a package (``limits.check_package``), to check a
+    sheet's before it is read."""
+
+    path: Path
+    extents: dict[str, Extent]
+
+    def check(self, sheet: str, part: str | None) -> Extent:
+        """The sheet's extent, or InputFileError if it is over the limits.
+
+        A sheet whose part has no cells here gets the largest extent in the package: the
+        reader may have found the sheet's XML where this module did not.
+        """
+        if part is not None and part in self.extents:
+            extent = self.extents[part]
+        else:
+            extent = max(self.extents.values(), key=lambda e: e.cells, default=Extent())
+        check_extent(self.path, sheet, extent)
+        return extent
+
+    def check_largest(self) -> None:
+        """InputFileError if any sheet of the package is over the limits."""
+        largest = max(self.extents.values(), key=lambda e: e.cells, default=Extent())
+        check_extent(self.path, largest.sheet, largest)
 
 
 class Book(Protocol):
@@ -99,6 +131,11 @@ def open_book(path: Path) -> Book:
     """Open ``path`` with the reader its content needs, or InputFileError saying why not."""
     head = _head(path, 8)
     suffix = path.suffix.lower()
+    if head.startswith(ZIP_MAGIC):
+        bounds = Bounds(path, check_package(path))
+    else:
+        check_binary(path)
+        bounds = Bounds(path, {})
     if head.startswith(OLE_MAGIC):
         if _is_encrypted(path):
             raise password_protected(path)
@@ -107,10 +144,13 @@ def open_book(path: Path) -> Book:
             old.notes.append(f"the file is an old binary .xls workbook named {suffix}")
         return old
     if suffix == ".xls" and head.startswith(ZIP_MAGIC):
-        book: Book = XlsxBook(path)
+        book: Book = XlsxBook(path, bounds)
         book.notes.append("the file is an .xlsx workbook named .xls")
         return book
     if suffix in CALAMINE_SUFFIXES:
+        # calamine builds every sheet of an .ods as it opens it (.xlsb: parts are binary,
+        # no extents): the largest sheet is checked before
+        bounds.check_largest()
         return CalamineBook(path, suffix[1:])
     if not head.startswith(ZIP_MAGIC):
         raise InputFileError(
@@ -119,10 +159,10 @@ def open_book(path: Path) -> Book:
         )
     if XLSX_READER == "calamine":
         try:
-            return XlsxBook(path)
+            return XlsxBook(path, bounds)
         except InputFileError:
             pass  # openpyxl reads some files calamine refuses, or says why it cannot
-    return OpenpyxlBook(path)
+    return OpenpyxlBook(path, bounds)
 
 
 # openpyxl ------------------------------------------------------------------------------
@@ -133,11 +173,12 @@ class OpenpyxlBook:
 
     format = "xlsx"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, bounds: Bounds) -> None:
         import openpyxl  # deferred: loading it costs a third of a second
         from openpyxl.utils.exceptions import InvalidFileException
 
         self.path = path
+        self._bounds = bounds
         self.notes: list[str] = []
         self.problems: dict[int, list[CellProblem]] = {}
         try:
@@ -169,6 +210,12 @@ class OpenpyxlBook:
     def rows(self, name: str) -> Iterator[tuple[str, ...]]:
         worksheet = self._workbook[name]
         self.problems.clear()
+        # _worksheet_path is ReadOnlyWorksheet's own, private, so not in the stubs
+        part: str = worksheet._worksheet_path  # type: ignore[attr-defined]
+        if self._bounds.check(name, part.lstrip("/")).over_declared():
+            # openpyxl pads every row to the declared width and yields each row up to
+            # the declared end: go by the cells instead.
+            worksheet.reset_dimensions()
         number = 0
         try:
             self._scan_formulas(worksheet)
@@ -387,8 +434,9 @@ class XlsxBook:
 
     format = "xlsx"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, bounds: Bounds) -> None:
         self.path = path
+        self._bounds = bounds
         self._values = CalamineBook(path, "xlsx")
         self.notes = self._values.notes
         self.problems = self._values.problems
@@ -403,6 +451,7 @@ class XlsxBook:
     def rows(self, name: str) -> Iterator[tuple[str, ...]]:
         self.problems.clear()
         part = self._parts.get(name)
+        self._bounds.check(name, part)
         if part is not None:
             with zipfile.ZipFile(self.path) as archive, suppress(KeyError, ElementTree.ParseError):
                 # An odd package only loses the formula scan; its values are still read.
