@@ -38,7 +38,8 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from qrbatch.errors import ConfigError
 from qrbatch.web import i18n
@@ -328,33 +329,56 @@ async def _options(request: web.Request) -> RunOptions:
     return RunOptions.from_form(data if isinstance(data, dict) else {})
 
 
-MALFORMED = (AssertionError, ValueError, LookupError, web.HTTPBadRequest)
+MALFORMED = (AssertionError, ValueError, LookupError, HttpProcessingError, web.HTTPBadRequest)
 """What aiohttp's multipart reader raises on a body that is not the form it claims (no or
 a wrong boundary, a truncated part, a bad header): the sender's mistake, a 400."""
+MAX_PARTS = 16
+"""Form parts read at most (the page sends one)."""
 
 
-async def _file_part(request: web.Request) -> BodyPartReader | None:
+async def _file_part(reader: MultipartReader) -> BodyPartReader | None:
     """The form's ``file`` part, or None when the form has none."""
-    reader = await request.multipart()
-    while (part := await reader.next()) is not None:
+    for _ in range(MAX_PARTS):
+        part = await reader.next()
+        if part is None:
+            return None
         if isinstance(part, BodyPartReader) and part.name == "file":
             return part
-    return None
+        await part.release()
+    raise ValueError("too many parts")
+
+
+async def _end_of_form(reader: MultipartReader) -> None:
+    """Read to the form's closing boundary: a body cut short (a dropped connection) ends
+    without it, and its file must not be kept as if it were whole."""
+    for _ in range(MAX_PARTS):
+        part = await reader.next()
+        if part is None:
+            return
+        await part.release()
+    raise ValueError("too many parts")
 
 
 async def upload(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
+    store = request.app[STORE]
     try:
-        part = await _file_part(request)
+        reader = await request.multipart()
+        part = await _file_part(reader)
         if part is None:
             return _error(request, 400, "error.no_file")
         run = await receive(
-            request.app[STORE],
+            store,
             part.filename or "",
             part,
             limit=settings.max_upload,
             declared=request.content_length,
         )
+        try:
+            await _end_of_form(reader)
+        except BaseException:
+            store.discard(run)
+            raise
     except UploadRefused as refused:
         response = _error(request, refused.status, refused.key, **refused.params)
         # Do not make the browser push the rest of a refused body over a kept connection.
