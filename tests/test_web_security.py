@@ -267,9 +267,11 @@ async def test_tls_serves_the_page_over_https(tmp_path: Path) -> None:
         trust = ssl.create_default_context(cafile=str(cert))
         trust.check_hostname = False
         headers = {"X-Qrbatch-Token": server.url.split("token=")[1]}
-        async with aiohttp.ClientSession() as session:
-            async with session.get(server.base + "api/runs", headers=headers, ssl=trust) as ok:
-                assert ok.status == 200
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(server.base + "api/runs", headers=headers, ssl=trust) as ok,
+        ):
+            assert ok.status == 200
 
 
 async def test_a_certificate_that_cannot_be_read_is_named(tmp_path: Path) -> None:
