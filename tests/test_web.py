@@ -76,6 +76,13 @@ async def upload(
     )
 
 
+async def fetch(client: TestClient[Any, Any], minting: str) -> aiohttp.ClientResponse:
+    """Download a run's file as the page does: a single-use link, then the link alone."""
+    link = await client.post(minting)
+    assert link.status == 200
+    return await client.get((await link.json())["url"], headers={"X-Qrbatch-Token": ""})
+
+
 def csv_bytes(tmp_path: Path, rows: list[tuple[str, ...]] = ROWS) -> bytes:
     return write_csv(tmp_path / "sheet.csv", rows).read_bytes()
 
@@ -83,45 +90,51 @@ def csv_bytes(tmp_path: Path, rows: list[tuple[str, ...]] = ROWS) -> bytes:
 # The guard -------------------------------------------------------------------------
 
 
-async def test_every_request_without_the_token_is_refused(client: TestClient[Any, Any]) -> None:
+async def test_every_api_request_without_the_token_header_is_refused(
+    client: TestClient[Any, Any],
+) -> None:
     anonymous = {"X-Qrbatch-Token": ""}
     for method, path in [
-        ("GET", "/"),
-        ("GET", "/static/app.js"),
+        ("GET", "/api/about"),
         ("GET", "/api/runs"),
         ("POST", "/api/uploads"),
-        ("GET", "/api/runs/20260101-000000-abcdef01/files/results"),
+        ("GET", "/api/runs/20260101-000000-abcdef01"),
+        ("POST", "/api/runs/20260101-000000-abcdef01/files/results"),
+        ("GET", f"/api/runs?token={TOKEN}"),  # the token counts in its header only
     ]:
         response = await client.request(method, path, headers=anonymous)
         assert response.status == 401, path
-        assert "open the address it printed" in await response.text()
-    wrong = await client.get("/?token=nope", headers=anonymous)
-    assert wrong.status == 401
+        refusal = await response.json()
+        assert refusal["key"] == "refused.token"
+        assert "open the address it printed" in refusal["error"]
+    indonesian = await client.get("/api/runs", headers={**anonymous, "Accept-Language": "id"})
+    assert (await indonesian.json())["error"].startswith("qrbatch serve: buka alamat")
 
 
-async def test_the_token_in_the_address_becomes_a_strict_httponly_cookie(
+async def test_the_page_itself_holds_nothing_that_needs_the_token(
     client: TestClient[Any, Any],
 ) -> None:
-    client.session.headers.pop("X-Qrbatch-Token")
-    first = await client.get(f"/?token={TOKEN}&lang=id", allow_redirects=False)
-    assert first.status == 303
-    assert first.headers["Location"] == "/?lang=id"  # the token leaves the address bar
-    cookie = first.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and TOKEN in cookie
-    page = await client.get("/?lang=id")  # the cookie alone lets the page in
-    assert page.status == 200
-    assert "Lembar kerja" in await page.text()
+    anonymous = {"X-Qrbatch-Token": ""}
+    # The page and its files are served to anyone (they say "open the address it
+    # printed" until the script has the token); the address's token sets no cookie.
+    for path in ("/", f"/?token={TOKEN}&lang=id", "/static/app.js", "/static/style.css"):
+        response = await client.get(path, headers=anonymous, allow_redirects=False)
+        assert response.status == 200, path
+        assert "Set-Cookie" not in response.headers or TOKEN not in response.headers["Set-Cookie"]
+        assert TOKEN not in await response.text()
+    page = await (await client.get("/?lang=id", headers=anonymous)).text()
+    assert "Lembar kerja" in page and 'id="signin"' in page
 
 
-async def test_the_token_redirect_stays_on_this_server(client: TestClient[Any, Any]) -> None:
+async def test_no_request_is_redirected_anywhere(client: TestClient[Any, Any]) -> None:
     # Sent by hand: an HTTP client would read "//evil.example/" as another host.
     reader, writer = await asyncio.open_connection(client.host, client.port)
     host = f"{client.host}:{client.port}"
     writer.write(f"GET //evil.example/?token={TOKEN} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
     head = (await reader.readuntil(b"\r\n\r\n")).decode()
     writer.close()
-    assert head.startswith("HTTP/1.1 303")
-    assert "\r\nLocation: /evil.example/\r\n" in head
+    assert not head.startswith("HTTP/1.1 30")
+    assert "\r\nLocation:" not in head
 
 
 async def test_another_host_name_or_origin_is_refused(client: TestClient[Any, Any]) -> None:
@@ -155,9 +168,11 @@ async def test_no_secret_reaches_the_page(tmp_path: Path) -> None:
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         test_client.session.headers["X-Qrbatch-Token"] = TOKEN
         page = await (await test_client.get("/")).text()
+        about = await (await test_client.get("/api/about")).json()
         runs = await (await test_client.get("/api/runs")).text()
-    assert 'id="credentials" title="">environment<' in page  # the source, by name
-    assert SECRET not in page and SECRET not in runs
+    assert about["credentials"] == "environment"  # the source, by name
+    assert about["endpoint"] == "https://cams.example.test"
+    assert SECRET not in page and SECRET not in runs and SECRET not in json.dumps(about)
 
 
 async def test_missing_credentials_are_named_not_guessed(tmp_path: Path) -> None:
@@ -166,9 +181,9 @@ async def test_missing_credentials_are_named_not_guessed(tmp_path: Path) -> None
     app = create_app(store, PageSettings(token=TOKEN))
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         test_client.session.headers["X-Qrbatch-Token"] = TOKEN
-        page = await (await test_client.get("/")).text()
-    assert ">not found<" in page
-    assert "ALIBABA_CLOUD_ACCESS_KEY_ID" in page  # the hover text says where it looked
+        about = await (await test_client.get("/api/about")).json()
+    assert about["credentials"] == "not found"
+    assert "ALIBABA_CLOUD_ACCESS_KEY_ID" in about["credentials_detail"]  # where it looked
 
 
 # Uploads ----------------------------------------------------------------------------
@@ -307,11 +322,11 @@ async def test_a_run_creates_every_good_row_and_offers_the_workbook(
     assert (shown["done"], shown["total"], shown["exit_code"]) == (2, 2, 1)
     assert shown["options"]["label_column"] == "PrefilledMessage"
     assert shown["downloads"]["pdf"] and shown["downloads"]["zip"]  # made by the run
-    pdf = await client.get(shown["downloads"]["pdf"])
+    pdf = await fetch(client, shown["downloads"]["pdf"])
     assert pdf.headers["Content-Type"] == "application/pdf"
     assert (await pdf.read()).startswith(b"%PDF")
 
-    response = await client.get(shown["downloads"]["results"])
+    response = await fetch(client, shown["downloads"]["results"])
     assert response.status == 200
     assert "filename*=UTF-8''Mei%202026.results.xlsx" in response.headers["Content-Disposition"]
     saved = tmp_path / "got.xlsx"
@@ -339,10 +354,10 @@ async def test_pdf_and_zip_links_appear_when_their_files_exist(
     (folder / "results.pdf").write_bytes(b"%PDF-1.7 test")
     (folder / "results.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
     shown = await (await client.get(f"/api/runs/{run['id']}")).json()
-    pdf = await client.get(shown["downloads"]["pdf"])
+    pdf = await fetch(client, shown["downloads"]["pdf"])
     assert pdf.headers["Content-Type"] == "application/pdf"
     assert await pdf.read() == b"%PDF-1.7 test"
-    assert (await client.get(shown["downloads"]["zip"])).status == 200
+    assert (await fetch(client, shown["downloads"]["zip"])).status == 200
 
 
 async def test_starting_twice_runs_once(client: TestClient[Any, Any], tmp_path: Path) -> None:
@@ -519,7 +534,13 @@ def test_qrbatch_serve_says_why_it_cannot_serve(tmp_path: Path) -> None:
         ("127.0.0.1", "attacker.example:8780", False),
         ("192.168.1.5", "192.168.1.5:8780", True),
         ("192.168.1.5", "printer.lan:8780", False),
-        ("0.0.0.0", "anything.lan:8780", True),  # bound everywhere on purpose: token only
+        # bound everywhere: this computer's names and any address, never another name
+        ("0.0.0.0", "anything.lan:8780", False),
+        ("0.0.0.0", "rebind.attacker.example:8780", False),
+        ("0.0.0.0", "192.168.1.5:8780", True),
+        ("0.0.0.0", "[fe80::1]:8780", True),
+        ("0.0.0.0", "myhost:8780", True),
+        ("0.0.0.0", "MyHost.lan.:8780", True),
     ],
 )
 def test_the_host_header_must_name_the_address_served(
@@ -530,4 +551,5 @@ def test_the_host_header_must_name_the_address_served(
     from qrbatch.web.app import _host_allowed
 
     request = make_mocked_request("GET", "/", headers={"Host": host_header})
-    assert _host_allowed(request, PageSettings(token=TOKEN, host=bound)) is allowed
+    settings = PageSettings(token=TOKEN, host=bound, names=frozenset({"myhost", "myhost.lan"}))
+    assert _host_allowed(request, settings) is allowed

@@ -6,12 +6,17 @@ Skipped, saying why, when /usr/bin/chromium is missing (``.ci/run`` installs it)
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
+import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from openpyxl import load_workbook
 
 from qrbatch.web.thread import ServerThread
@@ -141,16 +146,21 @@ def test_check_create_and_download_every_good_row(
     expect(history.first.get_by_role("link", name="Download results")).to_be_visible()
 
 
-def test_without_the_token_everything_is_refused(browser: object, server: ServerThread) -> None:
+def test_without_the_token_the_page_only_says_where_to_get_it(
+    browser: object, server: ServerThread
+) -> None:
     base = server.url.split("?")[0]
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
-    for path in ("", "static/app.js", "api/runs"):
-        response = page.goto(base + path)
-        assert response is not None and response.status == 401
-        expect(page.locator("body")).to_contain_text("open the address it printed")
-    response = page.goto(base + "?token=wrong")
+    page.set_default_timeout(15_000)
+    for address in (base, base + "?token=wrong"):
+        page.goto(address)
+        expect(page.locator("#signin")).to_be_visible()
+        expect(page.locator("#signin")).to_contain_text("open the address qrbatch serve printed")
+        expect(page.get_by_label("Spreadsheet")).to_be_hidden()
+    response = page.goto(base + "api/runs")
     assert response is not None and response.status == 401
+    expect(page.locator("body")).to_contain_text("open the address it printed")
 
 
 def test_indonesian_browser_gets_indonesian_page_and_can_switch(
@@ -216,3 +226,117 @@ def test_a_dropped_file_is_uploaded(browser: object, server: ServerThread) -> No
     expect(page.locator("#file-status")).to_contain_text("dropped.csv (")
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#check-summary")).to_contain_text("1 row: 1 valid")
+
+
+class CookieCatcher:
+    """Another program on this computer: an aiohttp server on another loopback port that
+    keeps every Cookie header a browser sends it."""
+
+    def __init__(self) -> None:
+        self.cookies: list[str] = []
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def _catch(self, request: web.Request) -> web.Response:
+        self.cookies.append(request.headers.get("Cookie", ""))
+        return web.Response(text="caught", content_type="text/html")
+
+    async def _start(self) -> str:
+        app = web.Application()
+        app.router.add_get("/{tail:.*}", self._catch)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        return f"http://127.0.0.1:{self._runner.addresses[0][1]}/"
+
+    def __enter__(self) -> CookieCatcher:
+        self._thread.start()
+        self.url = asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._runner is not None
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
+
+
+def status_of(url: str, headers: dict[str, str]) -> int:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_cookies_sent_to_another_local_port_grant_nothing(
+    browser: object, server: ServerThread, tmp_path: Path
+) -> None:
+    page = page_for(browser, server.url)
+    token = server.url.split("token=")[1]
+    # the person uses the page: upload, check, create, download, change the language
+    page.get_by_label("Spreadsheet").set_input_files(campaign(tmp_path))
+    expect(page.locator("#file-status")).to_contain_text("is ready")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("#check-summary")).to_contain_text("8 rows")
+    page.get_by_role("button", name="Create QR codes").click()
+    expect(page.locator("#run-state")).to_have_text("Done.", timeout=30_000)
+    with page.expect_download() as info:
+        page.locator("#downloads").get_by_role("link", name="Download results").click()
+    assert info.value.failure() is None
+    page.get_by_role("link", name="Bahasa Indonesia").click()
+    expect(page.get_by_label("Lembar kerja")).to_be_visible()
+    expect(page.locator("#history tbody tr")).to_have_count(1)  # still signed in
+
+    with CookieCatcher() as catcher:
+        page.goto(catcher.url)  # one click on a link to another local port
+        expect(page.locator("body")).to_have_text("caught")
+    sent = catcher.cookies
+    assert sent and all(token not in cookie for cookie in sent)
+    base = server.url.split("?")[0]
+    for cookie in [c for c in sent if c]:
+        assert status_of(base + "api/runs", {"Cookie": cookie}) == 401
+        assert status_of(base + "api/about", {"Cookie": cookie}) == 401
+
+
+def test_the_address_bar_loses_the_token_and_the_page_keeps_working(
+    browser: object, server: ServerThread
+) -> None:
+    token = server.url.split("token=")[1]
+    page = page_for(browser, server.url + "&lang=id")
+    expect(page.get_by_label("Lembar kerja")).to_be_visible()
+    expect(page.locator("#credentials")).not_to_be_empty()  # an API call with the token
+    assert token not in page.url
+    assert page.url.endswith("/?lang=id")
+    assert page.context.cookies() == [] or all(  # type: ignore[attr-defined]
+        token not in c["value"]
+        for c in page.context.cookies()  # type: ignore[attr-defined]
+    )
+    page.reload()  # the tab keeps its access (sessionStorage), the address stays clean
+    expect(page.locator("#signin")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Proses sebelumnya")).to_be_visible()
+    assert token not in page.url
+
+
+def test_a_download_link_opens_its_file_once(
+    browser: object, server: ServerThread, tmp_path: Path
+) -> None:
+    page = page_for(browser, server.url)
+    page.get_by_label("Spreadsheet").set_input_files(campaign(tmp_path))
+    expect(page.locator("#file-status")).to_contain_text("is ready")
+    page.get_by_role("button", name="Create QR codes").click()
+    expect(page.locator("#run-state")).to_have_text("Done.", timeout=30_000)
+    with page.expect_download() as info:
+        page.locator("#downloads").get_by_role("link", name="Download PDF").click()
+    download = info.value
+    download.save_as(tmp_path / "once.pdf")
+    assert (tmp_path / "once.pdf").read_bytes().startswith(b"%PDF")
+    token = server.url.split("token=")[1]
+    assert "/download/" in download.url and token not in download.url
+    assert status_of(download.url, {}) == 404  # used: nothing a second time
+    with page.expect_download() as again:  # the page mints a new link each click
+        page.locator("#downloads").get_by_role("link", name="Download PDF").click()
+    assert again.value.url != download.url

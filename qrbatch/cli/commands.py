@@ -910,7 +910,23 @@ def _refused_links(source: Path, rows: list[int]) -> None:
     default="127.0.0.1",
     show_default=True,
     help="Address to listen on; another than 127.0.0.1 only on purpose (the token is "
-    "still needed).",
+    "still needed, and TLS or --insecure-http).",
+)
+@click.option(
+    "--certfile",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TLS certificate (PEM) to serve the page over HTTPS; needed with --host beyond "
+    "this computer.",
+)
+@click.option(
+    "--keyfile",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The certificate's private key (PEM), when not in --certfile.",
+)
+@click.option(
+    "--insecure-http",
+    is_flag=True,
+    help="Serve plain HTTP beyond this computer (the token crosses the network in clear).",
 )
 @click.option("--no-browser", is_flag=True, help="Print the address only; do not open a browser.")
 @options([ENDPOINT, STATE_DIR], COMMON)
@@ -924,6 +940,9 @@ def _refused_links(source: Path, rows: list[int]) -> None:
 def serve(
     port: int,
     host: str,
+    certfile: Path | None,
+    keyfile: Path | None,
+    insecure_http: bool,
     no_browser: bool,
     endpoint: str | None,
     state_dir: Path | None,
@@ -935,18 +954,29 @@ def serve(
 ) -> None:
     """Serve a page on this computer to check a sheet, create its codes and download the
     results, for people who do not use a terminal. Prints the address with its secret
-    token and opens the browser; every request without the token is refused.
+    token on stdout (never in the log) and opens the browser; every request without the
+    token is refused. Beyond this computer (--host) it needs TLS (--certfile) or
+    --insecure-http.
 
     \b
     Example:
       qrbatch serve --endpoint sandbox
     """
-    from qrbatch.web import serve_forever
+    from qrbatch.web import Server, is_loopback, print_address, serve_forever
 
     setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
 
-    def announce(line: str) -> None:
-        say(line, "serve_start")
+    def announce(server: Server) -> None:
+        # The log names the address without its token; only stdout gets the token.
+        exposed = "" if is_loopback(host) else " (others can reach it, not use it)"
+        event(
+            logging.INFO,
+            "serve_start",
+            f"qrbatch serve: listening on {server.base}{exposed}",
+            url=server.base,
+            page_file=str(server.page_file),
+        )
+        print_address(server)  # the person's; even with -q, the page is useless without it
 
     try:
         serve_forever(
@@ -955,6 +985,9 @@ def serve(
             endpoint=endpoint,
             state_dir=state_dir,
             qps=qps,
+            certfile=certfile,
+            keyfile=keyfile,
+            insecure_http=insecure_http,
             open_browser=not no_browser,
             announce=announce,
         )

@@ -3,13 +3,19 @@ guard that keeps everyone but the person who started it out.
 
 Why each guard exists:
 
-- **Token.** Another local user, or any web page the person visits, can reach a port on
-  127.0.0.1. Every request must carry the secret token printed by ``qrbatch serve``: in
-  the query on the first load (which trades it for a cookie and redirects, so the token
-  leaves the address bar), then in an HttpOnly, SameSite=Strict cookie (a page on another
-  site cannot send it, nor a script read it), or in the ``X-Qrbatch-Token`` header.
+- **Token, in a header only.** Another local user, another program on this computer, or
+  any web page the person visits can reach a port on 127.0.0.1. Every API request must
+  carry the secret token printed by ``qrbatch serve`` in the ``X-Qrbatch-Token`` header.
+  The page takes the token from the address once, keeps it in sessionStorage (this
+  origin's, this tab's) and removes it from the address bar. No cookie carries it:
+  browsers send cookies to every port of a host, so a program on another local port
+  would get it with one click. The page's HTML, script and style hold no secret and are
+  served without the token (they say "open the address it printed" until they have it).
+- **Downloads** are navigations, which cannot carry a header: the page asks the API for
+  a single-use link that expires within a minute (``links.py``).
 - **Host.** A DNS-rebinding page reaches 127.0.0.1 under its own host name: requests
-  whose Host is not the address we serve on are refused before anything else.
+  whose Host is not a name we serve are refused before anything else (IP literals are
+  no rebinding: a rebinding page always has a name of its own).
 - **Origin.** Changes (POST) must come from this page's own origin.
 - **Headers.** A strict Content-Security-Policy (only our own files; nothing fetched from
   elsewhere), no framing, no referrer, no sniffing.
@@ -20,9 +26,9 @@ never the key.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import html
+import ipaddress
 import json
 import re
 import secrets
@@ -30,12 +36,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from qrbatch.errors import ConfigError
 from qrbatch.web import i18n
+from qrbatch.web.links import DownloadLinks, Grant
 from qrbatch.web.runs import (
     PDF_LAYOUTS,
     STATUSES_SHOWN,
@@ -72,20 +80,21 @@ def new_token() -> str:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageSettings:
-    """What the app needs besides the runs: the token, the bound host, the upload limit."""
+    """What the app needs besides the runs: the token, the bound host, the names the page
+    is served under besides it (``served_names``), the upload limit."""
 
     token: str = field(repr=False)
     host: str = "127.0.0.1"
+    names: frozenset[str] = frozenset()
     max_upload: int = DEFAULT_MAX_UPLOAD
-
-    @property
-    def cookie(self) -> str:
-        # Cookies ignore ports: a name of its own keeps two servers from clobbering.
-        return "qrbatch_session_" + hashlib.sha256(self.token.encode()).hexdigest()[:8]
 
 
 SETTINGS = web.AppKey("settings", PageSettings)
 STORE = web.AppKey("store", RunStore)
+LINKS = web.AppKey("links", DownloadLinks)
+PUBLIC = frozenset({"index", "static", "download"})
+"""Routes served without the token: the page's own files (no secret in them) and the
+single-use download links (their id is the grant)."""
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -94,11 +103,23 @@ def language(request: web.Request) -> str:
     return i18n.choose_language(request.headers.get("Accept-Language"), chosen)
 
 
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def _host_allowed(request: web.Request, settings: PageSettings) -> bool:
-    if settings.host in WILDCARD_HOSTS:
-        return True  # bound on purpose to every address: the token alone guards it
-    name = (request.url.host or "").strip("[]").lower()
-    return name in LOOPBACK_NAMES or name == settings.host.strip("[]").lower()
+    name = (request.url.host or "").strip("[]").lower().rstrip(".")
+    if name in LOOPBACK_NAMES or name == settings.host.strip("[]").lower():
+        return True
+    if name in {n.lower() for n in settings.names}:
+        return True
+    # Bound to every address: any of this computer's addresses, written as an address.
+    # A rebinding page always comes under a name of its own, never an IP literal.
+    return settings.host in WILDCARD_HOSTS and _is_ip(name)
 
 
 def _same_origin(request: web.Request) -> bool:
@@ -113,8 +134,15 @@ def _token_ok(given: str | None, settings: PageSettings) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), settings.token.encode())
 
 
+def _error(request: web.Request, status: int, key: str, **params: object) -> web.Response:
+    """A refusal as JSON, in the reader's language: ``{"error": words, "key": key}``."""
+    return web.json_response(
+        {"error": i18n.text(language(request), key, **params), "key": key}, status=status
+    )
+
+
 def _refuse(request: web.Request, status: int, key: str) -> web.Response:
-    return web.Response(status=status, text=i18n.text(language(request), key) + "\n")
+    return _error(request, status, key)
 
 
 @web.middleware
@@ -125,19 +153,9 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         return _refuse(request, 403, "refused.origin")
     if request.method not in SAFE_METHODS and not _same_origin(request):
         return _refuse(request, 403, "refused.origin")
-    if _token_ok(request.query.get("token"), settings) and request.method == "GET":
-        rest = {k: v for k, v in request.query.items() if k != "token"}
-        # Never "//host/...": a path of our own, whatever the request's path looked like.
-        target = "/" + request.path.lstrip("/") + (f"?{urlencode(rest)}" if rest else "")
-        response = web.Response(status=303, headers={"Location": target})
-        response.set_cookie(
-            settings.cookie, settings.token, httponly=True, samesite="Strict", path="/"
-        )
-        return response
-    if not (
-        _token_ok(request.cookies.get(settings.cookie), settings)
-        or _token_ok(request.headers.get(TOKEN_HEADER), settings)
-    ):
+    route = request.match_info.route.name
+    public = route in PUBLIC and request.method in SAFE_METHODS
+    if not public and not _token_ok(request.headers.get(TOKEN_HEADER), settings):
         return _refuse(request, 401, "refused.token")
     return await handler(request)
 
@@ -170,7 +188,6 @@ def render_page(request: web.Request) -> str:
     lang = language(request)
     store = request.app[STORE]
     settings = request.app[SETTINGS]
-    found, source = credentials_source(store.endpoint, store.env, store.credentials)
     config = {
         "lang": lang,
         "strings": i18n.STRINGS[lang],
@@ -182,15 +199,6 @@ def render_page(request: web.Request) -> str:
     values = {
         "lang": lang,
         "config": _script_json(config),
-        "endpoint": i18n.text(lang, "page.endpoint.sandbox")
-        if store.sandbox
-        else store.endpoint_url,
-        "credentials": i18n.text(lang, "page.credentials.sandbox")
-        if store.sandbox
-        else source
-        if found
-        else i18n.text(lang, "page.credentials.missing"),
-        "credentials_detail": "" if found else source,
         "file.types": i18n.text(lang, "file.types", limit=human_size(settings.max_upload)),
         "layouts": "".join(
             f'<option value="{html.escape(name)}">'
@@ -226,6 +234,27 @@ async def index(request: web.Request) -> web.Response:
     return response
 
 
+def about_json(store: RunStore, lang: str) -> dict[str, str]:
+    """Which service the page calls and where its key was found (never the key): for the
+    page's facts, asked with the token (another local user learns nothing of it)."""
+    found, source = credentials_source(store.endpoint, store.env, store.credentials)
+    if store.sandbox:
+        return {
+            "endpoint": i18n.text(lang, "page.endpoint.sandbox"),
+            "credentials": i18n.text(lang, "page.credentials.sandbox"),
+            "credentials_detail": "",
+        }
+    return {
+        "endpoint": store.endpoint_url,
+        "credentials": source if found else i18n.text(lang, "page.credentials.missing"),
+        "credentials_detail": "" if found else source,
+    }
+
+
+async def about(request: web.Request) -> web.Response:
+    return web.json_response(about_json(request.app[STORE], language(request)))
+
+
 async def static(request: web.Request) -> web.Response:
     """app.js and style.css from the package (no build step, nothing from outside)."""
     name = request.match_info["name"]
@@ -236,12 +265,6 @@ async def static(request: web.Request) -> web.Response:
 
 
 # The JSON API ---------------------------------------------------------------------
-
-
-def _error(request: web.Request, status: int, key: str, **params: object) -> web.Response:
-    return web.json_response(
-        {"error": i18n.text(language(request), key, **params), "key": key}, status=status
-    )
 
 
 def run_json(run: WebRun) -> dict[str, Any]:
@@ -277,6 +300,7 @@ def run_json(run: WebRun) -> dict[str, Any]:
             "label_column": record.options.label_column,
             "pdf_layout": record.options.pdf_layout,
         },
+        # POST there (with the token) for a single-use link to the file
         "downloads": {
             kind: f"/api/runs/{record.id}/files/{kind}" if path else None
             for kind, path in files.items()
@@ -305,28 +329,63 @@ async def _options(request: web.Request) -> RunOptions:
     return RunOptions.from_form(data if isinstance(data, dict) else {})
 
 
+MALFORMED = (AssertionError, ValueError, LookupError, HttpProcessingError, web.HTTPBadRequest)
+"""What aiohttp's multipart reader raises on a body that is not the form it claims (no or
+a wrong boundary, a truncated part, a bad header): the sender's mistake, a 400."""
+MAX_PARTS = 16
+"""Form parts read at most (the page sends one)."""
+
+
+async def _file_part(reader: MultipartReader) -> BodyPartReader | None:
+    """The form's ``file`` part, or None when the form has none."""
+    for _ in range(MAX_PARTS):
+        part = await reader.next()
+        if part is None:
+            return None
+        if isinstance(part, BodyPartReader) and part.name == "file":
+            return part
+        await part.release()
+    raise ValueError("too many parts")
+
+
+async def _end_of_form(reader: MultipartReader) -> None:
+    """Read to the form's closing boundary: a body cut short (a dropped connection) ends
+    without it, and its file must not be kept as if it were whole."""
+    for _ in range(MAX_PARTS):
+        part = await reader.next()
+        if part is None:
+            return
+        await part.release()
+    raise ValueError("too many parts")
+
+
 async def upload(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
+    store = request.app[STORE]
     try:
         reader = await request.multipart()
-    except (AssertionError, ValueError):
-        return _error(request, 400, "error.no_file")
-    while (part := await reader.next()) is not None:
-        if isinstance(part, BodyPartReader) and part.name == "file":
-            break
-    else:
-        return _error(request, 400, "error.no_file")
-    try:
+        part = await _file_part(reader)
+        if part is None:
+            return _error(request, 400, "error.no_file")
         run = await receive(
-            request.app[STORE],
+            store,
             part.filename or "",
             part,
             limit=settings.max_upload,
             declared=request.content_length,
         )
+        try:
+            await _end_of_form(reader)
+        except BaseException:
+            store.discard(run)
+            raise
     except UploadRefused as refused:
         response = _error(request, refused.status, refused.key, **refused.params)
         # Do not make the browser push the rest of a refused body over a kept connection.
+        response.force_close()
+        return response
+    except MALFORMED:
+        response = _error(request, 400, "error.malformed")
         response.force_close()
         return response
     size = run.input_path.stat().st_size
@@ -374,11 +433,27 @@ async def list_runs(request: web.Request) -> web.Response:
     return web.json_response({"runs": [run_json(r) for r in request.app[STORE].history()]})
 
 
-async def download(request: web.Request) -> web.StreamResponse:
+async def download_link(request: web.Request) -> web.Response:
+    """A single-use link to one of a run's files (``links.py``): ``{"url": "/download/..."}``."""
     run = _run_or_404(request)
     if isinstance(run, web.Response):
         return run
     kind = request.match_info["kind"]
+    if run.files().get(kind) is None:
+        return _error(request, 404, "error.not_found")
+    link = request.app[LINKS].mint(Grant(run.id, kind))
+    return web.json_response({"url": f"/download/{link}"})
+
+
+async def download(request: web.Request) -> web.StreamResponse:
+    grant = request.app[LINKS].redeem(request.match_info["link"])
+    if grant is None:
+        return _error(request, 404, "error.link")
+    try:
+        run = request.app[STORE].get(grant.run)
+    except RunNotFound:
+        return _error(request, 404, "error.not_found")
+    kind = grant.kind
     path = run.files().get(kind)
     if path is None:
         return _error(request, 404, "error.not_found")
@@ -395,18 +470,23 @@ async def download(request: web.Request) -> web.StreamResponse:
     )
 
 
-def create_app(store: RunStore, settings: PageSettings) -> web.Application:
+def create_app(
+    store: RunStore, settings: PageSettings, links: DownloadLinks | None = None
+) -> web.Application:
     """The application; the caller runs it (``serve``) and resumes the store's runs."""
     app = web.Application(middlewares=[guard], client_max_size=1024 * 1024)
     app[SETTINGS] = settings
     app[STORE] = store
+    app[LINKS] = links or DownloadLinks()
     app.on_response_prepare.append(_security_headers)
-    app.router.add_get("/", index)
-    app.router.add_get("/static/{name}", static)
+    app.router.add_get("/", index, name="index")
+    app.router.add_get("/static/{name}", static, name="static")
+    app.router.add_get("/download/{link}", download, name="download")
+    app.router.add_get("/api/about", about)
     app.router.add_get("/api/runs", list_runs)
     app.router.add_post("/api/uploads", upload)
     app.router.add_get("/api/runs/{run}", show_run)
     app.router.add_post("/api/runs/{run}/check", check)
     app.router.add_post("/api/runs/{run}/start", start)
-    app.router.add_get("/api/runs/{run}/files/{kind}", download)
+    app.router.add_post("/api/runs/{run}/files/{kind}", download_link)
     return app

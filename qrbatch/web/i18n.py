@@ -113,6 +113,11 @@ EN: dict[str, str] = {
     "error.session": "This page's access has ended (qrbatch serve was restarted). Open the "
     "address qrbatch serve printed.",
     "error.network": "The page cannot reach qrbatch serve. Is it still running?",
+    "error.malformed": "The upload arrived broken (not a complete form). Choose the file again.",
+    "error.link": "This download link has been used or has expired. Click the download on "
+    "the page again.",
+    "page.signin": "To use this page, open the address qrbatch serve printed (with "
+    "?token=…) in this tab.",
     "problem.generic": "a problem in this row",
     "problem.generic.fix": "see the details",
     "problem.MissingPhone": "the phone number is empty",
@@ -241,6 +246,12 @@ ID: dict[str, str] = {
     "error.session": "Akses halaman ini sudah berakhir (qrbatch serve dijalankan ulang). Buka "
     "alamat yang dicetak oleh qrbatch serve.",
     "error.network": "Halaman tidak dapat menghubungi qrbatch serve. Apakah masih berjalan?",
+    "error.malformed": "Unggahan tiba dalam keadaan rusak (formulirnya tidak lengkap). Pilih "
+    "berkasnya lagi.",
+    "error.link": "Tautan unduhan ini sudah dipakai atau kedaluwarsa. Klik unduhan di halaman "
+    "sekali lagi.",
+    "page.signin": "Untuk memakai halaman ini, buka alamat yang dicetak qrbatch serve (dengan "
+    "?token=…) di tab ini.",
     "problem.generic": "ada masalah di baris ini",
     "problem.generic.fix": "lihat rinciannya",
     "problem.MissingPhone": "nomor telepon kosong",

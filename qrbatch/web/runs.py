@@ -265,8 +265,10 @@ class WebRun:
         return found
 
     def save(self) -> None:
-        """Write ``run.json`` atomically (a crash leaves the old or the new, never half)."""
+        """Write ``run.json`` atomically (a crash leaves the old or the new, never half),
+        readable by the user only."""
         atomic_write(self.folder / RUN_FILE, json.dumps(self.record.to_json(), indent=1).encode())
+        (self.folder / RUN_FILE).chmod(0o600)
 
     def counts(self) -> dict[str, int]:
         """Rows per status: live while running, as recorded once done."""
@@ -516,6 +518,7 @@ class RunStore:
             else:
                 run.finish(result)
             run.save()
+            make_private(run.folder)
 
     async def wait(self) -> None:
         """Until every run in progress has ended (tests)."""
@@ -534,6 +537,14 @@ def _age(created: str) -> timedelta:
         return datetime.now(UTC) - datetime.fromisoformat(created)
     except ValueError:
         return timedelta.max
+
+
+def make_private(folder: Path) -> None:
+    """0600 files and 0700 folders under ``folder``: the engine writes outputs with the
+    process's umask (``qrbatch serve`` sets 077; a library caller may not have)."""
+    for path in folder.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def _remove_folder(folder: Path) -> None:

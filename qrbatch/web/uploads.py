@@ -9,6 +9,7 @@ saved as .xls by its content, and says a password-protected .xlsx (an OLE2 file)
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Protocol
@@ -71,7 +72,8 @@ async def receive(
     run = store.new_upload(name, suffix)
     size = 0
     try:
-        with open(run.input_path, "wb") as handle:
+        descriptor = os.open(run.input_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
             while chunk := await body.read_chunk(CHUNK):
                 size += len(chunk)
                 if size > limit:

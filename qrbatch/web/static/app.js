@@ -52,11 +52,37 @@ function say(node, text, kind) {
 
 class PageError extends Error {}
 
-// One place for every call: the token travels in the HttpOnly cookie.
+// The token: taken from the address once, kept in this tab's sessionStorage (this
+// origin's only), and sent as a header. Never a cookie: browsers send cookies to every
+// port of the host, so another program on this computer would get it.
+const TOKEN_KEY = "qrbatch-token";
+const TOKEN_HEADER = "X-Qrbatch-Token";
+
+function takeToken() {
+  const address = new URL(window.location.href);
+  const given = address.searchParams.get("token");
+  if (given !== null) {
+    sessionStorage.setItem(TOKEN_KEY, given);
+    address.searchParams.delete("token");
+    // Off the address bar, and out of this entry of the history.
+    window.history.replaceState(null, "", address.pathname + address.search + address.hash);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+const token = takeToken();
+
+function signedOut() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  $("signed-in").hidden = true;
+  $("signin").hidden = false;
+}
+
+// One place for every call: the token travels in its header.
 async function api(method, url, body) {
   let response;
   try {
-    const options = { method, credentials: "same-origin", headers: {} };
+    const options = { method, credentials: "omit", headers: { [TOKEN_HEADER]: token || "" } };
     if (body instanceof FormData) options.body = body;
     else if (body !== undefined) {
       options.body = JSON.stringify(body);
@@ -66,7 +92,10 @@ async function api(method, url, body) {
   } catch (error) {
     throw new PageError(t("error.network"));
   }
-  if (response.status === 401) throw new PageError(t("error.session"));
+  if (response.status === 401) {
+    signedOut();
+    throw new PageError(t("error.session"));
+  }
   const data = await response.json().catch(() => ({}));
   if (!response.ok) throw new PageError(data.error || t("error.network"));
   return data;
@@ -186,13 +215,32 @@ async function check() {
 
 // Step 3: Create and watch -----------------------------------------------------------------
 
+// A download is a navigation, which cannot carry the header: ask the API for a link that
+// opens the file once, within a minute, then follow it.
+async function download(minting, status) {
+  try {
+    const { url } = await api("POST", minting);
+    const link = el("a", null, { href: url, download: "", hidden: "" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  } catch (error) {
+    say(status, error.message, "error");
+  }
+}
+
 function downloadLinks(run) {
   const box = el("span", null, { class: "links" });
   for (const kind of ["results", "pdf", "zip"]) {
     const label = t("download." + kind);
-    const url = run.downloads[kind];
-    if (url) {
-      box.append(el("a", label, { href: url, download: "", class: "download" }));
+    const minting = run.downloads[kind];
+    if (minting) {
+      const link = el("a", label, { href: "#", class: "download" });
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        download(minting, $("run-note"));
+      });
+      box.append(link);
     } else {
       const off = el("span", label, {
         class: "download disabled",
@@ -262,10 +310,10 @@ async function watch(id) {
     if (watching !== id) return;
     showRun(run);
     if (DONE.includes(run.state)) {
-      history();
+      listRuns();
       return;
     }
-    if (++polls % 8 === 0) history(); // the list's counts move with the run, less often
+    if (++polls % 8 === 0) listRuns(); // the list's counts move with the run, less often
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -280,7 +328,7 @@ async function create() {
     say($("file-status"), "");
     showRun(run);
     $("step-run").scrollIntoView({ behavior: "smooth", block: "start" });
-    history();
+    listRuns();
     watch(run.id);
   } catch (error) {
     say($("file-status"), error.message, "error");
@@ -290,7 +338,7 @@ async function create() {
 
 // Earlier runs -------------------------------------------------------------------------------
 
-async function history() {
+async function listRuns() {
   let data;
   try {
     data = await api("GET", "/api/runs");
@@ -351,4 +399,21 @@ drop.addEventListener("drop", (event) => {
   event.preventDefault();
   pick(event.dataTransfer.files);
 });
-history();
+async function about() {
+  try {
+    const facts = await api("GET", "/api/about");
+    $("endpoint").textContent = facts.endpoint;
+    $("credentials").textContent = facts.credentials;
+    $("credentials").title = facts.credentials_detail;
+  } catch (error) {
+    say($("credentials"), error.message, "error");
+  }
+}
+
+if (token) {
+  $("signed-in").hidden = false;
+  about();
+  listRuns();
+} else {
+  signedOut();
+}
