@@ -27,7 +27,7 @@ def test_all_names_the_public_api_and_each_name_exists() -> None:
 
 
 def test_the_exit_codes_are_the_documented_contract() -> None:
-    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 74, 75, 130]
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 69, 74, 75, 130]
 
 
 def test_paths_may_be_text_and_the_summary_always_has_a_version(tmp_path: Path) -> None:

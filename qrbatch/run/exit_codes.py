@@ -17,6 +17,8 @@ class ExitCode(IntEnum):
     ROWS_FAILED = 1  # some rows failed or invalid (outputs written)
     USAGE = 2  # usage, configuration or input-file error: no API call made
     ACCOUNT = 3  # stopped by an account-level error (outputs written for what was done)
+    UNAVAILABLE = 69  # the service or the account registry unavailable: every unsent row
+    #                   pending, rerun resumes (sysexits EX_UNAVAILABLE)
     OUTPUT = 74  # the outputs could not be written (disk full...): the journal kept every
     #              outcome; rerun once there is room, it writes them without a call
     LOCKED = 75  # another run holds the journal: try later (sysexits EX_TEMPFAIL)
@@ -35,6 +37,7 @@ SEVERITY = (
     ExitCode.USAGE,
     ExitCode.LOCKED,
     ExitCode.OUTPUT,
+    ExitCode.UNAVAILABLE,
     ExitCode.ACCOUNT,
     ExitCode.INTERRUPTED,
 )
