@@ -238,8 +238,8 @@ class Executor:
                 PhaseChanged("sending", f"{self.action.name}: {len(to_send)} calls", len(to_send))
             )
             await self._send_all(to_send, uncertain)
-        if self.report.unavailable is not None:
-            raise self.report.unavailable
+        # Stopped for want of claims (report.unavailable): the rows not sent stay pending;
+        # leaving the registry (AccountPacing.close) raises it, after the outputs: exit 69.
         return self.report
 
     def _already_done(self, entry: Entry) -> None:

@@ -313,6 +313,7 @@ class AccountRegistry:
         self._db: sqlite3.Connection | None = None
         self.broken = False
         self.failure = ""
+        self.refused: RegistryUnavailableError | None = None  # a claim this run was denied
         try:
             self._open()
         except (OSError, sqlite3.Error) as exc:
@@ -744,14 +745,18 @@ class AccountRegistry:
         send: wait). Raises RegistryUnavailableError when the registry cannot be used:
         then nothing that needs a claim may be sent (fail closed)."""
         if self.broken:
-            raise RegistryUnavailableError(str(self.folder), self.failure)
+            raise self._refuse()
         try:
             with self._transaction() as db:
                 self._renew(db)
                 return self._take(db, key)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, RegistryUnavailableError) as exc:
             self.failed(exc)
-            raise RegistryUnavailableError(str(self.folder), self.failure) from exc
+            raise self._refuse() from exc
+
+    def _refuse(self) -> RegistryUnavailableError:
+        self.refused = RegistryUnavailableError(str(self.folder), self.failure)
+        return self.refused
 
     def failed(self, exc: Exception) -> None:
         """The database failed mid-run (disk full, locked too long, folder gone): say so
@@ -779,11 +784,11 @@ class AccountRegistry:
             )
 
     def _reading(self, key: str) -> Claim | None:
-        if self.broken:
-            raise RegistryUnavailableError(str(self.folder), self.failure)
         db = self._db
         if db is None:
-            raise RegistryUnavailableError(str(self.folder), "the registry was closed")
+            self.failed(RegistryUnavailableError(str(self.folder), "the registry was closed"))
+        if self.broken or db is None:
+            raise self._refuse()
         try:
             row = db.execute(
                 "SELECT holder, state, code, deep_link, image_url, updated FROM request_claims"
@@ -798,7 +803,7 @@ class AccountRegistry:
                 return Claim("busy", holder=f"pid {pid}") if status == "alive" else None
         except sqlite3.Error as exc:
             self.failed(exc)
-            raise RegistryUnavailableError(str(self.folder), self.failure) from exc
+            raise self._refuse() from exc
         if state == "settled" and updated >= self.joined:
             return Claim("settled", code, deep_link, image_url)
         return None
@@ -991,9 +996,16 @@ class AccountPacing:
         return self.registry is not None
 
     def close(self) -> None:
-        """Leave the registry (if any); the pacer's own ``close`` only stops sending."""
+        """Leave the registry (if any); the pacer's own ``close`` only stops sending.
+
+        Raises RegistryUnavailableError if the registry refused this run a claim (it
+        stopped sending Creates and Updates, their rows pending): the run ends with it,
+        after its outputs are written (exit 69)."""
         if self.registry is not None:
             self.registry.close()
+            refused, self.registry.refused = self.registry.refused, None
+            if refused is not None:
+                raise refused
 
 
 def registry_enabled(env: Mapping[str, str] | None = None) -> bool:
