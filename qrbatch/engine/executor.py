@@ -2,7 +2,12 @@
 
     requests -> dedupe -> journal (pending) -> skip done -> one List per number
              -> action.before_send (reuse, unchanged, not found, cap) -> worker pool
-             -> pacer slot -> call -> journal, event
+             -> [wait_turn: another run's claim] -> pacer slot -> [take claim] -> call
+             -> journal, event
+
+Creates and Updates go out under the host-wide claim of their content, taken after the
+pacer slot, just before the send; if the registry cannot be used none is sent: the run
+stops with its unsent rows pending (exit 69, ``engine.registry``).
 
 Every outcome is committed to the journal as it happens. A call whose answer was lost
 (timeout, dropped connection, 5xx) is settled by a fresh List before anything is sent

@@ -1,49 +1,70 @@
 """The account registry: what every qrbatch process on this host shares about an account.
 
-The 5 calls/s limit is per Alibaba Cloud account, and Create is not idempotent, but each
-run only knows itself: two runs with their own pacers each hold 5/s and together get
-throttled (and fight: the one cut first falls behind), and two journals do not see each
-other's Creates in flight, so the same sheet run twice creates every code twice. The
-registry is one SQLite database in the user's state directory
-(``$QRBATCH_STATE_DIR``, else ``$XDG_STATE_HOME/qrbatch``, else
-``~/.local/state/qrbatch``) that every qrbatch process opens. An account is the hash of
-its endpoint and AccessKey ID (never a secret). Three things are shared per account:
+The 5 calls/s limit is per Alibaba Cloud account, and Create (like Update) is not
+idempotent, but each run only knows itself: two runs with their own pacers each hold
+5/s and together get throttled, and two journals do not see each other's Creates in
+flight, so the same sheet run twice creates every code twice. The registry is one SQLite
+database in the user's state directory (``$QRBATCH_STATE_DIR``, else
+``$XDG_STATE_HOME/qrbatch``, else ``~/.local/state/qrbatch``) that every qrbatch process
+opens. Its lease semantics are those of the Redis registry's design (DISTRIBUTED.md).
+
+**Which account.** Endpoints are normalised first (``canonical_endpoint``: scheme and
+host in lower case, ``localhost``, ``127.0.0.1`` and ``::1`` one host, default ports
+written out, no trailing slash), so two spellings of one service are one registry.
+Claims are keyed by that service and the request (business number, message, image type,
+space): a business number belongs to one account, so every AccessKey of the account (RAM
+users, STS sessions) shares them. The rate is shared per account only where the account
+is known: ``QRBATCH_ACCOUNT`` names it; otherwise per service and AccessKey ID, since a
+key ID does not say whose it is (two keys of one account then pace apart, and the
+adaptive pacer absorbs the throttles).
 
 **Who is running** (``participants``). Each run joins with a lock file it holds
 (``fcntl.flock``) for as long as it lives: the kernel drops the lock when the process
-dies, even by ``kill -9``, so "is it alive?" is one non-blocking lock attempt, with no
-heartbeat to miss and no stale timeout to wait for. Whoever finds a dead participant in
-its way purges it: its row goes, and the claims it held become orphaned.
+dies, even by ``kill -9``, so "is it dead?" is one non-blocking lock attempt; whoever
+finds a dead participant in its way purges it and its claims become orphaned. A process
+can also be alive but frozen (Ctrl-Z, SIGSTOP, a debugger): each run holds a lease
+(``lease_until`` on the host's monotonic clock, default 15 s) renewed every lease/5 by a
+thread of its own and at every claim; a run whose lease lapsed more than the grace (5 s)
+ago is given up: its claims are orphaned at once, all of them, although its lock is held.
+If it resumes, its claims checks find them gone (it reuses what the others created).
 
 **The send schedule** (``pace`` and ``sends``). One slot at a time, taken under
 ``BEGIN IMMEDIATE`` at the moment it is due, so the recorded time is the real send time:
 a slot is due ``1/rate`` after the last send of any run, and no earlier than ``window +
-margin`` after the ``limit``-th last send: ``pacing.slot_due``, the rule ``AdaptivePacer``
-keeps in one process, here host-wide. Fairness: each run has at most one task waiting for the
-shared schedule (its other tasks queue behind it in the process), and it records since
-when it waits; a due slot goes to the run that has waited longest. Two busy runs
-therefore alternate slot by slot, and a run that wants nothing takes nothing: an idle or
-finished run's share goes to the others at the next slot. A run whose turn it is but that
-is late by more than ``GRACE`` (a stalled process) is skipped; a dead one is purged.
-The adaptive state (``RateControl``: rate, margin, when last throttled) is shared too:
-a throttle seen by one run slows them all, and it is cut once per cooldown, not once per
-run. The in-flight cap stays per process (it depends on that process's latency).
+margin`` after the ``limit``-th last send (``pacing.slot_due``). Fairness: each run has
+at most one task waiting for the shared schedule and records since when it waits; a due
+slot goes to the run that has waited longest, unless that run is late by more than
+``GRACE`` (stalled). The adaptive state (``RateControl``) is shared too: a throttle seen
+by one run slows them all, once per cooldown. The in-flight cap stays per process.
 
-**Claims** (``claims``). Before a Create, a run claims its request key (phone, message,
-image type, space). ``claim`` answers *granted* (create it, then ``settle`` with the
-code, or ``release``), *settled* (another run created it while this one was running:
-reuse its code, do not create a second) or *orphaned* (the previous holder died, or gave
-up with an unknown outcome, mid-call: its Create may have landed, so settle by List
-before creating). A claim held by a live run makes the claimer wait for its outcome. A
-settled claim only answers runs that joined before it was settled: a run that starts
-later sees the code in its own List, and one that asks for a new code anyway
-(``--always-create``) gets one.
+**Claims** (``request_claims``). A Create or Update is claimed only for the request about
+to be sent: the executor waits (``wait_turn``, holding no slot) while another live run
+holds it, then takes its pacer slot, and only then ``take``s the claim, just before the
+send (``pacing.before_send``). So a run holds claims for its calls in flight, not for
+rows still queued. ``take`` answers *granted* (send, then ``settle`` with the code or
+``release``), *busy* (another run took it meanwhile: nothing sent, wait again),
+*settled* (another run created it while this one ran: reuse its code) or *orphaned*
+(granted, but its last holder died, lapsed or gave up mid-call: List before sending).
+Every orphaned claim of a run given up is orphaned at one time, so one List of the
+number made after it settles them all (the executor keeps it for the run). A settled
+claim answers only runs that joined before it was settled; a waiting run says once for
+whom it waits.
 
-Timing uses ``time.monotonic`` (one clock for every process on the host; tests inject
-virtual time); claims and joins use wall-clock time, which survives a reboot. When the
-state directory cannot be used, ``account_pacing`` falls back to a per-process
-``AdaptivePacer`` and no claims, with a warning: a run alone is still paced right.
-``QRBATCH_REGISTRY=off`` does the same on purpose (benchmarks compare both).
+**Failing closed.** Without claims a Create or Update may duplicate another run's, so
+when the registry cannot be used (the folder gone or unwritable, the disk full, the
+database locked longer than ``QRBATCH_REGISTRY_WAIT``, 10 s, by a process frozen
+mid-transaction) nothing that needs a claim is sent: at the start a run that creates or
+updates stops before any call, mid-run it stops sending them, every unsent row stays
+pending in the journal, and the command exits 69 (``RegistryUnavailableError``) naming
+the folder and the cause. List and Delete need no claim: they go on, paced by the run
+alone. ``QRBATCH_REGISTRY=off`` is the explicit way to run alone (benchmarks compare).
+
+Residual risk, as in DISTRIBUTED.md: a process frozen longer than lease + grace between
+``take`` and writing its request (or a request held that long in the network) can make
+one duplicate: only a token checked by the service could close it, and CAMS takes none.
+
+Timing uses ``time.monotonic`` (one clock for every process on the host) for the
+schedule and leases, wall-clock time for claims and joins; tests inject both.
 """
 
 from __future__ import annotations
