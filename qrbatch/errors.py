@@ -6,6 +6,8 @@
     │   ├── CredentialsError          no usable AccessKey found
     │   └── InputFileError            the sheet cannot be read (names file, what was found)
     ├── JournalLockedError            another run holds the journal (exit 75: try later)
+    ├── RegistryUnavailableError      the host's account registry cannot be used (exit 69):
+    │                                 no Create or Update is sent without its claim
     ├── OutputWriteError              the outputs could not be written (exit 74): the
     │                                 journal kept every outcome, a rerun writes them
     └── CamsError                     the CAMS API answered with an error (code, request_id)
@@ -55,6 +57,23 @@ class JournalLockedError(QrbatchError):
     """Another qrbatch run is using the same journal: not a usage error, try later."""
 
     exit_code = 75
+
+
+class RegistryUnavailableError(QrbatchError):
+    """The account registry (its folder, its database) cannot be used: a Create or Update
+    sent without its claim could duplicate another run's, so the run stops (exit 69) with
+    every unsent row pending; a rerun resumes. ``QRBATCH_REGISTRY=off`` runs alone."""
+
+    exit_code = 69
+
+    def __init__(self, folder: str, cause: str) -> None:
+        super().__init__(
+            f"the account registry in {folder} cannot be used ({cause}): no Create or "
+            f"Update is sent without its claim; unsent rows stay pending and a rerun "
+            f"resumes (QRBATCH_REGISTRY=off runs alone, if no other run shares the account)"
+        )
+        self.folder = folder
+        self.cause = cause
 
 
 class OutputWriteError(QrbatchError):

@@ -38,4 +38,3 @@ def sandbox_thread() -> Iterator[SandboxThread]:
     """A fast sandbox (200 calls/s) on loopback, served from its own thread."""
     with SandboxThread(Sandbox(config=SandboxConfig(qps=200))) as server:
         yield server
-

@@ -26,8 +26,11 @@ from qrbatch.engine.registry import (
     AccountRegistry,
     NoClaims,
     SharedPacer,
+    account_id,
     account_pacing,
+    canonical_endpoint,
 )
+from qrbatch.errors import RegistryUnavailableError
 from qrbatch.sandbox import (
     DEMO_KEY_ID,
     DEMO_KEY_SECRET,
@@ -241,18 +244,130 @@ def test_a_run_started_after_a_code_was_settled_is_not_handed_it(tmp_path: Path)
     assert run_virtual(scenario) == ("granted", "granted")
 
 
-def test_accounts_do_not_share(tmp_path: Path) -> None:
-    async def scenario() -> str:
+def test_keys_of_one_service_share_claims_and_services_do_not(tmp_path: Path) -> None:
+    """A business number belongs to one account: claims are keyed by the service and the
+    request, not by the AccessKey (two RAM users or STS sessions of one account)."""
+
+    async def scenario() -> tuple[str, str]:
         with (
             join(tmp_path) as first,
             AccountRegistry(
-                access_key_id="another", endpoint=URL, state_dir=tmp_path, clock=anyio.current_time
-            ) as other,
+                access_key_id="STS.another",
+                endpoint=URL,
+                state_dir=tmp_path,
+                clock=anyio.current_time,
+            ) as other_key,
+            AccountRegistry(
+                access_key_id=KEY,
+                endpoint="http://127.0.0.1:8080",
+                state_dir=tmp_path,
+                clock=anyio.current_time,
+            ) as other_service,
         ):
             await first.claim("k")
-            return (await other.claim("k")).outcome
+            return other_key.take("k").outcome, other_service.take("k").outcome
 
-    assert run_virtual(scenario) == "granted"
+    assert run_virtual(scenario) == ("busy", "granted")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("http://127.0.0.1:8080", "http://localhost:8080/"),
+        ("http://[::1]:8080", "HTTP://LOCALHOST:8080"),
+        (
+            "https://cams.ap-southeast-1.aliyuncs.com",
+            "https://CAMS.ap-southeast-1.aliyuncs.com:443/",
+        ),
+        ("http://example.com", "http://example.com:80"),
+    ],
+)
+def test_spellings_of_one_endpoint_are_one_account(a: str, b: str) -> None:
+    assert canonical_endpoint(a) == canonical_endpoint(b)
+    assert account_id(KEY, a) == account_id(KEY, b)
+
+
+def test_different_endpoints_and_keys_are_different_rates_unless_the_account_is_named() -> None:
+    assert canonical_endpoint("http://localhost:8080") != canonical_endpoint(
+        "http://localhost:8081"
+    )
+    assert canonical_endpoint("http://localhost") != canonical_endpoint("https://localhost")
+    assert account_id(KEY, URL) != account_id("other", URL)
+    assert account_id(KEY, URL, "1234") == account_id("other", URL, "1234")
+
+
+# Leases -------------------------------------------------------------------------------
+
+
+def test_a_frozen_holder_keeps_its_claim_for_its_lease_and_loses_it_after_grace(
+    tmp_path: Path,
+) -> None:
+    """A stopped process (Ctrl-Z) keeps its lock but stops renewing its lease: after
+    lease + grace its claims are orphaned (List first), all at once."""
+
+    def registry() -> AccountRegistry:
+        return AccountRegistry(
+            access_key_id=KEY, endpoint=URL, state_dir=tmp_path, clock=anyio.current_time,
+            lease=3.0, lease_grace=2.0,
+        )  # fmt: skip
+
+    async def scenario() -> tuple[list[str], float]:
+        with registry() as frozen, registry() as other:
+            frozen.take("a")
+            frozen.take("b")
+            seen = [other.take("a").outcome]  # alive: wait
+            start = anyio.current_time()
+            claim = await other.claim("a")  # waits on virtual time until lease + grace
+            waited = anyio.current_time() - start
+            seen += [claim.outcome, other.take("b").outcome]
+            return seen, waited
+
+    seen, waited = run_virtual(scenario)
+    assert seen == ["busy", "orphaned", "orphaned"]
+    assert 4.0 <= waited <= 5.0 + 0.2  # lease 3 s from the take, grace 2 s
+
+
+def test_a_live_run_that_renews_its_lease_keeps_its_claims(tmp_path: Path) -> None:
+    async def scenario() -> str:
+        with (
+            AccountRegistry(
+                access_key_id=KEY, endpoint=URL, state_dir=tmp_path, clock=anyio.current_time,
+                lease=3.0, lease_grace=2.0,
+            ) as holder,
+            join(tmp_path) as other,
+        ):  # fmt: skip
+            holder.take("k")
+            for _ in range(10):
+                await anyio.sleep(1.0)
+                holder.beat()
+            return other.take("k").outcome
+
+    assert run_virtual(scenario) == "busy"
+
+
+def test_a_waiting_run_says_for_whom_it_waits_once(tmp_path: Path) -> None:
+    records = _Records()
+    logger = logging.getLogger("qrbatch")
+    logger.addHandler(records)
+
+    async def scenario() -> None:
+        with join(tmp_path) as first, join(tmp_path) as second:
+            first.take("a")
+            first.take("b")
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(second.wait_turn, "a")
+                tg.start_soon(second.wait_turn, "b")
+                await anyio.sleep(1.0)
+                first.settle("a", code="A")
+                first.settle("b", code="B")
+
+    try:
+        run_virtual(scenario)
+    finally:
+        logger.removeHandler(records)
+    waits = [m for m in records.messages if m.startswith("waiting for another qrbatch run")]
+    assert len(waits) == 1
+    assert f"pid {os.getpid()}" in waits[0]
 
 
 # Crashes (real processes) -------------------------------------------------------------
@@ -404,12 +519,14 @@ def test_the_state_dir_comes_from_the_environment(tmp_path: Path) -> None:
     assert (tmp_path / "s" / "accounts.sqlite").exists()
 
 
-def test_a_registry_failing_mid_run_leaves_the_run_pacing_itself(tmp_path: Path) -> None:
+def test_a_registry_failing_mid_run_paces_alone_but_grants_no_claim(tmp_path: Path) -> None:
+    """Fail closed: List and Delete go on, paced by the run alone; no Create or Update
+    gets a claim (the executor stops with exit 69), and it is said once."""
     records = _Records()
     logger = logging.getLogger("qrbatch")
     logger.addHandler(records)
 
-    async def scenario() -> tuple[list[float], str]:
+    async def scenario() -> tuple[list[float], list[str]]:
         registry = join(tmp_path)
         pacer = registry.pacer()
         times: list[float] = []
@@ -418,18 +535,57 @@ def test_a_registry_failing_mid_run_leaves_the_run_pacing_itself(tmp_path: Path)
         registry._db.close()  # as if the disk failed
         await _send(pacer, 10, times)
         pacer.on_throttled(None)
-        claim = await registry.claim("k")
-        registry.settle("k", code="X")
-        return times, claim.outcome
+        causes = []
+        for _ in range(2):
+            with pytest.raises(RegistryUnavailableError) as caught:
+                registry.take("k")
+            causes.append(str(caught.value))
+        with pytest.raises(RegistryUnavailableError):
+            await registry.wait_turn("k")
+        registry.settle("k", code="X")  # softly: the run is stopping anyway
+        return times, causes
 
     try:
-        times, outcome = run_virtual(scenario)
+        times, causes = run_virtual(scenario)
     finally:
         logger.removeHandler(records)
     assert len(times) == 15
     assert max_in_window(sorted(times), 1.0) <= 5
-    assert outcome == "granted"
-    assert sum("account registry failed" in m for m in records.messages) == 1
+    assert str(tmp_path) in causes[0] and "closed" in causes[0] and causes[0] == causes[1]
+    assert sum("account registry in" in m and "failed" in m for m in records.messages) == 1
+
+
+def test_a_run_that_creates_does_not_start_without_the_registry(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(RegistryUnavailableError) as caught:
+        account_pacing(
+            access_key_id=KEY, endpoint=URL, state_dir=blocker / "qrbatch", fail_closed=True
+        )
+    assert caught.value.exit_code == 69
+    assert str(blocker / "qrbatch") in str(caught.value)
+
+
+def test_a_locked_database_is_unavailable_after_the_wait(tmp_path: Path) -> None:
+    """A run frozen mid-transaction (SIGSTOP while it holds BEGIN IMMEDIATE): the others
+    wait ``busy_timeout``, then refuse to claim."""
+    import sqlite3
+
+    registry = AccountRegistry(
+        access_key_id=KEY, endpoint=URL, state_dir=tmp_path, busy_timeout=0.1
+    )
+    holder = sqlite3.connect(str(tmp_path / "accounts.sqlite"), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(RegistryUnavailableError) as caught:
+            registry.take("k")
+        assert "locked" in caught.value.cause
+        holder.execute("ROLLBACK")
+        with pytest.raises(RegistryUnavailableError):
+            registry.take("k")  # once failed, this run grants itself nothing more
+    finally:
+        holder.close()
+        registry.close()
 
 
 def test_runs_started_at_the_same_instant_all_join(tmp_path: Path) -> None:

@@ -21,6 +21,8 @@ from tests.support.signed_calls import call, create_params
 pytestmark = pytest.mark.anyio
 
 PHONE = "6281234567890"
+
+
 async def test_a_good_request_creates_a_code() -> None:
     async with running_sandbox(Sandbox()) as (sandbox, url):
         status, body = await call(url, "CreatePhoneMessageQrdl", create_params())

@@ -197,17 +197,14 @@ PRINT: list[Option[Any]] = [
     click.option(
         "--pdf-size",
         type=float,
-        help="Side of each printed code in mm, quiet zone included (default: as large as "
-        "fits).",
+        help="Side of each printed code in mm, quiet zone included (default: as large as fits).",
     ),
     click.option(
         "--image-format",
         type=click.Choice(["png", "svg"], case_sensitive=False),
         help="Image files: PNG (print resolution) or SVG for designers (default png).",
     ),
-    click.option(
-        "--image-size", type=float, help="Printed side of each image in mm (default 30)."
-    ),
+    click.option("--image-size", type=float, help="Printed side of each image in mm (default 30)."),
     click.option("--image-dpi", type=int, help="Resolution of PNG images (default 300)."),
     click.option(
         "--image-names",

@@ -369,7 +369,6 @@ class Update(_ExistingCode):
         )
 
 
-
 class Delete(_ExistingCode):
     """DeletePhoneMessageQrdl. A lost answer is settled by List: gone means ours landed."""
 
@@ -417,7 +416,6 @@ class Delete(_ExistingCode):
             error_message="the answer was lost; List shows the code gone",
             attempts=attempts,
         )
-
 
 
 ACTIONS: Mapping[str, type[Create] | type[Update] | type[Delete]] = {

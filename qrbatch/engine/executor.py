@@ -2,7 +2,12 @@
 
     requests -> dedupe -> journal (pending) -> skip done -> one List per number
              -> action.before_send (reuse, unchanged, not found, cap) -> worker pool
-             -> pacer slot -> call -> journal, event
+             -> [wait_turn: another run's claim] -> pacer slot -> [take claim] -> call
+             -> journal, event
+
+Creates and Updates go out under the host-wide claim of their content, taken after the
+pacer slot, just before the send; if the registry cannot be used none is sent: the run
+stops with its unsent rows pending (exit 69, ``engine.registry``).
 
 Every outcome is committed to the journal as it happens. A call whose answer was lost
 (timeout, dropped connection, 5xx) is settled by a fresh List before anything is sent
@@ -28,12 +33,19 @@ from qrbatch.cams.models import Qrdl
 from qrbatch.engine.actions import Action, Live, QrApi, TakenCodes, done, failed
 from qrbatch.engine.events import AccountStopped, Event, PhaseChanged, RowFinished, no_events
 from qrbatch.engine.journal import Journal
-from qrbatch.engine.pacing import PacerClosedError
+from qrbatch.engine.pacing import PacerClosedError, before_send
+from qrbatch.engine.registry import Claim, NoClaims
 from qrbatch.engine.registry import Claims as HostClaims
-from qrbatch.engine.registry import NoClaims
 from qrbatch.engine.retry import RetryPolicy, Sleep, call_with_retries
-from qrbatch.errors import AccountError, CamsError, OutcomeUnknownError, RetryableError, RowError
-from qrbatch.outputs.outcomes import Entry
+from qrbatch.errors import (
+    AccountError,
+    CamsError,
+    OutcomeUnknownError,
+    RegistryUnavailableError,
+    RetryableError,
+    RowError,
+)
+from qrbatch.outputs.outcomes import Entry, State
 from qrbatch.outputs.outcomes import Journaled as Request
 
 DEFAULT_CONCURRENCY = 64  # workers are cheap; the pacer's in-flight cap bounds the calls
@@ -43,6 +55,14 @@ Group = tuple[str, str]  # (phone, cust_space_id): what one List answers for
 
 class Closable(Protocol):
     def close(self) -> None: ...
+
+
+class _NotSent(Exception):
+    """Internal: the claim taken just before the send said not to send it now."""
+
+    def __init__(self, claim: Claim) -> None:
+        super().__init__(claim.outcome)
+        self.claim = claim
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +85,7 @@ class ExecutionReport:
     list_calls: int = 0
     stopped_by: AccountError | None = None
     interrupted: bool = False
+    unavailable: RegistryUnavailableError | None = None  # no claims: Creates stopped
 
     @property
     def created(self) -> int:
@@ -115,6 +136,11 @@ class Executor:
     ) -> None:
         self.action = action
         self._host_claims = claims or NoClaims()
+        # Update is no more idempotent than Create: both go out under a claim.
+        self._claimed = action.claims or action.name == "update"
+        # Orphaned claims are settled by one List per number: (claims' time, listing).
+        self._orphan_lists: dict[Group, tuple[float, Live]] = {}
+        self._list_locks: dict[Group, anyio.Lock] = {}
         self._claim_waits: set[anyio.CancelScope] = set()
         self._client = client
         self._pacer = pacer
@@ -130,7 +156,8 @@ class Executor:
 
     @property
     def stopping(self) -> bool:
-        return self.report.stopped_by is not None or self.report.interrupted
+        report = self.report
+        return report.stopped_by is not None or report.interrupted or report.unavailable is not None
 
     @property
     def stopping_requested(self) -> bool:
@@ -145,6 +172,13 @@ class Executor:
         self._pacer.close()
         for scope in list(self._claim_waits):  # waiting on another run's Create: stop too
             scope.cancel()
+
+    def _unavailable(self, error: RegistryUnavailableError) -> None:
+        """No claim can be had: nothing that needs one is sent (fail closed); the run
+        stops after the calls in flight, every unsent row pending (exit 69)."""
+        if self.report.unavailable is None:
+            self.report.unavailable = error
+        self._close()
 
     def _stop(self, error: AccountError) -> None:
         if self.report.stopped_by is None:
@@ -209,6 +243,8 @@ class Executor:
                 PhaseChanged("sending", f"{self.action.name}: {len(to_send)} calls", len(to_send))
             )
             await self._send_all(to_send, uncertain)
+        # Stopped for want of claims (report.unavailable): the rows not sent stay pending;
+        # leaving the registry (AccountPacing.close) raises it, after the outputs: exit 69.
         return self.report
 
     def _already_done(self, entry: Entry) -> None:
@@ -314,77 +350,134 @@ class Executor:
         receive.close()
 
     async def _send_one(self, request: Request, uncertain: bool) -> None:
-        """Send one request; a Create under the host-wide claim of its content, so that
-        two runs on one account never create the same code (``qrbatch.engine.registry``)."""
-        if not self.action.claims:
+        """Send one request; a Create or Update under the host-wide claim of its content,
+        so that two runs on one account never send the same one (``engine.registry``).
+
+        The claim is taken once the pacer slot is, just before the send (``before_send``):
+        a run holds claims only for requests in flight. Before taking a slot it waits,
+        slot-less, while another live run holds the request."""
+        if not self._claimed:
             await self._send_claimed(request, uncertain)
             return
-        with anyio.CancelScope() as waiting:
-            self._claim_waits.add(waiting)
+        orphaned_since: float | None = None
+        while True:
+            with anyio.CancelScope() as waiting:
+                self._claim_waits.add(waiting)
+                try:
+                    settled = await self._host_claims.wait_turn(request.key)
+                except RegistryUnavailableError as error:
+                    self._unavailable(error)
+                    settled = None
+                finally:
+                    self._claim_waits.discard(waiting)
+            if waiting.cancelled_caught or self.stopping:  # this row stays for the rerun
+                self.report.not_sent += 1
+                return
+            if settled is not None:
+                self._reuse(request, settled)
+                return
+            entry: Entry | None = None
             try:
-                claim = await self._host_claims.claim(request.key)
+                entry = await self._send_claimed(request, uncertain, orphaned_since)
+            except _NotSent as refused:
+                claim = refused.claim
+                if claim.outcome == "settled":  # another run created it meanwhile
+                    self._reuse(request, claim)
+                    return
+                if claim.outcome == "orphaned":  # ours now; its last holder's may exist
+                    uncertain, orphaned_since = True, claim.since
+                continue  # busy: another run took it first; wait for its outcome
             finally:
-                self._claim_waits.discard(waiting)
-        if waiting.cancelled_caught:  # the run is stopping: this row stays for the rerun
-            self.report.not_sent += 1
+                if entry is not None and entry.state == "done" and entry.qrdl_code:
+                    self._host_claims.settle(
+                        request.key,
+                        code=entry.qrdl_code,
+                        deep_link=entry.deep_link_url,
+                        image_url=entry.qr_image_url,
+                    )
+                elif entry is not None:  # failed, not sent, or cut off mid-call
+                    self._host_claims.release(
+                        request.key, outcome_unknown=entry.state in ("unknown", "inflight")
+                    )
             return
-        if claim.outcome == "settled":  # another run on the account just created it
-            qrdl = Qrdl(
-                claim.code,
-                request.phone,
-                request.message,
-                request.image_type,
-                claim.deep_link,
-                claim.image_url,
-            )
-            self._finish(done(request.key, "reused", qrdl, "", 0))
-            return
-        entry: Entry | None = None
-        try:
-            entry = await self._send_claimed(request, uncertain or claim.outcome == "orphaned")
-        finally:
-            if entry is not None and entry.state == "done" and entry.qrdl_code:
-                self._host_claims.settle(
-                    request.key,
-                    code=entry.qrdl_code,
-                    deep_link=entry.deep_link_url,
-                    image_url=entry.qr_image_url,
-                )
-            else:  # failed, not sent, or cut off mid-call (then the next run lists first)
-                unknown = entry is None or entry.state == "unknown"
-                self._host_claims.release(request.key, outcome_unknown=unknown)
 
-    async def _send_claimed(self, request: Request, uncertain: bool) -> Entry:
+    def _reuse(self, request: Request, claim: Claim) -> None:
+        qrdl = Qrdl(
+            claim.code,
+            request.phone,
+            request.message,
+            request.image_type,
+            claim.deep_link,
+            claim.image_url,
+        )
+        self._finish(done(request.key, "reused", qrdl, "", 0))
+
+    async def _orphan_listing(self, group: Group, since: float) -> Live:
+        """The live codes of ``group`` as listed after ``since`` (when a claim was given
+        up): one List serves every orphaned claim of the number given up before it."""
+        lock = self._list_locks.setdefault(group, anyio.Lock())
+        async with lock:
+            cached = self._orphan_lists.get(group)
+            if cached is not None and cached[0] >= since:
+                return cached[1]
+            stamp = self._host_claims.stamp()
+            live = await self._list(group)
+            self._orphan_lists[group] = (stamp, live)
+            return live
+
+    async def _send_claimed(
+        self, request: Request, uncertain: bool, orphaned_since: float | None = None
+    ) -> Entry:
         """The request's journal entry after sending: done or failed; ``pending`` when the
-        run stopped first, ``unknown`` when an attempt may have landed."""
+        run stopped first, ``unknown`` when an attempt may have landed. With a claim, its
+        refusal just before the send raises ``_NotSent`` (nothing sent, journal as before).
+        ``orphaned_since``: the uncertainty is an orphaned claim's, settled by a List
+        made after that time (shared by the number's orphans)."""
         attempts = 0
         key = request.key
         action = self.action
         outcome: Entry
+        listed_at: float | None = None
+        claims = self._host_claims
+
+        def claim_it() -> None:
+            claim = claims.take(key)
+            if claim.outcome == "granted":
+                return
+            if claim.outcome == "orphaned" and listed_at is not None and listed_at >= claim.since:
+                return  # this attempt's List came after it was given up: settled already
+            raise _NotSent(claim)
 
         async def attempt() -> Entry:
-            nonlocal attempts, uncertain
+            nonlocal attempts, uncertain, listed_at, orphaned_since
+            group = (request.phone, request.cust_space_id)
             if uncertain:
-                settled = action.settle(
-                    request,
-                    await self._list((request.phone, request.cust_space_id)),
-                    self._claims,
-                    attempts,
-                )
+                if orphaned_since is not None:
+                    live = await self._orphan_listing(group, orphaned_since)
+                    listed_at = self._orphan_lists[group][0]
+                else:
+                    listed_at = claims.stamp()
+                    live = await self._list(group)
+                settled = action.settle(request, live, self._claims, attempts)
                 if settled is not None:
                     self.report.reconciled += settled.state == "done"
                     return self._finish(settled)
                 uncertain = False
+            state: State = "unknown" if uncertain else "pending"  # if not sent after all
             self._journal.mark(key, "inflight", attempts=attempts + 1)
+            check = before_send.set(claim_it if self._claimed else None)
             try:
                 attempts += 1
                 answer = await action.send(self._client, request)
-            except PacerClosedError:
+            except (PacerClosedError, _NotSent, RegistryUnavailableError):
                 attempts -= 1
+                self._journal.mark(key, state, attempts=attempts)
                 raise
             except OutcomeUnknownError:
-                uncertain = True
+                uncertain, orphaned_since = True, None
                 raise
+            finally:
+                before_send.reset(check)
             return self._finish(action.answered(request, answer, attempts))
 
         try:
@@ -393,6 +486,10 @@ class Executor:
             )
         except PacerClosedError:
             self._journal.mark(key, "unknown" if uncertain else "pending", attempts=attempts)
+            self.report.not_sent += 1
+            outcome = Entry(key=key, state="unknown" if uncertain else "pending")
+        except RegistryUnavailableError as error:
+            self._unavailable(error)
             self.report.not_sent += 1
             outcome = Entry(key=key, state="unknown" if uncertain else "pending")
         except AccountError as error:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import anyio
@@ -78,6 +79,12 @@ def slot_due(
     if window_start is not None:
         due = max(due, window_start + window + margin)
     return due
+
+
+# What must hold just before this task's send, once its slot is taken: the executor sets
+# the host-wide claim of a Create or Update here, so a claim is held only by a request
+# about to go, never by one still waiting for a slot. It may raise: nothing is sent.
+before_send: ContextVar[Callable[[], None] | None] = ContextVar("before_send", default=None)
 
 
 class PacerClosedError(QrbatchError):
@@ -254,6 +261,13 @@ class AdaptivePacer:
             if holding:
                 self.release(None)
             raise PacerClosedError("the run is stopping")
+        check = before_send.get()
+        if check is not None:
+            try:
+                check()
+            except BaseException:
+                self.release(None)
+                raise
 
     def release(self, latency: float | None) -> None:
         """The call's answer came (or not): free its token, learn from its latency."""

@@ -1,49 +1,70 @@
 """The account registry: what every qrbatch process on this host shares about an account.
 
-The 5 calls/s limit is per Alibaba Cloud account, and Create is not idempotent, but each
-run only knows itself: two runs with their own pacers each hold 5/s and together get
-throttled (and fight: the one cut first falls behind), and two journals do not see each
-other's Creates in flight, so the same sheet run twice creates every code twice. The
-registry is one SQLite database in the user's state directory
-(``$QRBATCH_STATE_DIR``, else ``$XDG_STATE_HOME/qrbatch``, else
-``~/.local/state/qrbatch``) that every qrbatch process opens. An account is the hash of
-its endpoint and AccessKey ID (never a secret). Three things are shared per account:
+The 5 calls/s limit is per Alibaba Cloud account, and Create (like Update) is not
+idempotent, but each run only knows itself: two runs with their own pacers each hold
+5/s and together get throttled, and two journals do not see each other's Creates in
+flight, so the same sheet run twice creates every code twice. The registry is one SQLite
+database in the user's state directory (``$QRBATCH_STATE_DIR``, else
+``$XDG_STATE_HOME/qrbatch``, else ``~/.local/state/qrbatch``) that every qrbatch process
+opens. Its lease semantics are those of the Redis registry's design (DISTRIBUTED.md).
+
+**Which account.** Endpoints are normalised first (``canonical_endpoint``: scheme and
+host in lower case, ``localhost``, ``127.0.0.1`` and ``::1`` one host, default ports
+written out, no trailing slash), so two spellings of one service are one registry.
+Claims are keyed by that service and the request (business number, message, image type,
+space): a business number belongs to one account, so every AccessKey of the account (RAM
+users, STS sessions) shares them. The rate is shared per account only where the account
+is known: ``QRBATCH_ACCOUNT`` names it; otherwise per service and AccessKey ID, since a
+key ID does not say whose it is (two keys of one account then pace apart, and the
+adaptive pacer absorbs the throttles).
 
 **Who is running** (``participants``). Each run joins with a lock file it holds
 (``fcntl.flock``) for as long as it lives: the kernel drops the lock when the process
-dies, even by ``kill -9``, so "is it alive?" is one non-blocking lock attempt, with no
-heartbeat to miss and no stale timeout to wait for. Whoever finds a dead participant in
-its way purges it: its row goes, and the claims it held become orphaned.
+dies, even by ``kill -9``, so "is it dead?" is one non-blocking lock attempt; whoever
+finds a dead participant in its way purges it and its claims become orphaned. A process
+can also be alive but frozen (Ctrl-Z, SIGSTOP, a debugger): each run holds a lease
+(``lease_until`` on the host's monotonic clock, default 15 s) renewed every lease/5 by a
+thread of its own and at every claim; a run whose lease lapsed more than the grace (5 s)
+ago is given up: its claims are orphaned at once, all of them, although its lock is held.
+If it resumes, its claims checks find them gone (it reuses what the others created).
 
 **The send schedule** (``pace`` and ``sends``). One slot at a time, taken under
 ``BEGIN IMMEDIATE`` at the moment it is due, so the recorded time is the real send time:
 a slot is due ``1/rate`` after the last send of any run, and no earlier than ``window +
-margin`` after the ``limit``-th last send: ``pacing.slot_due``, the rule ``AdaptivePacer``
-keeps in one process, here host-wide. Fairness: each run has at most one task waiting for the
-shared schedule (its other tasks queue behind it in the process), and it records since
-when it waits; a due slot goes to the run that has waited longest. Two busy runs
-therefore alternate slot by slot, and a run that wants nothing takes nothing: an idle or
-finished run's share goes to the others at the next slot. A run whose turn it is but that
-is late by more than ``GRACE`` (a stalled process) is skipped; a dead one is purged.
-The adaptive state (``RateControl``: rate, margin, when last throttled) is shared too:
-a throttle seen by one run slows them all, and it is cut once per cooldown, not once per
-run. The in-flight cap stays per process (it depends on that process's latency).
+margin`` after the ``limit``-th last send (``pacing.slot_due``). Fairness: each run has
+at most one task waiting for the shared schedule and records since when it waits; a due
+slot goes to the run that has waited longest, unless that run is late by more than
+``GRACE`` (stalled). The adaptive state (``RateControl``) is shared too: a throttle seen
+by one run slows them all, once per cooldown. The in-flight cap stays per process.
 
-**Claims** (``claims``). Before a Create, a run claims its request key (phone, message,
-image type, space). ``claim`` answers *granted* (create it, then ``settle`` with the
-code, or ``release``), *settled* (another run created it while this one was running:
-reuse its code, do not create a second) or *orphaned* (the previous holder died, or gave
-up with an unknown outcome, mid-call: its Create may have landed, so settle by List
-before creating). A claim held by a live run makes the claimer wait for its outcome. A
-settled claim only answers runs that joined before it was settled: a run that starts
-later sees the code in its own List, and one that asks for a new code anyway
-(``--always-create``) gets one.
+**Claims** (``request_claims``). A Create or Update is claimed only for the request about
+to be sent: the executor waits (``wait_turn``, holding no slot) while another live run
+holds it, then takes its pacer slot, and only then ``take``s the claim, just before the
+send (``pacing.before_send``). So a run holds claims for its calls in flight, not for
+rows still queued. ``take`` answers *granted* (send, then ``settle`` with the code or
+``release``), *busy* (another run took it meanwhile: nothing sent, wait again),
+*settled* (another run created it while this one ran: reuse its code) or *orphaned*
+(granted, but its last holder died, lapsed or gave up mid-call: List before sending).
+Every orphaned claim of a run given up is orphaned at one time, so one List of the
+number made after it settles them all (the executor keeps it for the run). A settled
+claim answers only runs that joined before it was settled; a waiting run says once for
+whom it waits.
 
-Timing uses ``time.monotonic`` (one clock for every process on the host; tests inject
-virtual time); claims and joins use wall-clock time, which survives a reboot. When the
-state directory cannot be used, ``account_pacing`` falls back to a per-process
-``AdaptivePacer`` and no claims, with a warning: a run alone is still paced right.
-``QRBATCH_REGISTRY=off`` does the same on purpose (benchmarks compare both).
+**Failing closed.** Without claims a Create or Update may duplicate another run's, so
+when the registry cannot be used (the folder gone or unwritable, the disk full, the
+database locked longer than ``QRBATCH_REGISTRY_WAIT``, 10 s, by a process frozen
+mid-transaction) nothing that needs a claim is sent: at the start a run that creates or
+updates stops before any call, mid-run it stops sending them, every unsent row stays
+pending in the journal, and the command exits 69 (``RegistryUnavailableError``) naming
+the folder and the cause. List and Delete need no claim: they go on, paced by the run
+alone. ``QRBATCH_REGISTRY=off`` is the explicit way to run alone (benchmarks compare).
+
+Residual risk, as in DISTRIBUTED.md: a process frozen longer than lease + grace between
+``take`` and writing its request (or a request held that long in the network) can make
+one duplicate: only a token checked by the service could close it, and CAMS takes none.
+
+Timing uses ``time.monotonic`` (one clock for every process on the host) for the
+schedule and leases, wall-clock time for claims and joins; tests inject both.
 """
 
 from __future__ import annotations
@@ -56,12 +77,14 @@ import os
 import random
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 import anyio
 
@@ -74,14 +97,22 @@ from qrbatch.engine.pacing import (
     slot_due,
     window_limit,
 )
+from qrbatch.errors import ConfigError, RegistryUnavailableError
 from qrbatch.state_home import ENV_STATE_DIR, default_state_dir
 
 log = logging.getLogger("qrbatch")
 
 ENV_SWITCH = "QRBATCH_REGISTRY"
+ENV_LEASE = "QRBATCH_REGISTRY_LEASE"  # seconds; tests shorten it
+ENV_GRACE = "QRBATCH_REGISTRY_GRACE"
+ENV_WAIT = "QRBATCH_REGISTRY_WAIT"  # seconds a locked database is waited for
+ENV_ACCOUNT = "QRBATCH_ACCOUNT"  # the Alibaba Cloud account (UID or alias) behind the key
 DB_NAME = "accounts.sqlite"
 GRACE = 0.05  # seconds the longest-waiting run may be late for a due slot
-CLAIM_POLL = 0.05  # seconds between looks at a claim another live run holds
+CLAIM_POLL = 0.1  # seconds between looks at a claim another live run holds
+DEFAULT_LEASE = 15.0  # a run renews its lease every lease/5 (a thread of its own)
+DEFAULT_LEASE_GRACE = 5.0  # a lease lapsed this long frees the run's claims
+DEFAULT_WAIT = 10.0  # a database locked longer than this is unavailable: exit 69
 ORPHAN_DAYS = 7.0  # an orphaned claim nobody asked for in a week is forgotten
 
 Clock = Callable[[], float]
@@ -111,8 +142,8 @@ CREATE TABLE IF NOT EXISTS pace (
 );
 CREATE TABLE IF NOT EXISTS sends (account TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS sends_by_account ON sends (account, at);
-CREATE TABLE IF NOT EXISTS claims (
-    account TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS request_claims (
+    service TEXT NOT NULL,
     key TEXT NOT NULL,
     holder TEXT NOT NULL,
     state TEXT NOT NULL,
@@ -120,18 +151,40 @@ CREATE TABLE IF NOT EXISTS claims (
     deep_link TEXT NOT NULL DEFAULT '',
     image_url TEXT NOT NULL DEFAULT '',
     updated REAL NOT NULL,
-    PRIMARY KEY (account, key)
+    PRIMARY KEY (service, key)
 );
 """
 
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0:0:0:0:0:0:0:1"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
-class RegistryUnavailableError(OSError):
-    """The state directory or its database cannot be used."""
+
+def canonical_endpoint(endpoint: str) -> str:
+    """One spelling per service: scheme and host in lower case, the loopback names
+    (``localhost``, ``127.0.0.1``, ``::1``) as one host, the default port written out,
+    no trailing slash. ``http://localhost:8080/`` and ``http://127.0.0.1:8080`` are one
+    service, so one registry."""
+    parts = urlsplit(endpoint.strip())
+    scheme = (parts.scheme or "https").lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host in _LOOPBACK:
+        host = "localhost"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or _DEFAULT_PORTS.get(scheme)
+    path = parts.path.rstrip("/")
+    return f"{scheme}://{host}:{port}{path}"
 
 
-def account_id(access_key_id: str, endpoint: str) -> str:
-    """The registry's name for an account: a hash of endpoint and AccessKey ID."""
-    payload = f"{endpoint.rstrip('/')}\x1f{access_key_id}".encode()
+def account_id(access_key_id: str, endpoint: str, account: str = "") -> str:
+    """The registry's name for an account's rate: a hash of the service and the
+    account when it is known (``account``, from ``QRBATCH_ACCOUNT``), else of the
+    service and the AccessKey ID. Two keys of one account share the rate only when
+    the account is named: an AccessKey ID does not say whose it is."""
+    who = f"account\x1f{account}" if account else access_key_id
+    payload = f"{canonical_endpoint(endpoint)}\x1f{who}".encode()
     return hashlib.sha256(payload).hexdigest()[:32]
 
 
@@ -154,36 +207,51 @@ def _alive(lock_path: str) -> bool:
 
 # Claims ---------------------------------------------------------------------------
 
-ClaimOutcome = Literal["granted", "settled", "orphaned"]
+ClaimOutcome = Literal["granted", "settled", "orphaned", "busy"]
 
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """The answer to ``claim``: create it, reuse another run's code, or List first."""
+    """The answer to ``take``: create it, reuse another run's code, List first, or wait
+    (``busy``: another live run holds it; ``holder`` says which)."""
 
     outcome: ClaimOutcome
     code: str = ""
     deep_link: str = ""
     image_url: str = ""
+    since: float = 0.0  # orphaned: when (``Claims.stamp`` time) its holder was given up
+    holder: str = ""  # busy: the run holding it, for the log
 
 
 GRANTED = Claim("granted")
 
 
 class Claims(Protocol):
-    """What the engine calls around each Create."""
+    """What the engine calls around each Create or Update.
 
-    async def claim(self, key: str) -> Claim: ...
+    ``wait_turn`` before taking a pacer slot (waits, without a slot, while another live
+    run holds the request; a settled answer means reuse); ``take`` once the slot is
+    taken, just before the send (raises ``RegistryUnavailableError`` when the registry
+    cannot be used: fail closed); then ``settle`` or ``release``."""
+
+    async def wait_turn(self, key: str) -> Claim | None: ...
+
+    def take(self, key: str) -> Claim: ...
 
     def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None: ...
 
     def release(self, key: str, *, outcome_unknown: bool = False) -> None: ...
 
+    def stamp(self) -> float: ...
+
 
 class NoClaims:
     """Claims when there is no registry: every claim is granted (one run alone)."""
 
-    async def claim(self, key: str) -> Claim:
+    async def wait_turn(self, key: str) -> Claim | None:
+        return None
+
+    def take(self, key: str) -> Claim:
         return GRANTED
 
     def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None:
@@ -191,6 +259,9 @@ class NoClaims:
 
     def release(self, key: str, *, outcome_unknown: bool = False) -> None:
         return None
+
+    def stamp(self) -> float:
+        return time.time()
 
 
 # The registry ---------------------------------------------------------------------
@@ -202,6 +273,7 @@ class _Member:
     lock_path: str
     ceiling: float
     waiting_since: float | None
+    lease_until: float | None = None
 
 
 @dataclass(slots=True)
@@ -229,11 +301,28 @@ class AccountRegistry:
         margin: float = DEFAULT_MARGIN,
         clock: Clock = time.monotonic,
         wall: Clock = time.time,
+        account: str = "",
+        lease: float = DEFAULT_LEASE,
+        lease_grace: float = DEFAULT_LEASE_GRACE,
+        busy_timeout: float = DEFAULT_WAIT,
     ) -> None:
-        """Join the account's registry; raises RegistryUnavailableError if it cannot."""
+        """Join the account's registry; raises RegistryUnavailableError if it cannot.
+
+        ``clock`` (host-wide monotonic: schedule and leases) and ``wall`` (claims, which
+        outlive a reboot) are injected in tests; so are ``lease``, ``lease_grace`` (a run
+        whose lease lapsed this long is given up: its claims are orphaned, even if its
+        lock is held: a frozen process) and ``busy_timeout`` (how long a locked database
+        is waited for before it counts as unavailable)."""
         if ceiling <= 0:
             raise ValueError("the rate ceiling must be positive")
-        self.account = account_id(access_key_id, endpoint)
+        self.account = account_id(access_key_id, endpoint, account)
+        self.service = canonical_endpoint(endpoint)
+        self.lease = lease
+        self.lease_grace = lease_grace
+        self.busy_timeout = busy_timeout
+        self._waited_for: set[str] = set()
+        self._beat_stop = threading.Event()
+        self._beat_thread: threading.Thread | None = None
         self.ceiling = ceiling
         self.folder = Path(state_dir) if state_dir else default_state_dir(env)
         self.path = self.folder / DB_NAME
@@ -244,11 +333,13 @@ class AccountRegistry:
         self._lock_fd: int | None = None
         self._db: sqlite3.Connection | None = None
         self.broken = False
+        self.failure = ""
+        self.refused: RegistryUnavailableError | None = None  # a claim this run was denied
         try:
             self._open()
         except (OSError, sqlite3.Error) as exc:
             self.close()
-            raise RegistryUnavailableError(f"{self.folder}: {exc}") from exc
+            raise RegistryUnavailableError(str(self.folder), _cause(exc)) from exc
 
     def _open(self) -> None:
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -262,38 +353,53 @@ class AccountRegistry:
         with self._transaction() as db:
             others = [m for m in self._members(db) if m.id != self.id]
             db.execute(
-                "INSERT INTO participants (id, account, pid, lock_path, ceiling, joined)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (self.id, self.account, os.getpid(), self.lock_path, self.ceiling, self.joined),
+                "INSERT INTO participants (id, account, pid, lock_path, ceiling, joined,"
+                " lease_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self.id,
+                    self.account,
+                    os.getpid(),
+                    self.lock_path,
+                    self.ceiling,
+                    self.joined,
+                    self._clock() + self.lease,
+                ),
             )
             if not others:
                 # Alone: earlier runs' adaptive state is stale (its clock may even be from
                 # before a reboot); their last sends still count in the server's window.
                 self._store_control(db, RateControl.fresh(self.ceiling, self.margin))
-                db.execute(
-                    "DELETE FROM claims WHERE account = ? AND (state = 'settled' OR updated < ?)",
-                    (self.account, self.joined - ORPHAN_DAYS * 86400),
-                )
-            else:
-                oldest = min(self._joined(db, m.id) for m in others)
-                db.execute(
-                    "DELETE FROM claims WHERE account = ? AND state = 'settled' AND updated < ?",
-                    (self.account, oldest),
-                )
+            # A settled claim answers only runs that joined before it was settled: once
+            # older than every run's join (on any key of the service), nobody asks.
+            oldest = db.execute("SELECT MIN(joined) FROM participants").fetchone()[0]
+            db.execute(
+                "DELETE FROM request_claims WHERE (state = 'settled' AND updated < ?)"
+                " OR updated < ?",
+                (oldest, self.joined - ORPHAN_DAYS * 86400),
+            )
             self._forget_idle_accounts(db)
 
     def _connect(self) -> sqlite3.Connection:
         """The database, in WAL mode, with its tables. Switching a new database to WAL
         refuses at once ("database is locked", no busy wait) while another process opens
         it too, as runs started together do: try again for a while."""
-        deadline = time.monotonic() + 10.0
+        deadline = time.monotonic() + self.busy_timeout
         while True:
-            db = sqlite3.connect(str(self.path), isolation_level=None, timeout=10.0)
+            db = sqlite3.connect(
+                str(self.path),
+                isolation_level=None,
+                timeout=self.busy_timeout,
+                check_same_thread=False,
+            )
             try:
                 if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                     db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.executescript(_SCHEMA)
+                columns = {row[1] for row in db.execute("PRAGMA table_info(participants)")}
+                if "lease_until" not in columns:  # a registry of an earlier qrbatch
+                    with suppress(sqlite3.OperationalError):  # another run added it
+                        db.execute("ALTER TABLE participants ADD COLUMN lease_until REAL")
                 return db
             except sqlite3.OperationalError as exc:
                 db.close()
@@ -306,7 +412,6 @@ class AccountRegistry:
         only their orphaned claims; their schedule is over once its window has passed."""
         now = self._clock()
         idle = "account NOT IN (SELECT account FROM participants)"
-        db.execute(f"DELETE FROM claims WHERE state = 'settled' AND {idle}")
         db.execute(f"DELETE FROM sends WHERE (at < ? OR at > ?) AND {idle}", (now - 60, now + 60))
         db.execute(
             f"DELETE FROM pace WHERE (last_send IS NULL OR last_send < ? OR last_send > ?)"
@@ -317,14 +422,18 @@ class AccountRegistry:
     def close(self) -> None:
         """Leave: claims still held become "List first" for the next claimer; the lock
         file goes. Safe to call twice."""
+        self._beat_stop.set()
+        if self._beat_thread is not None:
+            self._beat_thread.join()
+            self._beat_thread = None
         db, self._db = self._db, None
         if db is not None:
             with suppress(sqlite3.Error):
                 db.execute("BEGIN IMMEDIATE")
                 db.execute(
-                    "UPDATE claims SET state = 'orphaned', updated = ?"
-                    " WHERE account = ? AND holder = ? AND state = 'held'",
-                    (self._wall(), self.account, self.id),
+                    "UPDATE request_claims SET state = 'orphaned', updated = ?"
+                    " WHERE holder = ? AND state = 'held'",
+                    (self._wall(), self.id),
                 )
                 db.execute("DELETE FROM participants WHERE id = ?", (self.id,))
                 db.execute("COMMIT")
@@ -359,7 +468,7 @@ class AccountRegistry:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         db = self._db
         if db is None:
-            raise RegistryUnavailableError("the account registry is closed")
+            raise RegistryUnavailableError(str(self.folder), "the registry was closed")
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -370,7 +479,8 @@ class AccountRegistry:
 
     def _members(self, db: sqlite3.Connection) -> list[_Member]:
         rows = db.execute(
-            "SELECT id, lock_path, ceiling, waiting_since FROM participants WHERE account = ?",
+            "SELECT id, lock_path, ceiling, waiting_since, lease_until FROM participants"
+            " WHERE account = ?",
             (self.account,),
         ).fetchall()
         members = []
@@ -392,10 +502,19 @@ class AccountRegistry:
             os.close(self._lock_fd)
         self._lock_fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # Back in with the first join time: settled claims it has not seen still answer it.
         db.execute(
-            "INSERT OR REPLACE INTO participants (id, account, pid, lock_path, ceiling, joined)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (self.id, self.account, os.getpid(), self.lock_path, self.ceiling, self.joined),
+            "INSERT OR REPLACE INTO participants (id, account, pid, lock_path, ceiling, joined,"
+            " lease_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.id,
+                self.account,
+                os.getpid(),
+                self.lock_path,
+                self.ceiling,
+                self.joined,
+                self._clock() + self.lease,
+            ),
         )
         me = _Member(self.id, self.lock_path, self.ceiling, None)
         members.append(me)
@@ -409,9 +528,9 @@ class AccountRegistry:
         """A dead participant: forget it; whatever it was creating must be settled by List."""
         db.execute("DELETE FROM participants WHERE id = ?", (member,))
         db.execute(
-            "UPDATE claims SET state = 'orphaned', updated = ?"
-            " WHERE account = ? AND holder = ? AND state = 'held'",
-            (self._wall(), self.account, member),
+            "UPDATE request_claims SET state = 'orphaned', updated = ?"
+            " WHERE holder = ? AND state = 'held'",
+            (self._wall(), member),
         )
         with suppress(OSError):
             os.unlink(lock_path)
@@ -558,72 +677,215 @@ class AccountRegistry:
     def now(self) -> float:
         return self._clock()
 
+    # Liveness: leases ---------------------------------------------------------------
+
+    def beat(self) -> None:
+        """Renew this run's lease (the heartbeat thread does it every lease/5)."""
+        with self._transaction() as db:
+            self._renew(db)
+
+    def _renew(self, db: sqlite3.Connection) -> None:
+        db.execute(
+            "UPDATE participants SET lease_until = ? WHERE id = ?",
+            (self._clock() + self.lease, self.id),
+        )
+
+    def start_heartbeat(self) -> None:
+        """Renew the lease every lease/5 from a thread with its own connection, so a busy
+        event loop does not lose it; a frozen process (SIGSTOP, a debugger) does, and its
+        claims go to the other runs after lease + grace. Stopped by ``close``."""
+        if self._beat_thread is not None:
+            return
+        every = self.lease / 5
+        path, run_id, clock, lease = self.path, self.id, self._clock, self.lease
+        stop = self._beat_stop
+
+        def beat() -> None:
+            try:
+                db = sqlite3.connect(str(path), isolation_level=None, timeout=every)
+            except sqlite3.Error:
+                return
+            try:
+                while not stop.wait(every):
+                    with suppress(sqlite3.Error):  # a locked database: the run's own calls say so
+                        db.execute(
+                            "UPDATE participants SET lease_until = ? WHERE id = ?",
+                            (clock() + lease, run_id),
+                        )
+            finally:
+                db.close()
+
+        self._beat_thread = threading.Thread(target=beat, name="qrbatch-lease", daemon=True)
+        self._beat_thread.start()
+
+    def _holder(self, db: sqlite3.Connection, holder: str) -> tuple[str, str, int]:
+        """(alive | lapsed | dead, lock path, pid) of the run holding a claim: dead when
+        its lock is free (the fast test: the kernel drops it with the process), lapsed
+        when it holds its lock but missed its lease by more than the grace (frozen)."""
+        row = db.execute(
+            "SELECT lock_path, lease_until, pid FROM participants WHERE id = ?", (holder,)
+        ).fetchone()
+        if row is None:
+            return "dead", "", 0
+        lock_path, lease_until, pid = row
+        if not _alive(lock_path):
+            return "dead", lock_path, pid
+        if lease_until is not None and lease_until + self.lease_grace < self._clock():
+            return "lapsed", lock_path, pid
+        return "alive", lock_path, pid
+
     # Claims -----------------------------------------------------------------------------
 
-    async def claim(self, key: str) -> Claim:
-        """Claim the Create of ``key`` for this run; waits while another live run holds it."""
+    def stamp(self) -> float:
+        """The claims' clock (an orphaned claim's ``since`` is on it)."""
+        return self._wall()
+
+    async def wait_turn(self, key: str) -> Claim | None:
+        """Wait, without a pacer slot, while another live run holds ``key``; a ``settled``
+        claim if another run created it while this one ran, else None (take a slot, then
+        ``take``). Says once per run waited for whom it waits."""
         while True:
-            try:
-                claim = self._try_claim(key)
-            except sqlite3.Error as exc:
-                self.failed(exc)
-                return GRANTED  # as if alone: the journal still guards this run's own rows
-            if claim is not None:
+            claim = self._reading(key)
+            if claim is None or claim.outcome != "busy":
                 return claim
+            self._say_waiting(claim.holder)
             await anyio.sleep(CLAIM_POLL)
 
+    async def claim(self, key: str) -> Claim:
+        """``take``, waiting while another live run holds ``key``."""
+        while True:
+            claim = self.take(key)
+            if claim.outcome != "busy":
+                return claim
+            self._say_waiting(claim.holder)
+            await anyio.sleep(CLAIM_POLL)
+
+    def take(self, key: str) -> Claim:
+        """Claim ``key`` for the send about to go (the pacer slot is taken), renewing the
+        lease: granted, orphaned (granted, but List first), settled (reuse) or busy (no
+        send: wait). Raises RegistryUnavailableError when the registry cannot be used:
+        then nothing that needs a claim may be sent (fail closed)."""
+        if self.broken:
+            raise self._refuse()
+        try:
+            with self._transaction() as db:
+                self._renew(db)
+                return self._take(db, key)
+        except (sqlite3.Error, RegistryUnavailableError) as exc:
+            self.failed(exc)
+            raise self._refuse() from exc
+
+    def _refuse(self) -> RegistryUnavailableError:
+        self.refused = RegistryUnavailableError(str(self.folder), self.failure)
+        return self.refused
+
     def failed(self, exc: Exception) -> None:
-        """The database failed mid-run (disk full, locked for long): say so once."""
+        """The database failed mid-run (disk full, locked too long, folder gone): say so
+        once. From now on no claim is granted; calls that need none go on, paced alone."""
         if not self.broken:
             self.broken = True
-            log.warning(
-                "account registry failed (%s): this run goes on alone, without seeing "
-                "other qrbatch runs on the account",
-                exc,
+            self.failure = _cause(exc)
+            log.error(
+                "account registry in %s failed (%s): no Create or Update is sent without "
+                "its claim; this run stops sending them",
+                self.folder,
+                self.failure,
             )
 
-    def _try_claim(self, key: str) -> Claim | None:
-        with self._transaction() as db:
-            now = self._wall()
-            row = db.execute(
-                "SELECT holder, state, code, deep_link, image_url, updated FROM claims"
-                " WHERE account = ? AND key = ?",
-                (self.account, key),
-            ).fetchone()
-            outcome: ClaimOutcome = "granted"
-            if row is not None:
-                holder, state, code, deep_link, image_url, updated = row
-                if state == "held" and holder == self.id:
-                    return GRANTED  # asked again (a retry): still this run's
-                if state == "held":
-                    found = db.execute(
-                        "SELECT lock_path FROM participants WHERE id = ?", (holder,)
-                    ).fetchone()
-                    if found is not None and _alive(found[0]):
-                        return None
-                    if found is not None:
-                        self._purge(db, holder, found[0])
-                    state = "orphaned"
-                if state == "settled" and updated >= self.joined:
-                    return Claim("settled", code, deep_link, image_url)
-                if state == "orphaned":
-                    outcome = "orphaned"
-            db.execute(
-                "INSERT INTO claims (account, key, holder, state, updated)"
-                " VALUES (?, ?, ?, 'held', ?) ON CONFLICT (account, key) DO UPDATE SET"
-                " holder = excluded.holder, state = 'held', code = '', deep_link = '',"
-                " image_url = '', updated = excluded.updated",
-                (self.account, key, self.id, now),
+    def _say_waiting(self, holder: str) -> None:
+        if holder not in self._waited_for:
+            self._waited_for.add(holder)
+            log.warning(
+                "waiting for another qrbatch run on this account (%s): it is sending the "
+                "same requests; its claims free up when it ends, dies, or misses its lease "
+                "(%g s + %g s)",
+                holder,
+                self.lease,
+                self.lease_grace,
             )
-            return GRANTED if outcome == "granted" else Claim("orphaned")
+
+    def _reading(self, key: str) -> Claim | None:
+        db = self._db
+        if db is None:
+            self.failed(RegistryUnavailableError(str(self.folder), "the registry was closed"))
+        if self.broken or db is None:
+            raise self._refuse()
+        try:
+            row = db.execute(
+                "SELECT holder, state, code, deep_link, image_url, updated FROM request_claims"
+                " WHERE service = ? AND key = ?",
+                (self.service, key),
+            ).fetchone()
+            if row is None:
+                return None
+            holder, state, code, deep_link, image_url, updated = row
+            if state == "held" and holder != self.id:
+                status, _, pid = self._holder(db, holder)
+                return Claim("busy", holder=f"pid {pid}") if status == "alive" else None
+        except sqlite3.Error as exc:
+            self.failed(exc)
+            raise self._refuse() from exc
+        if state == "settled" and updated >= self.joined:
+            return Claim("settled", code, deep_link, image_url)
+        return None
+
+    def _take(self, db: sqlite3.Connection, key: str) -> Claim:
+        now = self._wall()
+        row = db.execute(
+            "SELECT holder, state, code, deep_link, image_url, updated FROM request_claims"
+            " WHERE service = ? AND key = ?",
+            (self.service, key),
+        ).fetchone()
+        since: float | None = None
+        if row is not None:
+            holder, state, code, deep_link, image_url, updated = row
+            if state == "held" and holder == self.id:
+                return GRANTED  # asked again (a retry): still this run's
+            if state == "held":
+                status, lock_path, pid = self._holder(db, holder)
+                if status == "alive":
+                    return Claim("busy", holder=f"pid {pid}")
+                if status == "dead" and lock_path:
+                    self._purge(db, holder, lock_path)
+                elif status == "lapsed":
+                    self._give_up(db, holder, pid)
+                state, updated = "orphaned", now
+            if state == "settled" and updated >= self.joined:
+                return Claim("settled", code, deep_link, image_url)
+            if state == "orphaned":
+                since = updated
+        db.execute(
+            "INSERT INTO request_claims (service, key, holder, state, updated)"
+            " VALUES (?, ?, ?, 'held', ?) ON CONFLICT (service, key) DO UPDATE SET"
+            " holder = excluded.holder, state = 'held', code = '', deep_link = '',"
+            " image_url = '', updated = excluded.updated",
+            (self.service, key, self.id, now),
+        )
+        return GRANTED if since is None else Claim("orphaned", since=since)
+
+    def _give_up(self, db: sqlite3.Connection, holder: str, pid: int) -> None:
+        """A run that holds its lock but missed its lease (stopped, frozen): its claims
+        are orphaned, every one at once, so one List per number settles them all. It
+        stays a member: if it resumes, its own claims checks find them gone."""
+        db.execute(
+            "UPDATE request_claims SET state = 'orphaned', updated = ?"
+            " WHERE holder = ? AND state = 'held'",
+            (self._wall(), holder),
+        )
+        log.warning(
+            "account registry: qrbatch run pid %d has not renewed its lease for over "
+            "%g s (stopped?): its claims are settled by List and go to the other runs",
+            pid,
+            self.lease + self.lease_grace,
+        )
 
     def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None:
         """This run's Create of ``key`` gave ``code``: runs waiting for it reuse it."""
         with self._failing_softly(), self._transaction() as db:
             db.execute(
-                "UPDATE claims SET state = 'settled', code = ?, deep_link = ?, image_url = ?,"
-                " updated = ? WHERE account = ? AND key = ? AND holder = ?",
-                (code, deep_link, image_url, self._wall(), self.account, key, self.id),
+                "UPDATE request_claims SET state = 'settled', code = ?, deep_link = ?,"
+                " image_url = ?, updated = ? WHERE service = ? AND key = ? AND holder = ?",
+                (code, deep_link, image_url, self._wall(), self.service, key, self.id),
             )
 
     def release(self, key: str, *, outcome_unknown: bool = False) -> None:
@@ -632,15 +894,26 @@ class AccountRegistry:
         with self._failing_softly(), self._transaction() as db:
             if outcome_unknown:
                 db.execute(
-                    "UPDATE claims SET state = 'orphaned', updated = ?"
-                    " WHERE account = ? AND key = ? AND holder = ?",
-                    (self._wall(), self.account, key, self.id),
+                    "UPDATE request_claims SET state = 'orphaned', updated = ?"
+                    " WHERE service = ? AND key = ? AND holder = ? AND state = 'held'",
+                    (self._wall(), self.service, key, self.id),
                 )
             else:
                 db.execute(
-                    "DELETE FROM claims WHERE account = ? AND key = ? AND holder = ?",
-                    (self.account, key, self.id),
+                    "DELETE FROM request_claims WHERE service = ? AND key = ? AND holder = ?"
+                    " AND state = 'held'",
+                    (self.service, key, self.id),
                 )
+
+
+def _cause(exc: BaseException) -> str:
+    """What went wrong, in words: the database's message, or the OS error's."""
+    if isinstance(exc, RegistryUnavailableError):
+        return exc.cause
+    text = str(exc) or type(exc).__name__
+    if "locked" in text:
+        return f"{text}: another process has held it too long (a run frozen mid-write?)"
+    return text
 
 
 class SharedPacer(AdaptivePacer):
@@ -744,15 +1017,35 @@ class AccountPacing:
         return self.registry is not None
 
     def close(self) -> None:
-        """Leave the registry (if any); the pacer's own ``close`` only stops sending."""
+        """Leave the registry (if any); the pacer's own ``close`` only stops sending.
+
+        Raises RegistryUnavailableError if the registry refused this run a claim (it
+        stopped sending Creates and Updates, their rows pending): the run ends with it,
+        after its outputs are written (exit 69)."""
         if self.registry is not None:
             self.registry.close()
+            refused, self.registry.refused = self.registry.refused, None
+            if refused is not None:
+                raise refused
 
 
 def registry_enabled(env: Mapping[str, str] | None = None) -> bool:
     """False when ``QRBATCH_REGISTRY`` is ``off`` (or 0, false, no)."""
     env = os.environ if env is None else env
     return env.get(ENV_SWITCH, "").strip().lower() not in ("off", "0", "false", "no")
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (value > 0 and math.isfinite(value)):
+        raise ConfigError(f"{name}={text!r}: give a number of seconds above 0")
+    return value
 
 
 def account_pacing(
@@ -763,10 +1056,20 @@ def account_pacing(
     state_dir: Path | str | None = None,
     env: Mapping[str, str] | None = None,
     shared: bool = True,
+    fail_closed: bool = False,
 ) -> AccountPacing:
-    """The pacer and claims for one run on one account. Never raises: without a usable
-    state directory (or with ``shared=False`` or ``QRBATCH_REGISTRY=off``) the run gets
-    its own ``AdaptivePacer`` and no claims; an unusable directory is warned about."""
+    """The pacer and claims for one run on one account.
+
+    With ``shared=False`` or ``QRBATCH_REGISTRY=off`` the run gets its own
+    ``AdaptivePacer`` and no claims. When the registry cannot be joined, a run that
+    sends Creates or Updates (``fail_closed``) raises RegistryUnavailableError (exit 69,
+    before any call): without claims it could duplicate another run's codes. Other runs
+    (List, Delete) go on with their own pacer and a warning.
+
+    ``QRBATCH_ACCOUNT`` names the account behind the key (its rate is then shared by
+    every key of it); ``QRBATCH_REGISTRY_LEASE``, ``_GRACE`` and ``_WAIT`` (seconds) tune
+    leases and how long a locked database is waited for."""
+    env = os.environ if env is None else env
     if shared and registry_enabled(env):
         try:
             registry = AccountRegistry(
@@ -775,14 +1078,21 @@ def account_pacing(
                 ceiling=ceiling,
                 state_dir=state_dir,
                 env=env,
+                account=env.get(ENV_ACCOUNT, "").strip(),
+                lease=_seconds(env, ENV_LEASE, DEFAULT_LEASE),
+                lease_grace=_seconds(env, ENV_GRACE, DEFAULT_LEASE_GRACE),
+                busy_timeout=_seconds(env, ENV_WAIT, DEFAULT_WAIT),
             )
         except RegistryUnavailableError as exc:
+            if fail_closed:
+                raise
             log.warning(
                 "account registry unavailable (%s): this run paces itself alone and cannot "
                 "see other qrbatch runs on the account; set %s to a writable folder",
-                exc,
+                exc.cause,
                 ENV_STATE_DIR,
             )
         else:
+            registry.start_heartbeat()
             return AccountPacing(registry.pacer(), registry, registry)
     return AccountPacing(AdaptivePacer(ceiling), NoClaims())

@@ -221,9 +221,7 @@ def join_results(
             result = from_entry(entry)
             if result.status in LIVE_STATUSES:
                 phone = row.request.phone
-                result = replace(
-                    result, sent_phone=f"+{phone}", business_name=names.get(phone, "")
-                )
+                result = replace(result, sent_phone=f"+{phone}", business_name=names.get(phone, ""))
                 if row.note and not result.error_code:
                     result = replace(result, error_code="NumberWarning", error_message=row.note)
             results.append(result)

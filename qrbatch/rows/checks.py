@@ -250,8 +250,25 @@ IMAGE_ALIASES = _keys(
 SPACE_ALIASES = _keys("CustSpaceId", "Space Id", "Customer Space Id", "Cust Space")
 # The country of a row's national numbers (ID, SG...): the default region, row by row.
 COUNTRY_ALIASES = _keys(
-    "Country", "Region", "Negara", "País", "Pais", "Pays", "Land", "Paese", "Ülke",
-    "Quốc gia", "ประเทศ", "Bansa", "国家", "國家", "国", "국가", "देश", "Страна", "الدولة",
+    "Country",
+    "Region",
+    "Negara",
+    "País",
+    "Pais",
+    "Pays",
+    "Land",
+    "Paese",
+    "Ülke",
+    "Quốc gia",
+    "ประเทศ",
+    "Bansa",
+    "国家",
+    "國家",
+    "国",
+    "국가",
+    "देश",
+    "Страна",
+    "الدولة",
 )
 _NUMBERED = re.compile(r"^(.*?)(?:\(\d+\)|\d+)$")
 

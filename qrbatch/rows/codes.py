@@ -97,9 +97,7 @@ def check_codes(
         found = reader_problem(row, used)
         if found is not None:  # its cells are not what the person wrote: send nothing
             where = f"{sheet.columns[found.column]}: " if found.column is not None else ""
-            checked.append(
-                CheckedCode(row, None, "invalid", found.code, f"{where}{found.message}")
-            )
+            checked.append(CheckedCode(row, None, "invalid", found.code, f"{where}{found.message}"))
             continue
         cells = row.cells
         code = cells[code_at].strip()

@@ -181,6 +181,7 @@ async def open_run(
                 endpoint=endpoint,
                 ceiling=job.qps,
                 shared=not job.is_sandbox,
+                fail_closed=action in ("create", "update"),  # exit 69 rather than duplicates
             )
             pacer = account.pacer
             pacer.on_event = bus.emit

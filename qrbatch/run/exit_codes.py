@@ -38,6 +38,7 @@ SEVERITY = (
     ExitCode.LOCKED,
     ExitCode.UNAVAILABLE,
     ExitCode.OUTPUT,
+    ExitCode.UNAVAILABLE,
     ExitCode.ACCOUNT,
     ExitCode.INTERRUPTED,
 )
