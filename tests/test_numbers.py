@@ -274,3 +274,34 @@ def test_validate_against_the_account_makes_exactly_one_call(
     assert decided[2] == "+6281234567001" and decided[4] == "+6281234567003"
     problems = {line["row"]: line["code"] for line in lines if line["event"] == "row_problem"}
     assert problems == {6: "NotAccountNumber", 7: "NumberNotUsable"}
+
+
+def test_a_code_made_before_its_number_was_banned_stays_in_the_results(tmp_path: Path) -> None:
+    source = workbook(tmp_path / "shops.xlsx", SHEET[:3])
+    with account() as server:
+        job = qrbatch.Job(input=source, endpoint=server.url, qps=100, images=False)
+        first = run(job)
+        server.sandbox.world.accounts["demo"].register(("6281234567001", "BANNED", "Kios Satu"))
+        again = run(job)
+    assert [r.status for r in first.results] == ["created", "created"]
+    assert [r.qrdl_code for r in again.results] == [r.qrdl_code for r in first.results]
+    assert (again.results[0].status, again.results[0].error_code) == ("created", "NumberWarning")
+    assert "BANNED" in again.results[0].error_message
+
+
+def test_a_space_the_service_refuses_makes_its_rows_invalid_and_the_rest_run(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        ["PhoneNumber", "PrefilledMessage", "CustSpaceId"],
+        ["0812-3456-7001", "Halo", ""],
+        ["0812-3456-7002", "Halo", "not-our-space"],
+    ]
+    source = workbook(tmp_path / "spaces.xlsx", rows)
+    with account() as server:
+        result = run(qrbatch.Job(input=source, endpoint=server.url, qps=100, images=False))
+    assert [(r.status, r.error_code) for r in result.results] == [
+        ("created", ""),
+        ("invalid", "Unknown.ResourceOwnerId"),
+    ]
+    assert result.output.exists() and result.exit_code == ExitCode.ROWS_FAILED

@@ -172,6 +172,9 @@ def run(
     except KeyboardInterrupt:
         metrics.write(ExitCode.INTERRUPTED, [])
         _interrupted()
+    except OSError as error:  # entry() says it; the metrics must say it too
+        metrics.write(ExitCode.OUTPUT if error.errno in NO_ROOM else 70, [])
+        raise
     metrics.write(result.exit_code, [result.summary])
     _finish_command(result)
 
@@ -180,6 +183,7 @@ class _Metrics:
     """``--metrics-file``: written at the end of every run, whatever its exit code."""
 
     def __init__(self, path: Path | None, job: str, started: float) -> None:
+        # A drop night or one run: its exit code, rows and calls, whatever path it ends by
         self.path, self.job, self.started = path, job, started
 
     def write(self, code: int, summaries: list[Summary]) -> None:
@@ -228,7 +232,9 @@ def _run_drop(job: Job, no_progress: bool, quiet: bool) -> tuple[int, list[DropF
 
     def on_file(item: DropFile) -> None:
         if item.error is not None:
-            event(logging.ERROR, "error", f"{item.source}: {item.error}", file=str(item.source))
+            said = str(item.error)  # most errors name the file already
+            words = said if str(item.source) in said else f"{item.source}: {said}"
+            event(logging.ERROR, "error", words, file=str(item.source))
             return
         assert item.result is not None
         _say_result(item.result)
@@ -654,7 +660,9 @@ def numbers(
     try:
         flags = {k: v for k, v in flags.items() if v is not None}
         output = flags.pop("output", None)
-        job = Job(input=output or Path("numbers.xlsx"), output=output, images=False, **flags)
+        # The input is the account itself: a name no output can be mistaken for.
+        account = Path("QueryChatappPhoneNumbers")
+        job = Job(input=account, output=output, images=False, **flags)
         reports = _call(list_numbers, None, job=job)
     except QrbatchError as error:
         _fail(error)

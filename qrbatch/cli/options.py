@@ -76,12 +76,14 @@ CONNECTION: list[Option[Any]] = [
     click.option(
         "--outage-failures",
         type=int,
+        metavar="N",
         help="Stop sending after this many failures in a row of a passing cause (the "
         "service down): unsent rows stay pending, exit 69 (default 20).",
     ),
     click.option(
         "--outage-seconds",
         type=float,
+        metavar="N",
         help="Stop sending when calls keep failing and none was accepted for this long "
         "(default 60).",
     ),
@@ -158,6 +160,7 @@ RUN: list[Option[Any]] = [
     click.option(
         "--settle-seconds",
         type=float,
+        metavar="N",
         help="A drop folder's file changed more recently than this is left for the next "
         "run: it may still be uploading (default 60).",
     ),

@@ -94,13 +94,15 @@ class Journal:
                     folder.chmod(0o700)
                     if folder == home:
                         break
-                with contextlib.suppress(FileExistsError):  # SQLite's -wal/-shm copy its mode
-                    os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             self._lock(wait)
             if fresh and self.path.exists():
                 self.dropped = self._describe_existing()
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            if private:  # made 0600 before SQLite opens it; its -wal and -shm copy the mode
+                with contextlib.suppress(FileExistsError):
+                    os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                self.path.chmod(0o600)  # a journal of an earlier version too
         try:
             self._db = sqlite3.connect(str(path), isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")

@@ -12,10 +12,10 @@ still gets its code, with a note on the row and in the Summary.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-from qrbatch.rows.checks import CheckedRow
+from qrbatch.rows.checks import CheckedRow, QrRequest
 from qrbatch.rows.phones import RowProblem, display, resolve_phone
 
 
@@ -48,10 +48,13 @@ def resolve_rows(
     *,
     default_region: str | None = None,
     phone_column: str = "phone",
+    made: Callable[[QrRequest], bool] = lambda request: False,
 ) -> list[CheckedRow]:
     """Every row with a phone cell, decided by the numbers of its space (``numbers``
     maps each CustSpaceId, "" for none, to that space's numbers). Rows the reader or a
-    check refused for another reason, and blank rows, are kept as they are."""
+    check refused for another reason, and blank rows, are kept as they are. A row whose
+    code an earlier run ``made`` keeps it (with a note) when its number is no longer
+    usable: the results never lose a live code."""
     resolved: list[CheckedRow] = []
     for row in checked:
         draft = row.request or row.pending
@@ -67,6 +70,21 @@ def resolve_rows(
             resolved.append(_invalid(row, problem.code, f"{phone_column}: {problem.message}"))
             continue
         number = owned[phone]
+        request = dataclasses.replace(draft, phone=phone)
+        if not number.usable and made(request):  # an earlier run's code stays in the results
+            resolved.append(
+                dataclasses.replace(
+                    row,
+                    request=request,
+                    state="ok",
+                    error_code="",
+                    error_message="",
+                    pending=None,
+                    note=f"{display(phone)} is {number.status} on WhatsApp now; its code was "
+                    "made before and may not open a chat",
+                )
+            )
+            continue
         if not number.usable:
             resolved.append(
                 _invalid(
@@ -78,7 +96,6 @@ def resolve_rows(
                 )
             )
             continue
-        request = dataclasses.replace(draft, phone=phone)
         resolved.append(
             dataclasses.replace(
                 row,

@@ -75,9 +75,9 @@ def matching_files(path: Path, outputs: set[Path] | None = None) -> list[Path]:
 
 
 def settled(path: Path, settle_seconds: float, now: float | None = None) -> bool:
-    """Whether a file has not changed for ``settle_seconds`` (its size and modification
-    time; a write changes the time), judged now: a file still being uploaded or copied
-    is left for the next run, never waited for."""
+    """Whether a file has not changed for ``settle_seconds``, judged now by its
+    modification time (every write, which is every change of size, moves it): a file
+    still being uploaded or copied is left for the next run, never waited for."""
     age = (time.time() if now is None else now) - path.stat().st_mtime
     return age >= settle_seconds
 
@@ -131,8 +131,9 @@ class Ledger:
     def output_taken(self, output: Path, source: Path, digest: str) -> bool:
         """Whether another file (or another version of it) already wrote ``output``."""
         row = self._db.execute(
-            "SELECT 1 FROM files WHERE output = ? AND NOT (path = ? AND digest = ?)",
-            (str(output.resolve()), str(source.resolve()), digest),
+            "SELECT 1 FROM files WHERE output IN (?, ?) AND NOT (path = ? AND digest = ?)",
+            # as written too: the ledger of qrbatch 0.2 kept outputs as they were given
+            (str(output.resolve()), str(output), str(source.resolve()), digest),
         ).fetchone()
         return row is not None
 

@@ -38,7 +38,6 @@ SEVERITY = (
     ExitCode.LOCKED,
     ExitCode.UNAVAILABLE,
     ExitCode.OUTPUT,
-    ExitCode.UNAVAILABLE,
     ExitCode.ACCOUNT,
     ExitCode.INTERRUPTED,
 )

@@ -218,8 +218,8 @@ def finish_run(
         ctx.emit(OutputsPrinted(tuple(str(p) for p in printed)))
         summary = replace(summary, printed=list(ctx.record.printed))  # after the workbook
     code = (
-        ExitCode.UNAVAILABLE
-        if ctx.outage
+        ExitCode.UNAVAILABLE  # the service down, or no claim to be had: rows pending
+        if ctx.outage or ctx.report.unavailable is not None
         else exit_code_of(results, stopped is not None, interrupted)
     )
     ctx.emit(

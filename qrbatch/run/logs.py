@@ -155,7 +155,8 @@ class JsonFormatter(logging.Formatter):
             "pid": record.process,
             "host": HOST,
         }
-        payload.update(getattr(record, "fields", {}))
+        for name, value in getattr(record, "fields", {}).items():
+            payload.setdefault(name, value)  # an event's field never hides a standard one
         return json.dumps(payload, ensure_ascii=False, default=str)
 
 

@@ -24,8 +24,10 @@ SERIES = (
     ("qrbatch_last_run_exit_code", "gauge", "The last run's exit code (0: every row done)."),
     ("qrbatch_last_run_duration_seconds", "gauge", "How long the last run took."),
     ("qrbatch_rows", "gauge", "Rows of the last run by status."),
-    ("qrbatch_calls_total", "counter", "API calls of the last run."),
-    ("qrbatch_throttled_total", "counter", "Throttled API calls of the last run."),
+    # Gauges, though named *_total: each run writes its own count (a counter that starts
+    # again every night would make rate() and increase() misread the resets).
+    ("qrbatch_calls_total", "gauge", "API calls of the last run."),
+    ("qrbatch_throttled_total", "gauge", "Throttled API calls of the last run."),
 )
 
 

@@ -221,8 +221,13 @@ async def decide_numbers(
     if numbers is None:
         return checked
     rows = [_refused(row, refused) for row in rows] if refused else rows
+    entries = journal.entries() if journal is not None else {}
     resolved = resolve_rows(
-        rows, numbers, default_region=ctx.job.default_region, phone_column=phone_column
+        rows,
+        numbers,
+        default_region=ctx.job.default_region,
+        phone_column=phone_column,
+        made=lambda request: (e := entries.get(request.key)) is not None and e.state == "done",
     )
     for note, count in Counter(row.note for row in resolved if row.note).items():
         later.append(functools.partial(_number_warning, note, count))

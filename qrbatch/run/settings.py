@@ -308,6 +308,8 @@ def load_job_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: [job] must be a table")
     if "job" in data:  # beside [job], nothing: a misspelt table would be ignored silently
         for other in data:
+            if other != "job" and other in _FILE_KEYS:
+                raise ConfigError(f"{path}: {other!r} must be inside the [job] table")
             if other != "job":
                 kind = "table" if isinstance(data[other], dict) else "key"
                 raise ConfigError(
