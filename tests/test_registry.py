@@ -627,3 +627,12 @@ def test_a_run_whose_lock_file_was_deleted_under_it_joins_again(tmp_path: Path) 
             return orphaned, runs
 
     assert run_virtual(scenario) == ("orphaned", 2)
+
+
+def test_the_registry_is_the_users_alone(tmp_path: Path) -> None:
+    import stat
+
+    with join(tmp_path / "state", virtual=False) as registry:
+        assert stat.S_IMODE(registry.path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(registry.folder.stat().st_mode) == 0o700
+        assert stat.S_IMODE(Path(registry.lock_path).stat().st_mode) == 0o600

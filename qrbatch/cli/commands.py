@@ -234,7 +234,7 @@ def _run_drop(job: Job, no_progress: bool, quiet: bool) -> tuple[int, list[DropF
         if item.error is not None:
             said = str(item.error)  # most errors name the file already
             words = said if str(item.source) in said else f"{item.source}: {said}"
-            event(logging.ERROR, "error", words, file=str(item.source))
+            event(logging.ERROR, "error", words, file=str(item.source.resolve()))
             return
         assert item.result is not None
         _say_result(item.result)
@@ -244,7 +244,7 @@ def _run_drop(job: Job, no_progress: bool, quiet: bool) -> tuple[int, list[DropF
                 "drop_retry",
                 f"{item.source.name}: rows failed for a passing cause; the next run sends them "
                 f"again (run {item.tries} of {MAX_TRIES})",
-                file=str(item.source),
+                file=str(item.source.resolve()),
                 tries=item.tries,
             )
         elif item.state == "gave_up":
@@ -253,15 +253,16 @@ def _run_drop(job: Job, no_progress: bool, quiet: bool) -> tuple[int, list[DropF
                 "drop_gave_up",
                 f"{item.source.name}: rows still failing after {item.tries} runs; no longer "
                 f"retried: see {item.result.output}",
-                file=str(item.source),
+                file=str(item.source.resolve()),
                 tries=item.tries,
             )
         if item.moved_to is not None:
-            say(f"moved {item.source.name} to {item.moved_to}", "moved", file=str(item.source))
+            moved = f"moved {item.source.name} to {item.moved_to}"
+            say(moved, "moved", file=str(item.source.resolve()))
 
     files = _call(run_drop, bar, job=job, events=subscriber, handle_signals=True, on_file=on_file)
     if not files:
-        say(f"nothing new in {job.input}", "nothing_new", folder=str(job.input))
+        say(f"nothing new in {job.input}", "nothing_new", folder=str(job.input.resolve()))
     code = int(drop_exit_code(files))
     _job_end(job, files, code)
     return code, files
@@ -473,7 +474,7 @@ def _validate_drop(job: Job) -> int:
     codes: list[int] = []
     checked = validate_drop(job)
     if not checked:
-        say(f"nothing new in {job.input}", "nothing_new", folder=str(job.input))
+        say(f"nothing new in {job.input}", "nothing_new", folder=str(job.input.resolve()))
     for source, outcome in checked:
         if isinstance(outcome, QrbatchError):
             event(logging.ERROR, "error", f"{source}: {outcome}", file=str(source))

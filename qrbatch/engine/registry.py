@@ -348,6 +348,9 @@ class AccountRegistry:
         self.lock_path = str(lock_dir / f"{self.id}.lock")
         self._lock_fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # The user's eyes only, made so before SQLite opens it (its -wal/-shm copy it).
+        os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+        os.chmod(self.path, 0o600)
         self._db = self._connect()
         self.joined = self._wall()
         with self._transaction() as db:

@@ -228,8 +228,8 @@ def finish_run(
             summary,
             int(code),
             {
-                "input": str(ctx.job.input),
-                "output": str(output),
+                "input": str(ctx.job.input.resolve()),
+                "output": str(output.resolve()),
                 "rows": summary.rows_read,
                 **{status: summary.statuses.get(status, 0) for status in summary.shown_statuses},
                 "calls": summary.calls,

@@ -210,8 +210,8 @@ async def run_plan(
                 action.name,
                 len(checked),
                 unique,
-                str(job.input),
-                str(job.output_path),
+                str(job.input.resolve()),  # absolute: a log line says where, whatever the cwd
+                str(job.output_path.resolve()),
                 ctx.record.endpoint,
                 job.qps,
                 valid_rows=len(requests),
