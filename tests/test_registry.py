@@ -636,3 +636,13 @@ def test_the_registry_is_the_users_alone(tmp_path: Path) -> None:
         assert stat.S_IMODE(registry.path.stat().st_mode) == 0o600
         assert stat.S_IMODE(registry.folder.stat().st_mode) == 0o700
         assert stat.S_IMODE(Path(registry.lock_path).stat().st_mode) == 0o600
+
+
+def test_a_registry_deleted_during_the_run_takes_no_more_claims(tmp_path: Path) -> None:
+    import shutil
+
+    with join(tmp_path / "state", virtual=False) as registry:
+        registry.take("before")
+        shutil.rmtree(tmp_path / "state")  # a cleanup script, a person
+        with pytest.raises(RegistryUnavailableError, match="deleted or replaced"):
+            registry.take("after")

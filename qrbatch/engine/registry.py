@@ -332,6 +332,7 @@ class AccountRegistry:
         self.margin = margin
         self._lock_fd: int | None = None
         self._db: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] = (0, 0)  # the database file (device, inode)
         self.broken = False
         self.failure = ""
         self.refused: RegistryUnavailableError | None = None  # a claim this run was denied
@@ -352,6 +353,8 @@ class AccountRegistry:
         os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
         os.chmod(self.path, 0o600)
         self._db = self._connect()
+        found = os.stat(self.path)
+        self._identity = (found.st_dev, found.st_ino)
         self.joined = self._wall()
         with self._transaction() as db:
             others = [m for m in self._members(db) if m.id != self.id]
@@ -472,6 +475,15 @@ class AccountRegistry:
         db = self._db
         if db is None:
             raise RegistryUnavailableError(str(self.folder), "the registry was closed")
+        try:  # the file this run shares with the others: still there, still the same one
+            found = os.stat(self.path)
+            same = (found.st_dev, found.st_ino) == self._identity
+        except OSError:
+            same = False
+        if not same:  # deleted (a cleanup, a person): a new run would not see this one
+            raise RegistryUnavailableError(
+                str(self.folder), "its database was deleted or replaced during the run"
+            )
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
