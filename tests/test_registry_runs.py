@@ -101,7 +101,7 @@ def sandbox() -> Iterator[tuple[Sandbox, str]]:
         yield sandbox, server.url
 
 
-def test_a_locked_registry_stops_creates_with_exit_69_and_a_rerun_finishes(
+def test_a_registry_locked_from_the_start_is_69_before_any_call(
     tmp_path: Path, sandbox: tuple[Sandbox, str]
 ) -> None:
     world, url = sandbox
@@ -111,10 +111,20 @@ def test_a_locked_registry_stops_creates_with_exit_69_and_a_rerun_finishes(
     outputs = (tmp_path / "a.xlsx", tmp_path / "b.xlsx")
     # Locked from the start: no run joins, no call is made.
     with locked(state):
-        ends = [finish(start(sheet, out, url, env)) for out in outputs]
+        ends = [finish(run) for run in [start(sheet, out, url, env) for out in outputs]]
     assert [code for code, _ in ends] == [69, 69]
     assert all(str(state) in err and "locked" in err for _, err in ends)
     assert world.stats.accepted == {}
+
+
+def test_a_locked_registry_stops_creates_with_exit_69_and_a_rerun_finishes(
+    tmp_path: Path, sandbox: tuple[Sandbox, str]
+) -> None:
+    world, url = sandbox
+    sheet = write_sheet(tmp_path)
+    state = tmp_path / "state"
+    env = environment(state, QRBATCH_REGISTRY_WAIT="1")
+    outputs = (tmp_path / "a.xlsx", tmp_path / "b.xlsx")
     # Locked mid-run (a run frozen mid-transaction): both stop, nothing twice.
     runs = [start(sheet, out, url, env) for out in outputs]
     wait_until(lambda: world.world.accounts["demo"].created >= 6)

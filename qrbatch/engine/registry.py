@@ -475,6 +475,8 @@ class AccountRegistry:
         db = self._db
         if db is None:
             raise RegistryUnavailableError(str(self.folder), "the registry was closed")
+        if self.broken:  # said once; every later call fails at once instead of waiting again
+            raise RegistryUnavailableError(str(self.folder), self.failure)
         try:  # the file this run shares with the others: still there, still the same one
             found = os.stat(self.path)
             same = (found.st_dev, found.st_ino) == self._identity
