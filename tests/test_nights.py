@@ -259,7 +259,8 @@ def test_a_night_with_the_service_down_stops_early_with_69_and_the_next_resumes(
     tmp_path: Path, sandbox_thread: SandboxThread
 ) -> None:
     job = job_file(tmp_path, sandbox_thread.url, "concurrency = 4\n").read_text()
-    (tmp_path / "jobs" / "nightly.toml").write_text(job.replace("max-attempts = 1\n", ""))
+    nightly = tmp_path / "jobs" / "nightly.toml"
+    nightly.write_text(job.replace("max-attempts = 1", "max-attempts = 3"))
     drop_file(tmp_path, "shops.csv", [f"promo {n}" for n in range(200)])
     sandbox = sandbox_thread.sandbox
     down_actions = frozenset({"CreatePhoneMessageQrdl", "ListPhoneMessageQrdl"})
