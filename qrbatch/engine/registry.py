@@ -342,6 +342,23 @@ class AccountRegistry:
             self.close()
             raise RegistryUnavailableError(str(self.folder), _cause(exc)) from exc
 
+    def _enter(self, db: sqlite3.Connection) -> None:
+        """This run among the participants (again, after a purge: with its first join
+        time, so settled claims it has not seen still answer it)."""
+        db.execute(
+            "INSERT OR REPLACE INTO participants (id, account, pid, lock_path, ceiling, joined,"
+            " lease_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.id,
+                self.account,
+                os.getpid(),
+                self.lock_path,
+                self.ceiling,
+                self.joined,
+                self._clock() + self.lease,
+            ),
+        )
+
     def _open(self) -> None:
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         lock_dir = self.folder / "participants"
@@ -358,19 +375,7 @@ class AccountRegistry:
         self.joined = self._wall()
         with self._transaction() as db:
             others = [m for m in self._members(db) if m.id != self.id]
-            db.execute(
-                "INSERT INTO participants (id, account, pid, lock_path, ceiling, joined,"
-                " lease_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self.id,
-                    self.account,
-                    os.getpid(),
-                    self.lock_path,
-                    self.ceiling,
-                    self.joined,
-                    self._clock() + self.lease,
-                ),
-            )
+            self._enter(db)
             if not others:
                 # Alone: earlier runs' adaptive state is stale (its clock may even be from
                 # before a reboot); their last sends still count in the server's window.
@@ -520,19 +525,7 @@ class AccountRegistry:
         self._lock_fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o600)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         # Back in with the first join time: settled claims it has not seen still answer it.
-        db.execute(
-            "INSERT OR REPLACE INTO participants (id, account, pid, lock_path, ceiling, joined,"
-            " lease_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                self.id,
-                self.account,
-                os.getpid(),
-                self.lock_path,
-                self.ceiling,
-                self.joined,
-                self._clock() + self.lease,
-            ),
-        )
+        self._enter(db)
         me = _Member(self.id, self.lock_path, self.ceiling, None)
         members.append(me)
         return me
