@@ -8,6 +8,8 @@
     ├── JournalLockedError            another run holds the journal (exit 75: try later)
     ├── RegistryUnavailableError      the host's account registry cannot be used (exit 69):
     │                                 no Create or Update is sent without its claim
+    ├── ServiceUnavailableError       the service stayed down: the run stopped sending
+    │                                 early, unsent rows pending (exit 69)
     ├── OutputWriteError              the outputs could not be written (exit 74): the
     │                                 journal kept every outcome, a rerun writes them
     └── CamsError                     the CAMS API answered with an error (code, request_id)
@@ -33,6 +35,9 @@ class QrbatchError(Exception):
     """Root of every error qrbatch raises on purpose."""
 
     exit_code: int = 1
+    # What the run had done when this stopped it (``create_codes``: the result frame,
+    # every row, each code made before the stop in its row), so nothing done is lost.
+    result: object = None
 
 
 class UsageError(QrbatchError):
@@ -74,6 +79,13 @@ class RegistryUnavailableError(QrbatchError):
         )
         self.folder = folder
         self.cause = cause
+
+
+class ServiceUnavailableError(QrbatchError):
+    """The service kept failing for a passing cause: the run stopped sending early with
+    every unsent row pending (exit 69); a later run resumes."""
+
+    exit_code = 69
 
 
 class OutputWriteError(QrbatchError):

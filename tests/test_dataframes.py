@@ -150,3 +150,51 @@ def test_a_notebooks_journal_in_qrbatchs_own_folder_is_private(
         assert stat.S_IMODE(os.stat(journal).st_mode) == 0o600
         assert stat.S_IMODE(os.stat(journal.parent).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(default_state_dir()).st_mode) == 0o700
+
+
+def test_editing_one_row_and_running_again_sends_only_that_row(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    import json
+
+    df = pd.DataFrame({"Phone": [str(PHONE)] * 3, "Message": ["satu", "dua", "tiga"]})
+    out = tmp_path / "x.xlsx"
+    first = qrbatch.create_codes(
+        df, endpoint=sandbox_thread.url, env=creds(), progress=False, output=str(out)
+    )
+    creates = sandbox_thread.sandbox.stats.accepted["CreatePhoneMessageQrdl"]
+    edited = df.copy()
+    edited.loc[1, "Message"] = "dua (baru)"
+    again = qrbatch.create_codes(
+        edited, endpoint=sandbox_thread.url, env=creds(), progress=False, output=str(out)
+    )
+    assert sandbox_thread.sandbox.stats.accepted["CreatePhoneMessageQrdl"] == creates + 1
+    assert list(again["QrdlCode"])[0::2] == list(first["QrdlCode"])[0::2]
+    assert list(again["Status"]) == ["created"] * 3  # the journal's outcomes, as before
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(out, read_only=True)["Results"].iter_rows(values_only=True))
+    assert rows[2][rows[0].index("Message")] == "dua (baru)"  # the workbook is rewritten
+    json.dumps(again.to_dict(orient="records"))  # JSON-safe: Attempts are plain ints
+
+
+def test_a_wrong_secret_raises_the_account_error_with_the_result(
+    sandbox_thread: SandboxThread,
+) -> None:
+    import time
+
+    df = pd.DataFrame({"Phone": [str(PHONE)] * 2, "Message": ["a", "b"]})
+    started = time.monotonic()
+    with pytest.raises(qrbatch.AccountError) as caught:
+        qrbatch.create_codes(
+            df, endpoint=sandbox_thread.url, env=creds(secret="wrong"), progress=False
+        )
+    assert time.monotonic() - started < 10
+    assert caught.value.code == "SignatureDoesNotMatch"
+    frame = caught.value.result
+    assert isinstance(frame, pd.DataFrame) and len(frame) == 2
+    ignored = qrbatch.create_codes(
+        df, endpoint=sandbox_thread.url, env=creds(secret="wrong"), progress=False,
+        errors="ignore",
+    )  # fmt: skip
+    assert set(ignored["Status"]) == {"skipped"}

@@ -23,7 +23,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 import pandas as pd
@@ -80,28 +80,28 @@ def validate_frame(
     )
 
 
-def _digest(validated: Validated, options: Mapping[str, Any]) -> str:
+def _digest(options: Mapping[str, Any]) -> str:
+    """The options' digest: one journal per endpoint and settings, whatever the rows."""
     sha = hashlib.sha256()
-    sha.update(json.dumps(validated.sheet.columns).encode())
-    for row in validated.sheet.rows:
-        sha.update(json.dumps(row.cells, ensure_ascii=False).encode())
     sha.update(json.dumps(sorted((k, str(v)) for k, v in options.items())).encode())
     return sha.hexdigest()[:24]
 
 
 def _frame_job(
-    validated: Validated,
     output: str | Path | None,
     state_dir: str | Path | None,
     endpoint: str | None,
     options: dict[str, Any],
 ) -> Job:
+    """The journal follows the rows, not the frame: its requests are keyed by their
+    content, so a cell run again after editing, adding or removing rows sends only what
+    is new or changed, with or without ``output``."""
     state = Path(state_dir) if state_dir is not None else default_state_dir() / "frames"
-    digest = _digest(validated, {"endpoint": endpoint, **options})
+    digest = _digest({"endpoint": endpoint, **options})
     target = Path(output) if output is not None else state / f"dataframe-{digest}.results.xlsx"
     options.setdefault("images", output is not None)
     return Job(
-        input=state / f"dataframe-{digest}",
+        input=state / "DataFrame",  # one name for every frame: the journal binds to it
         output=target,
         endpoint=endpoint,
         state_dir=state,
@@ -112,7 +112,8 @@ def _frame_job(
 def _result_frame(df: pd.DataFrame, result: RunResult) -> pd.DataFrame:
     cells = [r.cells() for r in result.results]
     out = pd.DataFrame(cells, index=df.index, columns=list(RESULT_COLUMNS))
-    out["Attempts"] = out["Attempts"].astype("Int64")
+    # JSON-safe: a row never sent made 0 attempts (not <NA>, which json.dumps refuses)
+    out["Attempts"] = out["Attempts"].fillna(0).astype("int64")
     clashing = [c for c in RESULT_COLUMNS if c in df.columns]
     left = df.rename(columns={c: f"Previous {c}" for c in clashing}) if clashing else df
     return pd.concat([left, out], axis=1)
@@ -129,6 +130,7 @@ async def acreate_codes(
     progress: bool | Subscriber = True,
     env: Mapping[str, str] | None = None,
     credentials: Credentials | None = None,
+    errors: Literal["raise", "ignore"] = "raise",
     **options: Any,
 ) -> pd.DataFrame:
     """Create a QR code for every row of ``df``; return ``df`` with the Results columns
@@ -137,11 +139,16 @@ async def acreate_codes(
     ``phone``/``message`` name the columns (default: found by their usual names);
     ``options`` are ``Job`` settings (``default_region``, ``image_type``, ``qps``...);
     ``output`` also writes the results workbook (and QR images) there.
+
+    Raises ``AccountError`` when the account stops the run (a wrong key, a missing
+    permission: what the CLI exits 3 for) and ``ServiceUnavailableError`` when the service
+    stayed down (exit 69), each with the result frame as ``.result`` (every row, each code
+    made before the stop in its row); ``errors="ignore"`` returns that frame instead.
     """
     job_options = _job_options(options)
     base = Job(input=Path("DataFrame"), endpoint=endpoint, **job_options)
     validated = _validate(df, phone, message, base)
-    job = _frame_job(validated, output, state_dir, endpoint, job_options)
+    job = _frame_job(output, state_dir, endpoint, job_options)
     result = await run_batch(
         job,
         env=env,
@@ -150,7 +157,11 @@ async def acreate_codes(
         validated=validated,
         write_outputs=output is not None,
     )
-    return _result_frame(df, result)
+    frame = _result_frame(df, result)
+    if result.error is not None and errors == "raise":
+        result.error.result = frame
+        raise result.error
+    return frame
 
 
 def create_codes(

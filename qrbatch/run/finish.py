@@ -12,7 +12,7 @@ from glob import escape as glob_escape
 from pathlib import Path
 
 from qrbatch.engine.events import OutputsPrinted, RunEnded
-from qrbatch.errors import AccountError, OutputWriteError
+from qrbatch.errors import AccountError, OutputWriteError, QrbatchError, ServiceUnavailableError
 from qrbatch.outputs.images import ImageCounts, ImageStore, RowImage, check_template
 from qrbatch.outputs.printing import (
     PRINTABLE_STATUSES,
@@ -40,6 +40,7 @@ class RunResult:
     exit_code: ExitCode
     output: Path
     stopped_by: str = ""
+    error: QrbatchError | None = None  # what stopped the run early: the account, an outage
 
 
 REAL_DATA = "real CAMS account"
@@ -243,4 +244,10 @@ def finish_run(
         )
     )
     stop = f"{stopped.code}: {stopped.message}. To fix: {stopped.fix}" if stopped else ""
-    return RunResult(summary, results, code, output, stop)
+    error: QrbatchError | None = stopped
+    if code == ExitCode.UNAVAILABLE and stopped is None:
+        error = ctx.report.unavailable or ServiceUnavailableError(
+            "the service kept failing: the run stopped sending early; every row not sent "
+            "is pending and the next run resumes"
+        )
+    return RunResult(summary, results, code, output, stop, error)
