@@ -10,6 +10,7 @@
     │                                 no Create or Update is sent without its claim
     ├── ServiceUnavailableError       the service stayed down: the run stopped sending
     │                                 early, unsent rows pending (exit 69)
+    ├── Interrupted                   stopped by the person (exit 130); ``result`` kept
     ├── OutputWriteError              the outputs could not be written (exit 74): the
     │                                 journal kept every outcome, a rerun writes them
     └── CamsError                     the CAMS API answered with an error (code, request_id)
@@ -86,6 +87,14 @@ class ServiceUnavailableError(QrbatchError):
     every unsent row pending (exit 69); a later run resumes."""
 
     exit_code = 69
+
+
+class Interrupted(QrbatchError):
+    """Stopped by the person (Ctrl-C, a notebook's Stop): the calls in flight settled and
+    were recorded, nothing new was sent; ``result`` holds what was done, and running the
+    same call again sends the rest (exit 130)."""
+
+    exit_code = 130
 
 
 class OutputWriteError(QrbatchError):

@@ -198,3 +198,58 @@ def test_a_wrong_secret_raises_the_account_error_with_the_result(
         errors="ignore",
     )  # fmt: skip
     assert set(ignored["Status"]) == {"skipped"}
+
+
+STOP_SCRIPT = """
+import json, os, signal, threading, time
+import pandas as pd
+import qrbatch
+from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
+
+env = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5sandboxDemoKey",
+       "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "sandbox-demo-secret-not-a-real-key"}
+df = pd.DataFrame({"Phone": ["6281234567890"] * 40, "Message": [f"m{i}" for i in range(40)]})
+with SandboxThread(Sandbox(config=SandboxConfig(qps=5))) as server:
+    pressed = []
+    def press():
+        pressed.append(time.monotonic())
+        os.kill(os.getpid(), signal.SIGINT)
+    threading.Timer(2.0, press).start()
+    try:
+        qrbatch.create_codes(df, endpoint=server.url, env=env, progress=False, qps=5)
+        stopped = None
+    except qrbatch.Interrupted as error:
+        stopped = error
+    ended = time.monotonic() - pressed[0]
+    time.sleep(0.5)
+    alive = [t.name for t in threading.enumerate() if t.name.startswith("qrbatch")]
+    done_first = int((stopped.result["Status"] == "created").sum())
+    again = qrbatch.create_codes(df, endpoint=server.url, env=env, progress=False, qps=50)
+    codes = list(server.sandbox.world.accounts["demo"].all_codes())
+    print(json.dumps({"ended": ended, "alive": alive, "first": done_first,
+                      "rows": len(stopped.result), "again": sorted(set(again["Status"])),
+                      "codes": len(codes), "messages": len({c.message for c in codes})}))
+"""
+
+
+def test_stop_stops_on_the_first_press_and_the_next_call_sends_the_rest(
+    tmp_path: Path,
+) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QRBATCH_STATE_DIR": str(tmp_path / "state")},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["ended"] < 5  # the cell ends within seconds of the press
+    assert seen["alive"] == []  # no qrbatch thread goes on creating
+    assert 0 < seen["first"] < 40 and seen["rows"] == 40  # the partial result is kept
+    assert seen["codes"] == seen["messages"] == 40  # the rest, each once

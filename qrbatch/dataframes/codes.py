@@ -16,10 +16,10 @@ working folder unless ``output=`` asks for a workbook.
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import fields
 from pathlib import Path
@@ -30,7 +30,7 @@ import pandas as pd
 
 from qrbatch.cams.credentials import Credentials
 from qrbatch.engine.events import Subscriber
-from qrbatch.errors import ConfigError
+from qrbatch.errors import ConfigError, Interrupted
 from qrbatch.outputs.results import RESULT_COLUMNS
 from qrbatch.run.commands import Validated, run_batch, validate_sheet
 from qrbatch.run.finish import RunResult
@@ -131,6 +131,7 @@ async def acreate_codes(
     env: Mapping[str, str] | None = None,
     credentials: Credentials | None = None,
     errors: Literal["raise", "ignore"] = "raise",
+    _stop: threading.Event | None = None,  # create_codes's Ctrl-C, from its own thread
     **options: Any,
 ) -> pd.DataFrame:
     """Create a QR code for every row of ``df``; return ``df`` with the Results columns
@@ -156,6 +157,7 @@ async def acreate_codes(
         events=progress_for(progress),
         validated=validated,
         write_outputs=output is not None,
+        stop=_stop,
     )
     frame = _result_frame(df, result)
     if result.error is not None and errors == "raise":
@@ -172,16 +174,36 @@ def create_codes(
     endpoint: str | None = None,
     **options: Any,
 ) -> pd.DataFrame:
-    """``acreate_codes``, synchronously; inside a running event loop (Jupyter) the run
-    gets a loop of its own in a worker thread, so the call still just works."""
+    """``acreate_codes``, synchronously. The run has a loop of its own in a worker
+    thread, so the call works where an event loop is already running (Jupyter), and
+    Stop (Ctrl-C) stops it on the first press: the calls in flight settle and are
+    recorded, nothing new is sent, the thread ends, and ``qrbatch.Interrupted`` carries
+    the result frame as ``.result``; running the call again sends the rest."""
+    stop = threading.Event()
     call: Callable[[], Any] = lambda: acreate_codes(  # noqa: E731
-        df, phone=phone, message=message, endpoint=endpoint, **options
+        df, phone=phone, message=message, endpoint=endpoint, _stop=stop, **options
     )
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        result: pd.DataFrame = anyio.run(call)
-        return result
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="qrbatch") as pool:
-        frame: pd.DataFrame = pool.submit(anyio.run, call).result()
+        future = pool.submit(anyio.run, call)
+        try:
+            frame: pd.DataFrame = _wait(future)
+        except KeyboardInterrupt:
+            stop.set()
+            frame = future.result()  # the calls in flight, settled: seconds at most
+            stopped = Interrupted(
+                "stopped: the calls in flight were settled and recorded, nothing new was "
+                "sent; run the same call again to send the rest (the result so far is "
+                "this error's .result)"
+            )
+            stopped.result = frame
+            raise stopped from None
     return frame
+
+
+def _wait(future: concurrent.futures.Future[pd.DataFrame]) -> pd.DataFrame:
+    """The thread's result, waiting in short steps so Ctrl-C reaches this thread."""
+    while True:
+        try:
+            return future.result(timeout=0.1)
+        except concurrent.futures.TimeoutError:
+            continue

@@ -17,6 +17,7 @@ still write the workbook; the ``exit_code`` of the ``RunResult`` says which happ
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -81,12 +82,13 @@ async def run_batch(
     handle_signals: bool = False,
     validated: Validated | None = None,
     write_outputs: bool = True,
+    stop: threading.Event | None = None,
 ) -> RunResult:
     """Create a QR code for every valid row of ``job.input``; write the results workbook
     (``write_outputs=False``: the journal alone keeps the outcomes)."""
     validated = validated or validate_input(job)
     caller = Caller.of(
-        env=env, credentials=credentials, events=events, handle_signals=handle_signals
+        env=env, credentials=credentials, events=events, handle_signals=handle_signals, stop=stop
     )
     return await run_plan(
         job,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -69,6 +70,9 @@ class Caller:
     credentials: Credentials | None = field(default=None, repr=False)
     bus: EventBus = field(default_factory=lambda: EventBus(log_events))
     handle_signals: bool = False
+    # Set from another thread (a notebook's Ctrl-C) to stop as the first Ctrl-C does:
+    # calls in flight settle, nothing new is sent.
+    stop: threading.Event | None = None
 
     @classmethod
     def of(
@@ -78,9 +82,10 @@ class Caller:
         credentials: Credentials | None = None,
         events: Subscriber | EventBus | None = None,
         handle_signals: bool = False,
+        stop: threading.Event | None = None,
     ) -> Caller:
         """The caller of a Python API function, from its keyword arguments."""
-        return cls(env, credentials, event_bus(events), handle_signals)
+        return cls(env, credentials, event_bus(events), handle_signals, stop)
 
 
 def event_bus(events: Subscriber | EventBus | None) -> EventBus:

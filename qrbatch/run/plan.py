@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import signal
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -107,14 +108,29 @@ async def watch_signals(runner: Stoppable, scope: anyio.CancelScope, emit: Subsc
                 return
 
 
+async def watch_stop(runner: Stoppable, stop: threading.Event, emit: Subscriber) -> None:
+    """A caller's stop flag, set from its own thread (a notebook's Ctrl-C): as the first
+    Ctrl-C, finish the calls in flight and send nothing new."""
+    while not stop.is_set():
+        await anyio.sleep(STOP_POLL)
+    if not runner.stopping_requested:
+        emit(Interrupted("KeyboardInterrupt"))
+        runner.request_stop()
+
+
+STOP_POLL = 0.05  # seconds between looks at a caller's stop flag: a press feels instant
+
+
 async def execute(
     ctx: RunContext,
     action: Action,
     requests: Sequence[Journaled],
     *,
     handle_signals: bool = False,
+    stop: threading.Event | None = None,
 ) -> ExecutionReport:
-    """Run ``action`` over ``requests`` with the executor, under the signal watcher."""
+    """Run ``action`` over ``requests`` with the executor, under the signal watcher (and
+    the ``stop`` flag of a caller in another thread)."""
     assert ctx.journal is not None
     job = ctx.job
 
@@ -152,6 +168,8 @@ async def execute(
         async with anyio.create_task_group() as tg:
             if handle_signals:
                 tg.start_soon(watch_signals, executor, tg.cancel_scope, ctx.emit)
+            if stop is not None:
+                tg.start_soon(watch_stop, executor, stop, ctx.emit)
             await executor.execute(requests)
             tg.cancel_scope.cancel()  # done: the signal watcher can go
     finally:
@@ -228,7 +246,9 @@ async def run_plan(
             elif ctx.journal.get_meta(OUTPUTS_PENDING) and _all_done(ctx.journal, requests):
                 log.info("writing the results an earlier run could not write; no call needed")
             else:
-                report = await execute(ctx, action, requests, handle_signals=caller.handle_signals)
+                report = await execute(
+                    ctx, action, requests, handle_signals=caller.handle_signals, stop=caller.stop
+                )
                 interrupted = report.interrupted
         except BaseException:
             interrupted = True
