@@ -253,3 +253,24 @@ def test_stop_stops_on_the_first_press_and_the_next_call_sends_the_rest(
     assert seen["alive"] == []  # no qrbatch thread goes on creating
     assert 0 < seen["first"] < 40 and seen["rows"] == 40  # the partial result is kept
     assert seen["codes"] == seen["messages"] == 40  # the rest, each once
+
+
+def test_a_frame_keeps_its_own_columns_and_only_what_is_named_is_taken(
+    sandbox_thread: SandboxThread,
+) -> None:
+    df = pd.DataFrame(
+        {
+            "Mobile": [str(PHONE)] * 2,
+            "Text": ["halo", "hai"],
+            "Image": ["https://cdn.example/a.png", "https://cdn.example/b.png"],  # avatars
+            "Status": ["lead", "customer"],  # the CRM's own
+        }
+    )
+    out = qrbatch.create_codes(
+        df, phone="Mobile", message="Text", endpoint=sandbox_thread.url, env=creds(),
+        progress=False,
+    )  # fmt: skip
+    assert list(out["qrbatch_Status"]) == ["created", "created"]
+    assert list(out["Status"]) == ["lead", "customer"]  # never renamed
+    assert list(out["Image"]) == list(df["Image"])
+    assert list(out.columns[:4]) == list(df.columns)

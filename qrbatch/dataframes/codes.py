@@ -39,6 +39,7 @@ from qrbatch.run.settings import Job
 from qrbatch.sheets.frame import sheet_from_frame
 from qrbatch.state_home import default_state_dir
 
+PREFIX = "qrbatch_"  # of a result column whose name the caller's frame already has
 _JOB_OPTIONS = {f.name for f in fields(Job)} - {"input", "output", "state_dir"}
 
 
@@ -114,9 +115,10 @@ def _result_frame(df: pd.DataFrame, result: RunResult) -> pd.DataFrame:
     out = pd.DataFrame(cells, index=df.index, columns=list(RESULT_COLUMNS))
     # JSON-safe: a row never sent made 0 attempts (not <NA>, which json.dumps refuses)
     out["Attempts"] = out["Attempts"].fillna(0).astype("int64")
-    clashing = [c for c in RESULT_COLUMNS if c in df.columns]
-    left = df.rename(columns={c: f"Previous {c}" for c in clashing}) if clashing else df
-    return pd.concat([left, out], axis=1)
+    # The caller's columns are never renamed: a result column that would take one's name
+    # gets the prefix instead (a CRM's own Status stays Status).
+    out = out.rename(columns={c: f"{PREFIX}{c}" for c in RESULT_COLUMNS if c in df.columns})
+    return pd.concat([df, out], axis=1)
 
 
 async def acreate_codes(

@@ -382,6 +382,7 @@ def map_columns(
     phone_column: str | None = None,
     message_column: str | None = None,
     country_column: str | None = None,
+    guess: bool = True,
 ) -> ColumnMap:
     """Locate the columns by name (aliases, or the names given), or say what was found.
 
@@ -411,7 +412,8 @@ def map_columns(
                 f"{', '.join(repr(n) for n in names)}. Pass --{what}-column with the one to "
                 f"use (e.g. --{what}-column {names[0]!r})."
             )
-    country = find_column(sheet.columns, country_column, COUNTRY_ALIASES)
+    # guess=False (the caller named its columns): nothing else is taken by its name alone
+    country = find_column(sheet.columns, country_column, COUNTRY_ALIASES if guess else ())
     if country_column is not None and country is None:
         raise InputFileError(
             f"{sheet.path}: no country column named {country_column!r}. Columns found: "
@@ -420,8 +422,8 @@ def map_columns(
     return ColumnMap(
         phone=phone,
         message=message,
-        image=find_column(sheet.columns, None, IMAGE_ALIASES),
-        space=find_column(sheet.columns, None, SPACE_ALIASES),
+        image=find_column(sheet.columns, None, IMAGE_ALIASES) if guess else None,
+        space=find_column(sheet.columns, None, SPACE_ALIASES) if guess else None,
         country=country,
     )
 

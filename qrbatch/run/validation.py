@@ -50,6 +50,7 @@ def validate_sheet(
         phone_column=phone or job.phone_column,
         message_column=message or job.message_column,
         country_column=job.country_column,
+        guess=not (phone and message),  # named in code: take what is named, guess nothing
     )
     describe_sheet(sheet, columns.describe(sheet.columns))
     rows = check_rows(
