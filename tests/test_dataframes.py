@@ -130,8 +130,8 @@ def test_validate_frame_returns_the_problems_without_a_call() -> None:
 def test_a_frame_without_the_columns_is_a_clear_error() -> None:
     with pytest.raises(qrbatch.InputFileError, match="phone"):
         qrbatch.validate_frame(pd.DataFrame({"a": [1]}))
-    with pytest.raises(qrbatch.ConfigError, match="unknown option"):
-        qrbatch.validate_frame(messy_frame(), colour="red")
+    with pytest.raises(TypeError, match="colour"):  # real parameters: Python says it
+        qrbatch.validate_frame(messy_frame(), colour="red")  # type: ignore[call-arg]
 
 
 def test_a_notebooks_journal_in_qrbatchs_own_folder_is_private(
@@ -274,3 +274,12 @@ def test_a_frame_keeps_its_own_columns_and_only_what_is_named_is_taken(
     assert list(out["Status"]) == ["lead", "customer"]  # never renamed
     assert list(out["Image"]) == list(df["Image"])
     assert list(out.columns[:4]) == list(df.columns)
+
+
+def test_the_frame_functions_have_real_parameters() -> None:
+    import inspect
+
+    for function in (qrbatch.create_codes, qrbatch.acreate_codes, qrbatch.validate_frame):
+        kinds = {p.kind for p in inspect.signature(function).parameters.values()}
+        assert inspect.Parameter.VAR_KEYWORD not in kinds, function.__name__
+    assert "Parameters" in (qrbatch.create_codes.__doc__ or "")

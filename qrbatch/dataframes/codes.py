@@ -21,7 +21,6 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,28 +28,19 @@ import anyio
 import pandas as pd
 
 from qrbatch.cams.credentials import Credentials
+from qrbatch.cams.models import DEFAULT_TIMEOUT
 from qrbatch.engine.events import Subscriber
 from qrbatch.errors import ConfigError, Interrupted
 from qrbatch.outputs.results import RESULT_COLUMNS
 from qrbatch.run.commands import Validated, run_batch, validate_sheet
 from qrbatch.run.finish import RunResult
 from qrbatch.run.progress import progress_for
-from qrbatch.run.settings import Job
+from qrbatch.run.settings import DEFAULT_MAX_ATTEMPTS, DEFAULT_QPS, Job
 from qrbatch.sheets.frame import sheet_from_frame
 from qrbatch.state_home import default_state_dir
 
 PREFIX = "qrbatch_"  # of a result column whose name the caller's frame already has
-_JOB_OPTIONS = {f.name for f in fields(Job)} - {"input", "output", "state_dir"}
-
-
-def _job_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(options) - _JOB_OPTIONS
-    if unknown:
-        raise ConfigError(
-            f"unknown option(s) {', '.join(sorted(unknown))}; allowed: "
-            + ", ".join(sorted(_JOB_OPTIONS))
-        )
-    return dict(options)
+ImageType = Literal["PNG", "SVG"]
 
 
 def _validate(df: pd.DataFrame, phone: str | None, message: str | None, job: Job) -> Validated:
@@ -60,14 +50,28 @@ def _validate(df: pd.DataFrame, phone: str | None, message: str | None, job: Job
 
 
 def validate_frame(
-    df: pd.DataFrame, *, phone: str | None = None, message: str | None = None, **options: Any
+    df: pd.DataFrame,
+    *,
+    phone: str | None = None,
+    message: str | None = None,
+    image_type: ImageType = "PNG",
+    cust_space_id: str = "",
+    default_region: str | None = None,
+    country: str | None = None,
 ) -> pd.DataFrame:
-    """The rows of ``df`` that would not be sent, and why, without any call.
+    """The rows of ``df`` that would not be sent, and why, without any call (the
+    parameters are :func:`create_codes`'s).
 
     One row per problem, indexed like ``df``: ``Row`` (the row as a sheet would number
     it), ``Status`` (``invalid`` or ``skipped``), ``ErrorCode``, ``ErrorMessage``.
     """
-    job = Job(input=Path("DataFrame"), **_job_options(options))
+    job = Job(
+        input=Path("DataFrame"),
+        image_type=image_type,
+        cust_space_id=cust_space_id,
+        default_region=default_region,
+        country_column=country,
+    )
     validated = _validate(df, phone, message, job)
     problems = [
         (label, row.row.number, row.state, row.error_code, row.error_message)
@@ -127,31 +131,49 @@ async def acreate_codes(
     phone: str | None = None,
     message: str | None = None,
     endpoint: str | None = None,
+    image_type: ImageType = "PNG",
+    cust_space_id: str = "",
+    default_region: str | None = None,
+    country: str | None = None,
+    qps: float = DEFAULT_QPS,
     output: str | Path | None = None,
-    state_dir: str | Path | None = None,
-    progress: bool | Subscriber = True,
-    env: Mapping[str, str] | None = None,
+    pdf: bool = False,
+    zip: bool = False,  # noqa: A002 - the CLI's and the job file's name
+    label: str | None = None,
+    images: bool | None = None,
     credentials: Credentials | None = None,
+    env: Mapping[str, str] | None = None,
+    progress: bool | Subscriber = True,
     errors: Literal["raise", "ignore"] = "raise",
+    fresh: bool = False,
+    always_create: bool = False,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    timeout: float = DEFAULT_TIMEOUT,
+    concurrency: int | None = None,
+    state_dir: str | Path | None = None,
     _stop: threading.Event | None = None,  # create_codes's Ctrl-C, from its own thread
-    **options: Any,
 ) -> pd.DataFrame:
-    """Create a QR code for every row of ``df``; return ``df`` with the Results columns
-    (``Status``, ``QrdlCode``, ``DeepLinkUrl``...), same rows, same order, same index.
-
-    ``phone``/``message`` name the columns (default: found by their usual names);
-    ``options`` are ``Job`` settings (``default_region``, ``image_type``, ``qps``...);
-    ``output`` also writes the results workbook (and QR images) there.
-
-    Raises ``AccountError`` when the account stops the run (a wrong key, a missing
-    permission: what the CLI exits 3 for) and ``ServiceUnavailableError`` when the service
-    stayed down (exit 69), each with the result frame as ``.result`` (every row, each code
-    made before the stop in its row); ``errors="ignore"`` returns that frame instead.
-    """
-    job_options = _job_options(options)
-    base = Job(input=Path("DataFrame"), endpoint=endpoint, **job_options)
+    """Create a QR code for every row of ``df``: the async form of :func:`create_codes`
+    (same parameters, same result, same errors)."""
+    settings: dict[str, Any] = {
+        "image_type": image_type,
+        "cust_space_id": cust_space_id,
+        "default_region": default_region,
+        "country_column": country,
+        "qps": qps,
+        "pdf": pdf,
+        "zip": zip,
+        "label_column": label,
+        "fresh": fresh,
+        "always_create": always_create,
+        "max_attempts": max_attempts,
+        "timeout": timeout,
+        "concurrency": concurrency,
+        **({} if images is None else {"images": images}),
+    }
+    base = Job(input=Path("DataFrame"), endpoint=endpoint, **settings)
     validated = _validate(df, phone, message, base)
-    job = _frame_job(output, state_dir, endpoint, job_options)
+    job = _frame_job(output, state_dir, endpoint, settings)
     result = await run_batch(
         job,
         env=env,
@@ -174,16 +196,119 @@ def create_codes(
     phone: str | None = None,
     message: str | None = None,
     endpoint: str | None = None,
-    **options: Any,
+    image_type: ImageType = "PNG",
+    cust_space_id: str = "",
+    default_region: str | None = None,
+    country: str | None = None,
+    qps: float = DEFAULT_QPS,
+    output: str | Path | None = None,
+    pdf: bool = False,
+    zip: bool = False,  # noqa: A002 - the CLI's and the job file's name
+    label: str | None = None,
+    images: bool | None = None,
+    credentials: Credentials | None = None,
+    env: Mapping[str, str] | None = None,
+    progress: bool | Subscriber = True,
+    errors: Literal["raise", "ignore"] = "raise",
+    fresh: bool = False,
+    always_create: bool = False,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    timeout: float = DEFAULT_TIMEOUT,
+    concurrency: int | None = None,
+    state_dir: str | Path | None = None,
 ) -> pd.DataFrame:
-    """``acreate_codes``, synchronously. The run has a loop of its own in a worker
-    thread, so the call works where an event loop is already running (Jupyter), and
-    Stop (Ctrl-C) stops it on the first press: the calls in flight settle and are
-    recorded, nothing new is sent, the thread ends, and ``qrbatch.Interrupted`` carries
-    the result frame as ``.result``; running the call again sends the rest."""
+    """Create a WhatsApp QR code for every row of a DataFrame.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The rows: a business number and a prefilled message each.
+    phone, message : str, optional
+        The columns to take (default: found by their usual names). When both are given,
+        no other column is taken by its name alone.
+    endpoint : str, optional
+        The CAMS endpoint URL, or ``"sandbox"`` for the built-in simulator.
+    image_type : {"PNG", "SVG"}
+        The QR image type of every row.
+    cust_space_id : str
+        The CustSpaceId of every row (an ISV sub-customer space), if any.
+    default_region, country : str, optional
+        A region (``"ID"``) for national numbers, or the name of a column with each row's
+        region; the account's own numbers decide first when they can be asked.
+    qps : float
+        Ceiling of API calls per second (the account allows 5).
+    output : str or Path, optional
+        Also write the results workbook there (and, with ``pdf``/``zip``, the PDF and the
+        ZIP beside it; ``label`` names the caption's column; ``images`` the image files).
+    credentials, env : optional
+        An AccessKey given in code, or the environment to find one in (default: the
+        process's, then the aliyun CLI's and credentials.ini profiles).
+    progress : bool or callable
+        A progress bar (in Jupyter and on a terminal; plain lines elsewhere), or a
+        function that receives the run's events.
+    errors : {"raise", "ignore"}
+        ``"ignore"`` returns the frame where an account stop or an outage would raise.
+    fresh, always_create : bool
+        Forget the journal; make new codes even where a live one has the same message.
+    max_attempts, timeout, concurrency : optional
+        Attempts per call, seconds per answer, worker tasks.
+    state_dir : str or Path, optional
+        Where the journal lives (default: qrbatch's own state folder, private).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` with the Results columns added (``Status``, ``QrdlCode``, ``DeepLinkUrl``,
+        ``QrImageUrl``, ``ErrorCode``, ``ErrorMessage``, ``RequestId``, ``Attempts``,
+        ``SentPhoneNumber``, ``BusinessName``), same rows, order and index; a result
+        column whose name ``df`` already has comes as ``qrbatch_<name>``.
+
+    Raises
+    ------
+    qrbatch.UsageError
+        Before any call: a frame, column or setting that cannot be used.
+    qrbatch.AccountError
+        The account stopped the run (``.code``, ``.request_id``, ``.fix``, ``.result``).
+    qrbatch.ServiceUnavailableError
+        The service stayed down; unsent rows are pending (``.result``).
+    qrbatch.Interrupted
+        Stop (Ctrl-C): the calls in flight were settled; ``.result`` holds what was done
+        and running the call again sends the rest.
+
+    Examples
+    --------
+    >>> codes = qrbatch.create_codes(df, endpoint="sandbox", progress=False)  # doctest: +SKIP
+
+    The run has a loop of its own in a worker thread, so the call works where an event
+    loop is already running (Jupyter), and Stop stops it on the first press.
+    """
     stop = threading.Event()
     call: Callable[[], Any] = lambda: acreate_codes(  # noqa: E731
-        df, phone=phone, message=message, endpoint=endpoint, _stop=stop, **options
+        df,
+        phone=phone,
+        message=message,
+        endpoint=endpoint,
+        image_type=image_type,
+        cust_space_id=cust_space_id,
+        default_region=default_region,
+        country=country,
+        qps=qps,
+        output=output,
+        pdf=pdf,
+        zip=zip,
+        label=label,
+        images=images,
+        credentials=credentials,
+        env=env,
+        progress=progress,
+        errors=errors,
+        fresh=fresh,
+        always_create=always_create,
+        max_attempts=max_attempts,
+        timeout=timeout,
+        concurrency=concurrency,
+        state_dir=state_dir,
+        _stop=stop,
     )
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="qrbatch") as pool:
         future = pool.submit(anyio.run, call)
