@@ -305,3 +305,13 @@ def test_a_space_the_service_refuses_makes_its_rows_invalid_and_the_rest_run(
         ("invalid", "Unknown.ResourceOwnerId"),
     ]
     assert result.output.exists() and result.exit_code == ExitCode.ROWS_FAILED
+
+
+def test_qrbatch_numbers_writes_its_workbook_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "numbers.xlsx"
+    with account() as server:
+        first, _ = cli(["numbers", "--endpoint", server.url, "-o", str(target)], monkeypatch)
+        second, _ = cli(["numbers", "--endpoint", server.url, "-o", str(target)], monkeypatch)
+    assert (first, second) == (0, 0)  # the command's own example, run twice

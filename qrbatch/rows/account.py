@@ -13,30 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
 
+from qrbatch.cams.models import AccountNumber
 from qrbatch.rows.checks import CheckedRow, QrRequest
 from qrbatch.rows.phones import RowProblem, display, resolve_phone
-
-
-class AccountNumber(Protocol):
-    """What the account says of one of its numbers (``cams.models.AccountNumber``)."""
-
-    @property
-    def phone(self) -> str: ...
-
-    @property
-    def verified_name(self) -> str: ...
-
-    @property
-    def status(self) -> str: ...
-
-    @property
-    def usable(self) -> bool: ...
-
-    @property
-    def warning(self) -> str: ...
-
 
 # A space's numbers: phone (country code + digits) -> what the account says of it.
 Numbers = Mapping[str, AccountNumber]
