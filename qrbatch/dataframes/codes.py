@@ -282,34 +282,10 @@ def create_codes(
     The run has a loop of its own in a worker thread, so the call works where an event
     loop is already running (Jupyter), and Stop stops it on the first press.
     """
+    # The parameters as given, passed on whole: here locals() holds only them.
+    arguments = {name: value for name, value in locals().items() if name != "df"}
     stop = threading.Event()
-    call: Callable[[], Any] = lambda: acreate_codes(  # noqa: E731
-        df,
-        phone=phone,
-        message=message,
-        endpoint=endpoint,
-        image_type=image_type,
-        cust_space_id=cust_space_id,
-        default_region=default_region,
-        country=country,
-        qps=qps,
-        output=output,
-        pdf=pdf,
-        zip=zip,
-        label=label,
-        images=images,
-        credentials=credentials,
-        env=env,
-        progress=progress,
-        errors=errors,
-        fresh=fresh,
-        always_create=always_create,
-        max_attempts=max_attempts,
-        timeout=timeout,
-        concurrency=concurrency,
-        state_dir=state_dir,
-        _stop=stop,
-    )
+    call: Callable[[], Any] = lambda: acreate_codes(df, **arguments, _stop=stop)  # noqa: E731
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="qrbatch") as pool:
         future = pool.submit(anyio.run, call)
         try:
