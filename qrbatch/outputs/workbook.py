@@ -101,6 +101,8 @@ RESULT_WIDTHS = {
     "ErrorMessage": 28,
     "RequestId": 11,
     "Attempts": 9,
+    "SentPhoneNumber": 16,  # "+6281234567001" on one line: a number is read whole
+    "BusinessName": 16,
     IMAGE_FILE_COLUMN: 16,
 }
 MAX_INPUT_WIDTH = 24
