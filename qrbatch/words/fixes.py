@@ -22,6 +22,15 @@ class Setting:
     python: str
     python_value: str  # shown when the message gives no value: "NAME", True
     page: dict[str, tuple[str, str]] = field(default_factory=dict)
+    label: dict[str, str] = field(default_factory=dict)  # its name on the page
+
+    def name(self, audience: str, language: str) -> str:
+        """The setting's own name: "--sheet", "sheet", "Sheet" ("Lembar kerja")."""
+        if audience == "cli":
+            return self.flag
+        if audience == "page":
+            return self.label.get(language) or self.label["en"]
+        return self.python
 
     def words(self, audience: str, language: str, value: str | None) -> str:
         """The action, starting with its verb: "pass --sheet NAME", 'pass sheet="NAME"',
@@ -55,6 +64,7 @@ def _column(flag: str, python: str, en: str, id_: str) -> Setting:
             "en": (f"choose the {en} column", f"choose {{value}} as the {en} column"),
             "id": (f"pilih kolom {id_}", f"pilih {{value}} sebagai kolom {id_}"),
         },
+        {"en": f"{en} column", "id": f"kolom {id_}"},
     )
 
 
@@ -78,6 +88,7 @@ SETTINGS: dict[str, Setting] = {
                 "pilih {value} sebagai Negara bawaan",
             ),
         },
+        label={"en": "Default region", "id": "Negara bawaan"},
     ),
     "endpoint": Setting(
         "--endpoint",
@@ -88,6 +99,7 @@ SETTINGS: dict[str, Setting] = {
             "en": ("choose the service on the page", "choose the service {value}"),
             "id": ("pilih layanan di halaman ini", "pilih layanan {value}"),
         },
+        label={"en": "Service", "id": "Layanan"},
     ),
     "image_type": Setting(
         "--image-type",
@@ -98,6 +110,7 @@ SETTINGS: dict[str, Setting] = {
             "en": ("choose the Image type (PNG or SVG)", "choose {value} as the Image type"),
             "id": ("pilih Jenis gambar (PNG atau SVG)", "pilih {value} sebagai Jenis gambar"),
         },
+        label={"en": "Image type", "id": "Jenis gambar"},
     ),
     "cust_space_id": Setting(
         "--cust-space-id",
@@ -108,6 +121,7 @@ SETTINGS: dict[str, Setting] = {
             "en": ("set the account's space ID", "set the space ID {value}"),
             "id": ("isi ID space akun", "isi ID space {value}"),
         },
+        label={"en": "Space ID", "id": "ID space"},
     ),
     "qps": Setting(
         "--qps",
@@ -121,6 +135,7 @@ SETTINGS: dict[str, Setting] = {
                 "turunkan kecepatan ke {value}",
             ),
         },
+        label={"en": "Rate", "id": "Kecepatan"},
     ),
     "output": Setting(
         "-o",
@@ -134,6 +149,7 @@ SETTINGS: dict[str, Setting] = {
                 "unggah lembar itu lagi sebagai proses baru",
             ),
         },
+        label={"en": "Results file", "id": "Berkas hasil"},
     ),
     "state_dir": Setting(
         "--state-dir",
@@ -150,6 +166,7 @@ SETTINGS: dict[str, Setting] = {
                 "minta pengelola qrbatch serve memakai folder {value}",
             ),
         },
+        label={"en": "State folder", "id": "Folder status"},
     ),
     "fresh": Setting(
         "--fresh",
@@ -157,6 +174,7 @@ SETTINGS: dict[str, Setting] = {
         "fresh",
         "True",
         _one("upload the sheet again as a new run", "unggah lembar itu lagi sebagai proses baru"),
+        label={"en": "Start over", "id": "Mulai dari awal"},
     ),
     "wait": Setting(
         "--wait",
@@ -164,6 +182,7 @@ SETTINGS: dict[str, Setting] = {
         "wait",
         "True",
         _one("try again when the other run has ended", "coba lagi setelah proses lain itu selesai"),
+        label={"en": "Wait", "id": "Tunggu"},
     ),
     "sheet": Setting(
         "--sheet",
@@ -174,6 +193,7 @@ SETTINGS: dict[str, Setting] = {
             "en": ("choose the sheet", "choose the sheet {value}"),
             "id": ("pilih lembar kerjanya", "pilih lembar kerja {value}"),
         },
+        label={"en": "Sheet", "id": "Lembar kerja"},
     ),
     "header_row": Setting(
         "--header-row",
@@ -187,6 +207,7 @@ SETTINGS: dict[str, Setting] = {
             ),
             "id": ("taruh nama kolom di baris pertama", "taruh nama kolom di baris {value}"),
         },
+        label={"en": "Header row", "id": "Baris judul"},
     ),
     "encoding": Setting(
         "--encoding",
@@ -196,6 +217,7 @@ SETTINGS: dict[str, Setting] = {
         _one(
             "save the file as .xlsx or as CSV UTF-8", "simpan berkas sebagai .xlsx atau CSV UTF-8"
         ),
+        label={"en": "Encoding", "id": "Encoding"},
     ),
     "credentials": Setting(
         "--profile",
@@ -203,6 +225,7 @@ SETTINGS: dict[str, Setting] = {
         "credentials",
         "Credentials(...)",
         _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "AccessKey", "id": "AccessKey"},
     ),
     "yes": Setting(
         "--yes",
@@ -210,8 +233,15 @@ SETTINGS: dict[str, Setting] = {
         "yes",
         "True",
         _one("confirm on the page", "konfirmasi di halaman ini"),
+        label={"en": "Confirm", "id": "Konfirmasi"},
     ),
 }
+
+
+def name(setting: str, audience: str, language: str) -> str:
+    """The name of ``setting`` for ``audience`` in ``language``."""
+    known = SETTINGS.get(setting)
+    return setting if known is None else known.name(audience, language)
 
 
 def fix(setting: str, audience: str, language: str, value: str | None) -> str:
