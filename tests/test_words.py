@@ -34,7 +34,7 @@ def fields(text: str) -> set[str]:
 def sample(text: str) -> dict[str, object]:
     """A value for every parameter of a message (a word, a number or a list)."""
     return {
-        n: ["A", "B"] if n in ("found", "names", "sheets") else 1234
+        n: ["A", "B"] if n in ("found", "names", "sheets", "numbers") else 1234
         for n in fields(text)
         if not n.startswith("fix:")
     }
@@ -121,6 +121,7 @@ def test_the_context_decides_when_the_call_does_not() -> None:
 
 def test_an_unknown_key_or_language_or_parameter_never_raises() -> None:
     assert say("nope.nothing", row=3) == "nope.nothing (row=3)"
+    assert say("sheet.too_wide", file="a", row="x", width=None, limit=2).startswith("a: row x")
     assert say("rows.no_phone_column", language="fr", file="a", found=[]).startswith("a: no")
     assert "{found}" in say("rows.no_phone_column", file="a")
 

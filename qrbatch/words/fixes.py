@@ -80,11 +80,11 @@ SETTINGS: dict[str, Setting] = {
         '"CC"',
         {
             "en": (
-                "choose the Default region (the country of numbers written without +)",
+                "choose the Default region",
                 "choose {value} as the Default region",
             ),
             "id": (
-                "pilih Negara bawaan (negara untuk nomor yang ditulis tanpa +)",
+                "pilih Negara bawaan",
                 "pilih {value} sebagai Negara bawaan",
             ),
         },

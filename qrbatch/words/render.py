@@ -75,8 +75,10 @@ class Filler(string.Formatter):
     ``{Fix:...}`` starts a sentence); ``{name:setting}`` (the setting's own name: a flag,
     a parameter, a field on the page); a :class:`Words` parameter, worded alike;
     ``{n:n}`` (a count grouped as the language writes it: 1,234 or 1.234); and lists
-    (joined with commas; ``{names:q}`` quotes each one). A parameter the caller did not
-    give is shown as ``{name}`` rather than raising while an error is being shown."""
+    (joined with commas; ``{names:q}`` quotes each one; ``{names:and}`` joins with
+    "and"/"dan"). A parameter the caller did not give is shown as ``{name}``, and a value
+    its format does not fit as its plain text, rather than raising while an error is
+    being shown."""
 
     def __init__(self, language: str, audience: str) -> None:
         self.language = language
@@ -111,14 +113,23 @@ class Filler(string.Formatter):
         if format_spec == "n" and isinstance(value, int):
             grouped = f"{value:,}"
             return grouped.replace(",", ".") if self.language == "id" else grouped
+        if format_spec == "and":
+            items = value if isinstance(value, (list, tuple)) else [value]
+            return AND.get(self.language, AND["en"]).join(str(v) for v in items)
         if isinstance(value, (list, tuple, set, frozenset)) and not format_spec:
             return ", ".join(str(v) for v in value)
-        return super().format_field(value, format_spec)
+        try:
+            return super().format_field(value, format_spec)
+        except (ValueError, TypeError):
+            return str(value)
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
         if isinstance(value, (_Fix, _Missing)):
             return value
         return super().convert_field(value, conversion)
+
+
+AND = {"en": " and ", "id": " dan "}
 
 
 class _Missing:
