@@ -9,6 +9,7 @@ and never the flag itself, so a page or a Python error cannot name a flag.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 
 
@@ -23,6 +24,8 @@ class Setting:
     python_value: str  # shown when the message gives no value: "NAME", True
     page: dict[str, tuple[str, str]] = field(default_factory=dict)
     label: dict[str, str] = field(default_factory=dict)  # its name on the page
+    text: bool = True  # a value is text (quoted when shown), not a number
+    cli: dict[str, str] = field(default_factory=dict)  # the CLI's own words, if not a flag
 
     def name(self, audience: str, language: str) -> str:
         """The setting's own name: "--sheet", "sheet", "Sheet" ("Lembar kerja")."""
@@ -34,16 +37,24 @@ class Setting:
 
     def words(self, audience: str, language: str, value: str | None) -> str:
         """The action, starting with its verb: "pass --sheet NAME", 'pass sheet="NAME"',
-        "choose the sheet"."""
+        "choose the sheet". A value given is quoted as the audience writes it (shell
+        quoting, a Python string), unless the setting takes a number."""
         if audience == "page":
             plain, given = self.page.get(language) or self.page["en"]
-            return plain if value is None else given.format(value=value)
+            return (
+                plain if value is None else given.format(value=repr(value) if self.text else value)
+            )
+        if audience == "cli" and self.cli:
+            return self.cli.get(language) or self.cli["en"]
         verb = VERBS.get(language, VERBS["en"])
         if audience == "cli":
             if not self.metavar:
                 return f"{verb} {self.flag}"
-            return f"{verb} {self.flag} {value if value is not None else self.metavar}"
-        return f"{verb} {self.python}={value if value is not None else self.python_value}"
+            shown = self.metavar if value is None else shlex.quote(value) if self.text else value
+            return f"{verb} {self.flag} {shown}"
+        if value is None:
+            return f"{verb} {self.python}={self.python_value}"
+        return f"{verb} {self.python}={repr(value) if self.text else value}"
 
 
 VERBS = {"en": "pass", "id": "tambahkan"}  # before a flag or a parameter
@@ -136,6 +147,7 @@ SETTINGS: dict[str, Setting] = {
             ),
         },
         label={"en": "Rate", "id": "Kecepatan"},
+        text=False,
     ),
     "output": Setting(
         "-o",
@@ -208,6 +220,7 @@ SETTINGS: dict[str, Setting] = {
             "id": ("taruh nama kolom di baris pertama", "taruh nama kolom di baris {value}"),
         },
         label={"en": "Header row", "id": "Baris judul"},
+        text=False,
     ),
     "encoding": Setting(
         "--encoding",
@@ -226,6 +239,20 @@ SETTINGS: dict[str, Setting] = {
         "Credentials(...)",
         _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
         label={"en": "AccessKey", "id": "AccessKey"},
+    ),
+    "access_key": Setting(
+        "",
+        "",
+        "credentials",
+        "Credentials(...)",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "AccessKey", "id": "AccessKey"},
+        cli={
+            "en": "set them, e.g. export ALIBABA_CLOUD_ACCESS_KEY_ID=... "
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET=...",
+            "id": "isi keduanya, mis. export ALIBABA_CLOUD_ACCESS_KEY_ID=... "
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET=...",
+        },
     ),
     "yes": Setting(
         "--yes",

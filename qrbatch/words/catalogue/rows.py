@@ -12,9 +12,9 @@ EN: dict[str, str] = {
     "rows.no_message_column_named": "{file}: no message column named {given!r}. Columns "
     "found: {found:q}. {Fix:message_column}.",
     "rows.two_phone_columns": "{file}: {count} columns could be the phone: {names:q}. Say "
-    "which one: {fix:phone_column={first!r}}, for example.",
+    "which one: {fix:phone_column={first}}, for example.",
     "rows.two_message_columns": "{file}: {count} columns could be the message: {names:q}. "
-    "Say which one: {fix:message_column={first!r}}, for example.",
+    "Say which one: {fix:message_column={first}}, for example.",
     "rows.no_country_column_named": "{file}: no country column named {given!r}. Columns "
     "found: {found:q}. {Fix:country_column}.",
     # A row's problem: "{column}: {problem}" (the column as the sheet names it)
@@ -67,9 +67,9 @@ ID: dict[str, str] = {
     "rows.no_message_column_named": "{file}: tidak ada kolom pesan bernama {given!r}. Kolom "
     "yang ada: {found:q}. {Fix:message_column}.",
     "rows.two_phone_columns": "{file}: ada {count} kolom yang bisa jadi nomor telepon: "
-    "{names:q}. Tentukan salah satunya, misalnya {fix:phone_column={first!r}}.",
+    "{names:q}. Tentukan salah satunya, misalnya {fix:phone_column={first}}.",
     "rows.two_message_columns": "{file}: ada {count} kolom yang bisa jadi pesan: {names:q}. "
-    "Tentukan salah satunya, misalnya {fix:message_column={first!r}}.",
+    "Tentukan salah satunya, misalnya {fix:message_column={first}}.",
     "rows.no_country_column_named": "{file}: tidak ada kolom negara bernama {given!r}. Kolom "
     "yang ada: {found:q}. {Fix:country_column}.",
     "rows.in_column": "{column}: {problem}",

@@ -54,7 +54,7 @@ EN: dict[str, str] = {
     "sheet.best_row_of_sheet": " of sheet {sheet!r}",
     "sheet.more_cells": " (and {count} more)",
     "sheet.every_row_empty": " Every row is empty.",
-    "sheet.hidden_fit": " Hidden sheet(s) {sheets:q} have the columns: {fix:sheet={first!r}} "
+    "sheet.hidden_fit": " Hidden sheet(s) {sheets:q} have the columns: {fix:sheet={first}} "
     "if that is the one to read.",
     "sheet.all_hidden": " Every sheet is hidden: {fix:sheet}.",
     "sheet.not_xlsx": "{file}: not a readable Excel workbook (it is not a zip file, as .xlsx "
@@ -164,7 +164,7 @@ ID: dict[str, str] = {
     "sheet.more_cells": " (dan {count} lagi)",
     "sheet.every_row_empty": " Semua baris kosong.",
     "sheet.hidden_fit": " Lembar kerja tersembunyi {sheets:q} punya kolom-kolom itu: "
-    "{fix:sheet={first!r}} jika itu yang harus dibaca.",
+    "{fix:sheet={first}} jika itu yang harus dibaca.",
     "sheet.all_hidden": " Semua lembar kerja tersembunyi: {fix:sheet}.",
     "sheet.not_xlsx": "{file}: bukan workbook Excel yang bisa dibaca (bukan berkas zip, "
     "padahal berkas .xlsx selalu zip). Buka di Excel lalu simpan ulang sebagai .xlsx, atau "
