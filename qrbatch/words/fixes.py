@@ -79,6 +79,12 @@ def _column(flag: str, python: str, en: str, id_: str) -> Setting:
     )
 
 
+# A setting only whoever runs ``qrbatch serve`` can change
+_SERVER = _one(
+    "ask whoever runs qrbatch serve to change its settings",
+    "minta pengelola qrbatch serve mengubah pengaturannya",
+)
+
 SETTINGS: dict[str, Setting] = {
     "phone_column": _column("--phone-column", "phone", "Phone", "Nomor telepon"),
     "message_column": _column("--message-column", "message", "Message", "Pesan"),
@@ -254,6 +260,51 @@ SETTINGS: dict[str, Setting] = {
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET=...",
         },
     ),
+    "timeout": Setting(
+        "--timeout",
+        "SECONDS",
+        "timeout",
+        "SECONDS",
+        _SERVER,
+        label={"en": "Timeout", "id": "Batas waktu"},
+        text=False,
+    ),
+    "max_attempts": Setting(
+        "--max-attempts",
+        "N",
+        "max_attempts",
+        "N",
+        _SERVER,
+        label={"en": "Attempts", "id": "Jumlah percobaan"},
+        text=False,
+    ),
+    "outage_failures": Setting(
+        "--outage-failures",
+        "N",
+        "outage_failures",
+        "N",
+        _SERVER,
+        label={"en": "Outage failures", "id": "Batas gagal beruntun"},
+        text=False,
+    ),
+    "outage_seconds": Setting(
+        "--outage-seconds",
+        "SECONDS",
+        "outage_seconds",
+        "SECONDS",
+        _SERVER,
+        label={"en": "Outage seconds", "id": "Batas detik gangguan"},
+        text=False,
+    ),
+    "settle_seconds": Setting(
+        "--settle-seconds",
+        "SECONDS",
+        "settle_seconds",
+        "SECONDS",
+        _SERVER,
+        label={"en": "Settle seconds", "id": "Detik tunggu berkas"},
+        text=False,
+    ),
     "yes": Setting(
         "--yes",
         "",
@@ -266,9 +317,12 @@ SETTINGS: dict[str, Setting] = {
 
 
 def name(setting: str, audience: str, language: str) -> str:
-    """The name of ``setting`` for ``audience`` in ``language``."""
+    """The name of ``setting`` for ``audience`` in ``language`` (a setting not in the
+    table: its flag's spelling on the CLI, its own name elsewhere)."""
     known = SETTINGS.get(setting)
-    return setting if known is None else known.name(audience, language)
+    if known is not None:
+        return known.name(audience, language)
+    return "--" + setting.replace("_", "-") if audience == "cli" else setting
 
 
 def fix(setting: str, audience: str, language: str, value: str | None) -> str:

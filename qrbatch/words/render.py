@@ -72,7 +72,7 @@ _NAME = _Fix()
 class Filler(string.Formatter):
     """``str.format`` with these additions, so that a catalogue entry stays one readable
     string: ``{fix:setting}`` and ``{fix:setting=value}`` (the action, per audience;
-    ``{Fix:...}`` starts a sentence); ``{name:setting}`` (the setting's own name: a flag,
+    ``{Fix:...}`` starts a sentence); ``{option:setting}`` (the setting's own name: a flag,
     a parameter, a field on the page); a :class:`Words` parameter, worded alike;
     ``{n:n}`` (a count grouped as the language writes it: 1,234 or 1.234); and lists
     (joined with commas; ``{names:q}`` quotes each one; ``{names:and}`` joins with
@@ -89,7 +89,7 @@ class Filler(string.Formatter):
             return _FIX
         if key == "Fix":
             return _FIX_CAPITAL
-        if key == "name":
+        if key == "option":
             return _NAME
         if isinstance(key, str) and key in kwargs:
             return kwargs[key]

@@ -17,7 +17,7 @@ EN: dict[str, str] = {
     "sheet.note_hidden": "hidden sheet(s) {sheets:q} not read ({fix:sheet} to read one)",
     "sheet.no_such_file": "{file}: no such file. Check the path (current folder: {cwd}).",
     "sheet.is_folder": "{file}: is a folder, not a spreadsheet.",
-    "sheet.sheet_of_text": "{file}: {name:sheet} applies to workbooks only; this is {suffix}.",
+    "sheet.sheet_of_text": "{file}: {option:sheet} applies to workbooks only; this is {suffix}.",
     "sheet.not_a_sheet": "{file}: not a spreadsheet qrbatch reads ({suffix}). Save it as .xlsx "
     "or .csv (qrbatch reads {suffixes}).",
     "sheet.no_extension": "no extension",
@@ -124,7 +124,7 @@ ID: dict[str, str] = {
     "sheet.no_such_file": "{file}: berkas tidak ditemukan. Periksa lokasinya (folder saat ini: "
     "{cwd}).",
     "sheet.is_folder": "{file}: ini folder, bukan spreadsheet.",
-    "sheet.sheet_of_text": "{file}: {name:sheet} hanya berlaku untuk workbook; berkas ini "
+    "sheet.sheet_of_text": "{file}: {option:sheet} hanya berlaku untuk workbook; berkas ini "
     "{suffix}.",
     "sheet.not_a_sheet": "{file}: bukan spreadsheet yang bisa dibaca qrbatch ({suffix}). Simpan "
     "sebagai .xlsx atau .csv (qrbatch membaca {suffixes}).",
