@@ -6,6 +6,7 @@ from __future__ import annotations
 import pickle
 import re
 import string
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +174,48 @@ def test_a_settings_own_name_in_each_audience() -> None:
 def test_a_parameter_called_name_is_a_parameter() -> None:
     text = say("rows.number_not_usable", number="+62 812", name="Toko", status="BANNED")
     assert text.startswith("+62 812 (Toko) is BANNED on WhatsApp")
+
+
+# The front ends: each shows its own words, with nothing to translate at the front end.
+
+
+def test_a_python_api_error_names_parameters_not_flags() -> None:
+    import pandas as pd
+
+    import qrbatch
+
+    with pytest.raises(qrbatch.InputFileError) as caught:
+        qrbatch.validate_frame(pd.DataFrame({"Name": ["Toko"], "Message": ["Halo"]}))
+    text = str(caught.value)
+    assert (
+        text == "DataFrame: no phone column. Columns found: 'Name', 'Message'. Pass phone=\"NAME\"."
+    )
+    assert not FLAG.search(text)
+
+
+def test_a_python_api_rows_problem_names_the_parameter() -> None:
+    import pandas as pd
+
+    import qrbatch
+
+    frame = pd.DataFrame({"Phone": ["0812-3456-7890"], "Message": ["Halo"]})
+    problems = qrbatch.validate_frame(frame)
+    message = problems["ErrorMessage"].iloc[0]
+    assert 'or pass default_region="CC"' in message and not FLAG.search(message)
+    page = describe(message, language="id", audience="page")
+    assert "tambahkan kode negara atau pilih Negara bawaan" in page
+
+
+def test_the_command_line_names_the_flag_and_leaves_python_words_after_it(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from qrbatch.cli import main
+    from tests.support.sheets import write_csv
+
+    source = write_csv(tmp_path / "c.csv", [["Name", "Message"], ["Toko", "Halo"]])
+    done = CliRunner().invoke(main, ["validate", str(source), "-q"])
+    assert done.exit_code == 2
+    assert "or pass --phone-column NAME and pass --message-column NAME" in done.output
+    assert say("rows.no_phone_column", file="x", found=[]).endswith('Pass phone="NAME".')
