@@ -63,6 +63,14 @@ def test_english_and_indonesian_take_the_same_placeholders(key: str) -> None:
 
 
 @pytest.mark.parametrize("key", KEYS)
+def test_no_message_takes_a_reserved_name_as_a_parameter(key: str) -> None:
+    plain = {
+        n for _, n, spec, _ in string.Formatter().parse(CATALOGUE["en"][key]) if n and not spec
+    }
+    assert not plain & {"fix", "Fix", "option"}
+
+
+@pytest.mark.parametrize("key", KEYS)
 def test_every_setting_a_message_names_is_in_the_table(key: str) -> None:
     named = {f.partition(":")[2] for f in fields(CATALOGUE["en"][key]) if ":" in f}
     assert named <= SETTINGS.keys()

@@ -508,8 +508,9 @@ def check_rows(
     for row in sheet.rows:
         found = reader_problem(row, used)
         if found is not None:
-            where = f"{names[found.column]}: " if found.column is not None else ""
-            message = f"{where}{found.message}"
+            message = found.message
+            if found.column is not None:
+                message = said("rows.in_column", column=names[found.column], problem=message)
             checked.append(CheckedRow(row, None, "invalid", found.code, message))
             continue
         if row.is_blank:

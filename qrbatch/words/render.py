@@ -73,7 +73,8 @@ class Filler(string.Formatter):
     """``str.format`` with these additions, so that a catalogue entry stays one readable
     string: ``{fix:setting}`` and ``{fix:setting=value}`` (the action, per audience;
     ``{Fix:...}`` starts a sentence); ``{option:setting}`` (the setting's own name: a flag,
-    a parameter, a field on the page); a :class:`Words` parameter, worded alike;
+    a parameter, a field on the page); a :class:`Words` (or :class:`Said`) parameter,
+    worded alike;
     ``{n:n}`` (a count grouped as the language writes it: 1,234 or 1.234); and lists
     (joined with commas; ``{names:q}`` quotes each one; ``{names:and}`` joins with
     "and"/"dan"). A parameter the caller did not give is shown as ``{name}``, and a value
@@ -98,6 +99,8 @@ class Filler(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> Any:
         if value is _NAME:
             return name(format_spec, self.audience, self.language)
+        if isinstance(value, Said):  # worded again, in this message's language
+            value = value.words
         if isinstance(value, Words):
             return render(value.key, self.language, self.audience, value.params)
         if isinstance(value, _Fix):

@@ -20,6 +20,10 @@ EN: dict[str, str] = {
     # A row's problem: "{column}: {problem}" (the column as the sheet names it)
     "rows.in_column": "{column}: {problem}",
     "rows.blank": "the row is empty",
+    "rows.code_columns": "{file}: needs a phone and a QrdlCode column. Columns found: "
+    "{found:q}.",
+    "rows.code_columns_update": "{file}: needs a phone, a QrdlCode and a message column. "
+    "Columns found: {found:q}.",
     "rows.phone_empty": "the phone number is empty",
     "rows.phone_why": "{raw!r} {why}",
     "rows.phone_impossible": "{raw!r} {why} for a phone number",
@@ -74,6 +78,10 @@ ID: dict[str, str] = {
     "yang ada: {found:q}. {Fix:country_column}.",
     "rows.in_column": "{column}: {problem}",
     "rows.blank": "baris ini kosong",
+    "rows.code_columns": "{file}: perlu kolom nomor telepon dan kolom QrdlCode. Kolom yang "
+    "ada: {found:q}.",
+    "rows.code_columns_update": "{file}: perlu kolom nomor telepon, QrdlCode dan pesan. Kolom "
+    "yang ada: {found:q}.",
     "rows.phone_empty": "nomor teleponnya kosong",
     "rows.phone_why": "{raw!r} {why}",
     "rows.phone_impossible": "{raw!r} {why} untuk nomor telepon",

@@ -10,6 +10,36 @@ _USED_EN = "save only the used range, or copy the rows into a new sheet"
 _USED_ID = "simpan hanya rentang yang dipakai, atau salin baris-barisnya ke lembar kerja baru"
 
 EN: dict[str, str] = {
+    # a cell's problem (the row is reported, not sent) and notes on how the file was read
+    "sheet.cell_too_long": "cell {cell} holds {length:n} characters; a spreadsheet cell holds "
+    "at most {limit:n} (often a double quote that is never closed): shorten it or close the "
+    "quote",
+    "sheet.bad_encoding_row": "this row has bytes that are not UTF-8 ({shown}); the rest of "
+    "the file is UTF-8. Fix the letters and save the file as 'CSV UTF-8', or {fix:encoding} "
+    "if the whole file uses another encoding",
+    "sheet.unclosed_quote_cell": "cell {cell} starts a quoted text ({first!r}...) that runs "
+    "over {lines} more line(s) that look like rows of their own ({next!r}): a double quote "
+    '(") is probably not closed; close it or remove it',
+    "sheet.formula_error": "the cell shows {error} (its formula ={formula} failed): fix the "
+    "formula or type the value",
+    "sheet.formula_no_value": "the cell holds the formula ={formula} but no saved value (the "
+    "file was written by a program, not saved by a spreadsheet app): open it in Excel or "
+    "LibreOffice and save it, or type the value",
+    "sheet.does_not_fit": "the row has {cells} cells but the header has {width} columns "
+    "(beyond it: {beyond}); {advice}",
+    "sheet.fit_text": "a comma (or the delimiter) inside a value splits it: put the value in "
+    'double quotes ("Halo, saya mau pesan") or save the file with another delimiter',
+    "sheet.fit_book": "give that column a header name, or clear those cells",
+    "sheet.note_formulas": "{count} formula cell(s) in sheet {sheet!r} have no saved value and "
+    "read as empty; open and save the file in a spreadsheet app to compute them",
+    "sheet.note_too_wide": "{count} row(s) have more cells than the header's {width} columns: "
+    "they are reported as RowDoesNotFitHeader and their cells kept under {columns:q}",
+    "sheet.note_old_xls": "the file is an old binary .xls workbook named {suffix}",
+    "sheet.note_xlsx_named_xls": "the file is an .xlsx workbook named .xls",
+    "sheet.note_bad_bytes": "UTF-8 except for {count} byte(s) on line(s) {lines}: those rows "
+    "are reported as BadEncoding, not sent",
+    "sheet.note_not_utf8": "read as {name} ({encoding}): the file is not UTF-8. If letters look "
+    "wrong in the results, {fix:encoding} or save the file as 'CSV UTF-8'",
     "sheet.note_read_active": "read sheet {sheet!r} (the active sheet)",
     "sheet.note_read_first": "read sheet {sheet!r} (the first visible sheet with the columns)",
     "sheet.note_read_named": "read sheet {sheet!r} (the one named)",
@@ -114,6 +144,37 @@ EN: dict[str, str] = {
 }
 
 ID: dict[str, str] = {
+    "sheet.cell_too_long": "sel {cell} berisi {length:n} karakter; sel spreadsheet memuat "
+    "paling banyak {limit:n} (sering karena tanda petik dua yang tidak ditutup): pendekkan "
+    "atau tutup tanda petiknya",
+    "sheet.bad_encoding_row": "baris ini berisi byte yang bukan UTF-8 ({shown}); bagian lain "
+    "berkas ini UTF-8. Perbaiki hurufnya lalu simpan berkas sebagai 'CSV UTF-8', atau "
+    "{fix:encoding} jika seluruh berkas memakai encoding lain",
+    "sheet.unclosed_quote_cell": "sel {cell} memulai teks berpetik ({first!r}...) yang "
+    "berlanjut {lines} baris lagi yang tampak seperti baris tersendiri ({next!r}): "
+    'kemungkinan ada tanda petik dua (") yang tidak ditutup; tutup atau hapus',
+    "sheet.formula_error": "sel ini menampilkan {error} (rumusnya ={formula} gagal): perbaiki "
+    "rumusnya atau ketik nilainya",
+    "sheet.formula_no_value": "sel ini berisi rumus ={formula} tetapi tanpa nilai tersimpan "
+    "(berkas dibuat oleh program, bukan disimpan aplikasi spreadsheet): buka di Excel atau "
+    "LibreOffice lalu simpan, atau ketik nilainya",
+    "sheet.does_not_fit": "baris ini berisi {cells} sel, padahal judulnya {width} kolom (di "
+    "luarnya: {beyond}); {advice}",
+    "sheet.fit_text": "koma (atau pemisah kolom) di dalam nilai memecahnya: apit nilainya "
+    'dengan tanda petik dua ("Halo, saya mau pesan") atau simpan berkas dengan pemisah lain',
+    "sheet.fit_book": "beri kolom itu nama judul, atau kosongkan sel-sel itu",
+    "sheet.note_formulas": "{count} sel rumus di lembar kerja {sheet!r} tidak punya nilai "
+    "tersimpan dan terbaca kosong; buka dan simpan berkasnya di aplikasi spreadsheet untuk "
+    "menghitungnya",
+    "sheet.note_too_wide": "{count} baris berisi sel lebih banyak daripada {width} kolom "
+    "judulnya: baris itu dilaporkan sebagai RowDoesNotFitHeader dan selnya disimpan di bawah "
+    "{columns:q}",
+    "sheet.note_old_xls": "berkas ini workbook .xls lama (biner) yang bernama {suffix}",
+    "sheet.note_xlsx_named_xls": "berkas ini workbook .xlsx yang bernama .xls",
+    "sheet.note_bad_bytes": "UTF-8 kecuali {count} byte di baris {lines}: baris-baris itu "
+    "dilaporkan sebagai BadEncoding, tidak dikirim",
+    "sheet.note_not_utf8": "dibaca sebagai {name} ({encoding}): berkas ini bukan UTF-8. Jika "
+    "hurufnya tampak salah di hasil, {fix:encoding} atau simpan berkas sebagai 'CSV UTF-8'",
     "sheet.note_read_active": "membaca lembar kerja {sheet!r} (lembar kerja yang aktif)",
     "sheet.note_read_first": "membaca lembar kerja {sheet!r} (lembar kerja pertama yang "
     "terlihat dan punya kolom-kolomnya)",
