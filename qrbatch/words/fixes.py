@@ -339,6 +339,32 @@ SETTINGS: dict[str, Setting] = {
         _SERVER,
         label={"en": "Image file names", "id": "Nama berkas gambar"},
     ),
+    # where the key is read from: the command line names the variable, Python the
+    # credentials= parameter, the page its Account panel
+    "access_key_id": Setting(
+        "ALIBABA_CLOUD_ACCESS_KEY_ID (or the profile)",
+        "",
+        "credentials",
+        "",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "the AccessKey ID", "id": "AccessKey ID"},
+    ),
+    "access_key_secret": Setting(
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET, the profile or the credentials file",
+        "",
+        "credentials",
+        "",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "the AccessKey Secret", "id": "AccessKey Secret"},
+    ),
+    "security_token": Setting(
+        "ALIBABA_CLOUD_SECURITY_TOKEN (or the profile's sts_token)",
+        "",
+        "credentials",
+        "",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "the STS token", "id": "token STS"},
+    ),
     "yes": Setting(
         "--yes",
         "",
