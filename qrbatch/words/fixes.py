@@ -344,7 +344,7 @@ SETTINGS: dict[str, Setting] = {
     "access_key_id": Setting(
         "ALIBABA_CLOUD_ACCESS_KEY_ID (or the profile)",
         "",
-        "credentials",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID (or credentials=)",
         "",
         _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
         label={"en": "the AccessKey ID", "id": "AccessKey ID"},
@@ -352,7 +352,7 @@ SETTINGS: dict[str, Setting] = {
     "access_key_secret": Setting(
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET, the profile or the credentials file",
         "",
-        "credentials",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET (or credentials=)",
         "",
         _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
         label={"en": "the AccessKey Secret", "id": "AccessKey Secret"},
@@ -360,7 +360,7 @@ SETTINGS: dict[str, Setting] = {
     "security_token": Setting(
         "ALIBABA_CLOUD_SECURITY_TOKEN (or the profile's sts_token)",
         "",
-        "credentials",
+        "ALIBABA_CLOUD_SECURITY_TOKEN (or credentials=)",
         "",
         _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
         label={"en": "the STS token", "id": "token STS"},
