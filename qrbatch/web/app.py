@@ -31,7 +31,6 @@ import html
 import ipaddress
 import json
 import re
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -43,6 +42,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from qrbatch.errors import ConfigError
 from qrbatch.web import i18n
+from qrbatch.web.access import SignIn
 from qrbatch.web.links import DownloadLinks, Grant
 from qrbatch.web.runs import (
     PDF_LAYOUTS,
@@ -73,11 +73,6 @@ MEDIA_TYPES = {
 EXTENSIONS = {"results": ".xlsx", "pdf": ".pdf", "zip": ".zip"}
 
 
-def new_token() -> str:
-    """A secret for the printed address: 256 random bits, URL-safe."""
-    return secrets.token_urlsafe(32)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageSettings:
     """What the app needs besides the runs: the token, the bound host, the names the page
@@ -90,11 +85,14 @@ class PageSettings:
 
 
 SETTINGS = web.AppKey("settings", PageSettings)
+SIGNIN = web.AppKey("signin", SignIn)
 STORE = web.AppKey("store", RunStore)
 LINKS = web.AppKey("links", DownloadLinks)
-PUBLIC = frozenset({"index", "static", "download"})
-"""Routes served without the token: the page's own files (no secret in them) and the
-single-use download links (their id is the grant)."""
+PUBLIC = frozenset({"index", "static", "download", "sample"})
+"""Routes served without the token: the page's own files (no secret in them), the
+sample sheet, and the single-use download links (their id is the grant)."""
+PUBLIC_POST = frozenset({"signin"})
+"""Changes made without the token: the sign-in form (the password is its grant)."""
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -154,8 +152,14 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method not in SAFE_METHODS and not _same_origin(request):
         return _refuse(request, 403, "refused.origin")
     route = request.match_info.route.name
-    public = route in PUBLIC and request.method in SAFE_METHODS
+    public = (route in PUBLIC and request.method in SAFE_METHODS) or (
+        route in PUBLIC_POST and request.method == "POST"
+    )
     if not public and not _token_ok(request.headers.get(TOKEN_HEADER), settings):
+        if request.method in SAFE_METHODS and not request.path.startswith("/api/"):
+            # A person's browser (a bookmark, a stale link): the page, which signs her in
+            # in her language, never a bare refusal (and no redirect). API calls: 401 JSON.
+            return web.Response(text=render_page(request), status=401, content_type="text/html")
         return _refuse(request, 401, "refused.token")
     return await handler(request)
 
@@ -195,6 +199,7 @@ def render_page(request: web.Request) -> str:
         "maxUploadText": human_size(settings.max_upload),
         "statuses": list(STATUSES_SHOWN),
         "sandbox": store.sandbox,
+        "password": request.app[SIGNIN].enabled,
     }
     values = {
         "lang": lang,
@@ -470,18 +475,39 @@ async def download(request: web.Request) -> web.StreamResponse:
     )
 
 
+async def sign_in(request: web.Request) -> web.Response:
+    """The sign-in form: the right password gets the token (``access.py``)."""
+    gate = request.app[SIGNIN]
+    if not gate.enabled:
+        return _error(request, 404, "error.no_password")
+    try:
+        data = await request.json()
+    except ValueError:
+        data = {}
+    password = data.get("password") if isinstance(data, dict) else None
+    if not isinstance(password, str) or not await gate.check(password[:1024]):
+        return _error(request, 403, "error.password")
+    return web.json_response({"token": request.app[SETTINGS].token})
+
+
 def create_app(
-    store: RunStore, settings: PageSettings, links: DownloadLinks | None = None
+    store: RunStore,
+    settings: PageSettings,
+    links: DownloadLinks | None = None,
+    *,
+    signin: SignIn | None = None,
 ) -> web.Application:
     """The application; the caller runs it (``serve``) and resumes the store's runs."""
     app = web.Application(middlewares=[guard], client_max_size=1024 * 1024)
     app[SETTINGS] = settings
+    app[SIGNIN] = signin or SignIn(None)
     app[STORE] = store
     app[LINKS] = links or DownloadLinks()
     app.on_response_prepare.append(_security_headers)
     app.router.add_get("/", index, name="index")
     app.router.add_get("/static/{name}", static, name="static")
     app.router.add_get("/download/{link}", download, name="download")
+    app.router.add_post("/api/signin", sign_in, name="signin")
     app.router.add_get("/api/about", about)
     app.router.add_get("/api/runs", list_runs)
     app.router.add_post("/api/uploads", upload)

@@ -110,14 +110,10 @@ EN: dict[str, str] = {
     "error.option.default_region": "Default region must be a two-letter country code, e.g. ID.",
     "error.option.pdf_layout": "Choose a PDF layout from the list.",
     "error.not_found": "This run is not known here (it may have been removed).",
-    "error.session": "This page's access has ended (qrbatch serve was restarted). Open the "
-    "address qrbatch serve printed.",
     "error.network": "The page cannot reach qrbatch serve. Is it still running?",
     "error.malformed": "The upload arrived broken (not a complete form). Choose the file again.",
     "error.link": "This download link has been used or has expired. Click the download on "
     "the page again.",
-    "page.signin": "To use this page, open the address qrbatch serve printed (with "
-    "?token=…) in this tab.",
     "problem.generic": "a problem in this row",
     "problem.generic.fix": "see the details",
     "problem.MissingPhone": "the phone number is empty",
@@ -145,6 +141,21 @@ EN: dict[str, str] = {
     "refused.token": "qrbatch serve: open the address it printed (with ?token=…); "
     "this request has no valid token.",
     "refused.origin": "qrbatch serve: refused a request from another site or host name.",
+    "page.signin": "To use this page, open the address qrbatch serve printed (with ?token=…), "
+    "or paste it below. The address stays the same when qrbatch serve restarts: a bookmark of it "
+    "keeps working.",
+    "signin.title": "Sign in",
+    "signin.password": "Password",
+    "signin.button": "Sign in",
+    "signin.address": "Address from qrbatch serve",
+    "signin.open": "Open",
+    "signin.checking": "Checking…",
+    "signin.no_token": "This address has no ?token=… part. Copy the whole address qrbatch "
+    "serve printed.",
+    "error.password": "That password is not right. Try again.",
+    "error.no_password": "This page has no password: open the address qrbatch serve printed.",
+    "error.session": "This page's access has ended (its address was replaced by a new one). "
+    "Open the new address qrbatch serve printed.",
 }
 
 ID: dict[str, str] = {
@@ -243,15 +254,11 @@ ID: dict[str, str] = {
     "error.option.default_region": "Negara bawaan harus kode negara dua huruf, mis. ID.",
     "error.option.pdf_layout": "Pilih tata letak PDF dari daftar.",
     "error.not_found": "Proses ini tidak dikenal di sini (mungkin sudah dihapus).",
-    "error.session": "Akses halaman ini sudah berakhir (qrbatch serve dijalankan ulang). Buka "
-    "alamat yang dicetak oleh qrbatch serve.",
     "error.network": "Halaman tidak dapat menghubungi qrbatch serve. Apakah masih berjalan?",
     "error.malformed": "Unggahan tiba dalam keadaan rusak (formulirnya tidak lengkap). Pilih "
     "berkasnya lagi.",
     "error.link": "Tautan unduhan ini sudah dipakai atau kedaluwarsa. Klik unduhan di halaman "
     "sekali lagi.",
-    "page.signin": "Untuk memakai halaman ini, buka alamat yang dicetak qrbatch serve (dengan "
-    "?token=…) di tab ini.",
     "problem.generic": "ada masalah di baris ini",
     "problem.generic.fix": "lihat rinciannya",
     "problem.MissingPhone": "nomor telepon kosong",
@@ -279,6 +286,22 @@ ID: dict[str, str] = {
     "refused.token": "qrbatch serve: buka alamat yang dicetaknya (dengan ?token=…); "
     "permintaan ini tidak membawa token yang sah.",
     "refused.origin": "qrbatch serve: permintaan dari situs atau nama host lain ditolak.",
+    "page.signin": "Untuk memakai halaman ini, buka alamat yang dicetak qrbatch serve (dengan "
+    "?token=…), atau tempelkan di bawah. Alamatnya tetap sama saat qrbatch serve dijalankan "
+    "ulang: penanda (bookmark) alamat itu tetap berfungsi.",
+    "signin.title": "Masuk",
+    "signin.password": "Kata sandi",
+    "signin.button": "Masuk",
+    "signin.address": "Alamat dari qrbatch serve",
+    "signin.open": "Buka",
+    "signin.checking": "Memeriksa…",
+    "signin.no_token": "Alamat ini tidak memuat bagian ?token=…. Salin seluruh alamat yang "
+    "dicetak qrbatch serve.",
+    "error.password": "Kata sandi itu salah. Coba lagi.",
+    "error.no_password": "Halaman ini tidak memakai kata sandi: buka alamat yang dicetak "
+    "qrbatch serve.",
+    "error.session": "Akses halaman ini sudah berakhir (alamatnya diganti yang baru). Buka "
+    "alamat baru yang dicetak qrbatch serve.",
 }
 
 STRINGS: Final[dict[str, dict[str, str]]] = {"en": EN, "id": ID}

@@ -52,9 +52,11 @@ function say(node, text, kind) {
 
 class PageError extends Error {}
 
-// The token: taken from the address once, kept in this tab's sessionStorage (this
-// origin's only), and sent as a header. Never a cookie: browsers send cookies to every
-// port of the host, so another program on this computer would get it.
+// The token: taken from the address once, kept in this origin's localStorage (the
+// origin is scheme, host and port: no other local port reads it), and sent as a header.
+// Never a cookie: browsers send cookies to every port of the host, so another program on
+// this computer would get it. The token lasts across restarts of qrbatch serve, so the
+// page keeps working after the browser or the server restarts.
 const TOKEN_KEY = "qrbatch-token";
 const TOKEN_HEADER = "X-Qrbatch-Token";
 
@@ -62,20 +64,60 @@ function takeToken() {
   const address = new URL(window.location.href);
   const given = address.searchParams.get("token");
   if (given !== null) {
-    sessionStorage.setItem(TOKEN_KEY, given);
+    localStorage.setItem(TOKEN_KEY, given);
     address.searchParams.delete("token");
     // Off the address bar, and out of this entry of the history.
     window.history.replaceState(null, "", address.pathname + address.search + address.hash);
   }
-  return sessionStorage.getItem(TOKEN_KEY);
+  sessionStorage.removeItem(TOKEN_KEY); // where earlier versions kept it
+  return localStorage.getItem(TOKEN_KEY);
 }
 
 const token = takeToken();
 
 function signedOut() {
-  sessionStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(TOKEN_KEY);
   $("signed-in").hidden = true;
   $("signin").hidden = false;
+  $("password-form").hidden = !config.password;
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const status = $("signin-status");
+  say(status, t("signin.checking"));
+  try {
+    const response = await fetch("/api/signin", {
+      method: "POST",
+      credentials: "omit",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ password: $("password").value }),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new PageError(data.error || t("error.network"));
+    localStorage.setItem(TOKEN_KEY, data.token);
+    window.location.reload();
+  } catch (error) {
+    say(status, error instanceof PageError ? error.message : t("error.network"), "error");
+    $("password").focus();
+  }
+}
+
+function openAddress(event) {
+  event.preventDefault();
+  let given = null;
+  try {
+    given = new URL($("address").value.trim(), window.location.href).searchParams.get("token");
+  } catch (error) {
+    given = null;
+  }
+  if (!given) {
+    say($("signin-status"), t("signin.no_token"), "error");
+    $("address").focus();
+    return;
+  }
+  localStorage.setItem(TOKEN_KEY, given);
+  window.location.reload();
 }
 
 // One place for every call: the token travels in its header.
@@ -410,6 +452,8 @@ async function about() {
   }
 }
 
+$("password-form").addEventListener("submit", signIn);
+$("address-form").addEventListener("submit", openAddress);
 if (token) {
   $("signed-in").hidden = false;
   about();
