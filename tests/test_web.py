@@ -170,7 +170,8 @@ async def test_no_secret_reaches_the_page(tmp_path: Path) -> None:
         page = await (await test_client.get("/")).text()
         about = await (await test_client.get("/api/about")).json()
         runs = await (await test_client.get("/api/runs")).text()
-    assert about["credentials"] == "environment"  # the source, by name
+    assert about["origin"] == "environment" and not about["editable"]  # it wins, shown so
+    assert "from the environment variables" in about["credentials"]
     assert about["endpoint"] == "https://cams.example.test"
     assert SECRET not in page and SECRET not in runs and SECRET not in json.dumps(about)
 
@@ -182,8 +183,9 @@ async def test_missing_credentials_are_named_not_guessed(tmp_path: Path) -> None
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         test_client.session.headers["X-Qrbatch-Token"] = TOKEN
         about = await (await test_client.get("/api/about")).json()
-    assert about["credentials"] == "not found"
-    assert "ALIBABA_CLOUD_ACCESS_KEY_ID" in about["credentials_detail"]  # where it looked
+    assert about["origin"] == "none" and about["editable"]
+    assert "Account panel" in about["credentials"]  # what to do, on the page (no flag)
+    assert "--" not in json.dumps(about)
 
 
 # Uploads ----------------------------------------------------------------------------

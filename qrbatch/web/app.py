@@ -37,13 +37,16 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
+import anyio.to_thread
 from aiohttp import BodyPartReader, MultipartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from qrbatch.errors import ConfigError
+from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.web import i18n
 from qrbatch.web.access import SignIn
+from qrbatch.web.account import clean_key
 from qrbatch.web.links import DownloadLinks, Grant
+from qrbatch.web.regions import region_names, region_of_language
 from qrbatch.web.runs import (
     PDF_LAYOUTS,
     STATUSES_SHOWN,
@@ -51,8 +54,8 @@ from qrbatch.web.runs import (
     RunNotFound,
     RunOptions,
     RunStore,
+    SheetPreview,
     WebRun,
-    credentials_source,
 )
 from qrbatch.web.uploads import DEFAULT_MAX_UPLOAD, UploadRefused, human_size, receive
 
@@ -192,6 +195,7 @@ def render_page(request: web.Request) -> str:
     lang = language(request)
     store = request.app[STORE]
     settings = request.app[SETTINGS]
+    region = region_of_language(lang, request.headers.get("Accept-Language"))
     config = {
         "lang": lang,
         "strings": i18n.STRINGS[lang],
@@ -200,6 +204,7 @@ def render_page(request: web.Request) -> str:
         "statuses": list(STATUSES_SHOWN),
         "sandbox": store.sandbox,
         "password": request.app[SIGNIN].enabled,
+        "defaultRegion": region,
     }
     values = {
         "lang": lang,
@@ -209,6 +214,13 @@ def render_page(request: web.Request) -> str:
             f'<option value="{html.escape(name)}">'
             f"{html.escape(i18n.text(lang, f'layout.{name}'))}</option>"
             for name in PDF_LAYOUTS
+        ),
+        "regions": f'<option value="">{html.escape(i18n.text(lang, "options.region.none"))}'
+        "</option>"
+        + "".join(
+            f'<option value="{code}"' + (" selected" if code == region else "") + ">"
+            f"{html.escape(name)}</option>"
+            for code, name in region_names(lang)
         ),
         "languages": "".join(
             f'<a href="/?lang={code}" lang="{code}"'
@@ -223,7 +235,7 @@ def render_page(request: web.Request) -> str:
         if key in values:
             return (
                 values[key]
-                if key in ("config", "layouts", "languages")
+                if key in ("config", "layouts", "languages", "regions")
                 else html.escape(values[key])
             )
         return html.escape(i18n.text(lang, key))
@@ -239,21 +251,90 @@ async def index(request: web.Request) -> web.Response:
     return response
 
 
-def about_json(store: RunStore, lang: str) -> dict[str, str]:
-    """Which service the page calls and where its key was found (never the key): for the
-    page's facts, asked with the token (another local user learns nothing of it)."""
-    found, source = credentials_source(store.endpoint, store.env, store.credentials)
-    if store.sandbox:
+def _shown_key_id(key_id: str) -> str:
+    """An AccessKey id as the page shows it: enough to tell two apart, not to copy."""
+    return key_id if len(key_id) <= 8 else f"{key_id[:4]}…{key_id[-4:]}"
+
+
+def about_json(store: RunStore, lang: str) -> dict[str, Any]:
+    """Which service the page calls and which key it uses (never the secret): for the
+    page's facts and the Account panel, asked with the token."""
+    key = store.key()
+    if key.origin == "sandbox":
         return {
             "endpoint": i18n.text(lang, "page.endpoint.sandbox"),
             "credentials": i18n.text(lang, "page.credentials.sandbox"),
             "credentials_detail": "",
+            "origin": "sandbox",
+            "key_id": "",
+            "editable": False,
         }
+    if key.credentials is None:
+        shown = i18n.text(lang, "page.credentials.missing")
+    else:
+        shown = i18n.text(
+            lang,
+            f"account.origin.{key.origin}",
+            keyid=_shown_key_id(key.credentials.access_key_id),
+            where=key.detail,
+        )
     return {
         "endpoint": store.endpoint_url,
-        "credentials": source if found else i18n.text(lang, "page.credentials.missing"),
-        "credentials_detail": "" if found else source,
+        "credentials": shown,
+        "credentials_detail": "",
+        "origin": key.origin,
+        "key_id": _shown_key_id(key.credentials.access_key_id) if key.credentials else "",
+        "editable": key.editable,
     }
+
+
+async def save_key(request: web.Request) -> web.Response:
+    """The Account panel's Save: keep the pair (never sent back), then ask the account
+    for its numbers with it."""
+    store = request.app[STORE]
+    lang = language(request)
+    if not store.key().editable:
+        return _error(request, 409, "account.fixed")
+    try:
+        data = await request.json()
+    except ValueError:
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    key_id = clean_key(data.get("access_key_id"))
+    secret = clean_key(data.get("access_key_secret"))
+    if not key_id or not secret:
+        return _error(request, 400, "account.incomplete")
+    try:
+        await anyio.to_thread.run_sync(store.save_key, key_id, secret)
+    except QrbatchError as error:
+        return web.json_response({"error": i18n.describe_error(error, lang)}, status=500)
+    return web.json_response({**about_json(store, lang), **await numbers_json(store, lang)})
+
+
+async def numbers_json(store: RunStore, lang: str) -> dict[str, Any]:
+    """The account's WhatsApp numbers, or why they could not be listed."""
+    try:
+        reports = await store.numbers()
+    except QrbatchError as error:
+        return {"numbers": [], "numbers_error": i18n.describe_error(error, lang)}
+    return {
+        "numbers": [
+            {
+                "phone": f"+{r.number.phone}",
+                "name": r.number.verified_name,
+                "status": r.number.status,
+                "usable": r.number.usable,
+                "live_codes": r.live_codes,
+            }
+            for r in reports
+        ],
+        "numbers_error": "",
+    }
+
+
+async def account_numbers(request: web.Request) -> web.Response:
+    store = request.app[STORE]
+    return web.json_response(await numbers_json(store, language(request)))
 
 
 async def about(request: web.Request) -> web.Response:
@@ -272,7 +353,7 @@ async def static(request: web.Request) -> web.Response:
 # The JSON API ---------------------------------------------------------------------
 
 
-def run_json(run: WebRun) -> dict[str, Any]:
+def run_json(run: WebRun, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
     """A run as the page shows it: progress while it runs, the outcome once done."""
     record = run.record
     progress = run.progress
@@ -295,16 +376,20 @@ def run_json(run: WebRun) -> dict[str, Any]:
         "rate": round(progress.rate, 2) if running else record.rate,
         "seconds_left": None if left is None else round(left),
         "throttled": progress.throttled if running else record.throttled,
-        "phase": progress.phase if running else "",
+        "phase": progress.phase if record.state == "running" else "",
+        "cancelling": run.stop.is_set() and record.state in ("queued", "running"),
+        "cancelled": record.cancelled,
         "counts": {s: counts.get(s, 0) for s in STATUSES_SHOWN},
         "exit_code": record.exit_code,
-        "message": record.message,
+        "message": record.messages.get(lang) or record.message,
         "options": {
             "image_type": record.options.image_type,
             "default_region": record.options.default_region,
             "label_column": record.options.label_column,
             "pdf_layout": record.options.pdf_layout,
+            "sheet": record.options.sheet,
         },
+        "phase_total": progress.phase_total if record.state == "running" else 0,
         # POST there (with the token) for a single-use link to the file
         "downloads": {
             kind: f"/api/runs/{record.id}/files/{kind}" if path else None
@@ -313,7 +398,13 @@ def run_json(run: WebRun) -> dict[str, Any]:
     }
 
 
-def check_json(report: CheckReport, lang: str) -> dict[str, Any]:
+def problem_text(error: BaseException, lang: str, run: WebRun) -> str:
+    """An error as the page says it: in ``lang``, the upload named as the person named
+    it (never the run folder's path)."""
+    return i18n.describe_error(error, lang).replace(str(run.input_path), run.record.name)
+
+
+def check_json(report: CheckReport, lang: str, run: WebRun) -> dict[str, Any]:
     return {
         "rows": report.rows,
         "valid": report.valid,
@@ -321,7 +412,9 @@ def check_json(report: CheckReport, lang: str) -> dict[str, Any]:
         "blank": report.blank,
         "sheet": report.sheet,
         "columns": list(report.columns),
-        "error": i18n.text(lang, "check.file_error", detail=report.error) if report.error else "",
+        "error": i18n.text(lang, "check.file_error", detail=problem_text(report.error, lang, run))
+        if report.error
+        else "",
         "problems": [{"row": p.row, "code": p.code, "message": p.message} for p in report.problems],
     }
 
@@ -394,7 +487,22 @@ async def upload(request: web.Request) -> web.Response:
         response.force_close()
         return response
     size = run.input_path.stat().st_size
-    return web.json_response({"id": run.id, "name": run.record.name, "size": human_size(size)})
+    earlier = store.earlier_run(run)
+    return web.json_response(
+        {
+            "id": run.id,
+            "name": run.record.name,
+            "size": human_size(size),
+            "earlier": None
+            if earlier is None
+            else {
+                "id": earlier.id,
+                "name": earlier.record.name,
+                "created": earlier.record.created,
+                "codes": sum(earlier.counts().get(s, 0) for s in ("created", "reused")),
+            },
+        }
+    )
 
 
 def _run_or_404(request: web.Request) -> WebRun | web.Response:
@@ -413,7 +521,33 @@ async def check(request: web.Request) -> web.Response:
     except ConfigError as error:
         return _error(request, 400, f"error.option.{error}")
     report = await request.app[STORE].check(run.id, options)
-    return web.json_response(check_json(report, language(request)))
+    return web.json_response(check_json(report, language(request), run))
+
+
+def preview_json(preview: SheetPreview, lang: str, run: WebRun) -> dict[str, Any]:
+    error = preview.error
+    return {
+        "sheets": list(preview.sheets),
+        "sheet": preview.sheet,
+        "columns": list(preview.columns),
+        "rows": [list(row) for row in preview.rows],
+        "guess": {
+            "phone_column": preview.phone,
+            "message_column": preview.message,
+            "country_column": preview.country,
+        },
+        "error": "" if error is None else problem_text(error, lang, run),
+    }
+
+
+async def sheet_preview(request: web.Request) -> web.Response:
+    """The upload's sheets, the one read, its columns and first rows, the guessed columns."""
+    run = _run_or_404(request)
+    if isinstance(run, web.Response):
+        return run
+    sheet = request.query.get("sheet") or None
+    preview = await request.app[STORE].preview(run.id, sheet)
+    return web.json_response(preview_json(preview, language(request), run))
 
 
 async def start(request: web.Request) -> web.Response:
@@ -424,18 +558,27 @@ async def start(request: web.Request) -> web.Response:
         options = await _options(request)
     except ConfigError as error:
         return _error(request, 400, f"error.option.{error}")
-    return web.json_response(run_json(request.app[STORE].start(run.id, options)))
+    return web.json_response(run_json(request.app[STORE].start(run.id, options), language(request)))
+
+
+async def cancel(request: web.Request) -> web.Response:
+    """Cancel: stop after the calls in flight (``RunStore.cancel``)."""
+    run = _run_or_404(request)
+    if isinstance(run, web.Response):
+        return run
+    return web.json_response(run_json(request.app[STORE].cancel(run.id), language(request)))
 
 
 async def show_run(request: web.Request) -> web.Response:
     run = _run_or_404(request)
     if isinstance(run, web.Response):
         return run
-    return web.json_response(run_json(run))
+    return web.json_response(run_json(run, language(request)))
 
 
 async def list_runs(request: web.Request) -> web.Response:
-    return web.json_response({"runs": [run_json(r) for r in request.app[STORE].history()]})
+    lang = language(request)
+    return web.json_response({"runs": [run_json(r, lang) for r in request.app[STORE].history()]})
 
 
 async def download_link(request: web.Request) -> web.Response:
@@ -509,10 +652,14 @@ def create_app(
     app.router.add_get("/download/{link}", download, name="download")
     app.router.add_post("/api/signin", sign_in, name="signin")
     app.router.add_get("/api/about", about)
+    app.router.add_post("/api/account", save_key)
+    app.router.add_get("/api/account/numbers", account_numbers)
     app.router.add_get("/api/runs", list_runs)
     app.router.add_post("/api/uploads", upload)
     app.router.add_get("/api/runs/{run}", show_run)
     app.router.add_post("/api/runs/{run}/check", check)
+    app.router.add_get("/api/runs/{run}/sheet", sheet_preview)
     app.router.add_post("/api/runs/{run}/start", start)
+    app.router.add_post("/api/runs/{run}/cancel", cancel)
     app.router.add_post("/api/runs/{run}/files/{kind}", download_link)
     return app

@@ -22,7 +22,6 @@ EN: dict[str, str] = {
     "page.endpoint": "Service",
     "page.endpoint.sandbox": "sandbox (simulated codes that do not work on WhatsApp)",
     "page.credentials": "Access key",
-    "page.credentials.missing": "not found",
     "page.credentials.sandbox": "the sandbox's demo key (no account needed)",
     "page.language": "Language",
     "file.label": "Spreadsheet",
@@ -34,10 +33,6 @@ EN: dict[str, str] = {
     "file.none": "Choose a spreadsheet first.",
     "options.title": "Options",
     "options.image_type": "Image type",
-    "options.default_region": "Default region",
-    "options.default_region.help": "Country for numbers written without a country code, "
-    "e.g. ID for Indonesia.",
-    "options.label_column": "Label column",
     "options.label_column.none": "(none)",
     "options.label_column.help": "Text printed under each code in the PDF.",
     "options.pdf_layout": "PDF layout",
@@ -156,6 +151,50 @@ EN: dict[str, str] = {
     "error.no_password": "This page has no password: open the address qrbatch serve printed.",
     "error.session": "This page's access has ended (its address was replaced by a new one). "
     "Open the new address qrbatch serve printed.",
+    "options.default_region": "Default region",
+    "options.default_region.help": "The country of numbers written without a country code "
+    "(like 0812…). With an account, its own WhatsApp numbers decide which number each row means.",
+    "options.region.none": "(none: every number has its country code)",
+    "sheet.title": "Sheet and columns",
+    "sheet.sheet": "Sheet",
+    "sheet.preview": "The first rows of the sheet",
+    "sheet.reading": "Reading sheet “{sheet}” of {name}.",
+    "sheet.reading.text": "Reading {name}.",
+    "sheet.choose": "Choose the phone and message columns above: the sheet's headers do not "
+    "say which they are.",
+    "sheet.choose.option": "(choose)",
+    "columns.phone": "Phone column",
+    "columns.message": "Message column",
+    "columns.country": "Country column",
+    "options.label_column": "Label column",
+    "page.credentials.missing": "none yet: enter the account's AccessKey in the Account panel",
+    "account.title": "Account",
+    "account.intro": "The Alibaba Cloud AccessKey that creates the codes. It is kept on this "
+    "computer in qrbatch's own credentials file, readable by you only; the secret is never shown "
+    "again.",
+    "account.key_id": "AccessKey ID",
+    "account.secret": "AccessKey Secret",
+    "account.save": "Save",
+    "account.saving": "Saving and asking the account for its WhatsApp numbers…",
+    "account.saved": "Saved. The account has {count} WhatsApp numbers:",
+    "account.saved.one": "Saved. The account has 1 WhatsApp number:",
+    "account.saved.none": "Saved, but the account has no WhatsApp number yet: add one in the "
+    "CAMS console first.",
+    "account.saved.error": "Saved, but the account could not be asked for its numbers: {detail}",
+    "account.fixed": "This page uses a key set on the computer (environment or profile file); "
+    "it cannot be changed here.",
+    "account.incomplete": "Fill in both the AccessKey ID and the AccessKey Secret (no spaces).",
+    "account.origin.environment": "{keyid}, from the environment variables (they win over the "
+    "Account panel)",
+    "account.origin.profile": "{keyid}, from {where} (it wins over the Account panel)",
+    "account.origin.caller": "{keyid}, given by the program that started this page",
+    "account.origin.page": "{keyid}, saved on this page",
+    "account.sandbox": "The sandbox needs no account: its demo key is used.",
+    "account.number": "Number",
+    "account.name": "Business name",
+    "account.status": "Status",
+    "account.live": "Live codes",
+    "account.unusable": "gets no codes",
 }
 
 ID: dict[str, str] = {
@@ -166,7 +205,6 @@ ID: dict[str, str] = {
     "page.endpoint": "Layanan",
     "page.endpoint.sandbox": "sandbox (kode simulasi yang tidak berfungsi di WhatsApp)",
     "page.credentials": "Kunci akses",
-    "page.credentials.missing": "tidak ditemukan",
     "page.credentials.sandbox": "kunci demo sandbox (tidak perlu akun)",
     "page.language": "Bahasa",
     "file.label": "Lembar kerja",
@@ -178,10 +216,6 @@ ID: dict[str, str] = {
     "file.none": "Pilih lembar kerja terlebih dahulu.",
     "options.title": "Pilihan",
     "options.image_type": "Jenis gambar",
-    "options.default_region": "Negara bawaan",
-    "options.default_region.help": "Negara untuk nomor yang ditulis tanpa kode negara, "
-    "mis. ID untuk Indonesia.",
-    "options.label_column": "Kolom label",
     "options.label_column.none": "(tidak ada)",
     "options.label_column.help": "Teks yang dicetak di bawah setiap kode di PDF.",
     "options.pdf_layout": "Tata letak PDF",
@@ -302,6 +336,51 @@ ID: dict[str, str] = {
     "qrbatch serve.",
     "error.session": "Akses halaman ini sudah berakhir (alamatnya diganti yang baru). Buka "
     "alamat baru yang dicetak qrbatch serve.",
+    "options.default_region": "Negara bawaan",
+    "options.default_region.help": "Negara untuk nomor yang ditulis tanpa kode negara (seperti "
+    "0812…). Dengan akun, nomor WhatsApp milik akun itu yang menentukan nomor yang dimaksud "
+    "setiap baris.",
+    "options.region.none": "(tidak ada: setiap nomor memuat kode negaranya)",
+    "sheet.title": "Lembar dan kolom",
+    "sheet.sheet": "Lembar",
+    "sheet.preview": "Baris-baris pertama lembar ini",
+    "sheet.reading": "Membaca lembar “{sheet}” dari {name}.",
+    "sheet.reading.text": "Membaca {name}.",
+    "sheet.choose": "Pilih kolom telepon dan kolom pesan di atas: judul kolom lembar ini tidak "
+    "menyebutkannya.",
+    "sheet.choose.option": "(pilih)",
+    "columns.phone": "Kolom telepon",
+    "columns.message": "Kolom pesan",
+    "columns.country": "Kolom negara",
+    "options.label_column": "Kolom label",
+    "page.credentials.missing": "belum ada: isi AccessKey akun di panel Akun",
+    "account.title": "Akun",
+    "account.intro": "AccessKey Alibaba Cloud yang membuat kode. Disimpan di komputer ini "
+    "dalam berkas kredensial milik qrbatch, hanya dapat dibaca oleh Anda; rahasianya tidak "
+    "pernah ditampilkan lagi.",
+    "account.key_id": "AccessKey ID",
+    "account.secret": "AccessKey Secret",
+    "account.save": "Simpan",
+    "account.saving": "Menyimpan dan menanyakan nomor WhatsApp akun…",
+    "account.saved": "Tersimpan. Akun ini memiliki {count} nomor WhatsApp:",
+    "account.saved.one": "Tersimpan. Akun ini memiliki 1 nomor WhatsApp:",
+    "account.saved.none": "Tersimpan, tetapi akun ini belum memiliki nomor WhatsApp: tambahkan "
+    "dulu di konsol CAMS.",
+    "account.saved.error": "Tersimpan, tetapi nomor akun tidak dapat ditanyakan: {detail}",
+    "account.fixed": "Halaman ini memakai kunci yang diatur di komputer (variabel lingkungan "
+    "atau berkas profil); tidak dapat diubah di sini.",
+    "account.incomplete": "Isi AccessKey ID dan AccessKey Secret (tanpa spasi).",
+    "account.origin.environment": "{keyid}, dari variabel lingkungan (lebih diutamakan "
+    "daripada panel Akun)",
+    "account.origin.profile": "{keyid}, dari {where} (lebih diutamakan daripada panel Akun)",
+    "account.origin.caller": "{keyid}, diberikan oleh program yang menjalankan halaman ini",
+    "account.origin.page": "{keyid}, disimpan di halaman ini",
+    "account.sandbox": "Sandbox tidak memerlukan akun: kunci demonya yang dipakai.",
+    "account.number": "Nomor",
+    "account.name": "Nama bisnis",
+    "account.status": "Status",
+    "account.live": "Kode aktif",
+    "account.unusable": "tidak mendapat kode",
 }
 
 STRINGS: Final[dict[str, dict[str, str]]] = {"en": EN, "id": ID}
@@ -313,6 +392,12 @@ def text(language: str, key: str, **params: object) -> str:
     for name, value in params.items():
         words = words.replace("{" + name + "}", str(value))
     return words
+
+
+def describe_error(error: BaseException, language: str) -> str:
+    """An engine or file error in ``language``: the shared catalogue's words when it has
+    them, else the error's own (English) text."""
+    return str(error)
 
 
 def choose_language(accept_language: str | None, chosen: str | None = None) -> str:
