@@ -26,7 +26,9 @@ never the key.
 
 from __future__ import annotations
 
+import csv
 import hmac
+import io
 import html
 import ipaddress
 import json
@@ -53,6 +55,7 @@ from qrbatch.web.runs import (
     CheckReport,
     RunNotFound,
     RunOptions,
+    Problem,
     RunStore,
     SheetPreview,
     WebRun,
@@ -341,6 +344,37 @@ async def about(request: web.Request) -> web.Response:
     return web.json_response(about_json(request.app[STORE], language(request)))
 
 
+SAMPLES = {
+    "en": [
+        ("PhoneNumber", "PrefilledMessage", "Label"),
+        ("+62 812-3456-7890", "Hello! I would like to order", "Store Jakarta"),
+        ("+62 812-9876-5432", "Hello, what are today's promotions?", "Store Bandung"),
+    ],
+    "id": [
+        ("Nomor WhatsApp", "Pesan", "Label"),
+        ("0812-3456-7890", "Halo, saya mau pesan", "Toko Jakarta"),
+        ("0812-9876-5432", "Halo, ada promo apa hari ini?", "Toko Bandung"),
+    ],
+}
+"""The sample sheet, in the page's language: the columns a sheet needs, as a person
+writes them (an Indonesian sheet writes numbers as at home)."""
+
+
+async def sample(request: web.Request) -> web.Response:
+    """A small sheet to start from (``.csv``, which every spreadsheet program opens)."""
+    lang = language(request)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(SAMPLES[lang])
+    filename = i18n.text(lang, "help.sample.file")
+    return web.Response(
+        body=("\ufeff" + buffer.getvalue()).encode("utf-8"),  # the BOM: Excel reads UTF-8
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
+
+
 async def static(request: web.Request) -> web.Response:
     """app.js and style.css from the package (no build step, nothing from outside)."""
     name = request.match_info["name"]
@@ -404,6 +438,29 @@ def problem_text(error: BaseException, lang: str, run: WebRun) -> str:
     return i18n.describe_error(error, lang).replace(str(run.input_path), run.record.name)
 
 
+_CLOSEST = re.compile(r"the closest of them: (.+)$")
+_COULD_BE = re.compile(r"could be (.+?), both")
+_QUOTED = re.compile(r"'([^']*)'")
+_LENGTH = re.compile(r"is (\d+) characters")
+
+
+def row_detail(problem: Problem, lang: str) -> str:
+    """A row problem's details in ``lang``: the engine's own (English) words on the
+    English page; elsewhere what they quote (the cell, the account's closest numbers, a
+    length), in the page's words, so no English sentence shows."""
+    if lang == i18n.DEFAULT_LANGUAGE:
+        return problem.message
+    cell = problem.cell or next(iter(_QUOTED.findall(problem.message)), "")
+    parts = [i18n.text(lang, "detail.cell", cell=cell)] if cell else []
+    if found := _CLOSEST.search(problem.message):
+        parts.append(i18n.text(lang, "detail.closest", numbers=found.group(1)))
+    if found := _COULD_BE.search(problem.message):
+        parts.append(i18n.text(lang, "detail.could_be", numbers=found.group(1)))
+    if found := _LENGTH.search(problem.message):
+        parts.append(i18n.text(lang, "detail.length", count=found.group(1)))
+    return "; ".join(parts)
+
+
 def check_json(report: CheckReport, lang: str, run: WebRun) -> dict[str, Any]:
     return {
         "rows": report.rows,
@@ -415,7 +472,10 @@ def check_json(report: CheckReport, lang: str, run: WebRun) -> dict[str, Any]:
         "error": i18n.text(lang, "check.file_error", detail=problem_text(report.error, lang, run))
         if report.error
         else "",
-        "problems": [{"row": p.row, "code": p.code, "message": p.message} for p in report.problems],
+        "problems": [
+            {"row": p.row, "code": p.code, "message": p.message, "detail": row_detail(p, lang)}
+            for p in report.problems
+        ],
     }
 
 
@@ -649,6 +709,7 @@ def create_app(
     app.on_response_prepare.append(_security_headers)
     app.router.add_get("/", index, name="index")
     app.router.add_get("/static/{name}", static, name="static")
+    app.router.add_get("/sample.csv", sample, name="sample")
     app.router.add_get("/download/{link}", download, name="download")
     app.router.add_post("/api/signin", sign_in, name="signin")
     app.router.add_get("/api/about", about)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from qrbatch.words import describe
+
 LANGUAGES: Final = ("en", "id")
 DEFAULT_LANGUAGE: Final = "en"
 
@@ -45,7 +47,6 @@ EN: dict[str, str] = {
     "button.create": "Create QR codes",
     "check.title": "Check",
     "check.running": "Checking…",
-    "check.summary": "{rows} rows: {valid} valid, {invalid} with a problem, {blank} blank.",
     "check.summary.one": "1 row: {valid} valid, {invalid} with a problem, {blank} blank.",
     "check.ok": "Every row can be sent.",
     "check.more": "Showing the first {shown} of {total} problems.",
@@ -57,18 +58,14 @@ EN: dict[str, str] = {
     "run.title": "Progress",
     "run.queued": "Waiting for the run before it to end…",
     "run.running": "Creating QR codes…",
-    "phase.listing": "Looking up the codes these numbers already have…",
     "phase.sending": "Creating QR codes…",
     "phase.images": "Fetching the QR images…",
     "phase.writing": "Writing the results workbook…",
     "run.finished": "Done.",
     "run.failed": "The run could not finish: {detail}",
     "run.stopped": "Stopped by an account-level error: {detail}",
-    "run.rows": "{done} of {total} rows",
     "run.rate": "{rate} calls per second",
     "run.left": "time left {time}",
-    "run.throttled": "slowed down by the service {count} times",
-    "run.not_throttled": "no throttling",
     "run.sandbox": "Sandbox run: the codes are simulated and do not work on WhatsApp.",
     "run.keeps_going": "You can close this page: the run goes on, and it is listed below.",
     "download.results": "Download results",
@@ -195,6 +192,57 @@ EN: dict[str, str] = {
     "account.status": "Status",
     "account.live": "Live codes",
     "account.unusable": "gets no codes",
+    "help.title": "Help: what the sheet and the numbers need",
+    "help.number": "Each row's phone number must be one of your account's WhatsApp business "
+    "numbers: registered in the CAMS console, connected, not banned. A customer scanning the "
+    "code opens a chat with that number.",
+    "help.national": "Write numbers with their country code (+62 812…) or as at home (0812…) "
+    "with the right Default region.",
+    "help.message": "The message is the text the chat opens with: at most 140 characters.",
+    "help.columns": "Any column names work: after the upload, choose which column is the phone "
+    "and which the message.",
+    "help.sandbox": "Check never sends anything; Create QR codes does.",
+    "help.sample": "Download a sample sheet",
+    "help.sample.file": "qrbatch-sample.csv",
+    "confirm.yes": "Create anyway",
+    "confirm.no": "Go back",
+    "confirm.problems": "The Check found {count} rows with a problem: they will get no code. "
+    "Create the codes for the other rows?",
+    "confirm.problems.one": "The Check found 1 row with a problem: it will get no code. Create "
+    "the codes for the other rows?",
+    "confirm.unchecked": "The sheet has not been checked. Create the codes without checking it "
+    "first?",
+    "confirm.earlier": "This sheet was run before ({when}): its {count} codes exist. Creating "
+    "again reuses them and makes only what is missing. Go on?",
+    "file.earlier": "This sheet was run before ({when}, {count} codes): Create reuses those "
+    "codes instead of making them again.",
+    "run.cancel": "Cancel",
+    "run.cancelling": "Cancelling: waiting for the calls already sent…",
+    "run.cancelled": "Cancelled.",
+    "run.sheet": "Sheet “{sheet}”",
+    "phase.preparing": "Reading the sheet and looking up the account's WhatsApp numbers…",
+    "phase.listing": "Checking the codes these {count} numbers already have…",
+    "phase.listing.one": "Checking the codes this number already has…",
+    "run.rows": "{done} of {total} rows",
+    "run.rows.one": "{done} of 1 row",
+    "run.throttled": "slowed down by the service {count} times",
+    "run.throttled.one": "slowed down by the service once",
+    "run.not_throttled": "not slowed down",
+    "outcome.codes": "{codes} of the sheet's {rows} rows got a code.",
+    "outcome.codes.one": "{codes} of the sheet's 1 row got a code.",
+    "outcome.fix": "{count} need fixing (see the results workbook's Errors sheet).",
+    "outcome.fix.one": "1 needs fixing (see the results workbook's Errors sheet).",
+    "outcome.pending": "{count} were not sent: Create QR codes with the same sheet sends them.",
+    "outcome.pending.one": "1 was not sent: Create QR codes with the same sheet sends it.",
+    "title.done": "Done: {name}",
+    "run.internal": "qrbatch hit an internal error ({detail}). The rows already done are kept; "
+    "please report it.",
+    "check.summary": "{rows} rows: {valid} valid, {invalid} with a problem, {blank} blank.",
+    "detail.cell": "written “{cell}”",
+    "detail.closest": "closest of the account's numbers: {numbers}",
+    "detail.could_be": "could be {numbers}",
+    "detail.length": "{count} characters",
+    "error.preview": "The sheet's columns could not be read: {detail}",
 }
 
 ID: dict[str, str] = {
@@ -228,7 +276,6 @@ ID: dict[str, str] = {
     "button.create": "Buat kode QR",
     "check.title": "Pemeriksaan",
     "check.running": "Memeriksa…",
-    "check.summary": "{rows} baris: {valid} valid, {invalid} bermasalah, {blank} kosong.",
     "check.summary.one": "1 baris: {valid} valid, {invalid} bermasalah, {blank} kosong.",
     "check.ok": "Semua baris dapat dikirim.",
     "check.more": "Menampilkan {shown} masalah pertama dari {total}.",
@@ -240,18 +287,14 @@ ID: dict[str, str] = {
     "run.title": "Kemajuan",
     "run.queued": "Menunggu proses sebelumnya selesai…",
     "run.running": "Membuat kode QR…",
-    "phase.listing": "Memeriksa kode yang sudah dimiliki nomor-nomor ini…",
     "phase.sending": "Membuat kode QR…",
     "phase.images": "Mengambil gambar QR…",
     "phase.writing": "Menulis buku kerja hasil…",
     "run.finished": "Selesai.",
     "run.failed": "Proses tidak dapat selesai: {detail}",
     "run.stopped": "Dihentikan oleh kesalahan tingkat akun: {detail}",
-    "run.rows": "{done} dari {total} baris",
     "run.rate": "{rate} panggilan per detik",
     "run.left": "sisa waktu {time}",
-    "run.throttled": "diperlambat oleh layanan {count} kali",
-    "run.not_throttled": "tidak ada pembatasan",
     "run.sandbox": "Proses sandbox: kode ini simulasi dan tidak berfungsi di WhatsApp.",
     "run.keeps_going": "Halaman ini boleh ditutup: proses tetap berjalan dan tercantum di bawah.",
     "download.results": "Unduh hasil",
@@ -381,6 +424,58 @@ ID: dict[str, str] = {
     "account.status": "Status",
     "account.live": "Kode aktif",
     "account.unusable": "tidak mendapat kode",
+    "help.title": "Bantuan: yang dibutuhkan lembar kerja dan nomornya",
+    "help.number": "Nomor telepon di setiap baris harus salah satu nomor WhatsApp bisnis akun "
+    "Anda: terdaftar di konsol CAMS, tersambung, tidak diblokir. Pelanggan yang memindai kode "
+    "membuka obrolan dengan nomor itu.",
+    "help.national": "Tulis nomor dengan kode negaranya (+62 812…) atau seperti biasa (0812…) "
+    "dengan Negara bawaan yang sesuai.",
+    "help.message": "Pesan adalah teks pembuka obrolan: paling banyak 140 karakter.",
+    "help.columns": "Nama kolom apa pun bisa dipakai: setelah diunggah, pilih kolom mana yang "
+    "nomor telepon dan mana yang pesan.",
+    "help.sandbox": "Periksa tidak pernah mengirim apa pun; Buat kode QR yang mengirim.",
+    "help.sample": "Unduh contoh lembar kerja",
+    "help.sample.file": "contoh-qrbatch.csv",
+    "confirm.yes": "Tetap buat",
+    "confirm.no": "Kembali",
+    "confirm.problems": "Pemeriksaan menemukan {count} baris bermasalah: baris itu tidak akan "
+    "mendapat kode. Buat kode untuk baris lainnya?",
+    "confirm.problems.one": "Pemeriksaan menemukan 1 baris bermasalah: baris itu tidak akan "
+    "mendapat kode. Buat kode untuk baris lainnya?",
+    "confirm.unchecked": "Lembar kerja belum diperiksa. Buat kode tanpa memeriksanya dulu?",
+    "confirm.earlier": "Lembar kerja ini pernah diproses ({when}): {count} kodenya sudah ada. "
+    "Membuat lagi akan memakai ulang kode itu dan hanya membuat yang belum ada. Lanjutkan?",
+    "file.earlier": "Lembar kerja ini pernah diproses ({when}, {count} kode): Buat kode akan "
+    "memakai ulang kode tersebut, bukan membuatnya lagi.",
+    "run.cancel": "Batalkan",
+    "run.cancelling": "Membatalkan: menunggu panggilan yang sudah terkirim…",
+    "run.cancelled": "Dibatalkan.",
+    "run.sheet": "Lembar “{sheet}”",
+    "phase.preparing": "Membaca lembar kerja dan mencari nomor WhatsApp akun…",
+    "phase.listing": "Memeriksa kode yang sudah dimiliki {count} nomor ini…",
+    "phase.listing.one": "Memeriksa kode yang sudah dimiliki nomor ini…",
+    "run.rows": "{done} dari {total} baris",
+    "run.rows.one": "{done} dari 1 baris",
+    "run.throttled": "diperlambat oleh layanan {count} kali",
+    "run.throttled.one": "diperlambat oleh layanan 1 kali",
+    "run.not_throttled": "tidak diperlambat",
+    "outcome.codes": "{codes} dari {rows} baris lembar kerja mendapat kode.",
+    "outcome.codes.one": "{codes} dari 1 baris lembar kerja mendapat kode.",
+    "outcome.fix": "{count} perlu diperbaiki (lihat lembar Errors di buku kerja hasil).",
+    "outcome.fix.one": "1 perlu diperbaiki (lihat lembar Errors di buku kerja hasil).",
+    "outcome.pending": "{count} belum dikirim: Buat kode QR dengan lembar yang sama akan "
+    "mengirimnya.",
+    "outcome.pending.one": "1 belum dikirim: Buat kode QR dengan lembar yang sama akan "
+    "mengirimnya.",
+    "title.done": "Selesai: {name}",
+    "run.internal": "qrbatch mengalami kesalahan internal ({detail}). Baris yang sudah selesai "
+    "tetap tersimpan; mohon laporkan.",
+    "check.summary": "{rows} baris: {valid} valid, {invalid} bermasalah, {blank} kosong.",
+    "detail.cell": "tertulis “{cell}”",
+    "detail.closest": "nomor akun yang paling mirip: {numbers}",
+    "detail.could_be": "bisa berarti {numbers}",
+    "detail.length": "{count} karakter",
+    "error.preview": "Kolom lembar kerja tidak dapat dibaca: {detail}",
 }
 
 STRINGS: Final[dict[str, dict[str, str]]] = {"en": EN, "id": ID}
@@ -396,8 +491,9 @@ def text(language: str, key: str, **params: object) -> str:
 
 def describe_error(error: BaseException, language: str) -> str:
     """An engine or file error in ``language``: the shared catalogue's words when it has
-    them, else the error's own (English) text."""
-    return str(error)
+    them (worded for the page: actions on the page, never a command-line flag), else the
+    error's own text."""
+    return describe(error, language=language, audience="page")
 
 
 def choose_language(accept_language: str | None, chosen: str | None = None) -> str:

@@ -193,6 +193,8 @@ class Problem:
     row: int
     code: str
     message: str
+    cell: str = ""
+    """The phone cell as written (for the page's own words about it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,7 +371,7 @@ def display_name(raw: str) -> str:
 def check_report(validated: Validated) -> CheckReport:
     """The Check panel's counts and problems of checked rows."""
     problems = [
-        Problem(r.row.number, r.error_code, r.error_message)
+        Problem(r.row.number, r.error_code, r.error_message, r.phone_cell)
         for r in validated.rows
         if r.state == "invalid"
     ]
