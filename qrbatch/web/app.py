@@ -618,7 +618,11 @@ async def start(request: web.Request) -> web.Response:
         options = await _options(request)
     except ConfigError as error:
         return _error(request, 400, f"error.option.{error}")
-    return web.json_response(run_json(request.app[STORE].start(run.id, options), language(request)))
+    store = request.app[STORE]
+    key = store.key()
+    if key.credentials is None and key.origin != "sandbox":  # say so now, not as a failed run
+        return _error(request, 409, "error.kind.CredentialsError")
+    return web.json_response(run_json(store.start(run.id, options), language(request)))
 
 
 async def cancel(request: web.Request) -> web.Response:

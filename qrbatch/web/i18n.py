@@ -9,6 +9,7 @@ Placeholders are ``{name}``, filled by ``text`` here and by ``t()`` in app.js.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from qrbatch.words import describe
@@ -243,6 +244,21 @@ EN: dict[str, str] = {
     "detail.could_be": "could be {numbers}",
     "detail.length": "{count} characters",
     "error.preview": "The sheet's columns could not be read: {detail}",
+    "check.problems": "Rows with a problem",
+    "account.numbers": "The account's WhatsApp numbers",
+    "error.kind.CredentialsError": "No AccessKey for the account: enter one in the Account panel.",
+    "error.kind.AccountError": "The service refused the account's request ({code}): check the "
+    "AccessKey in the Account panel and the account's WhatsApp numbers in the CAMS console.",
+    "error.kind.CamsError": "The CAMS service did not accept the calls ({code}). Rows already "
+    "done are kept: Create QR codes with the same sheet later goes on from there.",
+    "error.kind.ServiceUnavailableError": "The CAMS service kept failing, so the run stopped "
+    "early. Rows already done are kept: Create QR codes with the same sheet later goes on from "
+    "there.",
+    "error.kind.InputFileError": "The file cannot be read as a sheet of numbers and messages. "
+    "Open it in Excel, check that it has a header row, save it again and upload it.",
+    "error.kind.OutputWriteError": "The results could not be written on this computer (is the "
+    "disk full?). Nothing is lost: Create QR codes again writes them.",
+    "error.kind.other": "The run could not go on ({code}). Rows already done are kept.",
 }
 
 ID: dict[str, str] = {
@@ -476,6 +492,22 @@ ID: dict[str, str] = {
     "detail.could_be": "bisa berarti {numbers}",
     "detail.length": "{count} karakter",
     "error.preview": "Kolom lembar kerja tidak dapat dibaca: {detail}",
+    "check.problems": "Baris bermasalah",
+    "account.numbers": "Nomor WhatsApp akun",
+    "error.kind.CredentialsError": "Belum ada AccessKey untuk akun: isi di panel Akun.",
+    "error.kind.AccountError": "Layanan menolak permintaan akun ({code}): periksa AccessKey di "
+    "panel Akun dan nomor WhatsApp akun di konsol CAMS.",
+    "error.kind.CamsError": "Layanan CAMS tidak menerima panggilan ({code}). Baris yang sudah "
+    "selesai tetap tersimpan: Buat kode QR dengan lembar yang sama nanti akan melanjutkannya.",
+    "error.kind.ServiceUnavailableError": "Layanan CAMS terus gagal, jadi proses berhenti "
+    "lebih awal. Baris yang sudah selesai tetap tersimpan: Buat kode QR dengan lembar yang sama "
+    "nanti akan melanjutkannya.",
+    "error.kind.InputFileError": "Berkas tidak dapat dibaca sebagai lembar nomor dan pesan. "
+    "Buka di Excel, pastikan ada baris judul kolom, simpan ulang lalu unggah lagi.",
+    "error.kind.OutputWriteError": "Hasil tidak dapat ditulis di komputer ini (apakah disk "
+    "penuh?). Tidak ada yang hilang: Buat kode QR lagi akan menulisnya.",
+    "error.kind.other": "Proses tidak dapat dilanjutkan ({code}). Baris yang sudah selesai "
+    "tetap tersimpan.",
 }
 
 STRINGS: Final[dict[str, dict[str, str]]] = {"en": EN, "id": ID}
@@ -489,11 +521,26 @@ def text(language: str, key: str, **params: object) -> str:
     return words
 
 
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+|\bexport [A-Z_]+=|\bQRBATCH_[A-Z_]+=")
+
+
 def describe_error(error: BaseException, language: str) -> str:
-    """An engine or file error in ``language``: the shared catalogue's words when it has
-    them (worded for the page: actions on the page, never a command-line flag), else the
-    error's own text."""
-    return describe(error, language=language, audience="page")
+    """An engine or file error in ``language``, for the page: the shared catalogue's
+    words when the error has a catalogue key (actions on the page, never a command-line
+    flag). An error the catalogue does not have yet keeps its own text on the English
+    page when that names no flag; otherwise the page says, in its language, what kind of
+    problem it is and what to do on the page, with the service's code when there is one."""
+    if isinstance(getattr(error, "key", None), str):
+        return describe(error, language=language, audience="page")
+    own = str(error)
+    if language == DEFAULT_LANGUAGE and not _FLAG.search(own):
+        return own
+    code = str(getattr(error, "code", "") or "")
+    for kind in type(error).__mro__:
+        key = f"error.kind.{kind.__name__}"
+        if key in EN:
+            return text(language, key, code=code or kind.__name__)
+    return text(language, "error.kind.other", code=code or type(error).__name__)
 
 
 def choose_language(accept_language: str | None, chosen: str | None = None) -> str:

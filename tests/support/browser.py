@@ -32,3 +32,25 @@ def page_for(
     page.set_default_timeout(15_000)
     page.goto(url)
     return page
+
+
+AXE = Path(__file__).parent / "axe" / "axe.min.js"
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on the page as it is now (WCAG 2.1 A and AA, and best
+    practices), one line each: rule, impact, the elements and why.
+
+    The script is evaluated through the DevTools protocol, not added as a <script>: the
+    page's Content-Security-Policy (its own scripts only) stays as served."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate("() => { " + AXE.read_text(encoding="utf-8") + "\n}")
+    found = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, { resultTypes: ["violations"] });
+            return result.violations.map((v) =>
+                `${v.id} (${v.impact}): ` +
+                v.nodes.map((n) => n.target.join(" ") + " - " + n.failureSummary).join(" | "));
+        }"""
+    )
+    return list(found)
