@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from qrbatch.web.thread import ServerThread
-from tests.support.browser import CHROMIUM, HAVE_CHROMIUM, LAUNCH_ARGS, page_for
+from tests.support.browser import CHROMIUM, HAVE_CHROMIUM, LAUNCH_ARGS, axe_violations, page_for
 from tests.support.sheets import write_csv, write_xlsx
 
 if not HAVE_CHROMIUM:  # pragma: no cover - CI installs it
@@ -227,3 +227,209 @@ def test_the_indonesian_page_after_a_bad_check_and_a_failed_run_has_no_flag_nor_
             assert sample.inner_text()
         assert no_english(shown) == [], no_english(shown)
         assert "--" not in shown
+
+
+# The account on the page ------------------------------------------------------------------
+
+
+def test_the_account_panel_saves_a_key_pair_and_a_run_uses_it(
+    browser: Any, tmp_path: Path, sandbox_thread: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    state = tmp_path / "state"
+    sheet = write_csv(
+        tmp_path / "c.csv", [("PhoneNumber", "PrefilledMessage"), ("6281234567890", "Halo")]
+    )
+    with serve(state, endpoint=sandbox_thread.url, env={}) as server:
+        page = page_for(browser, server.url)
+        expect(page.locator("#credentials")).to_contain_text("enter the account's AccessKey")
+        page.get_by_label("AccessKey ID").fill(DEMO_KEY_ID)
+        page.get_by_label("AccessKey Secret").fill(DEMO_KEY_SECRET)
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("#account-status")).to_contain_text("Saved. The account has")
+        number = page.locator("#numbers tbody tr", has_text="+6281234567890")
+        expect(number).to_contain_text("Demo Store 7890")  # its business name
+        expect(number).to_contain_text("CONNECTED")  # and status
+        expect(page.get_by_label("AccessKey Secret")).to_have_value("")  # never shown again
+        expect(page.locator("#credentials")).to_contain_text("saved on this page")
+        assert DEMO_KEY_SECRET not in page.content()
+
+        page.get_by_label("Spreadsheet").set_input_files(sheet)
+        page.get_by_role("button", name="Check").click()
+        expect(page.locator("#check-summary")).to_contain_text("1 row: 1 valid")
+        page.get_by_role("button", name="Create QR codes").click()
+        expect(page.locator(".run .run-outcome")).to_have_text(
+            "1 of the sheet's 1 row got a code.", timeout=30_000
+        )
+    saved = state / "credentials.ini"
+    assert oct(saved.stat().st_mode & 0o777) == "0o600"
+    assert "[qrbatch-page]" in saved.read_text()
+    assert sandbox_thread.sandbox.world.accounts["demo"].created == 1  # made with that key
+
+
+def test_a_key_from_the_environment_wins_and_is_shown_as_such(
+    browser: Any, tmp_path: Path, sandbox_thread: Any
+) -> None:
+    env = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI-from-env", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "s"}
+    with serve(tmp_path / "state", endpoint=sandbox_thread.url, env=env) as server:
+        page = page_for(browser, server.url)
+        expect(page.locator("#account-in-use")).to_contain_text("from the environment variables")
+        expect(page.locator("#account-form")).to_be_hidden()
+
+
+# Cancel --------------------------------------------------------------------------------
+
+
+def test_cancel_stops_a_run_within_the_calls_in_flight(
+    browser: Any, tmp_path: Path, sandbox_thread: Any
+) -> None:
+    from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET
+
+    env = {
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY_ID,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_KEY_SECRET,
+    }
+    rows = [("PhoneNumber", "PrefilledMessage")] + [
+        ("6281234567890", f"Pesan nomor {i}") for i in range(60)
+    ]
+    sheet = write_csv(tmp_path / "panjang.csv", rows)
+    with serve(tmp_path / "state", endpoint=sandbox_thread.url, env=env, qps=4) as server:
+        page = page_for(browser, server.url, locale="id-ID")
+        page.get_by_label("Lembar kerja").set_input_files(sheet)
+        expect(page.locator("#file-status")).to_contain_text("siap")
+        page.get_by_role("button", name="Buat kode QR").click()
+        page.get_by_role("button", name="Tetap buat").click()  # not checked: it asks
+        run = page.locator(".run")
+        expect(run.locator(".run-numbers")).to_contain_text(re.compile(r"^[1-9]\d* dari 60"))
+        run.get_by_role("button", name="Batalkan").click()
+        expect(run.locator(".run-state")).to_have_text("Dibatalkan.", timeout=15_000)
+        expect(run.locator(".run-outcome")).to_contain_text("belum dikirim")
+        expect(run.locator(".run-cancel")).to_be_hidden()
+        made = int(run.locator('[data-status="created"] strong').inner_text())
+    assert 0 < made < 60
+    # nothing was sent after the calls in flight settled: the service made what the page counts
+    assert sandbox_thread.sandbox.world.accounts["demo"].created == made
+
+
+# Fits and reads everywhere ----------------------------------------------------------------
+
+
+def luminance(rgb: str) -> float:
+    red, green, blue = (int(v) / 255 for v in re.findall(r"\d+", rgb)[:3])
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def fits(page: Any, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize(("locale", "width"), [("id-ID", 390), ("en-GB", 1280)])
+def test_each_step_fits_the_screen_and_axe_finds_no_violation(
+    browser: Any, server: ServerThread, tmp_path: Path, locale: str, width: int
+) -> None:
+    indonesian = locale == "id-ID"
+    words = {
+        "file": "Lembar kerja" if indonesian else "Spreadsheet",
+        "phone": "Kolom telepon" if indonesian else "Phone column",
+        "check": "Periksa" if indonesian else "Check",
+        "create": "Buat kode QR" if indonesian else "Create QR codes",
+        "anyway": "Tetap buat" if indonesian else "Create anyway",
+    }
+    sheet = write_xlsx(
+        tmp_path / "Kontak.xlsx",
+        [
+            ("Kontak Toko", "Isi Pesan", "Nama Toko"),
+            ("081234567890", "Halo", "Jakarta"),
+            ("0811", "", "Rusak"),
+        ],
+    )
+    page = page_for(browser, server.url.split("?")[0], locale=locale, width=width)
+    expect(page.locator("#signin")).to_be_visible()
+    assert axe_violations(page) == []  # the sign-in page
+    fits(page, width)
+    page.goto(server.url)
+    expect(page.get_by_label(words["file"])).to_be_visible()
+    page.locator("#help summary").click()
+    assert axe_violations(page) == []
+    fits(page, width)
+    page.get_by_label(words["file"]).set_input_files(sheet)
+    page.get_by_label(words["phone"]).select_option("Kontak Toko")
+    assert axe_violations(page) == []  # sheet, columns and preview
+    fits(page, width)
+    page.get_by_role("button", name=words["check"]).click()
+    expect(page.locator("#problems tbody tr")).to_have_count(1)
+    assert axe_violations(page) == []
+    fits(page, width)
+    page.get_by_role("button", name=words["create"]).click()
+    expect(page.get_by_role("button", name=words["anyway"])).to_be_focused()
+    assert axe_violations(page) == []  # the question before sending
+    page.get_by_role("button", name=words["anyway"]).click()
+    expect(page.locator(".run .downloads")).to_be_visible(timeout=30_000)
+    expect(page.locator(".run .run-outcome")).to_have_class(re.compile(r"\bwarn\b"))
+    assert axe_violations(page) == []  # the outcome and downloads
+    fits(page, width)
+
+
+def test_the_focus_ring_is_seen_on_the_page_and_on_green(
+    browser: Any, server: ServerThread
+) -> None:
+    page = page_for(browser, server.url)
+    page.locator("#help summary").focus()
+    page.keyboard.press("Tab")  # keyboard focus: :focus-visible
+    ring = page.evaluate("() => getComputedStyle(document.activeElement).outlineColor")
+    assert contrast(ring, "rgb(255, 255, 255)") >= 3  # against the page
+    accent = page.evaluate(
+        "() => getComputedStyle(document.querySelector('#create')).backgroundColor"
+    )
+    assert contrast(ring, accent) >= 3 or contrast("rgb(255, 255, 255)", accent) >= 3
+    assert contrast("rgb(255, 255, 255)", accent) >= 4.5  # white words on the green buttons
+
+
+def test_switching_language_keeps_the_file_the_columns_the_options_and_the_check(
+    browser: Any, server: ServerThread, tmp_path: Path
+) -> None:
+    sheet = write_xlsx(
+        tmp_path / "Kontak.xlsx",
+        [("Kontak Toko", "Isi Pesan"), ("081234567890", "Halo"), ("0811", "")],
+    )
+    page = page_for(browser, server.url, locale="id-ID")
+    page.get_by_label("Lembar kerja").set_input_files(sheet)
+    page.get_by_label("Kolom telepon").select_option("Kontak Toko")
+    page.get_by_label("Jenis gambar").select_option("SVG")
+    page.get_by_role("button", name="Periksa").click()
+    expect(page.locator("#check-summary")).to_contain_text("2 baris: 1 valid, 1 bermasalah")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("#file-status")).to_contain_text("Kontak.xlsx (")
+    expect(page.get_by_label("Phone column")).to_have_value("Kontak Toko")
+    expect(page.get_by_label("Image type")).to_have_value("SVG")
+    expect(page.get_by_label("Default region")).to_have_value("ID")
+    expect(page.locator("#check-summary")).to_contain_text("2 rows: 1 valid, 1 with a problem")
+    expect(page.locator("#problems")).to_contain_text("the phone number is not valid")
+
+
+def test_the_sample_sheet_and_the_help_are_in_the_page_language(
+    browser: Any, server: ServerThread, tmp_path: Path
+) -> None:
+    page = page_for(browser, server.url, locale="id-ID")
+    page.get_by_text("Bantuan: yang dibutuhkan").click()
+    expect(page.locator("#help")).to_contain_text("nomor WhatsApp bisnis akun Anda")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Unduh contoh lembar kerja").click()
+    saved = tmp_path / "contoh.csv"
+    info.value.save_as(saved)
+    assert info.value.suggested_filename == "contoh-qrbatch.csv"
+    # the sample is a sheet the page takes as it is, with no option touched
+    page.get_by_label("Lembar kerja").set_input_files(saved)
+    page.get_by_role("button", name="Periksa").click()
+    expect(page.locator("#check-summary")).to_contain_text("2 baris: 2 valid, 0 bermasalah")
