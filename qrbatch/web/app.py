@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import csv
 import hmac
-import io
 import html
+import io
 import ipaddress
 import json
 import re
@@ -53,9 +53,9 @@ from qrbatch.web.runs import (
     PDF_LAYOUTS,
     STATUSES_SHOWN,
     CheckReport,
+    Problem,
     RunNotFound,
     RunOptions,
-    Problem,
     RunStore,
     SheetPreview,
     WebRun,
@@ -435,7 +435,8 @@ def run_json(run: WebRun, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
 def problem_text(error: BaseException, lang: str, run: WebRun) -> str:
     """An error as the page says it: in ``lang``, the upload named as the person named
     it (never the run folder's path)."""
-    return i18n.describe_error(error, lang).replace(str(run.input_path), run.record.name)
+    shown = i18n.describe_error(error, lang, run.record.name)
+    return shown.replace(str(run.input_path), run.record.name)
 
 
 _CLOSEST = re.compile(r"the closest of them: (.+)$")

@@ -352,7 +352,9 @@ def error_messages(error: BaseException, run: WebRun) -> dict[str, str]:
         detail = f"{type(error).__name__}: {error}"
         return {lang: i18n.text(lang, "run.internal", detail=detail) for lang in i18n.LANGUAGES}
     return {
-        lang: i18n.describe_error(error, lang).replace(str(run.input_path), run.record.name)
+        lang: i18n.describe_error(error, lang, run.record.name).replace(
+            str(run.input_path), run.record.name
+        )
         for lang in i18n.LANGUAGES
     }
 
