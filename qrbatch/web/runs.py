@@ -63,6 +63,7 @@ from qrbatch.rows.checks import (
     candidate_columns,
     find_column,
     header_matcher,
+    header_score,
 )
 from qrbatch.run.commands import (
     NumberReport,
@@ -416,6 +417,23 @@ def _guess(columns: Sequence[str], aliases: Sequence[str]) -> str:
     return "" if index is None else columns[index]
 
 
+def _likely_sheet(path: Path, names: Sequence[str], active: str | None) -> str | None:
+    """The sheet ``qrbatch run`` would read; else the first whose header names a column
+    qrbatch knows (a ``Kontak Toko``/``Isi Pesan`` sheet behind a notes sheet); else the
+    active one."""
+    try:
+        return read_sheet(path, is_header=header_matcher()).sheet_name
+    except QrbatchError:
+        pass
+    for name in names:
+        try:
+            if header_score(read_sheet(path, is_header=_any_header, sheet=name).columns):
+                return name
+        except QrbatchError:
+            continue
+    return active or (names[0] if names else None)
+
+
 def preview_sheet(path: Path, sheet: str | None = None) -> SheetPreview:
     """The sheet the page would read (``sheet``, else the one ``qrbatch run`` picks, else
     the active one), its columns, first rows and guessed columns. Never raises for the
@@ -430,10 +448,7 @@ def preview_sheet(path: Path, sheet: str | None = None) -> SheetPreview:
             finally:
                 book.close()
             if sheet is None:
-                try:
-                    sheet = read_sheet(path, is_header=header_matcher()).sheet_name
-                except QrbatchError:
-                    sheet = active or (names[0] if names else None)
+                sheet = _likely_sheet(path, names, active)
         read = read_sheet(path, is_header=_any_header, sheet=sheet)
     except QrbatchError as error:
         return SheetPreview(sheets=names, sheet=sheet, error=error)
