@@ -633,11 +633,15 @@ class RunStore:
         return run
 
     def earlier_run(self, run: WebRun) -> WebRun | None:
-        """The latest finished run of the same file (by content), if any."""
+        """The latest run of the same file (by content) that made or reused codes, if
+        any: creating again reuses them, and the page says so before sending."""
         same = [
             r
             for r in self.history()
-            if r.id != run.id and r.record.digest == run.record.digest and run.record.digest
+            if r.id != run.id
+            and run.record.digest
+            and r.record.digest == run.record.digest
+            and any(r.counts().get(status, 0) for status in ("created", "reused"))
         ]
         return same[0] if same else None
 
