@@ -433,3 +433,25 @@ def test_the_sample_sheet_and_the_help_are_in_the_page_language(
     page.get_by_label("Lembar kerja").set_input_files(saved)
     page.get_by_role("button", name="Periksa").click()
     expect(page.locator("#check-summary")).to_contain_text("2 baris: 2 valid, 0 bermasalah")
+
+
+def test_a_second_run_gets_its_own_panel_and_the_first_stays_in_view(
+    browser: Any, tmp_path: Path
+) -> None:
+    with serve(tmp_path / "state", qps=5) as server:
+        page = page_for(browser, server.url)
+        for name in ("Pertama.csv", "Kedua.csv"):
+            rows = [("PhoneNumber", "PrefilledMessage")]
+            rows += [("6281234567890", f"{name} {i}") for i in range(6)]
+            page.get_by_label("Spreadsheet").set_input_files(write_csv(tmp_path / name, rows))
+            expect(page.locator("#file-status")).to_contain_text("is ready")
+            page.get_by_role("button", name="Create QR codes").click()
+            page.get_by_role("button", name="Create anyway").click()
+        panels = page.locator(".run")
+        expect(panels).to_have_count(2)
+        expect(panels.nth(0).locator(".run-name")).to_have_text("Kedua.csv")
+        expect(panels.nth(1).locator(".run-name")).to_have_text("Pertama.csv")
+        for panel in (panels.nth(0), panels.nth(1)):
+            expect(panel.locator(".run-outcome")).to_have_text(
+                "6 of the sheet's 6 rows got a code.", timeout=30_000
+            )
