@@ -60,6 +60,10 @@ def test_after_a_restart_the_first_printed_address_still_opens_the_page(
         assert renewed.url != printed
         page = page_for(browser, renewed.url.split("?")[0] + "?" + printed.split("?")[1])
         expect(page.locator("#signin")).to_be_visible()
+        expect(page.get_by_label("Password")).to_be_hidden()  # no password: the address
+        page.get_by_label("Address from qrbatch serve").fill(renewed.url)
+        page.get_by_role("button", name="Open").click()  # pasted: signed in
+        expect(page.get_by_label("Spreadsheet")).to_be_visible()
 
 
 def test_a_team_server_signs_in_with_its_password_in_her_language(
