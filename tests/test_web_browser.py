@@ -318,7 +318,7 @@ def test_the_address_bar_loses_the_token_and_the_page_keeps_working(
         token not in c["value"]
         for c in page.context.cookies()  # type: ignore[attr-defined]
     )
-    page.reload()  # the tab keeps its access (sessionStorage), the address stays clean
+    page.reload()  # the browser keeps its access (localStorage), the address stays clean
     expect(page.locator("#signin")).to_be_hidden()
     expect(page.get_by_role("heading", name="Proses sebelumnya")).to_be_visible()
     assert token not in page.url

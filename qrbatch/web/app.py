@@ -6,11 +6,13 @@ Why each guard exists:
 - **Token, in a header only.** Another local user, another program on this computer, or
   any web page the person visits can reach a port on 127.0.0.1. Every API request must
   carry the secret token printed by ``qrbatch serve`` in the ``X-Qrbatch-Token`` header.
-  The page takes the token from the address once, keeps it in sessionStorage (this
-  origin's, this tab's) and removes it from the address bar. No cookie carries it:
+  The page takes the token from the address once, keeps it in localStorage (this
+  origin's: scheme, host and port) and removes it from the address bar; the token lasts
+  across restarts (``access.py``), so a bookmark keeps working. No cookie carries it:
   browsers send cookies to every port of a host, so a program on another local port
   would get it with one click. The page's HTML, script and style hold no secret and are
-  served without the token (they say "open the address it printed" until they have it).
+  served without the token (they sign the person in until they have it: the printed
+  address pasted, or the team password when one is set).
 - **Downloads** are navigations, which cannot carry a header: the page asks the API for
   a single-use link that expires within a minute (``links.py``).
 - **Host.** A DNS-rebinding page reaches 127.0.0.1 under its own host name: requests
