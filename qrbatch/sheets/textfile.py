@@ -36,6 +36,7 @@ from pathlib import Path
 from qrbatch.errors import InputFileError
 from qrbatch.sheets.cells import CellProblem
 from qrbatch.sheets.csvtext import unescape_row
+from qrbatch.words import said
 
 DELIMITERS = (",", ";", "\t", "|")
 _BOMS = (
@@ -102,17 +103,18 @@ def decode_text(path: Path, raw: bytes, encoding: str | None) -> DecodedText:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputFileError(
-                f"{path}: unknown encoding {encoding!r}. Use utf-8, utf-16, cp1252, latin-1, "
-                "gbk, shift_jis, ..."
+            raise InputFileError.of(
+                "sheet.unknown_encoding", file=path, encoding=encoding
             ) from None
         try:
             return DecodedText(raw.decode(encoding), encoding)
         except UnicodeDecodeError as exc:
-            raise InputFileError(
-                f"{path}: line {_line_of(raw, exc.start)} has a byte that is not {encoding} "
-                f"(0x{raw[exc.start]:02X}). Check the encoding the file was saved with, or "
-                "save it as 'CSV UTF-8' and leave --encoding out."
+            raise InputFileError.of(
+                "sheet.bad_byte",
+                file=path,
+                line=_line_of(raw, exc.start),
+                encoding=encoding,
+                byte=f"0x{raw[exc.start]:02X}",
             ) from None
     for bom, name in _BOMS:
         if raw.startswith(bom):
@@ -132,9 +134,8 @@ def _strict(path: Path, raw: bytes, name: str) -> DecodedText:
     try:
         return DecodedText(raw.decode(name), name)
     except UnicodeDecodeError as exc:
-        raise InputFileError(
-            f"{path}: starts with a {name} byte-order mark but line "
-            f"{_line_of(raw, exc.start)} is not {name}. Save it again as 'CSV UTF-8'."
+        raise InputFileError.of(
+            "sheet.bad_bom", file=path, encoding=name, line=_line_of(raw, exc.start)
         ) from None
 
 
@@ -151,19 +152,16 @@ def _utf8(path: Path, raw: bytes, name: str) -> DecodedText:
         return DecodedText(
             text,
             name,
-            [
-                f"UTF-8 except for {bad} byte(s) on line(s) {_lines(lines)}: those rows are "
-                "reported as BadEncoding, not sent"
-            ],
+            [said("sheet.note_bad_bytes", count=bad, lines=_lines(lines))],
             has_bad_bytes=True,
         )
     if good:
         good_lines = _line_numbers(text, _GOOD_LETTER)
-        raise InputFileError(
-            f"{path}: mixes UTF-8 letters (line(s) {_lines(good_lines)}) with bytes that are "
-            f"not UTF-8 (line(s) {_lines(_bad_lines(text))}), so either reading would change "
-            "some rows. Open it in a spreadsheet app and save it as 'CSV UTF-8', or pass "
-            "--encoding with the encoding it was saved in."
+        raise InputFileError.of(
+            "sheet.mixed_encodings",
+            file=path,
+            good=_lines(good_lines),
+            bad=_lines(_bad_lines(text)),
         )
     try:
         decoded = raw.decode("cp1252")
@@ -175,9 +173,11 @@ def _utf8(path: Path, raw: bytes, name: str) -> DecodedText:
         decoded,
         used,
         [
-            f"read as {'Windows-1252' if used == 'cp1252' else 'Latin-1'} ({used}): the "
-            "file is not UTF-8. If letters look wrong in the results, pass --encoding or "
-            "save the file as 'CSV UTF-8'"
+            said(
+                "sheet.note_not_utf8",
+                name="Windows-1252" if used == "cp1252" else "Latin-1",
+                encoding=used,
+            )
         ],
     )
 
@@ -269,10 +269,8 @@ class TextRecords:
                     self._check_lengths(number, cells)
                 yield tuple(cells)
         except csv.Error as exc:
-            raise InputFileError(
-                f"{self.path}: cannot be read after row {number} (line {reader.line_num}): "
-                f'{exc}. This is usually a double quote (") that is never closed: close or '
-                "remove it."
+            raise InputFileError.of(
+                "sheet.unclosed_quote", file=self.path, row=number, line=reader.line_num, reason=exc
             ) from None
 
     def _check_lengths(self, number: int, cells: list[str]) -> None:
@@ -282,9 +280,12 @@ class TextRecords:
                     number,
                     CellProblem(
                         "CellTooLong",
-                        f"cell {index + 1} holds {len(cell):,} characters; a spreadsheet cell "
-                        f"holds at most {MAX_CELL_CHARS:,} (often a double quote that is never "
-                        "closed): shorten it or close the quote",
+                        said(
+                            "sheet.cell_too_long",
+                            cell=index + 1,
+                            length=len(cell),
+                            limit=MAX_CELL_CHARS,
+                        ),
                     ),
                 )
 
@@ -301,12 +302,7 @@ class TextRecords:
         shown = ", ".join(repr(cells[i]) for i in bad[:3])
         self._add(
             number,
-            CellProblem(
-                "BadEncoding",
-                f"this row has bytes that are not UTF-8 ({shown}); the rest of the file is "
-                "UTF-8. Fix the letters and save the file as 'CSV UTF-8', or pass --encoding "
-                "if the whole file uses another encoding",
-            ),
+            CellProblem("BadEncoding", said("sheet.bad_encoding_row", shown=shown)),
         )
 
 
@@ -314,8 +310,11 @@ def _unclosed_quote(index: int, cell: str) -> CellProblem:
     first, _, rest = cell.partition("\n")
     return CellProblem(
         "UnclosedQuote",
-        f"cell {index + 1} starts a quoted text ({first[:30]!r}...) that runs over "
-        f"{cell.count(chr(10))} more line(s) that look like rows of their own "
-        f'({rest.splitlines()[0][:40]!r}): a double quote (") is probably not closed; '
-        "close it or remove it",
+        said(
+            "sheet.unclosed_quote_cell",
+            cell=index + 1,
+            first=first[:30],
+            lines=cell.count(chr(10)),
+            next=rest.splitlines()[0][:40],
+        ),
     )

@@ -38,6 +38,7 @@ from xml.etree import ElementTree
 from qrbatch.errors import InputFileError
 from qrbatch.sheets.cells import CellProblem, cell_text
 from qrbatch.sheets.limits import Extent, check_binary, check_extent, check_package
+from qrbatch.words import said
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -105,11 +106,12 @@ class Book(Protocol):
 
 
 def password_protected(path: Path) -> InputFileError:
-    return InputFileError(
-        f"{path}: the workbook is password protected (encrypted), so it cannot be read. "
-        "Open it, remove the password (Excel: File > Info > Protect Workbook > Encrypt with "
-        "Password, clear it) and save it, or export the sheet as CSV UTF-8."
-    )
+    return InputFileError.of("sheet.password", file=path)
+
+
+def _why(exc: Exception) -> str:
+    """What the reading library said (for a bug report), in its own words."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _head(path: Path, size: int) -> bytes:
@@ -117,7 +119,7 @@ def _head(path: Path, size: int) -> bytes:
         with open(path, "rb") as handle:
             return handle.read(size)
     except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from None
+        raise InputFileError.of("sheet.unreadable", file=path, reason=exc.strerror) from None
 
 
 def _is_encrypted(path: Path) -> bool:
@@ -141,11 +143,11 @@ def open_book(path: Path) -> Book:
             raise password_protected(path)
         old = CalamineBook(path, "xls")
         if suffix != ".xls":
-            old.notes.append(f"the file is an old binary .xls workbook named {suffix}")
+            old.notes.append(said("sheet.note_old_xls", suffix=suffix))
         return old
     if suffix == ".xls" and head.startswith(ZIP_MAGIC):
         book: Book = XlsxBook(path, bounds)
-        book.notes.append("the file is an .xlsx workbook named .xls")
+        book.notes.append(said("sheet.note_xlsx_named_xls"))
         return book
     if suffix in CALAMINE_SUFFIXES:
         # calamine builds every sheet of an .ods as it opens it (.xlsb: parts are binary,
@@ -153,10 +155,7 @@ def open_book(path: Path) -> Book:
         bounds.check_largest()
         return CalamineBook(path, suffix[1:])
     if not head.startswith(ZIP_MAGIC):
-        raise InputFileError(
-            f"{path}: not a readable Excel workbook (it is not a zip file, as .xlsx files "
-            "are). Open it in Excel and save it again as .xlsx, or export it as CSV."
-        )
+        raise InputFileError.of("sheet.not_xlsx", file=path)
     if XLSX_READER == "calamine":
         try:
             return XlsxBook(path, bounds)
@@ -194,9 +193,8 @@ class OpenpyxlBook:
             InvalidFileException,
             ElementTree.ParseError,
         ) as exc:
-            raise InputFileError(
-                f"{path}: not a readable Excel workbook ({type(exc).__name__}: {exc}). "
-                "Open it in Excel and save it again as .xlsx, or export it as CSV."
+            raise InputFileError.of(
+                "sheet.broken_workbook", file=path, kind="Excel", reason=_why(exc)
             ) from None
         try:
             active = self._workbook.active
@@ -222,10 +220,8 @@ class OpenpyxlBook:
             for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):  # noqa: B007
                 yield tuple([cell_text(v) for v in values])
         except (ValueError, KeyError, TypeError, OSError, ElementTree.ParseError) as exc:
-            raise InputFileError(
-                f"{self.path}: sheet {name!r} cannot be read after row {number} "
-                f"({type(exc).__name__}: {exc}). Open it in Excel and save it again, or "
-                "export it as CSV."
+            raise InputFileError.of(
+                "sheet.broken_sheet_after", file=self.path, sheet=name, row=number, reason=_why(exc)
             ) from None
 
     def _scan_formulas(self, worksheet: ReadOnlyWorksheet) -> None:
@@ -255,8 +251,7 @@ def scan_formulas(
             problems.setdefault(row, []).append(
                 CellProblem(
                     "FormulaError",
-                    f"the cell shows {error} (its formula ={formula} failed): fix the formula "
-                    "or type the value",
+                    said("sheet.formula_error", error=error, formula=formula),
                     column,
                 )
             )
@@ -264,18 +259,11 @@ def scan_formulas(
         found += 1
         problems.setdefault(row, []).append(
             CellProblem(
-                "FormulaNotCalculated",
-                f"the cell holds the formula ={formula} but no saved value (the file was "
-                "written by a program, not saved by a spreadsheet app): open it in Excel or "
-                "LibreOffice and save it, or type the value",
-                column,
+                "FormulaNotCalculated", said("sheet.formula_no_value", formula=formula), column
             )
         )
     if found:
-        notes.append(
-            f"{found} formula cell(s) in sheet {title!r} have no saved value and read as "
-            "empty; open and save the file in a spreadsheet app to compute them"
-        )
+        notes.append(said("sheet.note_formulas", count=found, sheet=title))
 
 
 def _has_formulas(source: IO[bytes]) -> bool:
@@ -351,9 +339,8 @@ class CalamineBook:
         except (python_calamine.CalamineError, OSError, ValueError) as exc:
             if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
                 raise password_protected(path) from None
-            raise InputFileError(
-                f"{path}: not a readable .{format} workbook ({type(exc).__name__}: {exc}). "
-                "Open it in a spreadsheet app and save it again as .xlsx, or export it as CSV."
+            raise InputFileError.of(
+                "sheet.broken_workbook", file=path, kind=f".{format}", reason=_why(exc)
             ) from None
         visible = python_calamine.SheetVisibleEnum.Visible
         worksheet = python_calamine.SheetTypeEnum.WorkSheet
@@ -377,9 +364,8 @@ class CalamineBook:
             for values in sheet.iter_rows():
                 yield prefix + tuple([cell_text(v) for v in values])
         except python_calamine.CalamineError as exc:
-            raise InputFileError(
-                f"{self.path}: sheet {name!r} cannot be read ({type(exc).__name__}: {exc}). "
-                "Open it in a spreadsheet app and save it again as .xlsx, or export it as CSV."
+            raise InputFileError.of(
+                "sheet.broken_sheet", file=self.path, sheet=name, reason=_why(exc)
             ) from None
 
     def close(self) -> None:
@@ -445,7 +431,9 @@ class XlsxBook:
                 active, self._parts = xlsx_layout(archive)
         except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError) as exc:
             self._values.close()
-            raise InputFileError(f"{path}: not a readable Excel workbook ({exc})") from None
+            raise InputFileError.of(
+                "sheet.broken_workbook", file=path, kind="Excel", reason=exc
+            ) from None
         self.sheets = [SheetInfo(s.name, s.visible, s.name == active) for s in self._values.sheets]
 
     def rows(self, name: str) -> Iterator[tuple[str, ...]]:

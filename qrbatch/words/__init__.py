@@ -12,8 +12,11 @@ message never spells a command-line flag itself: it names the setting,
     python   phone="NAME"
     page     choose the Phone column   (pilih kolom Nomor telepon)
 
-``{fix:phone_column={name!r}}`` gives the value too (``--phone-column 'Tel'``,
-``phone='Tel'``, "choose 'Tel' as the Phone column").
+``{fix:phone_column={name}}`` gives the value too, quoted as each audience writes it
+(``--phone-column 'No HP'``, ``phone='No HP'``, "choose 'No HP' as the Phone column");
+``{Fix:...}`` starts a sentence; ``{option:sheet}`` is the setting's own name
+(``--sheet``, ``sheet``, "Sheet"). ``fix``, ``Fix`` and ``option`` are therefore not
+parameter names.
 
 The language and the audience come from the call, else from the context: ``LANGUAGE``
 (default ``"en"``) and ``AUDIENCE`` (default ``"python"``, so a library call speaks
@@ -31,7 +34,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Literal, get_args
 
-from qrbatch.words.render import render
+from qrbatch.words.render import Said, Words, render
 
 Audience = Literal["cli", "python", "page"]
 LANGUAGES = ("en", "id")
@@ -46,7 +49,9 @@ __all__ = [
     "LANGUAGE",
     "LANGUAGES",
     "Audience",
+    "Words",
     "describe",
+    "said",
     "say",
     "speaking",
 ]
@@ -75,12 +80,28 @@ def say(
     )
 
 
+def said(key: str, /, **params: object) -> str:
+    """The message for ``key`` worded now, in the current context, as a ``str`` that
+    remembers its key and parameters: for texts kept as strings (a row's problem, a note
+    on how the sheet was read) that the page words again with :func:`describe`."""
+    return Said(Words(key, **params))
+
+
 def describe(
-    error: BaseException, /, *, language: str | None = None, audience: Audience | None = None
+    error: BaseException | Words | str,
+    /,
+    *,
+    language: str | None = None,
+    audience: Audience | None = None,
 ) -> str:
     """What ``error`` says to a person in ``language`` and ``audience``: a qrbatch error
-    raised with a catalogue key is rendered from the catalogue; any other error is
+    raised with a catalogue key, :class:`Words`, or a text made by :func:`said` (a row's
+    ``error_message``) is worded from the catalogue; any other error or text is
     ``str(error)`` (English, or whatever its author wrote)."""
+    if isinstance(error, Said):
+        error = error.words
+    if isinstance(error, Words):
+        return say(error.key, language=language, audience=audience, **error.params)
     key = getattr(error, "key", None)
     params = getattr(error, "params", None)
     if isinstance(key, str) and isinstance(params, dict):

@@ -9,6 +9,7 @@ and never the flag itself, so a page or a Python error cannot name a flag.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 
 
@@ -22,19 +23,38 @@ class Setting:
     python: str
     python_value: str  # shown when the message gives no value: "NAME", True
     page: dict[str, tuple[str, str]] = field(default_factory=dict)
+    label: dict[str, str] = field(default_factory=dict)  # its name on the page
+    text: bool = True  # a value is text (quoted when shown), not a number
+    cli: dict[str, str] = field(default_factory=dict)  # the CLI's own words, if not a flag
+
+    def name(self, audience: str, language: str) -> str:
+        """The setting's own name: "--sheet", "sheet", "Sheet" ("Lembar kerja")."""
+        if audience == "cli":
+            return self.flag
+        if audience == "page":
+            return self.label.get(language) or self.label["en"]
+        return self.python
 
     def words(self, audience: str, language: str, value: str | None) -> str:
         """The action, starting with its verb: "pass --sheet NAME", 'pass sheet="NAME"',
-        "choose the sheet"."""
+        "choose the sheet". A value given is quoted as the audience writes it (shell
+        quoting, a Python string), unless the setting takes a number."""
         if audience == "page":
             plain, given = self.page.get(language) or self.page["en"]
-            return plain if value is None else given.format(value=value)
+            return (
+                plain if value is None else given.format(value=repr(value) if self.text else value)
+            )
+        if audience == "cli" and self.cli:
+            return self.cli.get(language) or self.cli["en"]
         verb = VERBS.get(language, VERBS["en"])
         if audience == "cli":
             if not self.metavar:
                 return f"{verb} {self.flag}"
-            return f"{verb} {self.flag} {value if value is not None else self.metavar}"
-        return f"{verb} {self.python}={value if value is not None else self.python_value}"
+            shown = self.metavar if value is None else shlex.quote(value) if self.text else value
+            return f"{verb} {self.flag} {shown}"
+        if value is None:
+            return f"{verb} {self.python}={self.python_value}"
+        return f"{verb} {self.python}={repr(value) if self.text else value}"
 
 
 VERBS = {"en": "pass", "id": "tambahkan"}  # before a flag or a parameter
@@ -55,8 +75,15 @@ def _column(flag: str, python: str, en: str, id_: str) -> Setting:
             "en": (f"choose the {en} column", f"choose {{value}} as the {en} column"),
             "id": (f"pilih kolom {id_}", f"pilih {{value}} sebagai kolom {id_}"),
         },
+        {"en": f"{en} column", "id": f"kolom {id_}"},
     )
 
+
+# A setting only whoever runs ``qrbatch serve`` can change
+_SERVER = _one(
+    "ask whoever runs qrbatch serve to change its settings",
+    "minta pengelola qrbatch serve mengubah pengaturannya",
+)
 
 SETTINGS: dict[str, Setting] = {
     "phone_column": _column("--phone-column", "phone", "Phone", "Nomor telepon"),
@@ -70,14 +97,15 @@ SETTINGS: dict[str, Setting] = {
         '"CC"',
         {
             "en": (
-                "choose the Default region (the country of numbers written without +)",
+                "choose the Default region",
                 "choose {value} as the Default region",
             ),
             "id": (
-                "pilih Negara bawaan (negara untuk nomor yang ditulis tanpa +)",
+                "pilih Negara bawaan",
                 "pilih {value} sebagai Negara bawaan",
             ),
         },
+        label={"en": "Default region", "id": "Negara bawaan"},
     ),
     "endpoint": Setting(
         "--endpoint",
@@ -88,6 +116,7 @@ SETTINGS: dict[str, Setting] = {
             "en": ("choose the service on the page", "choose the service {value}"),
             "id": ("pilih layanan di halaman ini", "pilih layanan {value}"),
         },
+        label={"en": "Service", "id": "Layanan"},
     ),
     "image_type": Setting(
         "--image-type",
@@ -98,6 +127,7 @@ SETTINGS: dict[str, Setting] = {
             "en": ("choose the Image type (PNG or SVG)", "choose {value} as the Image type"),
             "id": ("pilih Jenis gambar (PNG atau SVG)", "pilih {value} sebagai Jenis gambar"),
         },
+        label={"en": "Image type", "id": "Jenis gambar"},
     ),
     "cust_space_id": Setting(
         "--cust-space-id",
@@ -108,6 +138,7 @@ SETTINGS: dict[str, Setting] = {
             "en": ("set the account's space ID", "set the space ID {value}"),
             "id": ("isi ID space akun", "isi ID space {value}"),
         },
+        label={"en": "Space ID", "id": "ID space"},
     ),
     "qps": Setting(
         "--qps",
@@ -121,6 +152,8 @@ SETTINGS: dict[str, Setting] = {
                 "turunkan kecepatan ke {value}",
             ),
         },
+        label={"en": "Rate", "id": "Kecepatan"},
+        text=False,
     ),
     "output": Setting(
         "-o",
@@ -134,6 +167,7 @@ SETTINGS: dict[str, Setting] = {
                 "unggah lembar itu lagi sebagai proses baru",
             ),
         },
+        label={"en": "Results file", "id": "Berkas hasil"},
     ),
     "state_dir": Setting(
         "--state-dir",
@@ -150,6 +184,7 @@ SETTINGS: dict[str, Setting] = {
                 "minta pengelola qrbatch serve memakai folder {value}",
             ),
         },
+        label={"en": "State folder", "id": "Folder status"},
     ),
     "fresh": Setting(
         "--fresh",
@@ -157,6 +192,7 @@ SETTINGS: dict[str, Setting] = {
         "fresh",
         "True",
         _one("upload the sheet again as a new run", "unggah lembar itu lagi sebagai proses baru"),
+        label={"en": "Start over", "id": "Mulai dari awal"},
     ),
     "wait": Setting(
         "--wait",
@@ -164,6 +200,7 @@ SETTINGS: dict[str, Setting] = {
         "wait",
         "True",
         _one("try again when the other run has ended", "coba lagi setelah proses lain itu selesai"),
+        label={"en": "Wait", "id": "Tunggu"},
     ),
     "sheet": Setting(
         "--sheet",
@@ -174,6 +211,7 @@ SETTINGS: dict[str, Setting] = {
             "en": ("choose the sheet", "choose the sheet {value}"),
             "id": ("pilih lembar kerjanya", "pilih lembar kerja {value}"),
         },
+        label={"en": "Sheet", "id": "Lembar kerja"},
     ),
     "header_row": Setting(
         "--header-row",
@@ -187,6 +225,8 @@ SETTINGS: dict[str, Setting] = {
             ),
             "id": ("taruh nama kolom di baris pertama", "taruh nama kolom di baris {value}"),
         },
+        label={"en": "Header row", "id": "Baris judul"},
+        text=False,
     ),
     "encoding": Setting(
         "--encoding",
@@ -196,6 +236,7 @@ SETTINGS: dict[str, Setting] = {
         _one(
             "save the file as .xlsx or as CSV UTF-8", "simpan berkas sebagai .xlsx atau CSV UTF-8"
         ),
+        label={"en": "Encoding", "id": "Encoding"},
     ),
     "credentials": Setting(
         "--profile",
@@ -203,6 +244,126 @@ SETTINGS: dict[str, Setting] = {
         "credentials",
         "Credentials(...)",
         _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "AccessKey", "id": "AccessKey"},
+    ),
+    "access_key": Setting(
+        "",
+        "",
+        "credentials",
+        "Credentials(...)",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "AccessKey", "id": "AccessKey"},
+        cli={
+            "en": "set them, e.g. export ALIBABA_CLOUD_ACCESS_KEY_ID=... "
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET=...",
+            "id": "isi keduanya, mis. export ALIBABA_CLOUD_ACCESS_KEY_ID=... "
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET=...",
+        },
+    ),
+    "timeout": Setting(
+        "--timeout",
+        "SECONDS",
+        "timeout",
+        "SECONDS",
+        _SERVER,
+        label={"en": "Timeout", "id": "Batas waktu"},
+        text=False,
+    ),
+    "max_attempts": Setting(
+        "--max-attempts",
+        "N",
+        "max_attempts",
+        "N",
+        _SERVER,
+        label={"en": "Attempts", "id": "Jumlah percobaan"},
+        text=False,
+    ),
+    "outage_failures": Setting(
+        "--outage-failures",
+        "N",
+        "outage_failures",
+        "N",
+        _SERVER,
+        label={"en": "Outage failures", "id": "Batas gagal beruntun"},
+        text=False,
+    ),
+    "outage_seconds": Setting(
+        "--outage-seconds",
+        "SECONDS",
+        "outage_seconds",
+        "SECONDS",
+        _SERVER,
+        label={"en": "Outage seconds", "id": "Batas detik gangguan"},
+        text=False,
+    ),
+    "settle_seconds": Setting(
+        "--settle-seconds",
+        "SECONDS",
+        "settle_seconds",
+        "SECONDS",
+        _SERVER,
+        label={"en": "Settle seconds", "id": "Detik tunggu berkas"},
+        text=False,
+    ),
+    "image_format": Setting(
+        "--image-format",
+        "png|svg",
+        "image_format",
+        '"png"',
+        _SERVER,
+        label={"en": "Image format", "id": "Format gambar"},
+    ),
+    "image_size": Setting(
+        "--image-size",
+        "MM",
+        "image_size",
+        "MM",
+        _SERVER,
+        label={"en": "Image size", "id": "Ukuran gambar"},
+        text=False,
+    ),
+    "image_dpi": Setting(
+        "--image-dpi",
+        "DPI",
+        "image_dpi",
+        "DPI",
+        _SERVER,
+        label={"en": "Image resolution", "id": "Resolusi gambar"},
+        text=False,
+    ),
+    "image_names": Setting(
+        "--image-names",
+        "TEMPLATE",
+        "image_names",
+        '"TEMPLATE"',
+        _SERVER,
+        label={"en": "Image file names", "id": "Nama berkas gambar"},
+    ),
+    # where the key is read from: the command line names the variable, Python the
+    # credentials= parameter, the page its Account panel
+    "access_key_id": Setting(
+        "ALIBABA_CLOUD_ACCESS_KEY_ID (or the profile)",
+        "",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID (or credentials=)",
+        "",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "the AccessKey ID", "id": "AccessKey ID"},
+    ),
+    "access_key_secret": Setting(
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET, the profile or the credentials file",
+        "",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET (or credentials=)",
+        "",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "the AccessKey Secret", "id": "AccessKey Secret"},
+    ),
+    "security_token": Setting(
+        "ALIBABA_CLOUD_SECURITY_TOKEN (or the profile's sts_token)",
+        "",
+        "ALIBABA_CLOUD_SECURITY_TOKEN (or credentials=)",
+        "",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "the STS token", "id": "token STS"},
     ),
     "yes": Setting(
         "--yes",
@@ -210,8 +371,18 @@ SETTINGS: dict[str, Setting] = {
         "yes",
         "True",
         _one("confirm on the page", "konfirmasi di halaman ini"),
+        label={"en": "Confirm", "id": "Konfirmasi"},
     ),
 }
+
+
+def name(setting: str, audience: str, language: str) -> str:
+    """The name of ``setting`` for ``audience`` in ``language`` (a setting not in the
+    table: its flag's spelling on the CLI, its own name elsewhere)."""
+    known = SETTINGS.get(setting)
+    if known is not None:
+        return known.name(audience, language)
+    return "--" + setting.replace("_", "-") if audience == "cli" else setting
 
 
 def fix(setting: str, audience: str, language: str, value: str | None) -> str:

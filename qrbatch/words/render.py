@@ -8,7 +8,56 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qrbatch.words.catalogue import messages
-from qrbatch.words.fixes import fix
+from qrbatch.words.fixes import fix, name
+
+
+class Words:
+    """A catalogue message not yet worded: ``key`` and ``params``. As a parameter of
+    another message it is worded in that message's language and audience (a message made
+    of optional parts); ``str()`` words it in the current context."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params = params
+
+    def __str__(self) -> str:
+        from qrbatch.words import AUDIENCE, LANGUAGE
+
+        return render(self.key, LANGUAGE.get(), AUDIENCE.get(), self.params)
+
+    def __repr__(self) -> str:
+        return f"Words({self.key!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Words) and (self.key, self.params) == (other.key, other.params)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_words, (self.key, self.params))
+
+
+def _words(key: str, params: dict[str, object]) -> Words:
+    return Words(key, **params)
+
+
+class Said(str):
+    """Words already worded in the context they were made in (a ``str`` everywhere a str
+    goes: a row's ``error_message``, a note on how a sheet was read) that keep their
+    ``words``, so ``describe(text, language="id", audience="page")`` can word them again."""
+
+    words: Words
+
+    def __new__(cls, words: Words) -> Said:
+        said = super().__new__(cls, str(words))
+        said.words = words
+        return said
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Said, (self.words,))
 
 
 class _Fix:
@@ -17,15 +66,20 @@ class _Fix:
 
 _FIX = _Fix()
 _FIX_CAPITAL = _Fix()
+_NAME = _Fix()
 
 
 class Filler(string.Formatter):
-    """``str.format`` with three additions, so that a catalogue entry stays one readable
+    """``str.format`` with these additions, so that a catalogue entry stays one readable
     string: ``{fix:setting}`` and ``{fix:setting=value}`` (the action, per audience;
-    ``{Fix:...}`` starts a sentence);
+    ``{Fix:...}`` starts a sentence); ``{option:setting}`` (the setting's own name: a flag,
+    a parameter, a field on the page); a :class:`Words` (or :class:`Said`) parameter,
+    worded alike;
     ``{n:n}`` (a count grouped as the language writes it: 1,234 or 1.234); and lists
-    (joined with commas; ``{names:q}`` quotes each one). A parameter the caller did not
-    give is shown as ``{name}`` rather than raising while an error is being shown."""
+    (joined with commas; ``{names:q}`` quotes each one; ``{names:and}`` joins with
+    "and"/"dan"). A parameter the caller did not give is shown as ``{name}``, and a value
+    its format does not fit as its plain text, rather than raising while an error is
+    being shown."""
 
     def __init__(self, language: str, audience: str) -> None:
         self.language = language
@@ -36,11 +90,19 @@ class Filler(string.Formatter):
             return _FIX
         if key == "Fix":
             return _FIX_CAPITAL
+        if key == "option":
+            return _NAME
         if isinstance(key, str) and key in kwargs:
             return kwargs[key]
         return _Missing(str(key))
 
     def format_field(self, value: Any, format_spec: str) -> Any:
+        if value is _NAME:
+            return name(format_spec, self.audience, self.language)
+        if isinstance(value, Said):  # worded again, in this message's language
+            value = value.words
+        if isinstance(value, Words):
+            return render(value.key, self.language, self.audience, value.params)
         if isinstance(value, _Fix):
             setting, equals, given = format_spec.partition("=")
             words = fix(setting, self.audience, self.language, given if equals else None)
@@ -54,14 +116,23 @@ class Filler(string.Formatter):
         if format_spec == "n" and isinstance(value, int):
             grouped = f"{value:,}"
             return grouped.replace(",", ".") if self.language == "id" else grouped
+        if format_spec == "and":
+            items = value if isinstance(value, (list, tuple)) else [value]
+            return AND.get(self.language, AND["en"]).join(str(v) for v in items)
         if isinstance(value, (list, tuple, set, frozenset)) and not format_spec:
             return ", ".join(str(v) for v in value)
-        return super().format_field(value, format_spec)
+        try:
+            return super().format_field(value, format_spec)
+        except (ValueError, TypeError):
+            return str(value)
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
         if isinstance(value, (_Fix, _Missing)):
             return value
         return super().convert_field(value, conversion)
+
+
+AND = {"en": " and ", "id": " dan "}
 
 
 class _Missing:
