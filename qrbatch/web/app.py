@@ -63,6 +63,8 @@ from qrbatch.web.runs import (
     WebRun,
 )
 from qrbatch.web.uploads import DEFAULT_MAX_UPLOAD, UploadRefused, human_size, receive
+from qrbatch.words import describe
+from qrbatch.words.render import Said
 
 TOKEN_HEADER = "X-Qrbatch-Token"
 LANGUAGE_COOKIE = "qrbatch_lang"
@@ -448,9 +450,12 @@ _LENGTH = re.compile(r"is (\d+) characters")
 
 
 def row_detail(problem: Problem, lang: str) -> str:
-    """A row problem's details in ``lang``: the engine's own (English) words on the
-    English page; elsewhere what they quote (the cell, the account's closest numbers, a
+    """A row problem's details in ``lang``: the catalogue's words for the page when the
+    row's message came from it; else the engine's own (English) words on the English
+    page, and elsewhere what they quote (the cell, the account's closest numbers, a
     length), in the page's words, so no English sentence shows."""
+    if isinstance(problem.message, Said):  # the catalogue's words: worded for the page
+        return describe(problem.message, language=lang, audience="page")
     if lang == i18n.DEFAULT_LANGUAGE:
         return problem.message
     cell = problem.cell or next(iter(_QUOTED.findall(problem.message)), "")
