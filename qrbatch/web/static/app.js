@@ -549,6 +549,19 @@ function finished(run, shown) {
   seenRunning.delete(run.id);
   announce(run.name + ": " + (shown.outcome ? shown.state + " " + shown.outcome.text : shown.state));
   document.title = t("title.done", { name: run.name }) + " · " + config.strings["page.title"];
+  if ("Notification" in window && Notification.permission === "granted" && document.hidden) {
+    new Notification(t("title.done", { name: run.name }), {
+      body: shown.outcome ? shown.outcome.text : shown.state,
+      lang: config.lang,
+    });
+  }
+}
+
+function askToNotify() {
+  // asked on the Create click (browsers ask only on a person's gesture), once
+  if ("Notification" in window && Notification.permission === "default") {
+    Notification.requestPermission().catch(() => {});
+  }
 }
 
 function confirmCreate() {
@@ -571,6 +584,7 @@ function confirmCreate() {
 
 async function create() {
   if (!upload) return say($("file-status"), t("file.none"), "error");
+  askToNotify();
   $("confirm").hidden = true;
   setBusy(true);
   try {
