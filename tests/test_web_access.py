@@ -88,3 +88,28 @@ async def test_without_the_token_a_browser_gets_the_page_and_the_api_401_json(
     assert api.status == 401 and api.content_type == "application/json"
     index = await client.get("/")
     assert index.status == 200 and '"password": true' in await index.text()
+
+
+def test_qrbatch_serve_password_asks_twice_and_keeps_only_the_hash(tmp_path: Path) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from qrbatch.cli import main
+
+    with socket.socket() as taken:  # the page cannot start: the password is kept before
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = CliRunner().invoke(
+            main,
+            ["serve", "--no-browser", "--password", "--port", port, "--endpoint", "sandbox",
+             "--state-dir", str(tmp_path)],
+            input="rahasia tim\nrahasia tim\n",
+        )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    stored = stored_password(tmp_path)
+    assert stored is not None and password_matches("rahasia tim", stored)
+    assert "rahasia tim" not in (tmp_path / "password").read_text()
+    both = CliRunner().invoke(main, ["serve", "--password", "--no-password"])
+    assert both.exit_code == 2 and "contradict" in both.output
