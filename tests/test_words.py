@@ -227,3 +227,40 @@ def test_the_command_line_names_the_flag_and_leaves_python_words_after_it(
     assert done.exit_code == 2
     assert "or pass --phone-column NAME and pass --message-column NAME" in done.output
     assert say("rows.no_phone_column", file="x", found=[]).endswith('Pass phone="NAME".')
+
+
+def test_speaking_restores_the_context_after_an_error() -> None:
+    with pytest.raises(RuntimeError), speaking(language="id", audience="page"):
+        assert say("rows.blank") == "baris ini kosong"
+        raise RuntimeError
+    assert say("rows.blank") == "the row is empty"
+
+
+def test_a_message_made_of_parts_is_worded_in_one_language() -> None:
+    from qrbatch.words import Words
+
+    part = Words("rows.closest", numbers=["+62 812"])
+    text = say("rows.not_account_number", language="id", raw="0812", closest=part)
+    assert text == "'0812' bukan salah satu nomor WhatsApp akun ini; yang paling mirip: +62 812"
+    assert pickle.loads(pickle.dumps(part)) == part
+
+
+def test_an_error_with_its_own_constructor_keeps_its_words_through_pickle() -> None:
+    from qrbatch.errors import RegistryUnavailableError
+
+    error = RegistryUnavailableError("/srv/qrbatch", "database is locked")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.folder, copy.cause, str(copy)) == (error.folder, error.cause, str(error))
+    assert describe(copy, language="id").startswith("registri akun di /srv/qrbatch")
+
+
+def test_a_said_text_is_a_plain_string_to_everything_else() -> None:
+    import json
+
+    from qrbatch.words import said
+
+    text = said("rows.phone_letters", raw="08ab")
+    assert text == "'08ab' contains letters" and isinstance(text, str)
+    assert json.loads(json.dumps({"m": text})) == {"m": "'08ab' contains letters"}
+    assert describe(pickle.loads(pickle.dumps(text)), language="id") == "'08ab' mengandung huruf"
+    assert describe("just words", language="id") == "just words"

@@ -234,7 +234,8 @@ SETTINGS: dict[str, Setting] = {
         "encoding",
         '"NAME"',
         _one(
-            "save the file as .xlsx or as CSV UTF-8", "simpan berkas sebagai .xlsx atau CSV UTF-8"
+            "export it again from the app that made it",
+            "ekspor ulang dari aplikasi yang membuatnya",
         ),
         label={"en": "Encoding", "id": "Encoding"},
     ),

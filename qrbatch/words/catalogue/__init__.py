@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-import pkgutil
+import os
 
 Table = dict[str, dict[str, str]]
 
@@ -37,5 +37,7 @@ def messages() -> Table:
 
 
 def areas() -> list[str]:
-    """The catalogue's areas: the modules of this package."""
-    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    """The catalogue's areas: the modules of this package (listed from its folder, which
+    costs less at start-up than pkgutil)."""
+    folder = os.path.dirname(__file__)
+    return sorted(n[:-3] for n in os.listdir(folder) if n.endswith(".py") and n[0] != "_")
