@@ -170,7 +170,8 @@ async def test_no_secret_reaches_the_page(tmp_path: Path) -> None:
         page = await (await test_client.get("/")).text()
         about = await (await test_client.get("/api/about")).json()
         runs = await (await test_client.get("/api/runs")).text()
-    assert about["credentials"] == "environment"  # the source, by name
+    assert about["origin"] == "environment" and not about["editable"]  # it wins, shown so
+    assert "from the environment variables" in about["credentials"]
     assert about["endpoint"] == "https://cams.example.test"
     assert SECRET not in page and SECRET not in runs and SECRET not in json.dumps(about)
 
@@ -182,8 +183,9 @@ async def test_missing_credentials_are_named_not_guessed(tmp_path: Path) -> None
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         test_client.session.headers["X-Qrbatch-Token"] = TOKEN
         about = await (await test_client.get("/api/about")).json()
-    assert about["credentials"] == "not found"
-    assert "ALIBABA_CLOUD_ACCESS_KEY_ID" in about["credentials_detail"]  # where it looked
+    assert about["origin"] == "none" and about["editable"]
+    assert "Account panel" in about["credentials"]  # what to do, on the page (no flag)
+    assert "--" not in json.dumps(about)
 
 
 # Uploads ----------------------------------------------------------------------------
@@ -274,7 +276,8 @@ async def test_a_file_that_cannot_be_used_is_named_by_its_own_name(
     workbook = write_xlsx(tmp_path / "w.xlsx", [("Name", "City"), ("Ani", "Bandung")])
     run = await (await upload(client, "Daftar Toko.xlsx", workbook.read_bytes())).json()
     report = await (await client.post(f"/api/runs/{run['id']}/check", json={})).json()
-    assert report["error"].startswith("This file cannot be used: Daftar Toko.xlsx: ")
+    assert report["error"].startswith("This file cannot be used: Daftar Toko.xlsx: no header row")
+    assert "choose the Phone column" in report["error"]  # an action on the page, no flag
     assert "input.xlsx" not in report["error"] and str(tmp_path) not in report["error"]
 
 
@@ -395,7 +398,8 @@ async def test_a_run_that_cannot_start_says_why(tmp_path: Path) -> None:
     store.start(run.id, RunOptions())
     await store.wait()
     assert run.record.state == "failed"
-    assert "no Alibaba Cloud AccessKey found" in run.record.message
+    assert "Enter the AccessKey in the Account panel" in run.record.message
+    assert "panel Akun" in run.record.messages["id"] and "--" not in run.record.messages["id"]
 
 
 def test_unstarted_uploads_are_cleared_after_a_day(tmp_path: Path) -> None:

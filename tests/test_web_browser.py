@@ -109,14 +109,15 @@ def test_check_create_and_download_every_good_row(
     expect(rows.nth(2)).to_contain_text("140-character limit")
 
     page.get_by_role("button", name="Create QR codes").click()
-    expect(page.locator("#run-state")).to_have_text("Done.", timeout=30_000)
-    expect(page.locator("#run-numbers")).to_contain_text("5 of 5 rows")
-    bar = page.locator("#run-bar")
+    page.get_by_role("button", name="Create anyway").click()  # it asks: problems, or no Check
+    expect(page.locator(".run .run-state")).to_have_text("Done.", timeout=30_000)
+    expect(page.locator(".run .run-numbers")).to_contain_text("5 of 5 rows")
+    bar = page.locator(".run .run-bar")
     assert bar.get_attribute("value") == bar.get_attribute("max") == "5"
-    expect(page.locator('#run-counts [data-status="created"]')).to_contain_text("5 created")
-    expect(page.locator('#run-counts [data-status="invalid"]')).to_contain_text("3 invalid")
+    expect(page.locator('.run .run-counts [data-status="created"]')).to_contain_text("5 created")
+    expect(page.locator('.run .run-counts [data-status="invalid"]')).to_contain_text("3 invalid")
 
-    downloads = page.locator("#downloads")
+    downloads = page.locator(".run .downloads")
     with page.expect_download() as info:
         downloads.get_by_role("link", name="Download PDF").click()
     info.value.save_as(tmp_path / "codes.pdf")
@@ -176,8 +177,9 @@ def test_indonesian_browser_gets_indonesian_page_and_can_switch(
     page.get_by_label("Lembar kerja").set_input_files(campaign(tmp_path))
     expect(page.locator("#file-status")).to_contain_text("siap")
     page.get_by_role("button", name="Periksa").click()
-    expect(page.locator("#check-summary")).to_contain_text("8 baris: 5 valid, 3 bermasalah")
-    expect(page.locator("#problems")).to_contain_text("bukan salah satu nomor WhatsApp akun Anda")
+    # the Indonesian page reads 08… numbers as Indonesian ones: only the two bad messages
+    expect(page.locator("#check-summary")).to_contain_text("8 baris: 6 valid, 2 bermasalah")
+    expect(page.locator("#problems")).to_contain_text("pesan kosong")
     expect(page.locator("#problems thead")).to_contain_text("Yang perlu dilakukan")
 
     page.get_by_role("link", name="English").click()
@@ -283,9 +285,10 @@ def test_cookies_sent_to_another_local_port_grant_nothing(
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#check-summary")).to_contain_text("8 rows")
     page.get_by_role("button", name="Create QR codes").click()
-    expect(page.locator("#run-state")).to_have_text("Done.", timeout=30_000)
+    page.get_by_role("button", name="Create anyway").click()  # it asks: problems, or no Check
+    expect(page.locator(".run .run-state")).to_have_text("Done.", timeout=30_000)
     with page.expect_download() as info:
-        page.locator("#downloads").get_by_role("link", name="Download results").click()
+        page.locator(".run .downloads").get_by_role("link", name="Download results").click()
     assert info.value.failure() is None
     page.get_by_role("link", name="Bahasa Indonesia").click()
     expect(page.get_by_label("Lembar kerja")).to_be_visible()
@@ -315,7 +318,7 @@ def test_the_address_bar_loses_the_token_and_the_page_keeps_working(
         token not in c["value"]
         for c in page.context.cookies()  # type: ignore[attr-defined]
     )
-    page.reload()  # the tab keeps its access (sessionStorage), the address stays clean
+    page.reload()  # the browser keeps its access (localStorage), the address stays clean
     expect(page.locator("#signin")).to_be_hidden()
     expect(page.get_by_role("heading", name="Proses sebelumnya")).to_be_visible()
     assert token not in page.url
@@ -328,9 +331,10 @@ def test_a_download_link_opens_its_file_once(
     page.get_by_label("Spreadsheet").set_input_files(campaign(tmp_path))
     expect(page.locator("#file-status")).to_contain_text("is ready")
     page.get_by_role("button", name="Create QR codes").click()
-    expect(page.locator("#run-state")).to_have_text("Done.", timeout=30_000)
+    page.get_by_role("button", name="Create anyway").click()  # it asks: problems, or no Check
+    expect(page.locator(".run .run-state")).to_have_text("Done.", timeout=30_000)
     with page.expect_download() as info:
-        page.locator("#downloads").get_by_role("link", name="Download PDF").click()
+        page.locator(".run .downloads").get_by_role("link", name="Download PDF").click()
     download = info.value
     download.save_as(tmp_path / "once.pdf")
     assert (tmp_path / "once.pdf").read_bytes().startswith(b"%PDF")
@@ -338,5 +342,5 @@ def test_a_download_link_opens_its_file_once(
     assert "/download/" in download.url and token not in download.url
     assert status_of(download.url, {}) == 404  # used: nothing a second time
     with page.expect_download() as again:  # the page mints a new link each click
-        page.locator("#downloads").get_by_role("link", name="Download PDF").click()
+        page.locator(".run .downloads").get_by_role("link", name="Download PDF").click()
     assert again.value.url != download.url

@@ -196,3 +196,36 @@ def credentials_reader(
         return find_credentials(env=env, home=home, profile=profile)
 
     return read
+
+
+def read_profile(path: Path, profile: str) -> Credentials | None:
+    """The key pair of ``[profile]`` in the INI credentials file ``path``, or None when the
+    file or the profile is missing (CredentialsError for a malformed file, quoting none of
+    it)."""
+    return _from_credentials_ini(path, profile)
+
+
+def save_profile(path: Path, profile: str, access_key_id: str, access_key_secret: str) -> None:
+    """Write ``[profile]`` (type access_key) into the INI credentials file ``path``, keeping
+    its other profiles; the file is 0600, replaced whole (never half-written)."""
+    parser = configparser.RawConfigParser(interpolation=None)
+    if path.is_file():
+        try:
+            parser.read_string(path.read_text(encoding="utf-8"), source=str(path))
+        except configparser.Error as exc:
+            raise CredentialsError(_ini_problem(path, exc)) from None
+    if not parser.has_section(profile):
+        parser.add_section(profile)
+    parser[profile]["type"] = "access_key"
+    parser[profile]["access_key_id"] = access_key_id
+    parser[profile]["access_key_secret"] = access_key_secret
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.unlink(missing_ok=True)
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            parser.write(handle)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)

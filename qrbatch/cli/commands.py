@@ -941,6 +941,19 @@ def _refused_links(source: Path, rows: list[int]) -> None:
     help="Serve plain HTTP beyond this computer (the token crosses the network in clear).",
 )
 @click.option("--no-browser", is_flag=True, help="Print the address only; do not open a browser.")
+@click.option(
+    "--new-token",
+    is_flag=True,
+    help="Replace the page's lasting token: every address printed before stops working.",
+)
+@click.option(
+    "--password",
+    "ask_password",
+    is_flag=True,
+    help="Ask for a sign-in password on the terminal (stored as a scrypt hash): the page "
+    "then offers a sign-in form, for a team server.",
+)
+@click.option("--no-password", is_flag=True, help="Remove the stored sign-in password.")
 @options([ENDPOINT, STATE_DIR], COMMON)
 @click.option(
     "--qps",
@@ -956,6 +969,9 @@ def serve(
     keyfile: Path | None,
     insecure_http: bool,
     no_browser: bool,
+    new_token: bool,
+    ask_password: bool,
+    no_password: bool,
     endpoint: str | None,
     state_dir: Path | None,
     qps: float,
@@ -967,8 +983,9 @@ def serve(
     """Serve a page on this computer to check a sheet, create its codes and download the
     results, for people who do not use a terminal. Prints the address with its secret
     token on stdout (never in the log) and opens the browser; every request without the
-    token is refused. Beyond this computer (--host) it needs TLS (--certfile) or
-    --insecure-http.
+    token is refused. The token is kept in the state folder, so the address stays the
+    same on every start (--new-token replaces it). Beyond this computer (--host) it needs
+    TLS (--certfile) or --insecure-http; --password adds a sign-in form.
 
     \b
     Example:
@@ -977,6 +994,13 @@ def serve(
     from qrbatch.web import Server, is_loopback, print_address, serve_forever
 
     setup_logging(verbose=verbose, quiet=quiet, fmt=log_format)
+    if ask_password and no_password:
+        _fail(ConfigError("--password and --no-password contradict each other: pass one"))
+    password = (
+        click.prompt("Sign-in password for the page", hide_input=True, confirmation_prompt=True)
+        if ask_password
+        else None
+    )
 
     def announce(server: Server) -> None:
         # The log names the address without its token; only stdout gets the token.
@@ -1000,6 +1024,9 @@ def serve(
             certfile=certfile,
             keyfile=keyfile,
             insecure_http=insecure_http,
+            new_token=new_token,
+            password=password,
+            no_password=no_password,
             open_browser=not no_browser,
             announce=announce,
         )

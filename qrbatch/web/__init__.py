@@ -9,8 +9,9 @@ Where the token goes, and where it never does (``app.py`` says how requests carr
 printed once on stdout for the person at the terminal, and written into ``open.html``,
 a 0600 file in the state folder that redirects to the address; the browser is opened on
 that file, so the token is in no process's arguments (``ps`` shows every user those).
-Log lines name the address without it. Everything the page keeps is private: 0700
-folders, 0600 files.
+The token is kept in the state folder (``access.py``) so the address lasts across
+restarts; ``--new-token`` replaces it. Log lines name the address without it.
+Everything the page keeps is private: 0700 folders, 0600 files.
 
 Beyond loopback the page needs TLS (``certfile``/``keyfile``) or an explicit
 ``insecure_http``: the token would otherwise cross the network in clear.
@@ -44,7 +45,8 @@ from qrbatch.cams.credentials import Credentials
 from qrbatch.errors import ConfigError
 from qrbatch.run.settings import DEFAULT_QPS
 from qrbatch.state_home import default_state_dir as qrbatch_state_dir
-from qrbatch.web.app import LOOPBACK_NAMES, WILDCARD_HOSTS, PageSettings, create_app, new_token
+from qrbatch.web.access import SignIn, lasting_token, remove_password, set_password, stored_password
+from qrbatch.web.app import LOOPBACK_NAMES, WILDCARD_HOSTS, PageSettings, create_app
 from qrbatch.web.runs import RunStore
 from qrbatch.web.uploads import DEFAULT_MAX_UPLOAD
 
@@ -186,12 +188,19 @@ async def running_server(
     env: Mapping[str, str] | None = None,
     credentials: Credentials | None = None,
     token: str | None = None,
+    new_token: bool = False,
+    password: str | None = None,
+    no_password: bool = False,
     certfile: Path | None = None,
     keyfile: Path | None = None,
     insecure_http: bool = False,
 ) -> AsyncIterator[Server]:
     """Serve the page while the block runs (port 0 picks a free port); unfinished runs
     are resumed at once, and runs still going at the end are left to resume next time.
+
+    The token is the one kept in the state folder (``access.lasting_token``; a new one
+    with ``new_token``), unless ``token`` is given. ``password`` stores a new sign-in
+    password, ``no_password`` removes the stored one.
 
     Raises ConfigError before listening for a state folder that cannot be written, plain
     HTTP beyond loopback without ``insecure_http``, or an unusable certificate."""
@@ -200,14 +209,19 @@ async def running_server(
     check_exposure(host, tls, insecure_http)
     writable_folder(folder)
     with _only_server(folder):
+        if no_password:
+            remove_password(folder)
+        if password is not None:
+            set_password(folder, password)
         store = RunStore(folder, endpoint=endpoint, qps=qps, env=env, credentials=credentials)
         settings = PageSettings(
-            token=token or new_token(),
+            token=token or lasting_token(folder, renew=new_token),
             host=host,
             names=served_names(host),
             max_upload=max_upload,
         )
-        runner = web.AppRunner(create_app(store, settings), access_log=None)
+        signin = SignIn(stored_password(folder))
+        runner = web.AppRunner(create_app(store, settings, signin=signin), access_log=None)
         await runner.setup()
         page_file = folder / OPEN_FILE
         try:
@@ -219,7 +233,7 @@ async def running_server(
             store.resume()
             yield Server(url=url, base=base, page_file=page_file, store=store)
         finally:
-            page_file.unlink(missing_ok=True)  # its token dies with this server
+            page_file.unlink(missing_ok=True)  # the token lasts; the file is for this start
             await store.close()
             await runner.cleanup()
 
@@ -251,6 +265,9 @@ async def serve(
     max_upload: int = DEFAULT_MAX_UPLOAD,
     env: Mapping[str, str] | None = None,
     credentials: Credentials | None = None,
+    new_token: bool = False,
+    password: str | None = None,
+    no_password: bool = False,
     certfile: Path | None = None,
     keyfile: Path | None = None,
     insecure_http: bool = False,
@@ -272,6 +289,9 @@ async def serve(
         max_upload=max_upload,
         env=env,
         credentials=credentials,
+        new_token=new_token,
+        password=password,
+        no_password=no_password,
         certfile=certfile,
         keyfile=keyfile,
         insecure_http=insecure_http,
@@ -286,7 +306,11 @@ def print_address(server: Server) -> None:
     """The address with its token on stdout, for the person at the terminal only (never
     through the log)."""
     print(f"qrbatch serve: open {server.url}", flush=True)
-    print("(Ctrl-C stops the page; a run in progress resumes on the next start)", flush=True)
+    print(
+        "(the address stays the same on every start; Ctrl-C stops the page; a run in progress "
+        "resumes on the next start)",
+        flush=True,
+    )
 
 
 def serve_forever(**options: Any) -> None:

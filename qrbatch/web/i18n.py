@@ -1,6 +1,8 @@
 """The page's words in English and Bahasa Indonesia, in one table both sides use.
 
-The server fills the page's labels and its error messages from ``STRINGS``; the page's
+The words live in the shared catalogue (``qrbatch/words/catalogue/page.py``, keys
+``page.*``); this module serves them by language without the prefix. The server fills
+the page's labels and its error messages from ``STRINGS``; the page's
 script gets the same table (for status words, row problems and progress lines), so a
 word is translated once. Row problems are translated by their ErrorCode: the engine's
 detail (which quotes the cell) is shown beside the translated meaning and fix.
@@ -9,278 +11,27 @@ Placeholders are ``{name}``, filled by ``text`` here and by ``t()`` in app.js.
 
 from __future__ import annotations
 
+import re
 from typing import Final
+
+from qrbatch.words import describe
+from qrbatch.words.catalogue import messages
 
 LANGUAGES: Final = ("en", "id")
 DEFAULT_LANGUAGE: Final = "en"
 
-EN: dict[str, str] = {
-    "language.name": "English",
-    "page.title": "qrbatch: WhatsApp QR codes from a spreadsheet",
-    "page.intro": "Choose a spreadsheet of WhatsApp business numbers and prefilled "
-    "messages, check it, then create the QR codes.",
-    "page.endpoint": "Service",
-    "page.endpoint.sandbox": "sandbox (simulated codes that do not work on WhatsApp)",
-    "page.credentials": "Access key",
-    "page.credentials.missing": "not found",
-    "page.credentials.sandbox": "the sandbox's demo key (no account needed)",
-    "page.language": "Language",
-    "file.label": "Spreadsheet",
-    "file.drop": "or drop a file here",
-    "file.types": "Excel (.xlsx .xlsm .xls .xlsb), OpenDocument (.ods) or text (.csv .tsv "
-    ".txt); at most {limit}.",
-    "file.uploading": "Uploading {name}…",
-    "file.ready": "{name} ({size}) is ready.",
-    "file.none": "Choose a spreadsheet first.",
-    "options.title": "Options",
-    "options.image_type": "Image type",
-    "options.default_region": "Default region",
-    "options.default_region.help": "Country for numbers written without a country code, "
-    "e.g. ID for Indonesia.",
-    "options.label_column": "Label column",
-    "options.label_column.none": "(none)",
-    "options.label_column.help": "Text printed under each code in the PDF.",
-    "options.pdf_layout": "PDF layout",
-    "layout.labels-a4-3x4": "Labels: A4, 12 per sheet (3 × 4)",
-    "layout.labels-a4-3x7": "Labels: A4 sticker sheet, 21 (3 × 7)",
-    "layout.labels-letter-3x10": "Labels: Letter sticker sheet, 30 (3 × 10)",
-    "layout.cards-a6": "Cards: one per A6 page (table tents)",
-    "layout.poster-a4": "Poster: one big code per A4 page",
-    "button.check": "Check",
-    "button.create": "Create QR codes",
-    "check.title": "Check",
-    "check.running": "Checking…",
-    "check.summary": "{rows} rows: {valid} valid, {invalid} with a problem, {blank} blank.",
-    "check.summary.one": "1 row: {valid} valid, {invalid} with a problem, {blank} blank.",
-    "check.ok": "Every row can be sent.",
-    "check.more": "Showing the first {shown} of {total} problems.",
-    "check.file_error": "This file cannot be used: {detail}",
-    "check.row": "Row",
-    "check.problem": "Problem",
-    "check.fix": "What to do",
-    "check.detail": "Details",
-    "run.title": "Progress",
-    "run.queued": "Waiting for the run before it to end…",
-    "run.running": "Creating QR codes…",
-    "phase.listing": "Looking up the codes these numbers already have…",
-    "phase.sending": "Creating QR codes…",
-    "phase.images": "Fetching the QR images…",
-    "phase.writing": "Writing the results workbook…",
-    "run.finished": "Done.",
-    "run.failed": "The run could not finish: {detail}",
-    "run.stopped": "Stopped by an account-level error: {detail}",
-    "run.rows": "{done} of {total} rows",
-    "run.rate": "{rate} calls per second",
-    "run.left": "time left {time}",
-    "run.throttled": "slowed down by the service {count} times",
-    "run.not_throttled": "no throttling",
-    "run.sandbox": "Sandbox run: the codes are simulated and do not work on WhatsApp.",
-    "run.keeps_going": "You can close this page: the run goes on, and it is listed below.",
-    "download.results": "Download results",
-    "download.pdf": "Download PDF",
-    "download.zip": "Download images (ZIP)",
-    "download.missing": "not made for this run",
-    "history.title": "Earlier runs",
-    "history.none": "No runs yet.",
-    "history.when": "Started",
-    "history.file": "Spreadsheet",
-    "history.state": "State",
-    "history.downloads": "Downloads",
-    "history.open": "Show",
-    "state.uploaded": "uploaded",
-    "state.queued": "waiting",
-    "state.running": "running",
-    "state.finished": "finished",
-    "state.failed": "failed",
-    "status.created": "created",
-    "status.reused": "reused",
-    "status.failed": "failed",
-    "status.invalid": "invalid",
-    "status.skipped": "skipped",
-    "error.type": "“{name}” is not a spreadsheet. Choose an Excel, OpenDocument or CSV file "
-    "(.xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt).",
-    "error.content": "“{name}” does not hold what its extension says. Open it in Excel and "
-    "save it again.",
-    "error.size": "“{name}” is too big ({size}): the page takes files up to {limit}. Split "
-    "the sheet, or use the command line.",
-    "error.empty": "“{name}” is empty.",
-    "error.no_file": "No file was sent. Choose a spreadsheet.",
-    "error.option": "This option is not valid: {name}.",
-    "error.option.image_type": "Image type must be PNG or SVG.",
-    "error.option.default_region": "Default region must be a two-letter country code, e.g. ID.",
-    "error.option.pdf_layout": "Choose a PDF layout from the list.",
-    "error.not_found": "This run is not known here (it may have been removed).",
-    "error.session": "This page's access has ended (qrbatch serve was restarted). Open the "
-    "address qrbatch serve printed.",
-    "error.network": "The page cannot reach qrbatch serve. Is it still running?",
-    "error.malformed": "The upload arrived broken (not a complete form). Choose the file again.",
-    "error.link": "This download link has been used or has expired. Click the download on "
-    "the page again.",
-    "page.signin": "To use this page, open the address qrbatch serve printed (with "
-    "?token=…) in this tab.",
-    "problem.generic": "a problem in this row",
-    "problem.generic.fix": "see the details",
-    "problem.MissingPhone": "the phone number is empty",
-    "problem.MissingPhone.fix": "fill in the business number",
-    "problem.InvalidPhone": "the phone number is not valid",
-    "problem.InvalidPhone.fix": "correct it: country code and number (or choose a Default region)",
-    "problem.MissingMessage": "the message is empty",
-    "problem.MissingMessage.fix": "write the prefilled message",
-    "problem.MessageTooLong": "the message is over WhatsApp's 140-character limit",
-    "problem.MessageTooLong.fix": "shorten the message",
-    "problem.InvalidImageType": "the image type is not PNG or SVG",
-    "problem.InvalidImageType.fix": "use PNG or SVG, or leave it blank",
-    "problem.AmbiguousPhone": "the number could be two different numbers",
-    "problem.AmbiguousPhone.fix": "write it with + and the country code",
-    "problem.InvalidCountry": "the country is not a two-letter code",
-    "problem.InvalidCountry.fix": "write the country as ID, SG, MX...",
-    "problem.NotAccountNumber": "not one of your account's WhatsApp numbers",
-    "problem.NotAccountNumber.fix": "correct it to one of the account's numbers (the details "
-    "name the closest)",
-    "problem.NumberNotUsable": "WhatsApp does not let this number send (banned, "
-    "disconnected or pending)",
-    "problem.NumberNotUsable.fix": "connect the number again in the CAMS console, then try again",
-    "unit.seconds": "{n} s",
-    "unit.minutes": "{m} min {s} s",
-    "refused.token": "qrbatch serve: open the address it printed (with ?token=…); "
-    "this request has no valid token.",
-    "refused.origin": "qrbatch serve: refused a request from another site or host name.",
-}
 
-ID: dict[str, str] = {
-    "language.name": "Bahasa Indonesia",
-    "page.title": "qrbatch: kode QR WhatsApp dari lembar kerja",
-    "page.intro": "Pilih lembar kerja berisi nomor WhatsApp bisnis dan pesan isian, "
-    "periksa, lalu buat kode QR-nya.",
-    "page.endpoint": "Layanan",
-    "page.endpoint.sandbox": "sandbox (kode simulasi yang tidak berfungsi di WhatsApp)",
-    "page.credentials": "Kunci akses",
-    "page.credentials.missing": "tidak ditemukan",
-    "page.credentials.sandbox": "kunci demo sandbox (tidak perlu akun)",
-    "page.language": "Bahasa",
-    "file.label": "Lembar kerja",
-    "file.drop": "atau seret dan lepas berkas di sini",
-    "file.types": "Excel (.xlsx .xlsm .xls .xlsb), OpenDocument (.ods) atau teks (.csv .tsv "
-    ".txt); paling besar {limit}.",
-    "file.uploading": "Mengunggah {name}…",
-    "file.ready": "{name} ({size}) siap.",
-    "file.none": "Pilih lembar kerja terlebih dahulu.",
-    "options.title": "Pilihan",
-    "options.image_type": "Jenis gambar",
-    "options.default_region": "Negara bawaan",
-    "options.default_region.help": "Negara untuk nomor yang ditulis tanpa kode negara, "
-    "mis. ID untuk Indonesia.",
-    "options.label_column": "Kolom label",
-    "options.label_column.none": "(tidak ada)",
-    "options.label_column.help": "Teks yang dicetak di bawah setiap kode di PDF.",
-    "options.pdf_layout": "Tata letak PDF",
-    "layout.labels-a4-3x4": "Label: A4, 12 per lembar (3 × 4)",
-    "layout.labels-a4-3x7": "Label: lembar stiker A4, 21 (3 × 7)",
-    "layout.labels-letter-3x10": "Label: lembar stiker Letter, 30 (3 × 10)",
-    "layout.cards-a6": "Kartu: satu per halaman A6 (tenda meja)",
-    "layout.poster-a4": "Poster: satu kode besar per halaman A4",
-    "button.check": "Periksa",
-    "button.create": "Buat kode QR",
-    "check.title": "Pemeriksaan",
-    "check.running": "Memeriksa…",
-    "check.summary": "{rows} baris: {valid} valid, {invalid} bermasalah, {blank} kosong.",
-    "check.summary.one": "1 baris: {valid} valid, {invalid} bermasalah, {blank} kosong.",
-    "check.ok": "Semua baris dapat dikirim.",
-    "check.more": "Menampilkan {shown} masalah pertama dari {total}.",
-    "check.file_error": "Berkas ini tidak dapat dipakai: {detail}",
-    "check.row": "Baris",
-    "check.problem": "Masalah",
-    "check.fix": "Yang perlu dilakukan",
-    "check.detail": "Rincian",
-    "run.title": "Kemajuan",
-    "run.queued": "Menunggu proses sebelumnya selesai…",
-    "run.running": "Membuat kode QR…",
-    "phase.listing": "Memeriksa kode yang sudah dimiliki nomor-nomor ini…",
-    "phase.sending": "Membuat kode QR…",
-    "phase.images": "Mengambil gambar QR…",
-    "phase.writing": "Menulis buku kerja hasil…",
-    "run.finished": "Selesai.",
-    "run.failed": "Proses tidak dapat selesai: {detail}",
-    "run.stopped": "Dihentikan oleh kesalahan tingkat akun: {detail}",
-    "run.rows": "{done} dari {total} baris",
-    "run.rate": "{rate} panggilan per detik",
-    "run.left": "sisa waktu {time}",
-    "run.throttled": "diperlambat oleh layanan {count} kali",
-    "run.not_throttled": "tidak ada pembatasan",
-    "run.sandbox": "Proses sandbox: kode ini simulasi dan tidak berfungsi di WhatsApp.",
-    "run.keeps_going": "Halaman ini boleh ditutup: proses tetap berjalan dan tercantum di bawah.",
-    "download.results": "Unduh hasil",
-    "download.pdf": "Unduh PDF",
-    "download.zip": "Unduh gambar (ZIP)",
-    "download.missing": "tidak dibuat untuk proses ini",
-    "history.title": "Proses sebelumnya",
-    "history.none": "Belum ada proses.",
-    "history.when": "Dimulai",
-    "history.file": "Lembar kerja",
-    "history.state": "Keadaan",
-    "history.downloads": "Unduhan",
-    "history.open": "Lihat",
-    "state.uploaded": "diunggah",
-    "state.queued": "menunggu",
-    "state.running": "berjalan",
-    "state.finished": "selesai",
-    "state.failed": "gagal",
-    "status.created": "dibuat",
-    "status.reused": "dipakai ulang",
-    "status.failed": "gagal",
-    "status.invalid": "tidak valid",
-    "status.skipped": "dilewati",
-    "error.type": "“{name}” bukan lembar kerja. Pilih berkas Excel, OpenDocument atau CSV "
-    "(.xlsx .xlsm .xls .xlsb .ods .csv .tsv .txt).",
-    "error.content": "Isi “{name}” tidak sesuai dengan ekstensinya. Buka di Excel lalu simpan "
-    "ulang.",
-    "error.size": "“{name}” terlalu besar ({size}): halaman ini menerima berkas hingga "
-    "{limit}. Bagi lembar kerjanya, atau gunakan baris perintah.",
-    "error.empty": "“{name}” kosong.",
-    "error.no_file": "Tidak ada berkas yang dikirim. Pilih lembar kerja.",
-    "error.option": "Pilihan ini tidak valid: {name}.",
-    "error.option.image_type": "Jenis gambar harus PNG atau SVG.",
-    "error.option.default_region": "Negara bawaan harus kode negara dua huruf, mis. ID.",
-    "error.option.pdf_layout": "Pilih tata letak PDF dari daftar.",
-    "error.not_found": "Proses ini tidak dikenal di sini (mungkin sudah dihapus).",
-    "error.session": "Akses halaman ini sudah berakhir (qrbatch serve dijalankan ulang). Buka "
-    "alamat yang dicetak oleh qrbatch serve.",
-    "error.network": "Halaman tidak dapat menghubungi qrbatch serve. Apakah masih berjalan?",
-    "error.malformed": "Unggahan tiba dalam keadaan rusak (formulirnya tidak lengkap). Pilih "
-    "berkasnya lagi.",
-    "error.link": "Tautan unduhan ini sudah dipakai atau kedaluwarsa. Klik unduhan di halaman "
-    "sekali lagi.",
-    "page.signin": "Untuk memakai halaman ini, buka alamat yang dicetak qrbatch serve (dengan "
-    "?token=…) di tab ini.",
-    "problem.generic": "ada masalah di baris ini",
-    "problem.generic.fix": "lihat rinciannya",
-    "problem.MissingPhone": "nomor telepon kosong",
-    "problem.MissingPhone.fix": "isi nomor bisnisnya",
-    "problem.InvalidPhone": "nomor telepon tidak valid",
-    "problem.InvalidPhone.fix": "perbaiki: kode negara dan nomor (atau pilih Negara bawaan)",
-    "problem.MissingMessage": "pesan kosong",
-    "problem.MissingMessage.fix": "tulis pesan isiannya",
-    "problem.MessageTooLong": "pesan melebihi batas WhatsApp 140 karakter",
-    "problem.MessageTooLong.fix": "persingkat pesannya",
-    "problem.InvalidImageType": "jenis gambar bukan PNG atau SVG",
-    "problem.InvalidImageType.fix": "gunakan PNG atau SVG, atau kosongkan",
-    "problem.AmbiguousPhone": "nomor ini bisa berarti dua nomor berbeda",
-    "problem.AmbiguousPhone.fix": "tulis dengan + dan kode negara",
-    "problem.InvalidCountry": "negara bukan kode dua huruf",
-    "problem.InvalidCountry.fix": "tulis negaranya sebagai ID, SG, MX...",
-    "problem.NotAccountNumber": "bukan salah satu nomor WhatsApp akun Anda",
-    "problem.NotAccountNumber.fix": "perbaiki menjadi salah satu nomor akun (rinciannya "
-    "menyebut yang paling mirip)",
-    "problem.NumberNotUsable": "WhatsApp tidak mengizinkan nomor ini mengirim (diblokir, "
-    "terputus, atau menunggu)",
-    "problem.NumberNotUsable.fix": "sambungkan lagi nomornya di konsol CAMS, lalu coba lagi",
-    "unit.seconds": "{n} dtk",
-    "unit.minutes": "{m} mnt {s} dtk",
-    "refused.token": "qrbatch serve: buka alamat yang dicetaknya (dengan ?token=…); "
-    "permintaan ini tidak membawa token yang sah.",
-    "refused.origin": "qrbatch serve: permintaan dari situs atau nama host lain ditolak.",
-}
+def _page_words(language: str) -> dict[str, str]:
+    """The catalogue's ``page.`` area in ``language``, without the prefix."""
+    return {
+        key.removeprefix("page."): words
+        for key, words in messages()[language].items()
+        if key.startswith("page.")
+    }
 
+
+EN: Final[dict[str, str]] = _page_words("en")
+ID: Final[dict[str, str]] = _page_words("id")
 STRINGS: Final[dict[str, dict[str, str]]] = {"en": EN, "id": ID}
 
 
@@ -290,6 +41,29 @@ def text(language: str, key: str, **params: object) -> str:
     for name, value in params.items():
         words = words.replace("{" + name + "}", str(value))
     return words
+
+
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+|\bexport [A-Z_]+=|\bQRBATCH_[A-Z_]+=")
+
+
+def describe_error(error: BaseException, language: str, shown_as: str = "") -> str:
+    """An engine or file error in ``language``, for the page: the shared catalogue's
+    words when the error has a catalogue key (actions on the page, never a command-line
+    flag). An error the catalogue does not have yet keeps its own text on the English
+    page when that names no flag; otherwise the page says, in its language, what kind of
+    problem it is and what to do on the page, with the service's code when there is one
+    (``shown_as``: the file's name as the person knows it)."""
+    if isinstance(getattr(error, "key", None), str):
+        return describe(error, language=language, audience="page")
+    own = str(error)
+    if language == DEFAULT_LANGUAGE and not _FLAG.search(own):
+        return own
+    code = str(getattr(error, "code", "") or "")
+    for kind in type(error).__mro__:
+        key = f"error.kind.{kind.__name__}"
+        if key in EN:
+            return text(language, key, code=code or kind.__name__, file=shown_as)
+    return text(language, "error.kind.other", code=code or type(error).__name__)
 
 
 def choose_language(accept_language: str | None, chosen: str | None = None) -> str:

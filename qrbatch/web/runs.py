@@ -3,7 +3,7 @@
 Every engine call the page makes is here, so a change of the engine's API changes this
 file only:
 
-- ``check_sheet`` wraps ``validate_input`` (the Check button: what ``qrbatch validate``
+- ``RunStore.check`` wraps ``validate_input`` (the Check button: what ``qrbatch validate``
   finds, without calling the API);
 - ``RunStore._execute`` wraps ``run_batch`` and subscribes a ``LiveProgress`` to the
   engine's event stream (``qrbatch.engine.events``): rows done of total, rows per status, calls
@@ -31,9 +31,10 @@ import logging
 import re
 import secrets
 import shutil
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,7 +43,7 @@ from typing import Any, Literal
 import anyio.to_thread
 import phonenumbers
 
-from qrbatch.cams.credentials import Credentials, find_credentials
+from qrbatch.cams.credentials import Credentials
 from qrbatch.engine.events import (
     Event,
     PhaseChanged,
@@ -55,10 +56,29 @@ from qrbatch.engine.events import (
 from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.outputs.files import atomic_write
 from qrbatch.outputs.results import RUN_STATUSES
-from qrbatch.run.commands import Validated, check_against_account, run_batch, validate_input
+from qrbatch.rows.checks import (
+    COUNTRY_ALIASES,
+    MESSAGE_ALIASES,
+    PHONE_ALIASES,
+    candidate_columns,
+    find_column,
+    header_matcher,
+    header_score,
+)
+from qrbatch.run.commands import (
+    NumberReport,
+    Validated,
+    check_against_account,
+    list_numbers,
+    run_batch,
+    validate_input,
+)
 from qrbatch.run.finish import RunResult
 from qrbatch.run.settings import DEFAULT_QPS, SANDBOX, Job, resolve_endpoint
-from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES
+from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_sheet
+from qrbatch.sheets.workbooks import open_book
+from qrbatch.web import i18n
+from qrbatch.web.account import KeyInUse, key_in_use, save_page_key
 
 log = logging.getLogger("qrbatch")
 
@@ -69,6 +89,10 @@ DEFAULT_PDF_LAYOUT = PDF_LAYOUTS[0]
 IMAGE_TYPES = ("PNG", "SVG")
 STATUSES_SHOWN = RUN_STATUSES
 """The statuses the page counts, in the order it shows them."""
+MAX_NAME = 200
+"""Longest sheet or column name the page sends (Excel's are at most 31 and 255)."""
+PREVIEW_ROWS = 5
+"""Rows of the sheet shown under its columns, to choose them by their content."""
 MAX_PROBLEMS = 500
 """Problems the Check table shows at most (the count says how many there are)."""
 UPLOAD_KEEP = timedelta(days=1)
@@ -93,6 +117,10 @@ class RunOptions:
     default_region: str = ""
     label_column: str = ""
     pdf_layout: str = DEFAULT_PDF_LAYOUT
+    sheet: str = ""
+    phone_column: str = ""
+    message_column: str = ""
+    country_column: str = ""
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any]) -> RunOptions:
@@ -106,9 +134,19 @@ class RunOptions:
         layout = str(data.get("pdf_layout") or DEFAULT_PDF_LAYOUT)
         if layout not in PDF_LAYOUTS:
             raise ConfigError("pdf_layout")
-        label = str(data.get("label_column") or "").strip()[:100]
+
+        def name(key: str) -> str:
+            return str(data.get(key) or "").strip()[:MAX_NAME]
+
         return cls(
-            image_type=image_type, default_region=region, label_column=label, pdf_layout=layout
+            image_type=image_type,
+            default_region=region,
+            label_column=name("label_column"),
+            pdf_layout=layout,
+            sheet=name("sheet"),
+            phone_column=name("phone_column"),
+            message_column=name("message_column"),
+            country_column=name("country_column"),
         )
 
 
@@ -133,7 +171,12 @@ class RunRecord:
     seconds: float = 0.0
     exit_code: int | None = None
     message: str = ""
+    messages: dict[str, str] = field(default_factory=dict)
+    """``message`` in each of the page's languages."""
     finished: str = ""
+    cancelled: bool = False
+    digest: str = ""
+    """SHA-256 of the uploaded file: the same sheet uploaded again is recognised."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -151,6 +194,8 @@ class Problem:
     row: int
     code: str
     message: str
+    cell: str = ""
+    """The phone cell as written (for the page's own words about it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +209,7 @@ class CheckReport:
     problems: tuple[Problem, ...] = ()
     columns: tuple[str, ...] = ()
     sheet: str | None = None
-    error: str = ""
+    error: QrbatchError | None = None
     """Why the file as a whole cannot be used (then nothing else is filled)."""
 
 
@@ -180,6 +225,7 @@ class LiveProgress:
         self.throttled = 0
         self.retries = 0
         self.phase = ""
+        self.phase_total = 0
         self.started: float | None = None
         self.sending: float | None = None
         self.ended: float | None = None
@@ -199,7 +245,7 @@ class LiveProgress:
         if isinstance(event, RunStarted):
             self.total, self.started = event.valid_rows, now
         elif isinstance(event, PhaseChanged):
-            self.phase = event.phase
+            self.phase, self.phase_total = event.phase, event.total
             if event.phase == "sending" and self.sending is None:
                 # rows settled before sending (reused, or done by an earlier attempt)
                 # say nothing about the pace of what is left
@@ -239,6 +285,8 @@ class WebRun:
         self.folder = folder
         self.record = record
         self.progress = LiveProgress()
+        self.stop = threading.Event()
+        """Set by Cancel: the calls in flight settle, nothing new is sent."""
 
     @property
     def id(self) -> str:
@@ -287,7 +335,29 @@ class WebRun:
         self.record.throttled = summary.throttled
         self.record.seconds = round(summary.duration, 1)
         self.record.message = result.stopped_by
+        if result.error is not None:
+            self.record.messages = error_messages(result.error, self)
+        self.record.cancelled = self.stop.is_set()
         self.record.finished = _now()
+
+    def fail(self, error: BaseException) -> None:
+        self.record.state = "failed"
+        self.record.messages = error_messages(error, self)
+        self.record.message = self.record.messages[i18n.DEFAULT_LANGUAGE]
+        self.record.finished = _now()
+
+
+def error_messages(error: BaseException, run: WebRun) -> dict[str, str]:
+    """``error`` in each of the page's languages, the upload named as the person named it."""
+    if not isinstance(error, QrbatchError):  # a bug: named, in the page's words
+        detail = f"{type(error).__name__}: {error}"
+        return {lang: i18n.text(lang, "run.internal", detail=detail) for lang in i18n.LANGUAGES}
+    return {
+        lang: i18n.describe_error(error, lang, run.record.name).replace(
+            str(run.input_path), run.record.name
+        )
+        for lang in i18n.LANGUAGES
+    }
 
 
 def _now() -> str:
@@ -301,19 +371,10 @@ def display_name(raw: str) -> str:
     return name[:200] or "spreadsheet"
 
 
-def check_sheet(job: Job, shown_as: str) -> CheckReport:
-    """What ``qrbatch validate`` finds, by row (no API call); ``shown_as`` names the file."""
-    try:
-        validated = validate_input(job)
-    except QrbatchError as error:
-        return CheckReport(error=str(error).replace(str(job.input), shown_as))
-    return check_report(validated)
-
-
 def check_report(validated: Validated) -> CheckReport:
     """The Check panel's counts and problems of checked rows."""
     problems = [
-        Problem(r.row.number, r.error_code, r.error_message)
+        Problem(r.row.number, r.error_code, r.error_message, r.phone_cell)
         for r in validated.rows
         if r.state == "invalid"
     ]
@@ -329,16 +390,78 @@ def check_report(validated: Validated) -> CheckReport:
     )
 
 
-def credentials_source(
-    endpoint: str | None, env: Mapping[str, str] | None, credentials: Credentials | None
-) -> tuple[bool, str]:
-    """(found, where): the source of the AccessKey the runs will use, never the secret."""
+@dataclass(frozen=True, slots=True)
+class SheetPreview:
+    """What the page shows after an upload: the workbook's sheets, the one read, its
+    columns with the first rows under them, and the columns the header rules pick."""
+
+    sheets: tuple[str, ...] = ()
+    sheet: str | None = None
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    phone: str = ""
+    message: str = ""
+    country: str = ""
+    error: QrbatchError | None = None
+
+
+def _any_header(cells: Sequence[str]) -> bool:
+    """A preview's header: the first row with two filled cells (names unknown yet)."""
+    return sum(bool(cell) for cell in cells) >= 2
+
+
+def _guess(columns: Sequence[str], aliases: Sequence[str]) -> str:
+    found = candidate_columns(columns, aliases)
+    exact = find_column(columns, None, aliases)
+    index = exact if exact is not None else (found[0] if found else None)
+    return "" if index is None else columns[index]
+
+
+def _likely_sheet(path: Path, names: Sequence[str], active: str | None) -> str | None:
+    """The sheet ``qrbatch run`` would read; else the first whose header names a column
+    qrbatch knows (a ``Kontak Toko``/``Isi Pesan`` sheet behind a notes sheet); else the
+    active one."""
     try:
-        if resolve_endpoint(endpoint, env) == SANDBOX:
-            return True, "sandbox demo key"
-        return True, (credentials or find_credentials(env=env)).source
+        return read_sheet(path, is_header=header_matcher()).sheet_name
+    except QrbatchError:
+        pass
+    for name in names:
+        try:
+            if header_score(read_sheet(path, is_header=_any_header, sheet=name).columns):
+                return name
+        except QrbatchError:
+            continue
+    return active or (names[0] if names else None)
+
+
+def preview_sheet(path: Path, sheet: str | None = None) -> SheetPreview:
+    """The sheet the page would read (``sheet``, else the one ``qrbatch run`` picks, else
+    the active one), its columns, first rows and guessed columns. Never raises for the
+    file: its problem is ``error``."""
+    names: tuple[str, ...] = ()
+    try:
+        if path.suffix.lower() in EXCEL_SUFFIXES:
+            book = open_book(path)
+            try:
+                names = tuple(s.name for s in book.sheets if s.visible)
+                active = next((s.name for s in book.sheets if s.active and s.visible), None)
+            finally:
+                book.close()
+            if sheet is None:
+                sheet = _likely_sheet(path, names, active)
+        read = read_sheet(path, is_header=_any_header, sheet=sheet)
     except QrbatchError as error:
-        return False, str(error)
+        return SheetPreview(sheets=names, sheet=sheet, error=error)
+    columns = read.columns
+    return SheetPreview(
+        sheets=names,
+        sheet=read.sheet_name,
+        columns=columns,
+        rows=tuple(row.cells for row in read.rows if not row.is_blank)[:PREVIEW_ROWS],
+        phone=_guess(columns, PHONE_ALIASES),
+        message=_guess(columns, MESSAGE_ALIASES),
+        country=_guess(columns, COUNTRY_ALIASES),
+    )
 
 
 class RunStore:
@@ -353,6 +476,7 @@ class RunStore:
         env: Mapping[str, str] | None = None,
         credentials: Credentials | None = None,
     ) -> None:
+        self.state = folder
         self.folder = folder / "runs"
         self.endpoint = endpoint
         self.qps = qps
@@ -430,6 +554,10 @@ class RunStore:
         layout, paper = options.pdf_layout.split("-", 1)
         return Job(
             input=run.input_path,
+            sheet=options.sheet or None,
+            phone_column=options.phone_column or None,
+            message_column=options.message_column or None,
+            country_column=options.country_column or None,
             output=run.results_path,
             endpoint=self.endpoint,
             qps=self.qps,
@@ -453,16 +581,38 @@ class RunStore:
         try:
             validated = await anyio.to_thread.run_sync(validate_input, job)
         except QrbatchError as error:
-            return CheckReport(error=str(error).replace(str(job.input), run.record.name))
-        found, _ = credentials_source(self.endpoint, self.env, self.credentials)
-        if found:
+            return CheckReport(error=error)
+        key = self.key()
+        if key.credentials is not None or key.origin == "sandbox":
             try:
                 validated = await check_against_account(
-                    job, validated, env=self.env, credentials=self.credentials
+                    job, validated, env=self.env, credentials=key.credentials
                 )
             except QrbatchError as error:  # the account cannot be asked now: the rows as read
                 log.warning("web: the account's numbers could not be checked: %s", error)
         return check_report(validated)
+
+    # The account ---------------------------------------------------------------------
+
+    def key(self) -> KeyInUse:
+        """The AccessKey a run started now uses, and where it comes from (``account.py``)."""
+        return key_in_use(self.state, self.endpoint, self.env, self.credentials)
+
+    def save_key(self, access_key_id: str, access_key_secret: str) -> KeyInUse:
+        """Keep the pair from the Account panel in the page's credentials file."""
+        save_page_key(self.state, access_key_id, access_key_secret)
+        return self.key()
+
+    async def numbers(self) -> list[NumberReport]:
+        """The account's WhatsApp numbers with the key in use (one
+        QueryChatappPhoneNumbers, and one List per number for its live codes)."""
+        job = Job(input=self.state, endpoint=self.endpoint, qps=self.qps, progress=False)
+        return await list_numbers(job, env=self.env, credentials=self.key().credentials)
+
+    async def preview(self, run_id: str, sheet: str | None) -> SheetPreview:
+        """The upload's sheets, columns and first rows (``preview_sheet``), in a thread."""
+        run = self.get(run_id)
+        return await anyio.to_thread.run_sync(preview_sheet, run.input_path, sheet)
 
     def start(self, run_id: str, options: RunOptions) -> WebRun:
         """Queue a run; it starts when the one before it ends. Starting twice is a no-op."""
@@ -473,6 +623,27 @@ class RunStore:
         run.save()
         self._spawn(run)
         return run
+
+    def cancel(self, run_id: str) -> WebRun:
+        """Stop a run: the calls in flight settle, nothing new is sent, the results are
+        written with the rows not sent left pending (Create again sends them)."""
+        run = self.get(run_id)
+        if run.record.state in UNFINISHED:
+            run.stop.set()
+        return run
+
+    def earlier_run(self, run: WebRun) -> WebRun | None:
+        """The latest run of the same file (by content) that made or reused codes, if
+        any: creating again reuses them, and the page says so before sending."""
+        same = [
+            r
+            for r in self.history()
+            if r.id != run.id
+            and run.record.digest
+            and r.record.digest == run.record.digest
+            and any(r.counts().get(status, 0) for status in ("created", "reused"))
+        ]
+        return same[0] if same else None
 
     def resume(self) -> list[WebRun]:
         """Start again every run a stopped server left queued or running."""
@@ -490,31 +661,34 @@ class RunStore:
     async def _execute(self, run: WebRun) -> None:
         """One run to its end. Cancelled (server stopping): left ``running`` to resume."""
         async with self._one_at_a_time:
+            if run.stop.is_set():  # cancelled while it waited: nothing was sent
+                run.record.state, run.record.cancelled = "finished", True
+                run.record.finished = _now()
+                run.save()
+                return
             run.record.state = "running"
             run.save()
             job = self.job(run, run.record.options)
+            run.progress = LiveProgress()
+            run.progress.phase = "preparing"
             try:
                 validated = await anyio.to_thread.run_sync(validate_input, job)
                 run.record.rows = len(validated.rows)
                 run.record.total = sum(r.request is not None for r in validated.rows)
-                run.progress = LiveProgress()
                 run.progress.prepare(validated)
                 result = await run_batch(
                     job,
                     env=self.env,
-                    credentials=self.credentials,
+                    credentials=self.key().credentials,
                     events=run.progress,
                     validated=validated,
+                    stop=run.stop,
                 )
             except QrbatchError as error:
-                run.record.state = "failed"
-                run.record.message = str(error).replace(str(job.input), run.record.name)
-                run.record.finished = _now()
+                run.fail(error)
             except Exception as exc:  # a bug: say so on the page rather than spin forever
                 log.exception("web: run %s failed", run.id)
-                run.record.state = "failed"
-                run.record.message = f"internal error: {type(exc).__name__}: {exc}"
-                run.record.finished = _now()
+                run.fail(exc)
             else:
                 run.finish(result)
             run.save()

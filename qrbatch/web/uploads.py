@@ -9,6 +9,7 @@ saved as .xls by its content, and says a password-protected .xlsx (an OLE2 file)
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -71,6 +72,7 @@ async def receive(
         )
     run = store.new_upload(name, suffix)
     size = 0
+    digest = hashlib.sha256()
     try:
         descriptor = os.open(run.input_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
@@ -87,6 +89,7 @@ async def receive(
                         },
                     )
                 handle.write(chunk)
+                digest.update(chunk)
         if size == 0:
             raise UploadRefused("error.empty", 400, {"name": name})
         if suffix in BINARY_SUFFIXES:
@@ -96,4 +99,6 @@ async def receive(
     except BaseException:
         store.discard(run)
         raise
+    run.record.digest = digest.hexdigest()
+    run.save()
     return run

@@ -1,0 +1,275 @@
+"""The page's API for working alone (issue 23), without a browser: the sheet preview and
+chosen columns, the default region, the Account panel, Cancel, the same sheet uploaded
+again, the sample sheet, and errors in the page's words."""
+
+from __future__ import annotations
+
+import asyncio
+import stat
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from openpyxl import Workbook
+
+from qrbatch.errors import AccountError, CredentialsError, InputFileError
+from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, SandboxThread
+from qrbatch.web.app import STORE, PageSettings, create_app, row_detail
+from qrbatch.web.i18n import describe_error
+from qrbatch.web.regions import REGIONS, region_names, region_of_language
+from qrbatch.web.runs import Problem, RunStore, preview_sheet
+from tests.support.sheets import write_csv, write_xlsx
+
+pytestmark = pytest.mark.anyio
+
+TOKEN = "t0ken-for-work-tests"
+
+
+async def app_client(store: RunStore) -> TestClient[Any, Any]:
+    client: TestClient[Any, Any] = TestClient(
+        TestServer(create_app(store, PageSettings(token=TOKEN)), host="127.0.0.1")
+    )
+    await client.start_server()
+    client.session.headers["X-Qrbatch-Token"] = TOKEN
+    return client
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[TestClient[Any, Any]]:
+    client = await app_client(RunStore(tmp_path / "state", endpoint="sandbox", qps=100))
+    yield client
+    await client.close()
+
+
+async def upload(client: TestClient[Any, Any], path: Path) -> dict[str, Any]:
+    import aiohttp
+
+    form = aiohttp.FormData()
+    form.add_field("file", path.read_bytes(), filename=path.name)
+    answer: dict[str, Any] = await (await client.post("/api/uploads", data=form)).json()
+    return answer
+
+
+# The sheet and its columns ------------------------------------------------------------
+
+
+def test_a_kontak_toko_sheet_behind_a_notes_sheet_is_the_one_previewed(tmp_path: Path) -> None:
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Catatan"
+    notes.append(["dibuat oleh", "tim"])
+    sheet = book.create_sheet("Kontak")
+    sheet.append(["Nama", "Kontak Toko", "Isi Pesan", "Negara"])
+    for i in range(8):
+        sheet.append([f"Toko {i}", f"0812345678{i:02d}", "Halo", "ID"])
+    book.save(tmp_path / "t.xlsx")
+    preview = preview_sheet(tmp_path / "t.xlsx")
+    assert preview.sheets == ("Catatan", "Kontak") and preview.sheet == "Kontak"
+    assert preview.columns == ("Nama", "Kontak Toko", "Isi Pesan", "Negara")
+    assert len(preview.rows) == 5 and preview.rows[0][1] == "081234567800"
+    assert (preview.phone, preview.message, preview.country) == ("", "Isi Pesan", "Negara")
+    other = preview_sheet(tmp_path / "t.xlsx", "Catatan")
+    assert other.sheet == "Catatan" and other.columns == ("dibuat oleh", "tim")
+    missing = preview_sheet(tmp_path / "t.xlsx", "Tidak ada")
+    assert isinstance(missing.error, InputFileError)
+
+
+async def test_the_chosen_columns_make_the_sheet_usable(
+    client: TestClient[Any, Any], tmp_path: Path
+) -> None:
+    sheet = write_xlsx(
+        tmp_path / "toko.xlsx", [("Kontak Toko", "Isi Pesan"), ("081234567890", "Halo")]
+    )
+    run = await upload(client, sheet)
+    preview = await (await client.get(f"/api/runs/{run['id']}/sheet")).json()
+    assert preview["guess"] == {
+        "phone_column": "",
+        "message_column": "Isi Pesan",
+        "country_column": "",
+    }
+    unchosen = await (
+        await client.post(
+            f"/api/runs/{run['id']}/check", json={}, headers={"Accept-Language": "id"}
+        )
+    ).json()
+    assert unchosen["error"].startswith("Berkas ini tidak dapat dipakai")
+    assert "--" not in unchosen["error"]
+    chosen = {"phone_column": "Kontak Toko", "message_column": "Isi Pesan", "default_region": "ID"}
+    report = await (await client.post(f"/api/runs/{run['id']}/check", json=chosen)).json()
+    assert (report["valid"], report["invalid"], report["error"]) == (1, 0, "")
+
+
+def test_the_region_follows_the_page_and_the_browser() -> None:
+    assert region_of_language("id", "en-US") == "ID"
+    assert region_of_language("en", "en-SG,en;q=0.8") == "SG"
+    assert region_of_language("en", "in,en;q=0.5") == "ID"
+    assert region_of_language("en", "en") == ""
+    import phonenumbers
+
+    assert set(REGIONS) <= phonenumbers.SUPPORTED_REGIONS
+    names = dict(region_names("id"))
+    assert names["DE"] == "Jerman" and dict(region_names("en"))["DE"] == "Germany"
+
+
+async def test_the_indonesian_page_starts_on_indonesia(client: TestClient[Any, Any]) -> None:
+    page = await (await client.get("/", headers={"Accept-Language": "id-ID"})).text()
+    assert '<option value="ID" selected>Indonesia</option>' in page
+    english = await (await client.get("/", headers={"Accept-Language": "en-GB"})).text()
+    assert '<option value="GB" selected>United Kingdom</option>' in english
+
+
+# The account --------------------------------------------------------------------------
+
+
+async def test_the_account_panel_keeps_the_pair_and_never_sends_the_secret_back(
+    tmp_path: Path, sandbox_thread: SandboxThread, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    store = RunStore(tmp_path / "state", endpoint=sandbox_thread.url, env={}, qps=100)
+    client = await app_client(store)
+    try:
+        before = await (await client.get("/api/about")).json()
+        assert before["origin"] == "none" and before["editable"]
+        half = await client.post("/api/account", json={"access_key_id": DEMO_KEY_ID})
+        assert half.status == 400
+        saved = await client.post(
+            "/api/account",
+            json={"access_key_id": DEMO_KEY_ID, "access_key_secret": DEMO_KEY_SECRET},
+        )
+        body = await saved.text()
+        assert saved.status == 200 and DEMO_KEY_SECRET not in body
+        answer = await saved.json()
+        assert answer["origin"] == "page" and answer["numbers_error"] == ""
+        phones = {n["phone"]: n for n in answer["numbers"]}
+        assert phones["+6281234567890"]["name"] == "Demo Store 7890"
+        assert phones["+6281234567890"]["status"] == "CONNECTED"
+        numbers = await (await client.get("/api/account/numbers")).json()
+        assert len(numbers["numbers"]) == len(answer["numbers"])
+    finally:
+        await client.close()
+    path = tmp_path / "state" / "credentials.ini"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert store.key().credentials is not None
+    assert store.key().credentials.access_key_id == DEMO_KEY_ID  # type: ignore[union-attr]
+
+
+async def test_a_key_from_the_environment_cannot_be_replaced_from_the_page(
+    tmp_path: Path,
+) -> None:
+    env = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI-env", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "s"}
+    store = RunStore(tmp_path / "state", endpoint="https://cams.example.test", env=env)
+    client = await app_client(store)
+    try:
+        refused = await client.post(
+            "/api/account", json={"access_key_id": "LTAI-x", "access_key_secret": "y"}
+        )
+        assert refused.status == 409
+        assert not (tmp_path / "state" / "credentials.ini").exists()
+    finally:
+        await client.close()
+
+
+async def test_create_without_any_key_points_to_the_account_panel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    store = RunStore(tmp_path / "state", endpoint="https://cams.example.test", env={})
+    client = await app_client(store)
+    try:
+        sheet = write_csv(tmp_path / "c.csv", [("PhoneNumber", "PrefilledMessage"), ("1", "x")])
+        run = await upload(client, sheet)
+        started = await client.post(
+            f"/api/runs/{run['id']}/start", json={}, headers={"Accept-Language": "id"}
+        )
+        assert started.status == 409
+        assert (await started.json())[
+            "error"
+        ] == "Belum ada AccessKey untuk akun: isi di panel Akun."
+    finally:
+        await client.close()
+
+
+# Runs: cancel, the same sheet again ------------------------------------------------------
+
+
+async def test_a_queued_run_cancelled_sends_nothing_and_is_not_resumed(
+    client: TestClient[Any, Any], tmp_path: Path
+) -> None:
+    sheet = write_csv(
+        tmp_path / "c.csv", [("PhoneNumber", "PrefilledMessage"), ("6281234567890", "Halo")]
+    )
+    app = client.server.app
+    assert app is not None
+    store: RunStore = app[STORE]
+    first, second = await upload(client, sheet), await upload(client, sheet)
+    assert first["earlier"] is None
+    async with store._one_at_a_time:  # the first run holds the account: the second waits
+        await client.post(f"/api/runs/{second['id']}/start", json={})
+        shown = await (await client.post(f"/api/runs/{second['id']}/cancel")).json()
+        assert shown["cancelling"]
+    await store.wait()
+    done = await (await client.get(f"/api/runs/{second['id']}")).json()
+    assert done["state"] == "finished" and done["cancelled"]
+    assert sum(done["counts"].values()) == 0 and done["downloads"]["results"] is None
+    assert store.resume() == []
+    await client.post(f"/api/runs/{first['id']}/start", json={})
+    await store.wait()
+    third = await upload(client, sheet)  # the same file once more
+    assert third["earlier"]["id"] == first["id"] and third["earlier"]["codes"] == 1
+
+
+async def test_the_sample_sheet_is_public_and_in_the_page_language(
+    client: TestClient[Any, Any],
+) -> None:
+    sample = await client.get("/sample.csv?lang=id", headers={"X-Qrbatch-Token": ""})
+    assert sample.status == 200
+    text = (await sample.read()).decode("utf-8-sig")
+    assert text.startswith("Nomor WhatsApp,Pesan,Label\r\n0812-3456-7890,")
+    assert "contoh-qrbatch.csv" in sample.headers["Content-Disposition"]
+
+
+# Words ------------------------------------------------------------------------------------
+
+
+def test_errors_the_catalogue_lacks_are_said_in_the_page_language_without_flags() -> None:
+    missing = CredentialsError("no key. Set them, e.g. export ALIBABA_CLOUD_ACCESS_KEY_ID=...")
+    assert describe_error(missing, "id") == "Belum ada AccessKey untuk akun: isi di panel Akun."
+    assert "export" not in describe_error(missing, "en")
+    refused = AccountError("denied", code="Forbidden.RAM", action="Create", request_id="r")
+    assert "(Forbidden.RAM)" in describe_error(refused, "id")
+    plain = InputFileError("w.xlsx: the file is empty. Save the workbook again.")
+    assert describe_error(plain, "en") == str(plain)  # English and no flag: its own words
+    assert describe_error(plain, "id", "w.xlsx").startswith("“w.xlsx” tidak dapat dibaca")
+    assert describe_error(ValueError("x --y"), "id").startswith("Proses tidak dapat")
+
+
+def test_row_details_on_the_indonesian_page_quote_the_cell_not_the_english() -> None:
+    problem = Problem(
+        7,
+        "NotAccountNumber",
+        "PhoneNumber: '08123' is not one of the account's WhatsApp numbers; the closest of "
+        "them: +62 812-3456-7890",
+        "08123",
+    )
+    assert row_detail(problem, "en") == problem.message
+    assert row_detail(problem, "id") == (
+        "tertulis “08123”; nomor akun yang paling mirip: +62 812-3456-7890"
+    )
+    long = Problem(9, "MessageTooLong", "the prefilled message is 141 characters; ...")
+    assert row_detail(long, "id") == "141 karakter"
+
+
+async def test_a_failed_run_keeps_its_words_in_both_languages(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "state", endpoint="sandbox", qps=100)
+    run = store.new_upload("Kosong.csv", ".csv")
+    run.input_path.write_bytes(b"")
+    from qrbatch.web.runs import RunOptions
+
+    store.start(run.id, RunOptions())
+    await asyncio.wait_for(store.wait(), 30)
+    assert run.record.state == "failed"
+    assert set(run.record.messages) == {"en", "id"}
+    assert "input.csv" not in run.record.messages["id"]
