@@ -98,7 +98,8 @@ def test_nothing_found_lists_where_it_looked_and_suggests_the_sandbox(tmp_path: 
         assert "Set them, e.g. export ALIBABA_CLOUD_ACCESS_KEY_ID=" in str(caught.value)
         assert str(caught.value).endswith("without an account: pass --endpoint sandbox")
     page = describe(caught.value, language="id", audience="page")
-    assert "Isi AccessKey di panel Akun, atau coba alat ini tanpa akun: pilih layanan" in page
+    assert "Isi AccessKey di panel Akun, atau coba alat ini tanpa akun: minta pengelola" in page
+    assert "--" not in page
     assert caught.value.exit_code == 2
 
 

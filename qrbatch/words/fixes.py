@@ -113,8 +113,15 @@ SETTINGS: dict[str, Setting] = {
         "endpoint",
         '"URL"',
         {
-            "en": ("choose the service on the page", "choose the service {value}"),
-            "id": ("pilih layanan di halaman ini", "pilih layanan {value}"),
+            # The page shows its service but cannot change it: whoever started it can
+            "en": (
+                "ask whoever runs qrbatch serve to change its service",
+                "ask whoever runs qrbatch serve to start it with the service {value}",
+            ),
+            "id": (
+                "minta pengelola qrbatch serve mengganti layanannya",
+                "minta pengelola qrbatch serve menjalankannya dengan layanan {value}",
+            ),
         },
         label={"en": "Service", "id": "Layanan"},
     ),
