@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and readers
     )
 
 # Each name's module: loaded on first use, so the settings can import ``options`` without
-# loading the PDF, the ZIP and the workbook reader (reportlab, openpyxl).
+# loading the PDF, the ZIP and the workbook reader (fpdf2, HarfBuzz, openpyxl).
 _HOMES = {
     "CaptionColumns": "qrbatch.outputs.printing.items",
     "ImageOptions": "qrbatch.outputs.images",
