@@ -2,9 +2,8 @@
 lines broken at words (or, in scripts without spaces, between characters, never inside
 a cluster), and each line drawn shaped by HarfBuzz.
 
-The text layer: each glyph is written with the text of its HarfBuzz cluster (a Devanagari
-vowel sign drawn before its consonant carries the whole syllable, the consonant nothing),
-so a reader copies the caption in the order it was typed; glyph offsets (Thai and Arabic
+The text layer: the glyphs of each HarfBuzz cluster carry its characters in typed order
+(see ``_share``), so a reader copies the caption as it was typed; glyph offsets (Thai and Arabic
 marks) are written as adjustments inside one text show (``TJ``), not as jumps of the text
 matrix, which viewers read as the start of another word or line.
 """
@@ -51,8 +50,9 @@ class Typesetter:
             pdf.add_font(family, "", str(path), collection_font_number=script.index)
             if bold_path is not None:
                 pdf.add_font(family, "B", str(bold_path), collection_font_number=script.index)
+        self._families = {script.name: family for family, (script, _, _) in chosen.families.items()}
         if chosen.families:
-            pdf.set_fallback_fonts(list(chosen.families), exact_match=False)
+            pdf.set_fallback_fonts([self.family, *chosen.families], exact_match=False)
         pdf.set_text_shaping(True)
         pdf.c_margin = 0
         self._missing = {
@@ -101,8 +101,20 @@ class Typesetter:
         """Width in mm of ``text`` (already :meth:`printable`) as drawn."""
         if not text:
             return 0.0
-        self.pdf.set_font(self.family, "B" if bold else "", size)
+        self.pdf.set_font(self.family_of(text), "B" if bold else "", size)
         return float(self.pdf.get_string_width(text))
+
+    def family_of(self, text: str) -> str:
+        """The font a line is set in: its first letter's script's, so that the spaces and
+        punctuation between words of that script come from the same font as the words
+        (other characters fall back to the fonts that have them)."""
+        for char in text:
+            if unicodedata.category(char)[0] == "L":
+                script = fonts.script_of(char)
+                if script is None or script.name == "emoji":
+                    return self.family
+                return self._families.get(script.name, self.family)
+        return self.family
 
     def draw(
         self, text: str, x: float, top: float, width: float, size: float, bold: bool, align: str
@@ -112,7 +124,7 @@ class Typesetter:
         set flush right, where its reader starts."""
         if align == "L" and self.right_to_left(text):
             align = "R"
-        self.pdf.set_font(self.family, "B" if bold else "", size)
+        self.pdf.set_font(self.family_of(text), "B" if bold else "", size)
         self.pdf.set_xy(x, top)
         self.pdf.cell(w=width, h=size * LEADING * PT, text=text, align=align)
 
@@ -261,18 +273,15 @@ def _render_shaped(
         buffer.language = params["language"]
     hb.shape(font.hbfont, buffer, params.get("features") or {})
     text = self.string
-    starts = sorted({info.cluster for info in buffer.glyph_infos})
-    ends = dict(zip(starts, [*starts[1:], len(text)], strict=True))
+    backwards = buffer.direction == "rtl"
+    texts = _cluster_texts(text, buffer, font.scale * size / 1000, backwards)
     stretch = self.font_stretching / 100
     out: list[str] = []
     shown: list[str] = []
     rise = carry = 0.0
-    written: set[int] = set()
-    for info, position in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
-        unicode: tuple[int, ...] = ()
-        if info.cluster not in written:  # the cluster's text goes with its first glyph
-            written.add(info.cluster)
-            unicode = tuple(ord(c) for c in text[info.cluster : ends[info.cluster]])
+    for info, position, unicode in zip(
+        buffer.glyph_infos, buffer.glyph_positions, texts, strict=True
+    ):
         name = font.ttfont.getGlyphName(info.codepoint)
         width = round(font.scale * font.ttfont["hmtx"].metrics[name][0])
         glyph = font.subset.get_glyph(
@@ -301,5 +310,43 @@ def _render_shaped(
     return " ".join(out)
 
 
+def _cluster_texts(
+    text: str, buffer: hb.Buffer, points_per_unit: float, backwards: bool
+) -> list[tuple[int, ...]]:
+    """The characters each glyph of ``buffer`` carries in the text layer (``_share``).
+
+    A glyph raised or lowered (a stacked Thai tone mark) is drawn in a text run of its
+    own, which viewers read as another word: it carries FILLER, its characters go with
+    the other glyphs of its cluster. Right-to-left clusters are stored reversed, since
+    viewers reverse the right-to-left text they read."""
+    starts = sorted({info.cluster for info in buffer.glyph_infos})
+    ends = dict(zip(starts, [*starts[1:], len(text)], strict=True))
+    raised = [abs(p.y_offset * points_per_unit) >= _MIN_RISE_PT for p in buffer.glyph_positions]
+    members: dict[int, list[int]] = {}
+    for index, info in enumerate(buffer.glyph_infos):
+        members.setdefault(info.cluster, []).append(index)
+    out: list[tuple[int, ...]] = [(FILLER,)] * len(buffer.glyph_infos)
+    for cluster, indexes in members.items():
+        chunk = text[cluster : ends[cluster]]
+        if backwards:
+            chunk = chunk[::-1]
+        carriers = [i for i in indexes if not raised[i]] or indexes
+        for position, index in enumerate(carriers):
+            out[index] = _share(chunk, position, len(carriers))
+    return out
+
+
+def _share(cluster: str, index: int, glyphs: int) -> tuple[int, ...]:
+    """The characters of ``cluster`` its ``index``-th glyph (of ``glyphs``) carries in the
+    text layer: one each in typed order, the last glyph the rest, so the text reads in
+    typed order even where glyphs are drawn in another (a Devanagari vowel sign before
+    its consonant). A glyph beyond the characters (Thai sara am is drawn as two) carries
+    FILLER: without any, viewers show the glyph's number as a control character."""
+    if index < glyphs - 1:
+        return (ord(cluster[index]),) if index < len(cluster) else (FILLER,)
+    return tuple(ord(c) for c in cluster[index:]) or (FILLER,)
+
+
+FILLER = 0x034F  # combining grapheme joiner: invisible, ignored by search and collation
 _fpdf_render = Fragment.render_with_text_shaping
 Fragment.render_with_text_shaping = _render_shaped  # type: ignore[method-assign]
