@@ -18,8 +18,8 @@ import functools
 import logging
 import os
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 log = logging.getLogger("qrbatch")
@@ -94,6 +94,7 @@ SCRIPTS: tuple[Script, ...] = (
         EMOJI_PACKAGE,
     ),
 )  # fmt: skip
+CJK = SCRIPTS[-2]
 # Latin, Greek, Cyrillic, Vietnamese...: the first of these that is installed.
 MAIN_FONTS = (
     ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", CORE),
@@ -171,7 +172,8 @@ def plan(texts: Iterable[str]) -> FontPlan:
     if main is None:
         result.missing.setdefault(main_package, set()).add("Latin beyond ISO 8859-1")
     needed: dict[str, Script] = {}
-    for text in texts:
+    texts_seen = list(texts)
+    for text in texts_seen:
         for char in text:
             script = _script_of(char)
             if script is not None:
@@ -182,12 +184,36 @@ def plan(texts: Iterable[str]) -> FontPlan:
             result.missing.setdefault(script.package, set()).add(script.name)
             continue
         bold_path = find(script.bold) if script.bold else None
-        result.families[_family(script)] = (script, path, bold_path)
+        faces = [script]
+        if script.name == CJK.name:  # the Japanese, Korean or Chinese forms of Han
+            faces = [replace(script, index=CJK_FACES[c]) for c in _cjk_faces(texts_seen)]
+        for face in faces:
+            result.families[family(face)] = (face, path, bold_path)
     return result
 
 
-def _family(script: Script) -> str:
-    return "qrbatch-" + script.name.split(",")[0].split()[0].lower()
+def family(script: Script) -> str:
+    """The font family name a script's font is registered under."""
+    name = "qrbatch-" + script.name.split(",")[0].split()[0].lower()
+    return f"{name}-{script.index}" if script.index else name
+
+
+# The faces of Debian's NotoSansCJK-*.ttc: the same letters in each country's forms.
+CJK_FACES = {"ja": 0, "ko": 1, "zh": 2}
+
+
+def cjk_language(text: str) -> str:
+    """``ja`` for text with kana, ``ko`` with hangul, else ``zh`` (Han alone)."""
+    if any(0x3040 <= ord(c) <= 0x30FF for c in text):
+        return "ja"
+    if any(0xAC00 <= ord(c) <= 0xD7AF or 0x1100 <= ord(c) <= 0x11FF for c in text):
+        return "ko"
+    return "zh"
+
+
+def _cjk_faces(texts: Sequence[str]) -> list[str]:
+    found = {cjk_language(text) for text in texts if any(_script_of(c) is CJK for c in text)}
+    return sorted(found, key=list(CJK_FACES).index) or ["zh"]
 
 
 def warn_missing(missing: dict[str, set[str]]) -> None:

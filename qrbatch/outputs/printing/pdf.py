@@ -343,11 +343,14 @@ def _draw_caption(
         room = p.text_top - p.text_bottom
         top += max(0.0, (room - sum(line.height for line in lines)) / 2)
     for line in lines:
-        setter.draw(line.text, p.text_x, top, p.text_width, line.size, line.bold, p.text_align)
+        paragraph = label if line.bold else line.text  # a name's lines share its direction
+        setter.draw(
+            line.text, p.text_x, top, p.text_width, line.size, line.bold, p.text_align, paragraph
+        )
         if line.hidden:  # after the visible words, in the room the line leaves
             shown = setter.width(line.text, line.size, line.bold)
             start = p.text_x + shown + (p.text_width - shown) / 2 * (p.text_align == "C")
-            if setter.right_to_left(line.text):
+            if setter.right_to_left(paragraph):
                 start = p.text_x
             room = max(0.5, p.text_width - shown - (start - p.text_x) * (start != p.text_x))
             setter.draw_hidden(" " + line.hidden, start, top, room, line.size)

@@ -50,7 +50,10 @@ class Typesetter:
             pdf.add_font(family, "", str(path), collection_font_number=script.index)
             if bold_path is not None:
                 pdf.add_font(family, "B", str(bold_path), collection_font_number=script.index)
-        self._families = {script.name: family for family, (script, _, _) in chosen.families.items()}
+        self._families = {
+            (script.name, script.index): family
+            for family, (script, _, _) in chosen.families.items()
+        }
         if chosen.families:
             pdf.set_fallback_fonts([self.family, *chosen.families], exact_match=False)
         pdf.set_text_shaping(True)
@@ -113,16 +116,30 @@ class Typesetter:
                 script = fonts.script_of(char)
                 if script is None or script.name == "emoji":
                     return self.family
-                return self._families.get(script.name, self.family)
+                index = fonts.CJK_FACES[fonts.cjk_language(text)] if script is fonts.CJK else 0
+                found = self._families.get((script.name, index))
+                return found or next(
+                    (f for (name, _), f in self._families.items() if name == script.name),
+                    self.family,
+                )
         return self.family
 
     def draw(
-        self, text: str, x: float, top: float, width: float, size: float, bold: bool, align: str
+        self,
+        text: str,
+        x: float,
+        top: float,
+        width: float,
+        size: float,
+        bold: bool,
+        align: str,
+        paragraph: str = "",
     ) -> None:
         """One line in a box ``width`` mm wide whose top is ``top`` mm from the page's top.
-        ``align``: ``L``, ``C`` or ``R``; a left-aligned line in a right-to-left script is
-        set flush right, where its reader starts."""
-        if align == "L" and self.right_to_left(text):
+        ``align``: ``L``, ``C`` or ``R``; a left-aligned line of a right-to-left
+        ``paragraph`` (the line itself by default) is set flush right, where its reader
+        starts."""
+        if align == "L" and self.right_to_left(paragraph or text):
             align = "R"
         self.pdf.set_font(self.family_of(text), "B" if bold else "", size)
         self.pdf.set_xy(x, top)
