@@ -213,8 +213,8 @@ def write_pdf(items: Sequence[PrintItem], target: Path | str, options: PrintOpti
     pdf.set_subject(f"{options.layout}, {options.paper_name}")
     texts = [options.banner, options.note, "No codes to print."]
     for item in items:
-        texts += (item.label, item.phone, item.message)
-    setter = Typesetter(pdf, texts)
+        texts += (item.phone, message_start(item.message, options.message_chars))
+    setter = Typesetter(pdf, texts, bold=[item.label or item.phone for item in items])
     note = setter.printable(options.note)
     current = -1
     for placement in placements:

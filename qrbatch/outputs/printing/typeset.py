@@ -35,21 +35,30 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)  # a line per font subs
 class Typesetter:
     """The fonts of one document, registered on ``pdf``, and the text they can draw."""
 
-    def __init__(self, pdf: FPDF, texts: Iterable[str]) -> None:
+    def __init__(self, pdf: FPDF, texts: Iterable[str], bold: Iterable[str] = ()) -> None:
+        """``texts`` and ``bold`` (texts set in bold): all the document will draw, so
+        that only the fonts it needs are loaded (a CJK face takes 50 MB)."""
         self.pdf = pdf
-        chosen = fonts.plan(texts)
+        regular_texts, bold_texts = list(texts), list(bold)
+        chosen = fonts.plan([*regular_texts, *bold_texts])
         self.description = chosen.description
         if chosen.main is not None:
-            regular, bold = chosen.main
+            regular, heavy = chosen.main
             pdf.add_font(fonts.MAIN, "", str(regular))
-            pdf.add_font(fonts.MAIN, "B", str(bold or regular))
+            pdf.add_font(fonts.MAIN, "B", str(heavy or regular))
             self.family = fonts.MAIN
         else:  # no TrueType font at all: PDF's own Helvetica, ISO 8859-1 only
             self.family = "helvetica"
         for family, (script, path, bold_path) in chosen.families.items():
-            pdf.add_font(family, "", str(path), collection_font_number=script.index)
-            if bold_path is not None:
+            styles = {
+                style
+                for style, group in (("", regular_texts), ("B", bold_texts))
+                if any(_uses(text, script) for text in group)
+            }
+            if "B" in styles and bold_path is not None:
                 pdf.add_font(family, "B", str(bold_path), collection_font_number=script.index)
+            if "" in styles or bold_path is None:
+                pdf.add_font(family, "", str(path), collection_font_number=script.index)
         self._families = {
             (script.name, script.index): family
             for family, (script, _, _) in chosen.families.items()
@@ -104,8 +113,17 @@ class Typesetter:
         """Width in mm of ``text`` (already :meth:`printable`) as drawn."""
         if not text:
             return 0.0
-        self.pdf.set_font(self.family_of(text), "B" if bold else "", size)
+        self._set_font(text, bold, size)
         return float(self.pdf.get_string_width(text))
+
+    def _set_font(self, text: str, bold: bool, size: float) -> None:
+        """The line's family, in bold when that font is loaded, else in the weight that
+        is (a family is loaded only in the weights the document uses)."""
+        family = self.family_of(text)
+        style = "B" if bold else ""
+        if family != "helvetica" and family + style not in self.pdf.fonts:
+            style = "" if style else "B"
+        self.pdf.set_font(family, style, size)
 
     def family_of(self, text: str) -> str:
         """The font a line is set in: its first letter's script's, so that the spaces and
@@ -141,7 +159,7 @@ class Typesetter:
         starts."""
         if align == "L" and self.right_to_left(paragraph or text):
             align = "R"
-        self.pdf.set_font(self.family_of(text), "B" if bold else "", size)
+        self._set_font(text, bold, size)
         self.pdf.set_xy(x, top)
         self.pdf.cell(w=width, h=size * LEADING * PT, text=text, align=align)
 
@@ -221,6 +239,17 @@ class Wrapped:
     def __init__(self, lines: list[str], cut: bool) -> None:
         self.lines = lines
         self.cut = cut
+
+
+def _uses(text: str, script: fonts.Script) -> bool:
+    """``text`` has letters the font of ``script`` draws (for a CJK face: of its
+    language)."""
+    scripts = {found.name for found in map(fonts.script_of, text) if found is not None}
+    if script.name not in scripts:
+        return False
+    return script.name != fonts.CJK.name or (
+        fonts.CJK_FACES[fonts.cjk_language(text)] == script.index
+    )
 
 
 def _right_to_left(text: str) -> bool:
