@@ -23,6 +23,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+from openpyxl import load_workbook
 from PIL import Image, ImageDraw, ImageFont, features
 
 from qrbatch.outputs.printing import (
@@ -35,8 +36,12 @@ from qrbatch.outputs.printing import (
 )
 from qrbatch.outputs.printing.options import PAPERS
 from qrbatch.outputs.printing.pdf import PT
+from qrbatch.sandbox import SandboxThread
 from tests.support.camera import items as camera_items
 from tests.support.camera import scan_labels
+from tests.support.cli import qrbatch
+from tests.support.sandbox import PHONE, creds
+from tests.support.sheets import write_csv
 
 DPI = 300
 # (script, caption): two words each, so the order of words is checked too.
@@ -321,3 +326,75 @@ def test_small_labels_scan_through_a_phone_camera(
     result = scan_labels(camera_items(labels), paper, tmp_path)
     assert result.decoded >= needed, result
     assert result.module_mm >= 0.65, result
+
+
+def test_a_run_prints_the_note_and_reports_its_module_size(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    source = write_csv(
+        tmp_path / "shops.csv",
+        [
+            ["Store", "Phone", "Message"],
+            ["Toko Jaya", PHONE, "Halo!"],
+            ["Toko Maju", PHONE, "Promo"],
+        ],
+    )
+    done = qrbatch(
+        "run", str(source), "--endpoint", sandbox_thread.url, "--pdf", "--label-column", "Store",
+        "--pdf-layout", "labels", "--pdf-paper", "letter-3x10", "--pdf-note", "Scan to chat",
+        env=creds(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"PDF: {tmp_path / 'shops.results.pdf'} (modules 0.69 mm)" in done.stdout
+    text = pdfium.PdfDocument(tmp_path / "shops.results.pdf")[0].get_textpage().get_text_bounded()
+    assert text.count("Scan to chat") == 2
+    summary = {
+        row[0]: row[1]
+        for row in load_workbook(tmp_path / "shops.results.xlsx")["Summary"].iter_rows(
+            values_only=True
+        )
+    }
+    assert summary["PDF module size (mm)"] == 0.69
+
+
+def test_qrbatch_pdf_says_the_module_size_and_takes_the_note_from_a_job_file(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    source = write_csv(tmp_path / "shops.csv", [["Phone", "Message"], [PHONE, "Halo!"]])
+    job = tmp_path / "job.toml"
+    job.write_text(
+        f'[job]\ninput = "shops.csv"\nendpoint = "{sandbox_thread.url}"\npdf = true\n'
+        'pdf-note = "Pindai untuk chat"\n'
+    )
+    assert qrbatch("run", str(job), env=creds()).returncode == 0
+    pdf = tmp_path / "shops.results.pdf"
+    text = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_bounded()
+    assert "Pindai untuk chat" in text
+    done = qrbatch("pdf", str(tmp_path / "shops.results.xlsx"), "-o", str(tmp_path / "p.pdf"),
+                   "--pdf-layout", "poster")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "(1 pages, modules " in done.stdout and " mm)" in done.stdout
+    assert source.exists()
+
+
+def test_modules_under_half_a_millimetre_warn_once(caplog: pytest.LogCaptureFixture) -> None:
+    items = camera_items(5)
+    options = PrintOptions(layout="labels", paper="letter-3x10", size_mm=14.3)
+    with caplog.at_level(logging.WARNING, logger="qrbatch"):
+        placements = list(layout(items, options))
+    assert all(p.module_mm < 0.5 for p in placements)
+    warnings = [r.getMessage() for r in caplog.records if "modules" in r.getMessage()]
+    assert len(warnings) == 1 and "phones may not read them" in warnings[0], warnings
+
+
+def test_without_any_font_latin_still_prints_and_the_rest_warns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(fonts, "_installed", lambda: {})
+    items = [PrintItem(row=2, label="Toko Émile 北京", phone="+62 857", message="", code="A",
+                       deep_link=link(1))]  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="qrbatch"):
+        write_pdf(items, tmp_path / "bare.pdf", PrintOptions(layout="cards"))
+    text = pdfium.PdfDocument(tmp_path / "bare.pdf")[0].get_textpage().get_text_bounded()
+    assert "Toko Émile" in text and "北" not in text
+    assert any("fonts-noto-cjk" in r.getMessage() for r in caplog.records)
