@@ -27,7 +27,7 @@ log = logging.getLogger("qrbatch")
 PT = 25.4 / 72  # mm per point
 LEADING = 1.2  # line height / type size
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
-_ZERO_WIDTH = {"\u200d", "\u200c", "\ufe0f", "\ufe0e"}
+ZERO_WIDTH = {"\u200d", "\u200c", "\ufe0f", "\ufe0e"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +139,7 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     return " ".join(
         "".join(
-            " " if unicodedata.category(c)[0] == "C" and c not in _ZERO_WIDTH else c for c in text
+            " " if unicodedata.category(c)[0] == "C" and c not in ZERO_WIDTH else c for c in text
         ).split()
     )
 

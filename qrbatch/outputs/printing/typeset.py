@@ -85,7 +85,7 @@ class Typesetter:
         for char in fonts.clean(text):
             if self._drawable(char):
                 kept.append(char)
-            elif char not in fonts._ZERO_WIDTH:
+            elif char not in fonts.ZERO_WIDTH:
                 script = fonts.script_of(char)
                 if script is None or script.name not in self._missing:
                     self.unprintable.add(char)
@@ -272,7 +272,7 @@ def _joins(char: str, previous: str) -> bool:
     """``char`` belongs to the cluster of ``previous`` (a mark, a joiner, a conjunct)."""
     return (
         unicodedata.category(char) in ("Mn", "Mc", "Me")
-        or char in fonts._ZERO_WIDTH
+        or char in fonts.ZERO_WIDTH
         or previous in ("\u200d",)
         or unicodedata.combining(previous) == 9  # after a virama: the same conjunct
         or 0x1F3FB <= ord(char) <= 0x1F3FF  # emoji skin tones
