@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qrbatch.outputs.files import atomic_path
-from qrbatch.outputs.images import QUIET_ZONE, qr_code
+from qrbatch.outputs.images import QUIET_ZONE, modules_across, qr_code
 from qrbatch.outputs.printing import fonts  # a submodule: imported as such
 from qrbatch.outputs.printing.options import (
     LABEL_SHEETS,
@@ -108,7 +108,7 @@ def choose_error(url: str, size_mm: float) -> tuple[str, int]:
     the same size). Warns (once per size) under MIN_MODULE_MM."""
     best: tuple[str, int] | None = None
     for level in ERROR_LEVELS:
-        modules = int(qr_code(url, level).symbol_size(border=QUIET_ZONE)[0])
+        modules = modules_across(url, level)
         if size_mm / modules >= PREFERRED_MODULE_MM:
             return level, modules
         if best is None or modules < best[1]:

@@ -77,6 +77,7 @@ class Typesetter:
         ]
         self.unprintable: set[str] = set()
         self._has: dict[str, bool] = {}
+        self._widths: dict[tuple[str, float, bool], float] = {}
 
     def printable(self, text: str) -> str:
         """``text`` on one line, without what no installed font draws (said once, at
@@ -113,8 +114,12 @@ class Typesetter:
         """Width in mm of ``text`` (already :meth:`printable`) as drawn."""
         if not text:
             return 0.0
-        self._set_font(text, bold, size)
-        return float(self.pdf.get_string_width(text))
+        key = (text, size, bold)
+        found = self._widths.get(key)
+        if found is None:  # the number, the note and the message repeat on every label
+            self._set_font(text, bold, size)
+            found = self._widths[key] = float(self.pdf.get_string_width(text))
+        return found
 
     def _set_font(self, text: str, bold: bool, size: float) -> None:
         """The line's family, in bold when that font is loaded, else in the weight that
