@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # fpdf2 and the fonts load when a PDF is written, not on impo
     from qrbatch.outputs.printing.typeset import Typesetter
 
 LEADING, PT = fonts.LEADING, fonts.PT
+ELLIPSIS = "…"
 log = logging.getLogger("qrbatch")
 ERROR_LEVELS = ("h", "q", "m", "l")
 
@@ -308,7 +309,7 @@ def fit_caption(
         if name.cut or used > room + 1e-6:
             if factor != SHRINK[-1]:
                 continue
-            return _last_resort(lines, room, label, name.lines)
+            return _last_resort(setter, lines, room, width, label)
         left = int((room - used + 1e-6) // (sizes.message * LEADING * PT))
         if message and left > 0:
             text = setter.wrap(message, width, sizes.message, min(left, caption.message_lines))
@@ -317,18 +318,34 @@ def fit_caption(
     raise AssertionError("unreachable")
 
 
-def _last_resort(lines: list[Line], room: float, label: str, shown: list[str]) -> list[Line]:
+def _last_resort(setter: Typesetter, lines: list[Line], room: float, width: float,
+                 label: str) -> list[Line]:  # fmt: skip
     """At the smallest type: lines from the end are left out until the rest fits; the
-    name's words cut off are kept in the text layer."""
+    name's last line shown ends in an ellipsis, and the part of the name cut off is kept
+    in the text layer."""
     while len(lines) > 1 and sum(line.height for line in lines) > room + 1e-6:
         lines.pop()
-    kept_label = [line for line in lines if line.bold]
-    if kept_label:
-        visible = " ".join(line.text.rstrip("…") for line in kept_label).split()
-        rest = label.split()[len(visible) - (1 if kept_label[-1].text.endswith("…") else 0) :]
-        index = len(kept_label) - 1
-        lines[index] = Line(lines[index].text, lines[index].size, True, " ".join(rest))
+    named = [index for index, line in enumerate(lines) if line.bold]
+    if not named:
+        return lines
+    last = lines[named[-1]]
+    rest = _remainder(label, [lines[i].text for i in named])
+    if rest and not last.text.endswith(ELLIPSIS):
+        text = setter.ellipsize(last.text + " " + rest, width, last.size, True)
+        last = Line(text, last.size, True)
+        rest = _remainder(label, [*(lines[i].text for i in named[:-1]), text])
+    lines[named[-1]] = Line(last.text, last.size, True, rest)
     return lines
+
+
+def _remainder(label: str, shown: list[str]) -> str:
+    """What of ``label`` follows the text of the ``shown`` lines (spaces aside)."""
+    letters = sum(len("".join(line.removesuffix(ELLIPSIS).split())) for line in shown)
+    for index, char in enumerate(label):
+        if letters == 0:
+            return label[index:].strip()
+        letters -= not char.isspace()
+    return ""
 
 
 def _draw_caption(

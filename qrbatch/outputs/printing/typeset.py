@@ -211,7 +211,7 @@ class Typesetter:
         if len(out) <= lines:
             return Wrapped(out, False)
         kept = out[:lines]
-        kept[-1] = self._ellipsize(kept[-1] + " " + out[lines], width, size, bold)
+        kept[-1] = self.ellipsize(kept[-1] + " " + out[lines], width, size, bold)
         return Wrapped(kept, True)
 
     def _split(self, text: str, width: float, size: float, bold: bool) -> tuple[str, str]:
@@ -222,7 +222,7 @@ class Typesetter:
             cut -= 1
         return "".join(parts[:cut]), "".join(parts[cut:])
 
-    def _ellipsize(self, text: str, width: float, size: float, bold: bool) -> str:
+    def ellipsize(self, text: str, width: float, size: float, bold: bool) -> str:
         """``text`` cut so that it and an ellipsis fit: at the last word that does."""
         if self.width(text + ELLIPSIS, size, bold) <= width:
             return text + ELLIPSIS
