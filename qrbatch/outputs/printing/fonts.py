@@ -26,7 +26,12 @@ log = logging.getLogger("qrbatch")
 
 PT = 25.4 / 72  # mm per point
 LEADING = 1.2  # line height / type size
-FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
+FONT_DIRS = (
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local/share/fonts",
+    Path.home() / ".fonts",
+)
 ZERO_WIDTH = {"\u200d", "\u200c", "\ufe0f", "\ufe0e"}
 
 
