@@ -3,9 +3,9 @@ lines broken at words (or, in scripts without spaces, between characters, never 
 a cluster), and each line drawn shaped by HarfBuzz.
 
 The text layer: the glyphs of each HarfBuzz cluster carry its characters in typed order
-(see ``_share``), so a reader copies the caption as it was typed; glyph offsets (Thai and Arabic
-marks) are written as adjustments inside one text show (``TJ``), not as jumps of the text
-matrix, which viewers read as the start of another word or line.
+(see ``_share``), so a reader copies the caption as it was typed; glyph offsets (Thai
+and Arabic marks) are written as adjustments inside one text show (``TJ``), not as jumps
+of the text matrix, which viewers read as the start of another word or line.
 """
 
 from __future__ import annotations
@@ -49,22 +49,22 @@ class Typesetter:
             self.family = fonts.MAIN
         else:  # no TrueType font at all: PDF's own Helvetica, ISO 8859-1 only
             self.family = "helvetica"
+        self._families: dict[tuple[str, int], str] = {}
         for family, (script, path, bold_path) in chosen.families.items():
             styles = {
                 style
                 for style, group in (("", regular_texts), ("B", bold_texts))
                 if any(_uses(text, script) for text in group)
             }
+            if not styles:
+                continue
             if "B" in styles and bold_path is not None:
                 pdf.add_font(family, "B", str(bold_path), collection_font_number=script.index)
             if "" in styles or bold_path is None:
                 pdf.add_font(family, "", str(path), collection_font_number=script.index)
-        self._families = {
-            (script.name, script.index): family
-            for family, (script, _, _) in chosen.families.items()
-        }
-        if chosen.families:
-            pdf.set_fallback_fonts([self.family, *chosen.families], exact_match=False)
+            self._families[script.name, script.index] = family
+        if self._families:
+            pdf.set_fallback_fonts([self.family, *self._families.values()], exact_match=False)
         pdf.set_text_shaping(True)
         pdf.c_margin = 0
         self._missing = {
@@ -191,7 +191,7 @@ class Typesetter:
         for token in _tokens(text):  # a CJK word wider than a line breaks between clusters
             if any(_wide(c) for c in token) and self.width(token.lstrip(), size, bold) > width:
                 parts = _clusters(token)
-                tokens += [parts[0], *parts[1:]]
+                tokens += parts
             else:
                 tokens.append(token)
         out: list[str] = []
