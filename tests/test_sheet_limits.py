@@ -108,11 +108,18 @@ def is_header(cells: object) -> bool:
 # below the 512 GiB the XFD1048576 sheet asked for: an attempt fails fast instead of
 # swapping the machine.
 ADDRESS_SPACE = 3 << 30
+# The peak is the child's own (VmHWM): ru_maxrss carries the parent's across fork and
+# exec, so a test worker that printed a CJK PDF earlier would be counted.
 CHILD = """
 import atexit, json, resource, runpy, sys
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
-atexit.register(lambda: print(json.dumps(
-    {{"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}), file=sys.stderr))
+def peak():
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(l.split()[1]) for l in status if l.startswith("VmHWM")) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+atexit.register(lambda: print(json.dumps({{"peak_mb": peak()}}), file=sys.stderr))
 sys.argv = ["qrbatch", "validate", sys.argv[1]]
 runpy.run_module("qrbatch", run_name="__main__", alter_sys=True)
 """

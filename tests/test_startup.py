@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-HEAVY = ("pandas", "numpy", "aiohttp", "openpyxl", "reportlab", "PIL")
+HEAVY = ("pandas", "numpy", "aiohttp", "openpyxl", "reportlab", "PIL", "fpdf", "uharfbuzz")
 
 PROBE = """
 import json, sys

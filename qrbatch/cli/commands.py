@@ -313,7 +313,11 @@ def _say_result(result: RunResult) -> None:
     if result.summary.images_folder and result.summary.images is not None:
         say(f"QR images: {result.summary.images_folder}", "images")
     for path in result.summary.printed:
-        say(f"{'PDF' if path.endswith('.pdf') else 'ZIP'}: {path}", "printed", file=path)
+        module = result.summary.print_module_mm
+        if path.endswith(".pdf") and module is not None:
+            say(f"PDF: {path} (modules {module:.2f} mm)", "printed", file=path, module_mm=module)
+        else:
+            say(f"{'PDF' if path.endswith('.pdf') else 'ZIP'}: {path}", "printed", file=path)
     if not is_json():  # with JSON logs, run_end carries it
         click.echo(result.summary.line())  # last: the line a cron mail or a script reads
 
@@ -863,7 +867,12 @@ def pdf(
     Example:
       qrbatch pdf campaign.results.xlsx --label-column Store --pdf-layout labels
     """
-    from qrbatch.outputs.printing import items_from_workbook, write_pdf, write_zip
+    from qrbatch.outputs.printing import (
+        items_from_workbook,
+        smallest_module_mm,
+        write_pdf,
+        write_zip,
+    )
     from qrbatch.run.finish import REAL_DATA, results_data
     from qrbatch.run.settings import SANDBOX_BANNER, Job
 
@@ -882,7 +891,10 @@ def pdf(
             results, label_column=options.label_column, refused=refused
         )
         pages = write_pdf(items, target, options)
-        say(f"PDF: {target} ({pages} pages)", "printed", file=str(target), pages=pages)
+        module = smallest_module_mm(items, options)
+        shown = f", modules {module:.2f} mm" if module is not None else ""
+        say(f"PDF: {target} ({pages} pages{shown})", "printed", file=str(target), pages=pages,
+            module_mm=module)  # fmt: skip
         if zip:
             bundle = target.with_suffix(".zip")
             images = write_zip(items, bundle, options)

@@ -203,6 +203,10 @@ PRINT: list[Option[Any]] = [
         help="Side of each printed code in mm, quiet zone included (default: as large as fits).",
     ),
     click.option(
+        "--pdf-note",
+        help="A line printed with every code in the PDF, e.g. 'Scan to chat with us'.",
+    ),
+    click.option(
         "--image-format",
         type=click.Choice(["png", "svg"], case_sensitive=False),
         help="Image files: PNG (print resolution) or SVG for designers (default png).",

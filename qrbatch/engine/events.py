@@ -100,6 +100,7 @@ class ImagesPlaced:
 @dataclass(frozen=True, slots=True)
 class OutputsPrinted:
     paths: tuple[str, ...]  # the PDF and the ZIP written beside the workbook
+    module_mm: float | None = None  # the smallest module the PDF prints
 
 
 @dataclass(frozen=True, slots=True)

@@ -247,6 +247,7 @@ class Summary:
     action: str = "create"
     notes: list[str] = field(default_factory=list)  # how the sheet was read (for the Summary)
     printed: list[str] = field(default_factory=list)  # the PDF and ZIP written beside
+    print_module_mm: float | None = None  # the smallest module of the PDF's codes
     calls_timeline: list[tuple[int, int]] = field(default_factory=list)
     """(whole second since the first call, calls the server accepted in that second),
     for the Summary sheet's chart of the pace; seconds without calls may be left out."""

@@ -436,6 +436,8 @@ def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, lin
         after.append(("Images rendered locally", summary.images.rendered))
         if summary.images.capped:
             after.append(("Rows sharing their code's image", summary.images.capped))
+    if summary.print_module_mm is not None:
+        after.append(("PDF module size (mm)", round(summary.print_module_mm, 2)))
     if summary.stopped_by:
         after.append(("Stopped by", summary.stopped_by))
         after.append(("To fix", summary.stop_fix))

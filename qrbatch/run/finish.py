@@ -18,6 +18,7 @@ from qrbatch.outputs.printing import (
     PRINTABLE_STATUSES,
     CaptionColumns,
     items_from_results,
+    smallest_module_mm,
     write_pdf,
     write_zip,
 )
@@ -111,6 +112,18 @@ def check_print_columns(job: Job, sheet: Sheet) -> None:
             message_column=job.message_column,
             source=str(job.input),
         )
+
+
+def pdf_module_mm(job: Job, sheet: Sheet, results: Sequence[RowResult]) -> float | None:
+    """The smallest module the run's PDF prints, in mm (None: no code to print)."""
+    items = items_from_results(
+        sheet,
+        results,
+        label_column=job.label_column,
+        phone_column=job.phone_column,
+        message_column=job.message_column,
+    )
+    return smallest_module_mm(items, job.print_options())
 
 
 def write_print_outputs(job: Job, sheet: Sheet, results: Sequence[RowResult]) -> list[Path]:
@@ -213,13 +226,19 @@ def finish_run(
     )
     output = ctx.job.output_path
     printed: list[Path] = []
+    module: float | None = None
     if write:
+        if ctx.job.pdf and not interrupted:  # in the workbook's Summary, written first
+            module = pdf_module_mm(ctx.job, sheet, results)
+            summary = replace(summary, print_module_mm=module)
         _write_results(ctx, output, output_sheet(sheet), results, summary, thumbnails)
         if not interrupted:
             printed = write_print_outputs(ctx.job, sheet, results)
     if printed:
-        ctx.emit(OutputsPrinted(tuple(str(p) for p in printed)))
-        summary = replace(summary, printed=list(ctx.record.printed))  # after the workbook
+        ctx.emit(OutputsPrinted(tuple(str(p) for p in printed), module))
+        summary = replace(
+            summary, printed=list(ctx.record.printed), print_module_mm=ctx.record.print_module_mm
+        )  # after the workbook
     code = (
         ExitCode.UNAVAILABLE  # the service down, or no claim to be had: rows pending
         if ctx.outage or ctx.report.unavailable is not None

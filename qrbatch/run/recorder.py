@@ -44,6 +44,7 @@ class SummaryRecorder:
     images: ImageCounts | None = None
     images_folder: str = ""
     printed: list[str] = field(default_factory=list)
+    print_module_mm: float | None = None
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, RunStarted):
@@ -58,6 +59,8 @@ class SummaryRecorder:
             self.images, self.images_folder = event.counts, event.folder
         elif isinstance(event, OutputsPrinted):
             self.printed.extend(event.paths)
+            if event.module_mm is not None:
+                self.print_module_mm = event.module_mm
 
     def summary(
         self,
@@ -89,6 +92,7 @@ class SummaryRecorder:
             action=self.action,
             notes=list(self.notes),
             printed=list(self.printed),
+            print_module_mm=self.print_module_mm,
         )
         summary.count(results)
         return summary

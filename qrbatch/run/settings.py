@@ -124,6 +124,7 @@ class PrintSettings:
     pdf_layout: str = "cards"
     pdf_paper: str | None = None
     pdf_size: float | None = None
+    pdf_note: str = ""  # a line printed with every code ("Scan to chat with us")
     image_format: str | None = None
     image_size: float = DEFAULT_IMAGE_MM
     image_dpi: int = DEFAULT_DPI
@@ -182,6 +183,7 @@ class Job(InputSettings, ConnectionSettings, OutputSettings, PrintSettings):
             layout=self.pdf_layout,  # type: ignore[arg-type]
             paper=self.pdf_paper,
             size_mm=self.pdf_size,
+            note=self.pdf_note,
             label_column=self.label_column,
             title=self.output_path.stem,
             banner=SANDBOX_BANNER if self.is_sandbox else "",

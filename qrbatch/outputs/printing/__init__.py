@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and readers
         PrintItem,
         PrintOptions,
     )
-    from qrbatch.outputs.printing.pdf import Placement, layout, write_pdf
+    from qrbatch.outputs.printing.pdf import Placement, layout, smallest_module_mm, write_pdf
     from qrbatch.outputs.printing.readback import (
         items_from_workbook,
         iter_items,
@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and readers
     )
 
 # Each name's module: loaded on first use, so the settings can import ``options`` without
-# loading the PDF, the ZIP and the workbook reader (reportlab, openpyxl).
+# loading the PDF, the ZIP and the workbook reader (fpdf2, HarfBuzz, openpyxl).
 _HOMES = {
     "CaptionColumns": "qrbatch.outputs.printing.items",
     "ImageOptions": "qrbatch.outputs.images",
@@ -53,6 +53,7 @@ _HOMES = {
     "iter_results": "qrbatch.outputs.printing.items",
     "layout": "qrbatch.outputs.printing.pdf",
     "pdf_from_workbook": "qrbatch.outputs.printing.readback",
+    "smallest_module_mm": "qrbatch.outputs.printing.pdf",
     "write_pdf": "qrbatch.outputs.printing.pdf",
     "write_zip": "qrbatch.outputs.printing.bundle",
     "zip_from_workbook": "qrbatch.outputs.printing.readback",
@@ -74,6 +75,7 @@ __all__ = [
     "iter_results",
     "layout",
     "pdf_from_workbook",
+    "smallest_module_mm",
     "write_pdf",
     "write_zip",
     "zip_from_workbook",

@@ -1,118 +1,142 @@
-"""Fonts for captions: any text a sheet holds prints, or is left out, never crashes.
+"""Fonts for captions: text in any script a sheet holds prints shaped, from fonts embedded
+in the PDF, or is left out with a warning that names the package to install.
 
-A caption is split into runs, each drawn in the first font that has every glyph of the
-run: DejaVu Sans (Debian's ``fonts-dejavu-core``, present on most Linux machines: Latin,
-Greek, Cyrillic, Arabic and Hebrew letters) or, without it, Bitstream Vera, which ships
-inside the reportlab wheel (Latin); then, for Chinese, Japanese and Korean, the first
-CJK TrueType font found on the machine (Droid Sans Fallback, WenQuanYi, Noto/Source Han
-in TrueType form), else reportlab's built-in Adobe CID font ``STSong-Light``, which is
-not embedded (PDF readers with Asian font support draw it; the text stays searchable
-and copyable everywhere). Characters no font has (emoji, symbols) are dropped, not
-drawn as empty boxes. Arabic and Hebrew are drawn letter by letter, left to right:
-reportlab does not shape or reorder them.
+Each script has its Noto font, from Debian's packages (``fonts-noto-core`` for Latin,
+Greek, Cyrillic, Arabic, Hebrew, Thai, Devanagari and the other Indic scripts;
+``fonts-noto-cjk`` for Chinese, Japanese and Korean; ``fonts-noto-color-emoji`` for
+emoji). Only the fonts a document's text needs are loaded; fpdf2 shapes every run with
+HarfBuzz (joined Arabic, right-to-left Hebrew, Thai and Indic clusters) and embeds the
+glyphs it uses (a subset), so every viewer shows the same letters.
+
+Text in a script whose font is not installed is left out, never drawn as empty boxes or
+question marks, and the run says so once per package (``install fonts-noto-cjk``).
 """
 
 from __future__ import annotations
 
 import functools
+import logging
+import os
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import reportlab
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+log = logging.getLogger("qrbatch")
 
-FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
-MAIN_FONTS = (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),)
-CJK_FONTS = (
-    "DroidSansFallbackFull.ttf",
-    "DroidSansFallback.ttf",
-    "wqy-microhei.ttc",
-    "wqy-zenhei.ttc",
-    "NotoSansSC-Regular.ttf",
-    "SourceHanSans-Regular.ttf",
+PT = 25.4 / 72  # mm per point
+LEADING = 1.2  # line height / type size
+FONT_DIRS = (
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local/share/fonts",
+    Path.home() / ".fonts",
 )
-CJK_CID_FONT = "STSong-Light"
-_ZERO_WIDTH = {"\u200d", "\u200c", "\ufe0f", "\ufe0e"}
+ZERO_WIDTH = {"\u200d", "\u200c", "\ufe0f", "\ufe0e"}
 
 
 @dataclass(frozen=True, slots=True)
-class FontSet:
-    """The registered fonts of a caption, in the order they are tried."""
+class Script:
+    """A writing system: the code points it covers and the font that draws it."""
 
-    regular: str
-    bold: str
-    cjk: str | None
-    description: str
-
-
-def _find(name: str) -> Path | None:
-    for folder in FONT_DIRS:
-        if folder.is_dir():
-            for path in folder.rglob(name):
-                return path
-    return None
+    name: str
+    ranges: tuple[tuple[int, int], ...]
+    regular: str  # the font file's name (any folder of FONT_DIRS)
+    bold: str | None
+    package: str  # the Debian package that installs it
+    index: int = 0  # the face of a font collection (.ttc)
 
 
-def _register(name: str, path: Path) -> str | None:
-    try:
-        pdfmetrics.registerFont(TTFont(name, str(path)))
-    except (TTFError, OSError, ValueError):
-        return None
-    return name
+CORE = "fonts-noto-core"
+CJK_PACKAGE = "fonts-noto-cjk"
+EMOJI_PACKAGE = "fonts-noto-color-emoji"
+
+
+def _noto(name: str, *ranges: tuple[int, int]) -> Script:
+    stem = "NotoSans" + name.replace(" ", "")
+    return Script(name, ranges, f"{stem}-Regular.ttf", f"{stem}-Bold.ttf", CORE)
+
+
+SCRIPTS: tuple[Script, ...] = (
+    _noto("Arabic", (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
+          (0xFE70, 0xFEFF)),
+    _noto("Hebrew", (0x0590, 0x05FF), (0xFB1D, 0xFB4F)),
+    _noto("Thai", (0x0E00, 0x0E7F)),
+    _noto("Lao", (0x0E80, 0x0EFF)),
+    _noto("Devanagari", (0x0900, 0x097F), (0xA8E0, 0xA8FF)),
+    _noto("Bengali", (0x0980, 0x09FF)),
+    _noto("Gurmukhi", (0x0A00, 0x0A7F)),
+    _noto("Gujarati", (0x0A80, 0x0AFF)),
+    _noto("Oriya", (0x0B00, 0x0B7F)),
+    _noto("Tamil", (0x0B80, 0x0BFF)),
+    _noto("Telugu", (0x0C00, 0x0C7F)),
+    _noto("Kannada", (0x0C80, 0x0CFF)),
+    _noto("Malayalam", (0x0D00, 0x0D7F)),
+    _noto("Sinhala", (0x0D80, 0x0DFF)),
+    _noto("Myanmar", (0x1000, 0x109F)),
+    _noto("Khmer", (0x1780, 0x17FF)),
+    _noto("Georgian", (0x10A0, 0x10FF)),
+    _noto("Armenian", (0x0530, 0x058F)),
+    _noto("Ethiopic", (0x1200, 0x139F)),
+    Script(
+        "Chinese, Japanese and Korean",
+        (
+            (0x1100, 0x11FF), (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3040, 0x30FF),
+            (0x3100, 0x31FF), (0x3200, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+            (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
+            (0xFF00, 0xFFEF), (0x20000, 0x3134F),
+        ),
+        "NotoSansCJK-Regular.ttc",
+        "NotoSansCJK-Bold.ttc",
+        CJK_PACKAGE,
+    ),
+    Script(
+        "emoji",
+        ((0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2B00, 0x2BFF), (0x1F1E6, 0x1F1FF),
+         (0xE0020, 0xE007F)),
+        "NotoColorEmoji.ttf",
+        None,
+        EMOJI_PACKAGE,
+    ),
+)  # fmt: skip
+CJK = SCRIPTS[-2]
+# Latin, Greek, Cyrillic, Vietnamese...: the first of these that is installed.
+MAIN_FONTS = (
+    ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", CORE),
+    ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "fonts-dejavu-core"),
+)
+MAIN = "qrbatch-sans"
 
 
 @functools.cache
-def fonts() -> FontSet:
-    """Register and return the caption fonts (once per process)."""
-    regular = bold = ""
-    for regular_file, bold_file in MAIN_FONTS:
-        regular_path, bold_path = _find(regular_file), _find(bold_file)
-        if regular_path and _register("QrbatchSans", regular_path):
-            regular = "QrbatchSans"
-            bold = (
-                "QrbatchSans-Bold"
-                if bold_path and _register("QrbatchSans-Bold", bold_path)
-                else regular
-            )
-            break
-    description = "DejaVu Sans (system)"
-    if not regular:
-        vera = Path(reportlab.__file__).parent / "fonts"
-        regular = _register("QrbatchSans", vera / "Vera.ttf") or "Helvetica"
-        bold = _register("QrbatchSans-Bold", vera / "VeraBd.ttf") or "Helvetica-Bold"
-        description = "Bitstream Vera (from reportlab)"
-    cjk = None
-    for name in CJK_FONTS:
-        path = _find(name)
-        if path and _register("QrbatchCJK", path):
-            cjk, description = "QrbatchCJK", f"{description} + {path.name}"
-            break
-    if cjk is None:
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_CID_FONT))
-        cjk, description = CJK_CID_FONT, f"{description} + {CJK_CID_FONT} (not embedded)"
-    return FontSet(regular, bold, cjk, description)
+def _installed() -> dict[str, Path]:
+    """Every font file under FONT_DIRS by name (the first one found wins)."""
+    found: dict[str, Path] = {}
+    for folder in FONT_DIRS:
+        for root, _, files in os.walk(folder):
+            for name in files:
+                found.setdefault(name, Path(root) / name)
+    return found
 
 
-@functools.lru_cache(maxsize=8192)
-def _has(font: str, char: str) -> bool:
-    if font == CJK_CID_FONT:
-        return is_cjk(char)
-    face = getattr(pdfmetrics.getFont(font), "face", None)
-    if face is None:  # a standard PDF font: Latin-1 only
-        return ord(char) < 256
-    return ord(char) in face.charToGlyph
+def find(name: str) -> Path | None:
+    """The installed font file called ``name``, if any."""
+    return _installed().get(name)
 
 
-def is_cjk(char: str) -> bool:
-    """Han, kana, hangul and their punctuation: the scripts the CJK font is for."""
-    return unicodedata.east_asian_width(char) in ("W", "F") and unicodedata.category(char)[0] in (
-        "L",
-        "P",
-        "N",
-    )
+@functools.cache
+def _script_of(char: str) -> Script | None:
+    point = ord(char)
+    for script in SCRIPTS:
+        if any(low <= point <= high for low, high in script.ranges):
+            return script
+    return None
+
+
+def script_of(char: str) -> Script | None:
+    """The script (with its font) ``char`` belongs to; None for Latin and the rest the
+    main font draws."""
+    return _script_of(char)
 
 
 def clean(text: str) -> str:
@@ -120,76 +144,104 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     return " ".join(
         "".join(
-            " " if unicodedata.category(c)[0] == "C" and c not in _ZERO_WIDTH else c for c in text
+            " " if unicodedata.category(c)[0] == "C" and c not in ZERO_WIDTH else c for c in text
         ).split()
     )
 
 
-def runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
-    """``text`` as (font, text) runs; characters no font has are left out."""
-    chosen = fonts()
-    order = [chosen.bold if bold else chosen.regular, *([chosen.cjk] if chosen.cjk else [])]
-    result: list[tuple[str, str]] = []
-    for char in text:
-        if char in _ZERO_WIDTH:
+@dataclass(slots=True)
+class FontPlan:
+    """The fonts one document loads (family name -> files), and what its text lacks."""
+
+    main: tuple[Path, Path | None] | None
+    families: dict[str, tuple[Script, Path, Path | None]] = field(default_factory=dict)
+    missing: dict[str, set[str]] = field(default_factory=dict)
+    """Package -> the scripts it would have drawn."""
+
+    @property
+    def description(self) -> str:
+        names = [self.main[0].name if self.main else "Helvetica"]
+        return " + ".join([*names, *(path.name for _, path, _ in self.families.values())])
+
+
+def plan(texts: Iterable[str]) -> FontPlan:
+    """The fonts ``texts`` need, among those installed."""
+    main = None
+    main_package = CORE
+    for regular, bold, package in MAIN_FONTS:
+        path = find(regular)
+        if path is not None:
+            main, main_package = (path, find(bold)), package
+            break
+    result = FontPlan(main)
+    if main is None:
+        result.missing.setdefault(main_package, set()).add("Latin beyond ISO 8859-1")
+    needed: dict[str, Script] = {}
+    texts_seen = list(texts)
+    for text in texts_seen:
+        for char in text:
+            script = _script_of(char)
+            if script is not None:
+                needed.setdefault(script.name, script)
+    for script in needed.values():
+        path = find(script.regular)
+        if path is None:
+            result.missing.setdefault(script.package, set()).add(script.name)
             continue
-        font = next((f for f in order if _has(f, char)), None)
-        if font is None:
-            continue
-        if result and result[-1][0] == font:
-            result[-1] = (font, result[-1][1] + char)
-        else:
-            result.append((font, char))
+        bold_path = find(script.bold) if script.bold else None
+        faces = [script]
+        if script.name == CJK.name:  # the Japanese, Korean or Chinese forms of Han
+            faces = [replace(script, index=CJK_FACES[c]) for c in _cjk_faces(texts_seen)]
+        for face in faces:
+            result.families[family(face)] = (face, path, bold_path)
     return result
 
 
-def drop_missing(text: str, *, bold: bool = False) -> str:
-    """``text`` without the characters no caption font has (emoji, mostly)."""
-    return "".join(part for _, part in runs(text, bold=bold)) if text else text
+def family(script: Script) -> str:
+    """The font family name a script's font is registered under."""
+    name = "qrbatch-" + script.name.split(",")[0].split()[0].lower()
+    return f"{name}-{script.index}" if script.index else name
 
 
-def width(text: str, size: float, *, bold: bool = False) -> float:
-    """Width in points of ``text`` as :func:`runs` draws it."""
-    return float(
-        sum(pdfmetrics.stringWidth(part, font, size) for font, part in runs(text, bold=bold))
-    )
+# The faces of Debian's NotoSansCJK-*.ttc: the same letters in each country's forms.
+CJK_FACES = {"ja": 0, "ko": 1, "zh": 2}
 
 
-def wrap(text: str, max_width: float, size: float, lines: int, *, bold: bool = False) -> list[str]:
-    """``text`` broken into at most ``lines`` lines of ``max_width`` points; a cut shows
-    as an ellipsis. Words break at spaces; CJK text (no spaces) between characters."""
-    text = clean(drop_missing(text, bold=bold))
-    if not text or lines <= 0:
-        return []
-    tokens: list[str] = []
-    for word in text.split(" "):
-        if any(is_cjk(c) for c in word):
-            tokens.extend(word)
+def cjk_language(text: str) -> str:
+    """``ja`` for text with kana, ``ko`` with hangul, else ``zh`` (Han alone)."""
+    if any(0x3040 <= ord(c) <= 0x30FF for c in text):
+        return "ja"
+    if any(0xAC00 <= ord(c) <= 0xD7AF or 0x1100 <= ord(c) <= 0x11FF for c in text):
+        return "ko"
+    return "zh"
+
+
+def _cjk_faces(texts: Sequence[str]) -> list[str]:
+    found = {cjk_language(text) for text in texts if any(_script_of(c) is CJK for c in text)}
+    return sorted(found, key=list(CJK_FACES).index) or ["zh"]
+
+
+def warn_missing(missing: dict[str, set[str]]) -> None:
+    """One warning per package a document's text needed and the machine lacks."""
+    for package, scripts in sorted(missing.items()):
+        what = ", ".join(sorted(scripts))
+        if package == EMOJI_PACKAGE:
+            log.warning(
+                "emoji in captions are left out of the PDF: no emoji font is installed "
+                "(on Debian or Ubuntu: apt-get install %s)",
+                package,
+            )
         else:
-            tokens.append(word)
-    out: list[str] = []
-    current = ""
-    for token in tokens:
-        joiner = "" if not current or (is_cjk(token[0]) or is_cjk(current[-1])) else " "
-        candidate = current + joiner + token
-        if width(candidate, size, bold=bold) <= max_width or not current:
-            current = candidate
-        else:
-            out.append(current)
-            current = token
-        while width(current, size, bold=bold) > max_width and len(current) > 1:
-            # a single word wider than the line: cut it
-            cut = len(current) - 1
-            while cut > 1 and width(current[:cut], size, bold=bold) > max_width:
-                cut -= 1
-            out.append(current[:cut])
-            current = current[cut:]
-    if current:
-        out.append(current)
-    if len(out) > lines:
-        out = out[:lines]
-        last = out[-1]
-        while last and width(last + "…", size, bold=bold) > max_width:
-            last = last[:-1]
-        out[-1] = last.rstrip() + "…"
-    return out
+            log.warning(
+                "%s text in captions is left out of the PDF: no font for it is installed "
+                "(on Debian or Ubuntu: apt-get install %s)",
+                what,
+                package,
+            )
+
+
+def warn_unprintable(chars: set[str]) -> None:
+    """Characters no installed font has, once per document."""
+    if chars:
+        shown = " ".join(f"U+{ord(c):04X}" for c in sorted(chars)[:8])
+        log.warning("%d characters no installed font has are left out: %s", len(chars), shown)
