@@ -1,0 +1,114 @@
+"""The DataFrame API in a real Jupyter kernel, as an analyst meets it: Stop stops on the
+first press (sync and async cells), the next run sends the rest, nothing twice."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
+from tests.support.kernel import Kernel, kernel
+from tests.support.sandbox import creds
+
+ROWS = 200
+PHONE = "6281234567890"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SandboxThread]:
+    """The account, outside the kernel: what it holds is what the service holds."""
+    with SandboxThread(Sandbox(config=SandboxConfig(qps=200))) as one:
+        yield one
+
+
+@pytest.fixture(scope="module")
+def notebook(
+    server: SandboxThread, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Kernel]:
+    folder = tmp_path_factory.mktemp("notebook")
+    env = {**os.environ, "QRBATCH_STATE_DIR": str(folder / "state"), **creds()}
+    with kernel(folder, env) as k:
+        setup = k.run(
+            "import sys, threading, time\n"
+            "import pandas as pd\n"
+            "import qrbatch\n"
+            f"URL = {server.url!r}\n"
+            f"df = pd.DataFrame({{'Phone': [{PHONE!r}] * {ROWS}, "
+            f"'Message': [f'promo {{i}}' for i in range({ROWS})]}})\n"
+        )
+        assert setup.error is None, setup.traceback
+        yield k
+
+
+def qrbatch_threads(k: Kernel) -> list[str]:
+    cell = k.run("print([t.name for t in threading.enumerate() if 'qrbatch' in t.name])")
+    return eval(cell.text)  # type: ignore[no-any-return]
+
+
+def listed(k: Kernel, output: str) -> list[str]:
+    """The messages of the number's live codes, as qrbatch list finds them."""
+    cell = k.run(
+        f"job = qrbatch.Job(input='list', output={output!r}, endpoint=URL)\n"
+        f"listed = await qrbatch.list_codes([{PHONE!r}], job)\n"
+        f"print(sorted(pd.read_excel({output!r}, sheet_name='Results', engine='calamine')['PrefilledMessage']))"
+    )
+    assert cell.error is None, cell.traceback
+    return eval(cell.text)  # type: ignore[no-any-return]
+
+
+def test_stop_stops_a_cell_at_once_and_the_next_run_sends_the_rest(
+    notebook: Kernel, server: SandboxThread
+) -> None:
+    stopped = notebook.run("codes = qrbatch.create_codes(df, endpoint=URL, qps=20)", stop_after=3)
+    assert stopped.error == "Interrupted"
+    assert stopped.stopped_after is not None and stopped.stopped_after < 5
+    assert stopped.seconds < ROWS / 20  # it did not run to the end
+    assert len(stopped.frames) <= 1, stopped.traceback  # the cell's line, not the threads'
+    notebook.run("time.sleep(3)")
+    assert qrbatch_threads(notebook) == []  # nothing goes on creating
+    partial = notebook.run(
+        "part = sys.last_value.result\n"
+        "done = part[part['Status'] == 'created']\n"
+        "print(len(part), len(done), done['QrdlCode'].str.len().gt(0).all())"
+    )
+    rows, done, coded = partial.text.split()
+    assert int(rows) == ROWS and 0 < int(done) < ROWS and coded == "True"
+
+    rest = notebook.run(
+        "codes = qrbatch.create_codes(df, endpoint=URL, qps=100, progress=False)\n"
+        "print(codes['Status'].value_counts().to_dict())"
+    )
+    assert rest.error is None, rest.traceback
+    assert eval(rest.text) == {"created": ROWS}
+    creates = server.sandbox.stats.accepted["CreatePhoneMessageQrdl"]
+    assert creates == ROWS  # the first run's codes were not made again
+    assert listed(notebook, "listed.xlsx") == sorted(f"promo {i}" for i in range(ROWS))
+
+
+def test_stop_stops_an_async_cell_the_same_way(notebook: Kernel, server: SandboxThread) -> None:
+    before = server.sandbox.stats.accepted["CreatePhoneMessageQrdl"]
+    stopped = notebook.run(
+        "later = df.assign(Message=df['Message'] + ' (async)')\n"
+        "codes = await qrbatch.acreate_codes(later, endpoint=URL, qps=20)",
+        stop_after=3,
+    )
+    assert stopped.error == "Interrupted"
+    assert stopped.stopped_after is not None and stopped.stopped_after < 5
+    assert len(stopped.frames) <= 1, stopped.traceback
+    assert qrbatch_threads(notebook) == []
+    partial = notebook.run(
+        "part = sys.last_value.result\nprint(int((part['Status'] == 'created').sum()))"
+    )
+    done = int(partial.text)
+    assert 0 < done < ROWS
+    assert server.sandbox.stats.accepted["CreatePhoneMessageQrdl"] - before == done
+    rest = notebook.run(
+        "codes = await qrbatch.acreate_codes(later, endpoint=URL, qps=100, progress=False)\n"
+        "print(codes['Status'].value_counts().to_dict())"
+    )
+    assert eval(rest.text) == {"created": ROWS}
+    assert server.sandbox.stats.accepted["CreatePhoneMessageQrdl"] - before == ROWS
+    assert server.sandbox.world.accounts["demo"].duplicates() == 0
