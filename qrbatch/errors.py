@@ -27,18 +27,52 @@
 Errors carry context (``code``, ``request_id``, ``http_status``, ``action``; an
 AccountError also ``recommend``, ``access_denied_detail`` and ``host_id`` from the
 gateway) and never an AccessKey secret or STS token.
+
+What a person reads comes from the catalogue (``qrbatch.words``): an error raised as
+``InputFileError.of("sheet.no_such_file", file=path)`` keeps its key and parameters and
+is worded when it is shown, in the context's language and audience (the CLI names
+flags, Python names parameters, the page asks ``describe(error, language="id",
+audience="page")``). An error raised with a plain message still shows that message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, Self, cast
+
+from qrbatch.words import say
+
 
 class QrbatchError(Exception):
-    """Root of every error qrbatch raises on purpose."""
+    """Root of every error qrbatch raises on purpose.
+
+    ``key`` and ``params``, when set, are the catalogue message it shows (``str(error)``
+    renders it in the current language and audience); ``QrbatchError("words")`` still
+    works and shows its words as written."""
 
     exit_code: int = 1
     # What the run had done when this stopped it (``create_codes``: the result frame,
     # every row, each code made before the stop in its row), so nothing done is lost.
     result: object = None
+
+    def __init__(
+        self, *args: object, key: str | None = None, params: Mapping[str, object] | None = None
+    ) -> None:
+        # args[0] is the key when there is no message, so a pickled error comes back
+        # (BaseException's reduce passes args to the class, then restores __dict__)
+        super().__init__(*(args if args or key is None else (key,)))
+        self.key = key
+        self.params: dict[str, object] = dict(params or {})
+
+    @classmethod
+    def of(cls, key: str, /, **params: object) -> Self:
+        """The error whose words are the catalogue's ``key`` filled with ``params``."""
+        return cls(key=key, params=params)
+
+    def __str__(self) -> str:
+        if self.key is not None:
+            return say(self.key, **cast(dict[str, Any], self.params))
+        return super().__str__()
 
 
 class UsageError(QrbatchError):

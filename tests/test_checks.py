@@ -21,6 +21,7 @@ from qrbatch.rows.checks import (
     normalise_phone,
 )
 from qrbatch.sheets.read import CellProblem, InputRow, Sheet
+from qrbatch.words import describe, speaking
 
 
 @pytest.mark.parametrize(
@@ -116,9 +117,18 @@ def test_headers_are_found_whatever_their_case_spaces_and_underscores() -> None:
 
 def test_a_missing_column_lists_the_columns_found() -> None:
     with pytest.raises(
-        InputFileError, match=r"no message column.*'Phone', 'Notes'.*--message-column"
+        InputFileError, match=r"no message column.*'Phone', 'Notes'.*Pass message=\"NAME\""
     ):
         map_columns(sheet(("Phone", "Notes")))
+
+
+def test_the_command_line_names_the_flag_for_a_missing_column() -> None:
+    with pytest.raises(InputFileError) as raised:
+        map_columns(sheet(("Phone", "Notes")))
+    with speaking(audience="cli"):
+        assert str(raised.value).endswith("Pass --message-column NAME.")
+    page = describe(raised.value, language="id", audience="page")
+    assert page.endswith("Kolom yang ada: 'Phone', 'Notes'. Pilih kolom Pesan.")
 
 
 def test_rows_become_requests_or_problems_naming_the_column() -> None:
@@ -249,18 +259,18 @@ def test_a_national_number_with_its_region_is_the_regions_number_or_ambiguous(
         (
             ("Phone", "WhatsApp Number", "Message"),
             r"2 columns could be the phone: 'Phone', "
-            r"'WhatsApp Number'.*--phone-column",
+            r"'WhatsApp Number'.*pass phone='Phone'",
         ),
         (
             ("Phone", "Message", "Message 2"),
             r"could be the message: 'Message', 'Message 2'.*"
-            r"--message-column",
+            r"pass message='Message'",
         ),
         (("Phone", "Phone (2)", "Pesan"), r"could be the phone: 'Phone', 'Phone \(2\)'"),
         (("No HP", "Nomor WA", "Pesan"), r"could be the phone: 'No HP', 'Nomor WA'"),
     ],
 )
-def test_two_candidate_columns_are_refused_naming_them_and_the_flag(
+def test_two_candidate_columns_are_refused_naming_them_and_the_setting(
     columns: tuple[str, ...], words: str
 ) -> None:
     with pytest.raises(InputFileError, match=words):

@@ -9,6 +9,7 @@ import pytest
 from qrbatch.errors import InputFileError
 from qrbatch.rows.checks import header_matcher
 from qrbatch.sheets.read import cell_text, read_sheet
+from qrbatch.words import speaking
 from tests.support.sheets import write_csv, write_xlsx
 
 IS_HEADER = header_matcher()
@@ -319,7 +320,9 @@ def test_when_only_a_hidden_sheet_has_the_columns_the_error_names_it(tmp_path: P
     path = _workbook(
         tmp_path / "c.xlsx", [("Old 2024", OLD, "hidden"), ("Notes", [["hi"]], "visible")], 1
     )
-    with pytest.raises(InputFileError, match=r"Hidden sheet\(s\) 'Old 2024'.*--sheet 'Old 2024'"):
+    with pytest.raises(InputFileError, match=r"Hidden sheet\(s\) 'Old 2024'.*sheet='Old 2024'"):
+        read_sheet(path, is_header=IS_HEADER)
+    with speaking(audience="cli"), pytest.raises(InputFileError, match="--sheet 'Old 2024'"):
         read_sheet(path, is_header=IS_HEADER)
 
 

@@ -40,6 +40,7 @@ from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.run.exit_codes import ExitCode, worst
 from qrbatch.run.logs import LogFormat, event, is_json, outcome_level, say, setup_logging
 from qrbatch.version import VERSION
+from qrbatch.words import AUDIENCE
 
 if TYPE_CHECKING:  # the rest loads in the command that needs it: --help stays instant
     from qrbatch.engine.events import Subscriber
@@ -118,6 +119,8 @@ def main(ctx: click.Context) -> None:
     Example:
       qrbatch run sample_inputs/campaign.xlsx --endpoint sandbox
     """
+    token = AUDIENCE.set("cli")  # every message of this command names flags
+    ctx.call_on_close(lambda: AUDIENCE.reset(token))
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
 

@@ -391,33 +391,31 @@ def map_columns(
     """
     phone = find_column(sheet.columns, phone_column, PHONE_ALIASES)
     message = find_column(sheet.columns, message_column, MESSAGE_ALIASES)
+    found = list(sheet.columns)
     if phone is None or message is None:
         missing = "phone" if phone is None else "message"
         given = phone_column if phone is None else message_column
-        raise InputFileError(
-            f"{sheet.path}: no {missing} column"
-            + (f" named {given!r}" if given else "")
-            + f". Columns found: {', '.join(map(repr, sheet.columns))}. "
-            f"Pass --{missing}-column NAME."
-        )
+        key = f"rows.no_{missing}_column" + ("_named" if given else "")
+        raise InputFileError.of(key, file=sheet.path, given=given, found=found)
     for what, given, aliases in (
         ("phone", phone_column, PHONE_ALIASES),
         ("message", message_column, MESSAGE_ALIASES),
     ):
-        found = candidate_columns(sheet.columns, aliases)
-        if given is None and len(found) > 1:
-            names = [sheet.columns[i] for i in found]
-            raise InputFileError(
-                f"{sheet.path}: {len(found)} columns could be the {what}: "
-                f"{', '.join(repr(n) for n in names)}. Pass --{what}-column with the one to "
-                f"use (e.g. --{what}-column {names[0]!r})."
+        candidates = candidate_columns(sheet.columns, aliases)
+        if given is None and len(candidates) > 1:
+            names = [sheet.columns[i] for i in candidates]
+            raise InputFileError.of(
+                f"rows.two_{what}_columns",
+                file=sheet.path,
+                count=len(names),
+                names=names,
+                first=names[0],
             )
     # guess=False (the caller named its columns): nothing else is taken by its name alone
     country = find_column(sheet.columns, country_column, COUNTRY_ALIASES if guess else ())
     if country_column is not None and country is None:
-        raise InputFileError(
-            f"{sheet.path}: no country column named {country_column!r}. Columns found: "
-            f"{', '.join(map(repr, sheet.columns))}."
+        raise InputFileError.of(
+            "rows.no_country_column_named", file=sheet.path, given=country_column, found=found
         )
     return ColumnMap(
         phone=phone,

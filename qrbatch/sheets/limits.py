@@ -39,6 +39,7 @@ from typing import NoReturn, Protocol
 
 from qrbatch.errors import InputFileError
 from qrbatch.sheets.cells import MAX_COLUMNS, MAX_SHEET_ROWS, column_letter
+from qrbatch.words import Words
 
 # 256 MiB of XML is a full sheet (1,048,576 rows of phone, message and a name, ~200 bytes
 # a row) with room to spare; a real campaign sheet is a few MB. Twice that for the whole
@@ -58,8 +59,6 @@ MAX_BINARY_BYTES = 256 << 20
 # No tag in a sheet's XML is longer; a longer one would grow the scan's carry-over.
 MAX_TAG_BYTES = 1 << 20
 _CHUNK = 1 << 20
-
-_WHAT_TO_DO = "save only the used range, or copy the rows into a new sheet"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,10 +106,8 @@ def check_binary(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse a binary workbook (.xls) larger than ``limits.max_binary_bytes``."""
     size = path.stat().st_size
     if size > limits.max_binary_bytes:
-        raise InputFileError(
-            f"{path}: the workbook is {size:,} bytes; qrbatch reads workbooks of at most "
-            f"{limits.max_binary_bytes:,} bytes. Save the sheet as .xlsx or CSV, or split it "
-            "into smaller files."
+        raise InputFileError.of(
+            "sheet.workbook_too_big", file=path, size=size, limit=limits.max_binary_bytes
         )
 
 
@@ -135,9 +132,8 @@ def check_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, Exte
     except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError, EOFError) as exc:
         # RuntimeError: an encrypted member; EOFError/BadZipFile: a truncated or damaged one
         kind = "OpenDocument" if path.suffix.lower() == ".ods" else "Excel"
-        raise InputFileError(
-            f"{path}: not a readable {kind} workbook ({type(exc).__name__}: {exc}). Open it "
-            "in a spreadsheet app and save it again as .xlsx, or export it as CSV."
+        raise InputFileError.of(
+            "sheet.broken_workbook", file=path, kind=kind, reason=f"{type(exc).__name__}: {exc}"
         ) from None
 
 
@@ -149,13 +145,18 @@ def check_extent(path: Path, sheet: str, extent: Extent, limits: Limits = DEFAUL
         and extent.cells <= limits.max_cells
     ):
         return
-    declared = f" (it declares {extent.declared})" if extent.declared else ""
-    raise InputFileError(
-        f"{path}: sheet {sheet!r} has cells up to {extent.last}{declared}: "
-        f"{extent.rows:,} rows by {extent.columns:,} columns is {extent.cells:,} cells, and "
-        f"qrbatch reads at most {limits.max_cells:,} cells of a sheet "
-        f"({MAX_SHEET_ROWS:,} rows, {MAX_COLUMNS:,} columns). Clear the cells far from "
-        f"the data, or {_WHAT_TO_DO}."
+    raise InputFileError.of(
+        "sheet.cells_beyond",
+        file=path,
+        sheet=sheet,
+        last=extent.last,
+        declared=Words("sheet.declares", extent=extent.declared) if extent.declared else "",
+        rows=extent.rows,
+        columns=extent.columns,
+        cells=extent.cells,
+        limit=limits.max_cells,
+        max_rows=MAX_SHEET_ROWS,
+        max_columns=MAX_COLUMNS,
     )
 
 
@@ -164,28 +165,31 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -
     for info in infos:
         total += info.file_size
         if info.file_size > limits.max_part_bytes:
-            _too_large(path, info.filename, f"{info.file_size:,} bytes", limits)
+            _too_large(path, info.filename, info.file_size, limits)
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_from_bytes and ratio > limits.max_ratio:
-            raise InputFileError(
-                f"{path}: part {info.filename} expands {ratio:,.0f} times "
-                f"({info.compress_size:,} bytes to {info.file_size:,}); qrbatch reads parts "
-                f"compressed at most {limits.max_ratio}:1, as real sheets are. This is not a "
-                f"sheet a spreadsheet app saved: {_WHAT_TO_DO}, or export it as CSV."
+            raise InputFileError.of(
+                "sheet.part_ratio",
+                file=path,
+                part=info.filename,
+                ratio=f"{ratio:,.0f}",
+                packed=info.compress_size,
+                size=info.file_size,
+                limit=limits.max_ratio,
             )
     if total > limits.max_package_bytes:
-        raise InputFileError(
-            f"{path}: the workbook expands to {total:,} bytes; qrbatch reads workbooks of at "
-            f"most {limits.max_package_bytes:,} bytes uncompressed. Split it into smaller "
-            f"files, or {_WHAT_TO_DO}."
+        raise InputFileError.of(
+            "sheet.package_too_big", file=path, size=total, limit=limits.max_package_bytes
         )
 
 
-def _too_large(path: Path, part: str, size: str, limits: Limits) -> NoReturn:
-    raise InputFileError(
-        f"{path}: part {part} expands to {size}; qrbatch reads parts of at most "
-        f"{limits.max_part_bytes:,} bytes uncompressed. Split the sheet into smaller files, "
-        f"or {_WHAT_TO_DO}."
+def _too_large(path: Path, part: str, size: int, limits: Limits, *, over: bool = False) -> NoReturn:
+    raise InputFileError.of(
+        "sheet.part_over" if over else "sheet.part_too_big",
+        file=path,
+        part=part,
+        size=size,
+        limit=limits.max_part_bytes,
     )
 
 
@@ -324,10 +328,8 @@ class _Scan:
         return int(text)
 
     def _bad_reference(self, raw: bytes) -> NoReturn:
-        raise InputFileError(
-            f"{self.path}: part {self.part} has the cell reference {self._text(raw)!r}, which "
-            "no spreadsheet app writes. Open the file in a spreadsheet app and save it again, "
-            "or export it as CSV."
+        raise InputFileError.of(
+            "sheet.bad_reference", file=self.path, part=self.part, reference=self._text(raw)
         )
 
 
@@ -387,11 +389,7 @@ class _OdsScan:
             return 1
         text = html.unescape(raw.decode("utf-8", "replace")).strip()
         if not text.isdigit() or int(text) < 1:
-            raise InputFileError(
-                f"{self.path}: part {self.part} repeats a row or cell {text!r} times, which "
-                "no spreadsheet app writes. Open the file in a spreadsheet app and save it "
-                "again, or export it as CSV."
-            )
+            raise InputFileError.of("sheet.bad_repeat", file=self.path, part=self.part, count=text)
         return int(text)
 
 
@@ -422,12 +420,10 @@ def _scan_part(
             size += len(chunk)
             if size > cap:
                 if cap < limits.max_part_bytes:
-                    raise InputFileError(
-                        f"{path}: the workbook expands to more than "
-                        f"{limits.max_package_bytes:,} bytes; qrbatch reads workbooks of at "
-                        f"most that uncompressed. Split it into smaller files, or {_WHAT_TO_DO}."
+                    raise InputFileError.of(
+                        "sheet.package_over", file=path, limit=limits.max_package_bytes
                     )
-                _too_large(path, info.filename, f"more than {cap:,} bytes", limits)
+                _too_large(path, info.filename, cap, limits, over=True)
             if scan is None:
                 continue
             data = carry + chunk
@@ -440,10 +436,8 @@ def _scan_part(
             carry = data[cut:]
             if len(carry) > MAX_TAG_BYTES:
                 if _TAG_START.match(carry) or _ODS_TAG_START.match(carry):
-                    raise InputFileError(
-                        f"{path}: part {info.filename} has a tag longer than "
-                        f"{MAX_TAG_BYTES:,} bytes, which no spreadsheet app writes. Export "
-                        "the sheet as CSV."
+                    raise InputFileError.of(
+                        "sheet.long_tag", file=path, part=info.filename, limit=MAX_TAG_BYTES
                     )
                 carry = b""  # a long text, not a tag the scan reads
             if scan.rows > MAX_SHEET_ROWS or scan.columns > MAX_COLUMNS:

@@ -51,6 +51,7 @@ from qrbatch.sheets.workbooks import (
     Book,
     open_book,
 )
+from qrbatch.words import Words, said
 
 __all__ = [
     "EXCEL_SUFFIXES",
@@ -100,11 +101,9 @@ def read_sheet(
     """
     path = Path(path)
     if not path.exists():
-        raise InputFileError(
-            f"{path}: no such file. Check the path (current folder: {Path.cwd()})."
-        )
+        raise InputFileError.of("sheet.no_such_file", file=path, cwd=Path.cwd())
     if path.is_dir():
-        raise InputFileError(f"{path}: is a folder, not a spreadsheet.")
+        raise InputFileError.of("sheet.is_folder", file=path)
     suffix = path.suffix.lower()
     if score is None:
         score = getattr(is_header, "score", None)
@@ -113,11 +112,13 @@ def read_sheet(
         return _read_book(path, finder, sheet)
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
-            raise InputFileError(f"{path}: --sheet applies to workbooks only; this is {suffix}.")
+            raise InputFileError.of("sheet.sheet_of_text", file=path, suffix=suffix)
         return _read_text(path, finder, encoding)
-    raise InputFileError(
-        f"{path}: not a spreadsheet qrbatch reads ({suffix or 'no extension'}). "
-        f"Save it as .xlsx or .csv (qrbatch reads {', '.join((*EXCEL_SUFFIXES, *TEXT_SUFFIXES))})."
+    raise InputFileError.of(
+        "sheet.not_a_sheet",
+        file=path,
+        suffix=suffix or Words("sheet.no_extension"),
+        suffixes=[*EXCEL_SUFFIXES, *TEXT_SUFFIXES],
     )
 
 
@@ -190,14 +191,19 @@ class HeaderFinder:
         if self.best is None or key[:3] > self.best[:3]:
             self.best = key
 
-    def quote(self) -> str:
+    def quote(self) -> Words:
         """The row that looks most like a header, for the error message."""
         if self.best is None:
-            return " Every row is empty."
+            return Words("sheet.every_row_empty")
         _, _, row, cells, where = self.best
-        shown = ", ".join(map(repr, cells[:SHOWN_CELLS]))
-        more = f" (and {len(cells) - SHOWN_CELLS} more)" if len(cells) > SHOWN_CELLS else ""
-        return f" Row {-row}{where} looks most like a header: {shown}{more}."
+        more = len(cells) - SHOWN_CELLS
+        return Words(
+            "sheet.best_row",
+            row=-row,
+            where=Words("sheet.best_row_of_sheet", sheet=where) if where else "",
+            cells=cells[:SHOWN_CELLS],
+            more=Words("sheet.more_cells", count=more) if more > 0 else "",
+        )
 
 
 def _is_number(text: str) -> bool:
@@ -212,10 +218,8 @@ def _trim(cells: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _too_wide(path: Path, number: int, width: int) -> InputFileError:
-    return InputFileError(
-        f"{path}: row {number} has {width:,} cells, but a spreadsheet holds at most "
-        f"{MAX_COLUMNS:,} columns and the results must fit in one. Check that this is the "
-        "right file and the right delimiter."
+    return InputFileError.of(
+        "sheet.too_wide", file=path, row=number, width=width, limit=MAX_COLUMNS
     )
 
 
@@ -267,10 +271,12 @@ def split_rows(
             pending += 1
             continue
         if len(data) + pending >= MAX_DATA_ROWS:
-            raise InputFileError(
-                f"{path}: row {number:,} is data row {len(data) + pending + 1:,}: an Excel sheet "
-                f"holds at most {MAX_DATA_ROWS:,} rows under its header, and the results must "
-                "fit in one. Split the file into smaller ones."
+            raise InputFileError.of(
+                "sheet.too_many_rows",
+                file=path,
+                row=number,
+                index=len(data) + pending + 1,
+                limit=MAX_DATA_ROWS,
             )
         if pending:
             data.extend(InputRow(n, empty) for n in range(pending_from, pending_from + pending))
@@ -334,7 +340,7 @@ def column_names(header: Sequence[str], width: int | None = None) -> tuple[str, 
 
 def _read_book(path: Path, finder: HeaderFinder, sheet: str | None) -> Sheet:
     if path.stat().st_size == 0:
-        raise InputFileError(f"{path}: the file is empty. Save the workbook again.")
+        raise InputFileError.of("sheet.empty_workbook", file=path)
     book: Book = open_book(path)
     try:
         return _choose_sheet(path, book, finder, sheet)
@@ -346,9 +352,7 @@ def _choose_sheet(path: Path, book: Book, finder: HeaderFinder, sheet: str | Non
     names = [s.name for s in book.sheets]
     if sheet is not None:
         if sheet not in names:
-            raise InputFileError(
-                f"{path}: no sheet named {sheet!r}. Sheets: {', '.join(map(repr, names))}."
-            )
+            raise InputFileError.of("sheet.no_sheet_named", file=path, sheet=sheet, sheets=names)
         candidates = [sheet]
     else:
         visible = [s for s in book.sheets if s.visible]
@@ -356,30 +360,24 @@ def _choose_sheet(path: Path, book: Book, finder: HeaderFinder, sheet: str | Non
         candidates = [s.name for s in (*active, *(s for s in visible if not s.active))]
     tried: list[str] = []
     for name in candidates:
-        finder.best_where = f" of sheet {name!r}" if len(candidates) > 1 else ""
+        finder.best_where = name if len(candidates) > 1 else ""
         found = split_rows(path, book.rows(name), finder, book.problems, text_file=False)
         if found is not None:
             notes = list(book.notes)
             hidden = [s.name for s in book.sheets if not s.visible]
             if sheet is None:
-                why = (
-                    "the active sheet"
-                    if tried == [] and any(s.active and s.name == name for s in book.sheets)
-                    else "the first visible sheet with the columns"
-                )
-                notes.append(f"read sheet {name!r} ({why})")
+                first = tried == [] and any(s.active and s.name == name for s in book.sheets)
+                key = "sheet.note_read_active" if first else "sheet.note_read_first"
+                notes.append(said(key, sheet=name))
                 if tried:
-                    notes.append(f"sheet(s) {', '.join(map(repr, tried))} have no such header")
+                    notes.append(said("sheet.note_no_header_in", sheets=tried))
                 if hidden:
-                    notes.append(
-                        f"hidden sheet(s) {', '.join(map(repr, hidden))} not read (name one "
-                        "with --sheet to read it)"
-                    )
+                    notes.append(said("sheet.note_hidden", sheets=hidden))
             else:
-                notes.append(f"read sheet {name!r} (named with --sheet)")
+                notes.append(said("sheet.note_read_named", sheet=name))
             return _sheet(path, name, found, notes, book.format, None, None)
         tried.append(name)
-    hint = ""
+    hint: Words | str = ""
     if sheet is None:
         hidden_fit = [
             s.name
@@ -388,12 +386,9 @@ def _choose_sheet(path: Path, book: Book, finder: HeaderFinder, sheet: str | Non
             and finder.finds_header(path, _first(book.rows(s.name), HEADER_SCAN_ROWS))
         ]
         if hidden_fit:
-            hint = (
-                f" Hidden sheet(s) {', '.join(map(repr, hidden_fit))} have the columns: pass "
-                f"--sheet {hidden_fit[0]!r} if that is the one to read."
-            )
+            hint = Words("sheet.hidden_fit", sheets=hidden_fit, first=hidden_fit[0])
         elif not candidates:
-            hint = " Every sheet is hidden: name one with --sheet."
+            hint = Words("sheet.all_hidden")
     raise _no_header(path, finder, tried_sheets=tried, hint=hint)
 
 
@@ -434,24 +429,17 @@ def _read_text(path: Path, finder: HeaderFinder, encoding: str | None) -> Sheet:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from None
+        raise InputFileError.of("sheet.unreadable", file=path, reason=exc.strerror) from None
     if not raw.strip():
-        raise InputFileError(f"{path}: the file is empty. Put a header row and data rows in it.")
+        raise InputFileError.of("sheet.empty_text", file=path)
     if raw.startswith(ZIP_MAGIC):
-        raise InputFileError(
-            f"{path}: this is an Excel workbook with a text extension. Rename it to .xlsx."
-        )
+        raise InputFileError.of("sheet.xlsx_as_text", file=path)
     if raw.startswith(OLE_MAGIC):
-        raise InputFileError(
-            f"{path}: this is an old Excel (.xls) workbook with a text extension. Rename it "
-            "to .xls."
-        )
+        raise InputFileError.of("sheet.xls_as_text", file=path)
     decoded = decode_text(path, raw, encoding)
     text = decoded.text
     if "\x00" in text:
-        raise InputFileError(
-            f"{path}: holds binary data, not text. Pass the right --encoding or export as CSV."
-        )
+        raise InputFileError.of("sheet.binary_text", file=path)
     decoded.text = text.lstrip("\ufeff")
     delimiter = choose_delimiter(
         decoded.text, path.suffix.lower(), lambda rows: finder.finds_header(path, rows)
@@ -469,19 +457,16 @@ def _no_header(
     finder: HeaderFinder,
     *,
     tried_sheets: list[str] | None,
-    hint: str,
+    hint: Words | str,
     delimiter: str = "",
 ) -> InputFileError:
-    where = f" in sheet(s) {', '.join(map(repr, tried_sheets))}" if tried_sheets else ""
+    params: dict[str, object] = {
+        "file": path,
+        "where": Words("sheet.in_sheets", sheets=tried_sheets) if tried_sheets else "",
+        "delimiter": Words("sheet.read_as", delimiter=delimiter) if delimiter else "",
+        "best": finder.quote(),
+        "hint": hint,
+    }
     if finder.header_row is not None:
-        what = f"row {finder.header_row} is not a header with a phone and a message column"
-    else:
-        what = (
-            f"no header row with a phone and a message column in the first {HEADER_SCAN_ROWS} rows"
-        )
-    sep = f" (read as {delimiter}-separated)" if delimiter else ""
-    return InputFileError(
-        f"{path}: {what}{where}{sep}.{finder.quote()}{hint} Name the columns PhoneNumber and "
-        "PrefilledMessage, or pass --phone-column and --message-column (and --header-row N if "
-        "the header is not found)."
-    )
+        return InputFileError.of("sheet.not_a_header", row=finder.header_row, **params)
+    return InputFileError.of("sheet.no_header", rows=HEADER_SCAN_ROWS, **params)

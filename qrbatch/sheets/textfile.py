@@ -102,17 +102,18 @@ def decode_text(path: Path, raw: bytes, encoding: str | None) -> DecodedText:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputFileError(
-                f"{path}: unknown encoding {encoding!r}. Use utf-8, utf-16, cp1252, latin-1, "
-                "gbk, shift_jis, ..."
+            raise InputFileError.of(
+                "sheet.unknown_encoding", file=path, encoding=encoding
             ) from None
         try:
             return DecodedText(raw.decode(encoding), encoding)
         except UnicodeDecodeError as exc:
-            raise InputFileError(
-                f"{path}: line {_line_of(raw, exc.start)} has a byte that is not {encoding} "
-                f"(0x{raw[exc.start]:02X}). Check the encoding the file was saved with, or "
-                "save it as 'CSV UTF-8' and leave --encoding out."
+            raise InputFileError.of(
+                "sheet.bad_byte",
+                file=path,
+                line=_line_of(raw, exc.start),
+                encoding=encoding,
+                byte=f"0x{raw[exc.start]:02X}",
             ) from None
     for bom, name in _BOMS:
         if raw.startswith(bom):
@@ -132,9 +133,8 @@ def _strict(path: Path, raw: bytes, name: str) -> DecodedText:
     try:
         return DecodedText(raw.decode(name), name)
     except UnicodeDecodeError as exc:
-        raise InputFileError(
-            f"{path}: starts with a {name} byte-order mark but line "
-            f"{_line_of(raw, exc.start)} is not {name}. Save it again as 'CSV UTF-8'."
+        raise InputFileError.of(
+            "sheet.bad_bom", file=path, encoding=name, line=_line_of(raw, exc.start)
         ) from None
 
 
@@ -159,11 +159,11 @@ def _utf8(path: Path, raw: bytes, name: str) -> DecodedText:
         )
     if good:
         good_lines = _line_numbers(text, _GOOD_LETTER)
-        raise InputFileError(
-            f"{path}: mixes UTF-8 letters (line(s) {_lines(good_lines)}) with bytes that are "
-            f"not UTF-8 (line(s) {_lines(_bad_lines(text))}), so either reading would change "
-            "some rows. Open it in a spreadsheet app and save it as 'CSV UTF-8', or pass "
-            "--encoding with the encoding it was saved in."
+        raise InputFileError.of(
+            "sheet.mixed_encodings",
+            file=path,
+            good=_lines(good_lines),
+            bad=_lines(_bad_lines(text)),
         )
     try:
         decoded = raw.decode("cp1252")
@@ -269,10 +269,8 @@ class TextRecords:
                     self._check_lengths(number, cells)
                 yield tuple(cells)
         except csv.Error as exc:
-            raise InputFileError(
-                f"{self.path}: cannot be read after row {number} (line {reader.line_num}): "
-                f'{exc}. This is usually a double quote (") that is never closed: close or '
-                "remove it."
+            raise InputFileError.of(
+                "sheet.unclosed_quote", file=self.path, row=number, line=reader.line_num, reason=exc
             ) from None
 
     def _check_lengths(self, number: int, cells: list[str]) -> None:

@@ -105,11 +105,12 @@ class Book(Protocol):
 
 
 def password_protected(path: Path) -> InputFileError:
-    return InputFileError(
-        f"{path}: the workbook is password protected (encrypted), so it cannot be read. "
-        "Open it, remove the password (Excel: File > Info > Protect Workbook > Encrypt with "
-        "Password, clear it) and save it, or export the sheet as CSV UTF-8."
-    )
+    return InputFileError.of("sheet.password", file=path)
+
+
+def _why(exc: Exception) -> str:
+    """What the reading library said (for a bug report), in its own words."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _head(path: Path, size: int) -> bytes:
@@ -117,7 +118,7 @@ def _head(path: Path, size: int) -> bytes:
         with open(path, "rb") as handle:
             return handle.read(size)
     except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror}).") from None
+        raise InputFileError.of("sheet.unreadable", file=path, reason=exc.strerror) from None
 
 
 def _is_encrypted(path: Path) -> bool:
@@ -153,10 +154,7 @@ def open_book(path: Path) -> Book:
         bounds.check_largest()
         return CalamineBook(path, suffix[1:])
     if not head.startswith(ZIP_MAGIC):
-        raise InputFileError(
-            f"{path}: not a readable Excel workbook (it is not a zip file, as .xlsx files "
-            "are). Open it in Excel and save it again as .xlsx, or export it as CSV."
-        )
+        raise InputFileError.of("sheet.not_xlsx", file=path)
     if XLSX_READER == "calamine":
         try:
             return XlsxBook(path, bounds)
@@ -194,9 +192,8 @@ class OpenpyxlBook:
             InvalidFileException,
             ElementTree.ParseError,
         ) as exc:
-            raise InputFileError(
-                f"{path}: not a readable Excel workbook ({type(exc).__name__}: {exc}). "
-                "Open it in Excel and save it again as .xlsx, or export it as CSV."
+            raise InputFileError.of(
+                "sheet.broken_workbook", file=path, kind="Excel", reason=_why(exc)
             ) from None
         try:
             active = self._workbook.active
@@ -222,10 +219,8 @@ class OpenpyxlBook:
             for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):  # noqa: B007
                 yield tuple([cell_text(v) for v in values])
         except (ValueError, KeyError, TypeError, OSError, ElementTree.ParseError) as exc:
-            raise InputFileError(
-                f"{self.path}: sheet {name!r} cannot be read after row {number} "
-                f"({type(exc).__name__}: {exc}). Open it in Excel and save it again, or "
-                "export it as CSV."
+            raise InputFileError.of(
+                "sheet.broken_sheet_after", file=self.path, sheet=name, row=number, reason=_why(exc)
             ) from None
 
     def _scan_formulas(self, worksheet: ReadOnlyWorksheet) -> None:
@@ -351,9 +346,8 @@ class CalamineBook:
         except (python_calamine.CalamineError, OSError, ValueError) as exc:
             if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
                 raise password_protected(path) from None
-            raise InputFileError(
-                f"{path}: not a readable .{format} workbook ({type(exc).__name__}: {exc}). "
-                "Open it in a spreadsheet app and save it again as .xlsx, or export it as CSV."
+            raise InputFileError.of(
+                "sheet.broken_workbook", file=path, kind=f".{format}", reason=_why(exc)
             ) from None
         visible = python_calamine.SheetVisibleEnum.Visible
         worksheet = python_calamine.SheetTypeEnum.WorkSheet
@@ -377,9 +371,8 @@ class CalamineBook:
             for values in sheet.iter_rows():
                 yield prefix + tuple([cell_text(v) for v in values])
         except python_calamine.CalamineError as exc:
-            raise InputFileError(
-                f"{self.path}: sheet {name!r} cannot be read ({type(exc).__name__}: {exc}). "
-                "Open it in a spreadsheet app and save it again as .xlsx, or export it as CSV."
+            raise InputFileError.of(
+                "sheet.broken_sheet", file=self.path, sheet=name, reason=_why(exc)
             ) from None
 
     def close(self) -> None:
@@ -445,7 +438,9 @@ class XlsxBook:
                 active, self._parts = xlsx_layout(archive)
         except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError) as exc:
             self._values.close()
-            raise InputFileError(f"{path}: not a readable Excel workbook ({exc})") from None
+            raise InputFileError.of(
+                "sheet.broken_workbook", file=path, kind="Excel", reason=exc
+            ) from None
         self.sheets = [SheetInfo(s.name, s.visible, s.name == active) for s in self._values.sheets]
 
     def rows(self, name: str) -> Iterator[tuple[str, ...]]:

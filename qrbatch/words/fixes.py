@@ -1,0 +1,252 @@
+"""The settings a message may tell a person to change, in each audience's words.
+
+One row per setting: its command-line flag, its Python parameter (the DataFrame API's
+name, ``create_codes(phone=...)``, where it has one; else the ``Job`` field of the file
+API, ``Job(sheet=...)``), and what to do on the page, in English and Indonesian. A
+message writes ``{fix:phone_column}`` (or ``{fix:phone_column={name!r}}`` with a value)
+and never the flag itself, so a page or a Python error cannot name a flag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How each audience changes one setting. ``page`` maps a language to the action
+    without a value and the action with ``{value}``."""
+
+    flag: str
+    metavar: str  # what the flag takes ("" for a switch: --wait)
+    python: str
+    python_value: str  # shown when the message gives no value: "NAME", True
+    page: dict[str, tuple[str, str]] = field(default_factory=dict)
+    label: dict[str, str] = field(default_factory=dict)  # its name on the page
+
+    def name(self, audience: str, language: str) -> str:
+        """The setting's own name: "--sheet", "sheet", "Sheet" ("Lembar kerja")."""
+        if audience == "cli":
+            return self.flag
+        if audience == "page":
+            return self.label.get(language) or self.label["en"]
+        return self.python
+
+    def words(self, audience: str, language: str, value: str | None) -> str:
+        """The action, starting with its verb: "pass --sheet NAME", 'pass sheet="NAME"',
+        "choose the sheet"."""
+        if audience == "page":
+            plain, given = self.page.get(language) or self.page["en"]
+            return plain if value is None else given.format(value=value)
+        verb = VERBS.get(language, VERBS["en"])
+        if audience == "cli":
+            if not self.metavar:
+                return f"{verb} {self.flag}"
+            return f"{verb} {self.flag} {value if value is not None else self.metavar}"
+        return f"{verb} {self.python}={value if value is not None else self.python_value}"
+
+
+VERBS = {"en": "pass", "id": "tambahkan"}  # before a flag or a parameter
+
+
+def _one(en: str, id_: str) -> dict[str, tuple[str, str]]:
+    """The page's action when a value would not change it."""
+    return {"en": (en, en), "id": (id_, id_)}
+
+
+def _column(flag: str, python: str, en: str, id_: str) -> Setting:
+    return Setting(
+        flag,
+        "NAME",
+        python,
+        '"NAME"',
+        {
+            "en": (f"choose the {en} column", f"choose {{value}} as the {en} column"),
+            "id": (f"pilih kolom {id_}", f"pilih {{value}} sebagai kolom {id_}"),
+        },
+        {"en": f"{en} column", "id": f"kolom {id_}"},
+    )
+
+
+SETTINGS: dict[str, Setting] = {
+    "phone_column": _column("--phone-column", "phone", "Phone", "Nomor telepon"),
+    "message_column": _column("--message-column", "message", "Message", "Pesan"),
+    "label_column": _column("--label-column", "label", "Label", "Label"),
+    "country_column": _column("--country-column", "country", "Country", "Negara"),
+    "default_region": Setting(
+        "--default-region",
+        "CC",
+        "default_region",
+        '"CC"',
+        {
+            "en": (
+                "choose the Default region (the country of numbers written without +)",
+                "choose {value} as the Default region",
+            ),
+            "id": (
+                "pilih Negara bawaan (negara untuk nomor yang ditulis tanpa +)",
+                "pilih {value} sebagai Negara bawaan",
+            ),
+        },
+        label={"en": "Default region", "id": "Negara bawaan"},
+    ),
+    "endpoint": Setting(
+        "--endpoint",
+        "URL",
+        "endpoint",
+        '"URL"',
+        {
+            "en": ("choose the service on the page", "choose the service {value}"),
+            "id": ("pilih layanan di halaman ini", "pilih layanan {value}"),
+        },
+        label={"en": "Service", "id": "Layanan"},
+    ),
+    "image_type": Setting(
+        "--image-type",
+        "PNG|SVG",
+        "image_type",
+        '"PNG"',
+        {
+            "en": ("choose the Image type (PNG or SVG)", "choose {value} as the Image type"),
+            "id": ("pilih Jenis gambar (PNG atau SVG)", "pilih {value} sebagai Jenis gambar"),
+        },
+        label={"en": "Image type", "id": "Jenis gambar"},
+    ),
+    "cust_space_id": Setting(
+        "--cust-space-id",
+        "ID",
+        "cust_space_id",
+        '"ID"',
+        {
+            "en": ("set the account's space ID", "set the space ID {value}"),
+            "id": ("isi ID space akun", "isi ID space {value}"),
+        },
+        label={"en": "Space ID", "id": "ID space"},
+    ),
+    "qps": Setting(
+        "--qps",
+        "N",
+        "qps",
+        "N",
+        {
+            "en": ("ask whoever runs qrbatch serve to lower the rate", "lower the rate to {value}"),
+            "id": (
+                "minta pengelola qrbatch serve menurunkan kecepatan",
+                "turunkan kecepatan ke {value}",
+            ),
+        },
+        label={"en": "Rate", "id": "Kecepatan"},
+    ),
+    "output": Setting(
+        "-o",
+        "FILE",
+        "output",
+        '"FILE"',
+        {
+            "en": ("upload the sheet again as a new run", "upload the sheet again as a new run"),
+            "id": (
+                "unggah lembar itu lagi sebagai proses baru",
+                "unggah lembar itu lagi sebagai proses baru",
+            ),
+        },
+        label={"en": "Results file", "id": "Berkas hasil"},
+    ),
+    "state_dir": Setting(
+        "--state-dir",
+        "DIR",
+        "state_dir",
+        '"DIR"',
+        {
+            "en": (
+                "ask whoever runs qrbatch serve to give it a folder it can write",
+                "ask whoever runs qrbatch serve to use the folder {value}",
+            ),
+            "id": (
+                "minta pengelola qrbatch serve memberinya folder yang bisa ditulisi",
+                "minta pengelola qrbatch serve memakai folder {value}",
+            ),
+        },
+        label={"en": "State folder", "id": "Folder status"},
+    ),
+    "fresh": Setting(
+        "--fresh",
+        "",
+        "fresh",
+        "True",
+        _one("upload the sheet again as a new run", "unggah lembar itu lagi sebagai proses baru"),
+        label={"en": "Start over", "id": "Mulai dari awal"},
+    ),
+    "wait": Setting(
+        "--wait",
+        "",
+        "wait",
+        "True",
+        _one("try again when the other run has ended", "coba lagi setelah proses lain itu selesai"),
+        label={"en": "Wait", "id": "Tunggu"},
+    ),
+    "sheet": Setting(
+        "--sheet",
+        "NAME",
+        "sheet",
+        '"NAME"',
+        {
+            "en": ("choose the sheet", "choose the sheet {value}"),
+            "id": ("pilih lembar kerjanya", "pilih lembar kerja {value}"),
+        },
+        label={"en": "Sheet", "id": "Lembar kerja"},
+    ),
+    "header_row": Setting(
+        "--header-row",
+        "N",
+        "header_row",
+        "N",
+        {
+            "en": (
+                "put the column names in the first row",
+                "put the column names in row {value}",
+            ),
+            "id": ("taruh nama kolom di baris pertama", "taruh nama kolom di baris {value}"),
+        },
+        label={"en": "Header row", "id": "Baris judul"},
+    ),
+    "encoding": Setting(
+        "--encoding",
+        "NAME",
+        "encoding",
+        '"NAME"',
+        _one(
+            "save the file as .xlsx or as CSV UTF-8", "simpan berkas sebagai .xlsx atau CSV UTF-8"
+        ),
+        label={"en": "Encoding", "id": "Encoding"},
+    ),
+    "credentials": Setting(
+        "--profile",
+        "NAME",
+        "credentials",
+        "Credentials(...)",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "AccessKey", "id": "AccessKey"},
+    ),
+    "yes": Setting(
+        "--yes",
+        "",
+        "yes",
+        "True",
+        _one("confirm on the page", "konfirmasi di halaman ini"),
+        label={"en": "Confirm", "id": "Konfirmasi"},
+    ),
+}
+
+
+def name(setting: str, audience: str, language: str) -> str:
+    """The name of ``setting`` for ``audience`` in ``language``."""
+    known = SETTINGS.get(setting)
+    return setting if known is None else known.name(audience, language)
+
+
+def fix(setting: str, audience: str, language: str, value: str | None) -> str:
+    """The action that changes ``setting``, for ``audience`` in ``language``."""
+    known = SETTINGS.get(setting)
+    if known is None:  # a typo in the catalogue: tests/test_words.py catches it
+        return setting
+    return known.words(audience, language, value)

@@ -1,0 +1,154 @@
+"""The catalogue: every message in both languages with the same placeholders, no flag in
+what the Python API or the page shows, and each audience's words for a setting."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import string
+
+import pytest
+
+from qrbatch.errors import ConfigError, InputFileError
+from qrbatch.words import AUDIENCES, LANGUAGES, describe, say, speaking
+from qrbatch.words.catalogue import areas, messages
+from qrbatch.words.fixes import SETTINGS
+
+FLAG = re.compile(r"(?<![\w-])--[a-z]|(?<![\w-])-o\b")
+
+
+def fields(text: str) -> set[str]:
+    """The placeholders of a message, with the setting of each {fix:...}."""
+    names: set[str] = set()
+    for _, name, spec, _ in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if name in ("fix", "Fix"):
+            names.add(f"fix:{spec.partition('=')[0]}")
+            names |= fields(spec)
+        else:
+            names.add(name.split(".")[0].split("[")[0])
+    return names
+
+
+def sample(text: str) -> dict[str, object]:
+    """A value for every parameter of a message (a word, a number or a list)."""
+    return {
+        n: ["A", "B"] if n in ("found", "names", "sheets") else 1234
+        for n in fields(text)
+        if not n.startswith("fix:")
+    }
+
+
+CATALOGUE = messages()
+KEYS = sorted(CATALOGUE["en"])
+
+
+def test_every_key_is_in_both_languages() -> None:
+    assert set(CATALOGUE) == set(LANGUAGES)
+    assert sorted(CATALOGUE["id"]) == KEYS
+
+
+def test_keys_are_named_after_their_area() -> None:
+    own = {a for a in areas()}
+    assert {k.split(".")[0] for k in KEYS} <= own
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_english_and_indonesian_take_the_same_placeholders(key: str) -> None:
+    assert fields(CATALOGUE["id"][key]) == fields(CATALOGUE["en"][key])
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_setting_a_message_names_is_in_the_table(key: str) -> None:
+    named = {f[4:] for f in fields(CATALOGUE["en"][key]) if f.startswith("fix:")}
+    assert named <= SETTINGS.keys()
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_python_and_page_words_name_no_flag(key: str, language: str) -> None:
+    params = sample(CATALOGUE["en"][key])
+    for audience in ("python", "page"):
+        text = say(key, language=language, audience=audience, **params)
+        assert not FLAG.search(text), text
+        assert "{" not in text, text  # every placeholder filled
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS))
+def test_each_setting_has_words_for_every_audience(name: str) -> None:
+    setting = SETTINGS[name]
+    assert setting.words("cli", "en", None).startswith(f"pass {setting.flag}")
+    assert setting.words("python", "en", None).startswith(f"pass {setting.python}=")
+    for language in LANGUAGES:
+        for value in (None, "X"):
+            page = setting.words("page", language, value)
+            assert page and not FLAG.search(page) and "{" not in page
+
+
+def test_a_column_fix_in_each_audience() -> None:
+    params = {"file": "crm.xlsx", "found": ["Nama", "Kontak Toko"]}
+    assert say("rows.no_phone_column", audience="cli", **params) == (
+        "crm.xlsx: no phone column. Columns found: 'Nama', 'Kontak Toko'. Pass --phone-column NAME."
+    )
+    assert say("rows.no_phone_column", audience="python", **params).endswith('Pass phone="NAME".')
+    assert say("rows.no_phone_column", audience="page", **params).endswith(
+        "Choose the Phone column."
+    )
+    assert say("rows.no_phone_column", language="id", audience="page", **params) == (
+        "crm.xlsx: tidak ada kolom nomor telepon. Kolom yang ada: 'Nama', 'Kontak Toko'. "
+        "Pilih kolom Nomor telepon."
+    )
+
+
+def test_a_fix_with_a_value() -> None:
+    params = {"file": "a.csv", "count": 2, "names": ["HP", "WA"], "first": "HP"}
+    assert "pass --phone-column 'HP'" in say("rows.two_phone_columns", audience="cli", **params)
+    assert "pass phone='HP'" in say("rows.two_phone_columns", audience="python", **params)
+    assert "pilih 'HP' sebagai kolom Nomor telepon" in say(
+        "rows.two_phone_columns", language="id", audience="page", **params
+    )
+
+
+def test_the_context_decides_when_the_call_does_not() -> None:
+    params = {"file": "a.csv", "found": ["x"]}
+    assert "phone=" in say("rows.no_phone_column", **params)  # a library call: Python
+    with speaking(audience="cli", language="id"):
+        assert "Tambahkan --phone-column NAME." in say("rows.no_phone_column", **params)
+        assert "phone=" in say("rows.no_phone_column", audience="python", **params)
+    assert "phone=" in say("rows.no_phone_column", **params)
+
+
+def test_an_unknown_key_or_language_or_parameter_never_raises() -> None:
+    assert say("nope.nothing", row=3) == "nope.nothing (row=3)"
+    assert say("rows.no_phone_column", language="fr", file="a", found=[]).startswith("a: no")
+    assert "{found}" in say("rows.no_phone_column", file="a")
+
+
+def test_counts_are_grouped_as_each_language_writes_them() -> None:
+    from qrbatch.words.render import Filler
+
+    assert Filler("en", "cli").format("{n:n}", n=1234567) == "1,234,567"
+    assert Filler("id", "cli").format("{n:n}", n=1234567) == "1.234.567"
+
+
+def test_an_error_with_a_key_speaks_in_its_readers_context() -> None:
+    error = InputFileError.of("rows.no_phone_column", file="a.csv", found=["x"])
+    assert "pass phone=" in str(error).lower()
+    with speaking(audience="cli"):
+        assert "--phone-column" in str(error)
+    page = describe(error, language="id", audience="page")
+    assert page.startswith("a.csv: tidak ada kolom nomor telepon")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), str(copy)) == (InputFileError, str(error))
+
+
+def test_an_error_without_a_key_shows_its_own_words() -> None:
+    assert str(ConfigError("plain words")) == "plain words"
+    assert describe(ConfigError("plain words"), language="id") == "plain words"
+    assert describe(ValueError("x")) == "x"
+
+
+def test_audiences_and_languages() -> None:
+    assert AUDIENCES == ("cli", "python", "page")
+    assert LANGUAGES == ("en", "id")
