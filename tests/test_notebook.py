@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -25,9 +24,7 @@ def server() -> Iterator[SandboxThread]:
 
 
 @pytest.fixture(scope="module")
-def notebook(
-    server: SandboxThread, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Kernel]:
+def notebook(server: SandboxThread, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kernel]:
     folder = tmp_path_factory.mktemp("notebook")
     env = {**os.environ, "QRBATCH_STATE_DIR": str(folder / "state"), **creds()}
     with kernel(folder, env) as k:
@@ -53,7 +50,8 @@ def listed(k: Kernel, output: str) -> list[str]:
     cell = k.run(
         f"job = qrbatch.Job(input='list', output={output!r}, endpoint=URL)\n"
         f"listed = await qrbatch.list_codes([{PHONE!r}], job)\n"
-        f"print(sorted(pd.read_excel({output!r}, sheet_name='Results', engine='calamine')['PrefilledMessage']))"
+        f"found = pd.read_excel({output!r}, sheet_name='Results', engine='calamine')\n"
+        "print(sorted(found['PrefilledMessage']))"
     )
     assert cell.error is None, cell.traceback
     return eval(cell.text)  # type: ignore[no-any-return]

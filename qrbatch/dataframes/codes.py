@@ -147,7 +147,7 @@ def _check(
     __tracebackhide__ = True
     try:
         if errors not in ("raise", "ignore"):
-            raise ConfigError(f'errors must be "raise" or "ignore", not {errors!r}')
+            raise ConfigError.of("frames.errors_value", value=errors)
         frame = as_pandas(df)
         settings: dict[str, Any] = {
             "image_type": image_type,
@@ -194,11 +194,7 @@ async def _create(call: _Call, stop: threading.Event) -> Any:
     frame = call.frame.result(_result_frame(call.frame.pandas, result))
     error: QrbatchError | None = None
     if result.exit_code == ExitCode.INTERRUPTED:
-        error = Interrupted(
-            "stopped: the calls in flight were settled and recorded, nothing new was "
-            "sent; run the same call again to send the rest (the result so far is "
-            "this error's .result)"
-        )
+        error = Interrupted.of("frames.interrupted")
     elif result.error is not None and call.errors == "raise":
         error = result.error
     if error is None:

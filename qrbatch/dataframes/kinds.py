@@ -69,5 +69,5 @@ def as_pandas(df: object) -> Frame:
         )
         return Frame(frame, "polars", df)
     if module == "polars" and type(df).__name__ == "LazyFrame":
-        raise ConfigError("a polars LazyFrame cannot be read row by row: pass df.collect()")
-    raise ConfigError(f"expected a pandas or polars DataFrame, got {type(df).__name__}")
+        raise ConfigError.of("frames.lazy_frame")
+    raise ConfigError.of("frames.not_a_frame", kind=type(df).__name__)

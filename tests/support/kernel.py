@@ -53,9 +53,8 @@ class Cell:
 
     def stream(self, name: str) -> str:
         """What the cell wrote to ``name`` (stdout, stderr)."""
-        return "".join(
-            o["text"] for o in self.outputs if o.get("output_type") == "stream" and o["name"] == name
-        )
+        streams = [o for o in self.outputs if o.get("output_type") == "stream"]
+        return "".join(o["text"] for o in streams if o["name"] == name)
 
     @property
     def html(self) -> str:
