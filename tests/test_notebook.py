@@ -110,3 +110,39 @@ def test_stop_stops_an_async_cell_the_same_way(notebook: Kernel, server: Sandbox
     assert eval(rest.text) == {"created": ROWS}
     assert server.sandbox.stats.accepted["CreatePhoneMessageQrdl"] - before == ROWS
     assert server.sandbox.world.accounts["demo"].duplicates() == 0
+
+
+def test_the_bar_ends_at_the_total_also_without_ipywidgets_and_on_a_rerun(
+    notebook: Kernel,
+) -> None:
+    notebook.run("few = pd.DataFrame({'Phone': ['6281234567890'] * 40 + [''], "
+                 "'Message': [f'bar {i}' for i in range(41)]})")  # fmt: skip
+    lines = []
+    for _ in range(2):  # the second run has every row done already: it starts there
+        cell = notebook.run(
+            "saved = sys.modules.get('ipywidgets')\n"
+            "sys.modules['ipywidgets'] = None  # as if not installed\n"
+            "try:\n"
+            "    codes = qrbatch.create_codes(few, endpoint=URL, qps=50)\n"
+            "finally:\n"
+            "    sys.modules['ipywidgets'] = saved\n"
+        )
+        assert cell.error is None, cell.traceback
+        shown = [
+            o["data"]["text/plain"] for o in cell.outputs if o["output_type"] == "display_data"
+        ]
+        assert len(shown) == 1  # one line, redrawn in place
+        lines.append(shown[0])
+    assert all(line.startswith("Creating QR codes  ███") and "  40/40  " in line for line in lines)
+
+
+def test_the_widget_bar_ends_at_the_total(notebook: Kernel) -> None:
+    pytest.importorskip("ipywidgets")
+    cell = notebook.run(
+        "codes = qrbatch.create_codes(few.assign(Message=few['Message'] + '!'), endpoint=URL)"
+    )
+    assert cell.error is None, cell.traceback
+    notebook.client.set_widgets_metadata()
+    models = notebook.client.nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]
+    bars = [m["state"] for m in models["state"].values() if m["model_name"] == "IntProgressModel"]
+    assert (bars[-1]["value"], bars[-1]["max"]) == (40, 40)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import contextvars
 import hashlib
 import json
 import threading
@@ -419,7 +420,10 @@ def _in_thread(call: _Call) -> Any:
     flag, the calls in flight settle, the thread ends and the run raises Interrupted."""
     stop = threading.Event()
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="qrbatch") as pool:
-        future = pool.submit(anyio.run, _create, call, stop)
+        # The caller's context goes with it: the kernel's (which cell its output goes
+        # to) and the words' (language and audience).
+        context = contextvars.copy_context()
+        future = pool.submit(context.run, _loop_of_its_own, call, stop)
         try:
             try:
                 return _wait(future)
@@ -428,6 +432,10 @@ def _in_thread(call: _Call) -> Any:
             return future.result()  # the calls in flight settle: seconds at most
         except QrbatchError as error:
             raise error.with_traceback(None) from None  # not the worker thread's frames
+
+
+def _loop_of_its_own(call: _Call, stop: threading.Event) -> Any:
+    return anyio.run(_create, call, stop)
 
 
 def _wait(future: concurrent.futures.Future[Any]) -> Any:
