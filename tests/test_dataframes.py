@@ -337,3 +337,25 @@ def test_the_sandbox_keeps_its_codes_for_the_process_so_a_rerun_resumes() -> Non
     fresh = qrbatch.create_codes(df, endpoint="sandbox", progress=False)
     assert set(fresh["QrdlCode"]).isdisjoint(again["QrdlCode"])  # a new account
     assert kept_sandbox().world.accounts["demo"].created == 3
+
+
+def test_show_draws_the_codes_as_cards_with_their_caption_and_number(
+    sandbox_thread: SandboxThread,
+) -> None:
+    df = pd.DataFrame(
+        {"Store": ["<Jakarta>", "Bogor", "Solo"], "Phone": [str(PHONE), "", str(PHONE)],
+         "Message": ["halo", "no phone", "hai"]}
+    )  # fmt: skip
+    out = qrbatch.create_codes(df, endpoint=sandbox_thread.url, env=creds(), progress=False)
+    drawn = qrbatch.show(out, label="Store")._repr_html_()
+    assert drawn.count('<img src="data:image/svg+xml') == 2  # rendered here, not fetched
+    for code in out["QrdlCode"][[0, 2]]:
+        assert f"<code>{code}</code>" in drawn
+    assert "&lt;Jakarta&gt;" in drawn and "<Jakarta>" not in drawn  # text, never markup
+    assert "+6281234567890" in drawn
+    assert "Rows without a code (see their Status): 1." in drawn
+    one = qrbatch.show(out, limit=1)
+    assert [c.label for c in one.cards] == ["Demo Store 7890"]  # the business name
+    assert "Not shown (past limit=): 1." in repr(one)
+    with pytest.raises(qrbatch.ConfigError, match="no QrdlCode column"):
+        qrbatch.show(df)

@@ -146,3 +146,9 @@ def test_the_widget_bar_ends_at_the_total(notebook: Kernel) -> None:
     models = notebook.client.nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]
     bars = [m["state"] for m in models["state"].values() if m["model_name"] == "IntProgressModel"]
     assert (bars[-1]["value"], bars[-1]["max"]) == (40, 40)
+
+
+def test_show_draws_the_codes_in_the_cell(notebook: Kernel) -> None:
+    cell = notebook.run("qrbatch.show(codes, limit=3)")
+    assert cell.error is None, cell.traceback
+    assert cell.html.count("<figure") == 3 and "Codes shown: 3." in cell.html

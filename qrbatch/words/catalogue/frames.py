@@ -10,6 +10,12 @@ EN: dict[str, str] = {
     "frames.errors_value": 'errors must be "raise" or "ignore", not {value!r}.',
     "frames.not_a_frame": "Expected a pandas or polars DataFrame, got {kind}.",
     "frames.lazy_frame": "A polars LazyFrame cannot be read row by row: pass df.collect().",
+    "frames.not_a_result": "This frame has no {column} column: show() draws what "
+    "create_codes() returned.",
+    "frames.no_label_column": "No column named {column!r} for the captions.",
+    "frames.shown": "Codes shown: {count:n}.",
+    "frames.not_shown": "Not shown (past limit=): {count:n}.",
+    "frames.without_code": "Rows without a code (see their Status): {count:n}.",
 }
 
 ID: dict[str, str] = {
@@ -20,4 +26,10 @@ ID: dict[str, str] = {
     "frames.not_a_frame": "Yang diharapkan DataFrame pandas atau polars, yang diberikan {kind}.",
     "frames.lazy_frame": "LazyFrame polars tidak bisa dibaca baris demi baris: berikan "
     "df.collect().",
+    "frames.not_a_result": "Frame ini tidak punya kolom {column}: show() menggambar hasil "
+    "dari create_codes().",
+    "frames.no_label_column": "Tidak ada kolom bernama {column!r} untuk keterangannya.",
+    "frames.shown": "Kode yang ditampilkan: {count:n}.",
+    "frames.not_shown": "Tidak ditampilkan (melewati limit=): {count:n}.",
+    "frames.without_code": "Baris tanpa kode (lihat Status-nya): {count:n}.",
 }
