@@ -43,7 +43,7 @@ from qrbatch.run.kept_sandbox import kept_sandbox
 from qrbatch.run.progress import progress_for
 from qrbatch.run.settings import DEFAULT_MAX_ATTEMPTS, DEFAULT_QPS, Job
 from qrbatch.sheets.frame import sheet_from_frame
-from qrbatch.state_home import default_state_dir
+from qrbatch.state_home import frames_state_dir
 
 PREFIX = "qrbatch_"  # of a result column whose name the caller's frame already has
 ImageType = Literal["PNG", "SVG"]
@@ -294,7 +294,7 @@ def _frame_job(
     """The journal follows the rows, not the frame: its requests are keyed by their
     content, so a cell run again after editing, adding or removing rows sends only what
     is new or changed, with or without ``output``."""
-    state = Path(state_dir) if state_dir is not None else default_state_dir() / "frames"
+    state = Path(state_dir) if state_dir is not None else frames_state_dir()
     digest = _digest({"endpoint": endpoint, **{k: options[k] for k in JOURNAL_SETTINGS}})
     target = Path(output) if output is not None else state / f"dataframe-{digest}.results.xlsx"
     options.setdefault("images", output is not None)
