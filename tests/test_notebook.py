@@ -4,13 +4,16 @@ first press (sync and async cells), the next run sends the rest, nothing twice."
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
 from tests.support.kernel import Kernel, kernel
 from tests.support.sandbox import creds
+from tests.test_readme import ROOT, python_blocks
 
 ROWS = 200
 PHONE = "6281234567890"
@@ -152,3 +155,16 @@ def test_show_draws_the_codes_in_the_cell(notebook: Kernel) -> None:
     cell = notebook.run("qrbatch.show(codes, limit=3)")
     assert cell.error is None, cell.traceback
     assert cell.html.count("<figure") == 3 and "Codes shown: 3." in cell.html
+
+
+def test_the_readme_notebook_cells_run_as_pasted(tmp_path: Path) -> None:
+    blocks = python_blocks("README.md", "In a notebook")
+    assert len(blocks) >= 3 and any("await " in b for b in blocks)
+    shutil.copytree(ROOT / "sample_inputs", tmp_path / "sample_inputs")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALIBABA_CLOUD")}
+    with kernel(tmp_path, {**env, "QRBATCH_STATE_DIR": str(tmp_path / "state")}) as k:
+        cells = [k.run(block) for block in blocks]
+    for number, cell in enumerate(cells, 1):
+        assert cell.error is None, (number, cell.traceback)
+    assert "<figure" in cells[1].html  # the codes, drawn
+    assert not list(tmp_path.glob("*.xlsx"))  # nothing written beside the notebook
