@@ -43,8 +43,23 @@ def test_phone_numbers_as_people_type_them(raw: str, expected: str) -> None:
 
 def test_national_numbers_need_a_default_region() -> None:
     assert normalise_phone("0812-3456-7890", "ID") == "6281234567890"
-    with pytest.raises(RowProblem, match="--default-region"):
+    with pytest.raises(RowProblem, match='or pass default_region="CC"'):
         normalise_phone("0812-3456-7890")
+    with speaking(audience="cli"), pytest.raises(RowProblem, match="--default-region CC"):
+        normalise_phone("0812-3456-7890")
+
+
+def test_a_rows_problem_is_worded_again_for_the_page() -> None:
+    checked = check_rows(
+        sheet(("Telepon", "Pesan"), ("0812-3456-7890", "Halo")),
+        map_columns(sheet(("Telepon", "Pesan")), phone_column="Telepon", message_column="Pesan"),
+    )
+    message = checked[0].error_message
+    assert message.startswith("Telepon: '0812-3456-7890' looks like a national number")
+    assert describe(message, language="id", audience="page") == (
+        "Telepon: '0812-3456-7890' tampaknya nomor lokal: tambahkan kode negara atau pilih "
+        "Negara bawaan (mis. ID, SG, US)"
+    )
 
 
 @pytest.mark.parametrize(

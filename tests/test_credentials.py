@@ -9,6 +9,7 @@ import pytest
 
 from qrbatch.cams.credentials import credentials_reader, find_credentials
 from qrbatch.errors import CredentialsError
+from qrbatch.words import describe, speaking
 
 ENV = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIenv", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "env-secret"}
 
@@ -92,7 +93,12 @@ def test_nothing_found_lists_where_it_looked_and_suggests_the_sandbox(tmp_path: 
     assert "ALIBABA_CLOUD_ACCESS_KEY_ID" in text
     assert str(tmp_path / ".aliyun" / "config.json") in text
     assert str(tmp_path / ".alibabacloud" / "credentials.ini") in text
-    assert "--endpoint sandbox" in text
+    assert "pass endpoint='sandbox'" in text  # a Python caller reads Python
+    with speaking(audience="cli"):
+        assert "Set them, e.g. export ALIBABA_CLOUD_ACCESS_KEY_ID=" in str(caught.value)
+        assert str(caught.value).endswith("without an account: pass --endpoint sandbox")
+    page = describe(caught.value, language="id", audience="page")
+    assert "Isi AccessKey di panel Akun, atau coba alat ini tanpa akun: pilih layanan" in page
     assert caught.value.exit_code == 2
 
 

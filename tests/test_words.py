@@ -6,6 +6,7 @@ from __future__ import annotations
 import pickle
 import re
 import string
+from pathlib import Path
 
 import pytest
 
@@ -23,8 +24,10 @@ def fields(text: str) -> set[str]:
     for _, name, spec, _ in string.Formatter().parse(text):
         if name is None:
             continue
-        if name in ("fix", "Fix"):
-            names.add(f"fix:{spec.partition('=')[0]}")
+        if name in ("fix", "Fix", "option"):
+            setting = spec.partition("=")[0]
+            if "{" not in setting:  # {option:{setting}}: the setting is a parameter
+                names.add(f"{name.lower()}:{setting}")
             names |= fields(spec)
         else:
             names.add(name.split(".")[0].split("[")[0])
@@ -34,10 +37,10 @@ def fields(text: str) -> set[str]:
 def sample(text: str) -> dict[str, object]:
     """A value for every parameter of a message (a word, a number or a list)."""
     return {
-        n: ["A", "B"] if n in ("found", "names", "sheets") else 1234
+        n: ["A", "B"] if n in ("found", "names", "sheets", "numbers") else 1234
         for n in fields(text)
-        if not n.startswith("fix:")
-    }
+        if ":" not in n
+    } | {"setting": "qps"}
 
 
 CATALOGUE = messages()
@@ -60,8 +63,16 @@ def test_english_and_indonesian_take_the_same_placeholders(key: str) -> None:
 
 
 @pytest.mark.parametrize("key", KEYS)
+def test_no_message_takes_a_reserved_name_as_a_parameter(key: str) -> None:
+    plain = {
+        n for _, n, spec, _ in string.Formatter().parse(CATALOGUE["en"][key]) if n and not spec
+    }
+    assert not plain & {"fix", "Fix", "option"}
+
+
+@pytest.mark.parametrize("key", KEYS)
 def test_every_setting_a_message_names_is_in_the_table(key: str) -> None:
-    named = {f[4:] for f in fields(CATALOGUE["en"][key]) if f.startswith("fix:")}
+    named = {f.partition(":")[2] for f in fields(CATALOGUE["en"][key]) if ":" in f}
     assert named <= SETTINGS.keys()
 
 
@@ -72,13 +83,13 @@ def test_python_and_page_words_name_no_flag(key: str, language: str) -> None:
     for audience in ("python", "page"):
         text = say(key, language=language, audience=audience, **params)
         assert not FLAG.search(text), text
-        assert "{" not in text, text  # every placeholder filled
 
 
 @pytest.mark.parametrize("name", sorted(SETTINGS))
 def test_each_setting_has_words_for_every_audience(name: str) -> None:
     setting = SETTINGS[name]
-    assert setting.words("cli", "en", None).startswith(f"pass {setting.flag}")
+    if not setting.cli:
+        assert setting.words("cli", "en", None).startswith(f"pass {setting.flag}")
     assert setting.words("python", "en", None).startswith(f"pass {setting.python}=")
     for language in LANGUAGES:
         for value in (None, "X"):
@@ -102,10 +113,10 @@ def test_a_column_fix_in_each_audience() -> None:
 
 
 def test_a_fix_with_a_value() -> None:
-    params = {"file": "a.csv", "count": 2, "names": ["HP", "WA"], "first": "HP"}
-    assert "pass --phone-column 'HP'" in say("rows.two_phone_columns", audience="cli", **params)
-    assert "pass phone='HP'" in say("rows.two_phone_columns", audience="python", **params)
-    assert "pilih 'HP' sebagai kolom Nomor telepon" in say(
+    params = {"file": "a.csv", "count": 2, "names": ["No HP", "WA"], "first": "No HP"}
+    assert "pass --phone-column 'No HP'" in say("rows.two_phone_columns", audience="cli", **params)
+    assert "pass phone='No HP'" in say("rows.two_phone_columns", audience="python", **params)
+    assert "pilih 'No HP' sebagai kolom Nomor telepon" in say(
         "rows.two_phone_columns", language="id", audience="page", **params
     )
 
@@ -121,6 +132,7 @@ def test_the_context_decides_when_the_call_does_not() -> None:
 
 def test_an_unknown_key_or_language_or_parameter_never_raises() -> None:
     assert say("nope.nothing", row=3) == "nope.nothing (row=3)"
+    assert say("sheet.too_wide", file="a", row="x", width=None, limit=2).startswith("a: row x")
     assert say("rows.no_phone_column", language="fr", file="a", found=[]).startswith("a: no")
     assert "{found}" in say("rows.no_phone_column", file="a")
 
@@ -152,3 +164,66 @@ def test_an_error_without_a_key_shows_its_own_words() -> None:
 def test_audiences_and_languages() -> None:
     assert AUDIENCES == ("cli", "python", "page")
     assert LANGUAGES == ("en", "id")
+
+
+def test_a_settings_own_name_in_each_audience() -> None:
+    assert say("job.qps", audience="cli", value="0") == (
+        "--qps must be more than 0 and at most 100000, got 0"
+    )
+    assert say("job.qps", audience="python", value="0").startswith("qps must be")
+    assert say("job.qps", language="id", audience="page", value="0").startswith(
+        "Kecepatan harus lebih dari 0"
+    )
+    assert say("job.not_a_number", audience="cli", setting="pdf_size", value="x").startswith(
+        "--pdf-size must be a number"
+    )
+
+
+def test_a_parameter_called_name_is_a_parameter() -> None:
+    text = say("rows.number_not_usable", number="+62 812", name="Toko", status="BANNED")
+    assert text.startswith("+62 812 (Toko) is BANNED on WhatsApp")
+
+
+# The front ends: each shows its own words, with nothing to translate at the front end.
+
+
+def test_a_python_api_error_names_parameters_not_flags() -> None:
+    import pandas as pd
+
+    import qrbatch
+
+    with pytest.raises(qrbatch.InputFileError) as caught:
+        qrbatch.validate_frame(pd.DataFrame({"Name": ["Toko"], "Message": ["Halo"]}))
+    text = str(caught.value)
+    assert (
+        text == "DataFrame: no phone column. Columns found: 'Name', 'Message'. Pass phone=\"NAME\"."
+    )
+    assert not FLAG.search(text)
+
+
+def test_a_python_api_rows_problem_names_the_parameter() -> None:
+    import pandas as pd
+
+    import qrbatch
+
+    frame = pd.DataFrame({"Phone": ["0812-3456-7890"], "Message": ["Halo"]})
+    problems = qrbatch.validate_frame(frame)
+    message = problems["ErrorMessage"].iloc[0]
+    assert 'or pass default_region="CC"' in message and not FLAG.search(message)
+    page = describe(message, language="id", audience="page")
+    assert "tambahkan kode negara atau pilih Negara bawaan" in page
+
+
+def test_the_command_line_names_the_flag_and_leaves_python_words_after_it(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from qrbatch.cli import main
+    from tests.support.sheets import write_csv
+
+    source = write_csv(tmp_path / "c.csv", [["Name", "Message"], ["Toko", "Halo"]])
+    done = CliRunner().invoke(main, ["validate", str(source), "-q"])
+    assert done.exit_code == 2
+    assert "or pass --phone-column NAME and pass --message-column NAME" in done.output
+    assert say("rows.no_phone_column", file="x", found=[]).endswith('Pass phone="NAME".')

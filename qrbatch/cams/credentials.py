@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qrbatch.errors import CredentialsError
+from qrbatch.words import Words
 
 ENV_KEY_ID = "ALIBABA_CLOUD_ACCESS_KEY_ID"
 ENV_KEY_SECRET = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
@@ -63,16 +64,18 @@ def _from_aliyun_cli(path: Path, profile: str | None) -> Credentials | None:
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise CredentialsError(f"{path}: cannot read it ({exc.strerror})") from None
+        raise CredentialsError.of(
+            "credentials.unreadable", file=path, reason=exc.strerror
+        ) from None
     except json.JSONDecodeError as exc:
         # exc.msg and the position never quote the file's content.
-        raise CredentialsError(
-            f"{path}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
+        raise CredentialsError.of(
+            "credentials.not_json", file=path, line=exc.lineno, column=exc.colno, reason=exc.msg
         ) from None
     except UnicodeDecodeError as exc:
-        raise CredentialsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise CredentialsError.of("credentials.not_utf8", file=path, byte=exc.start) from None
     if not isinstance(config, dict):
-        raise CredentialsError(f"{path}: not an aliyun CLI config (no profiles object)")
+        raise CredentialsError.of("credentials.not_cli_config", file=path)
     name = profile or config.get("current") or "default"
     profiles = config.get("profiles", [])
     for entry in profiles if isinstance(profiles, list) else []:
@@ -80,9 +83,7 @@ def _from_aliyun_cli(path: Path, profile: str | None) -> Credentials | None:
             continue
         mode = entry.get("mode", "AK")
         if mode not in ("AK", "StsToken"):
-            raise CredentialsError(
-                f"{path}: profile {name!r} uses mode {mode!r}; qrbatch supports AK and StsToken"
-            )
+            raise CredentialsError.of("credentials.cli_mode", file=path, profile=name, mode=mode)
         key_id, secret = entry.get("access_key_id", ""), entry.get("access_key_secret", "")
         if not key_id or not secret:
             return None
@@ -91,18 +92,22 @@ def _from_aliyun_cli(path: Path, profile: str | None) -> Credentials | None:
     return None
 
 
-def _ini_problem(path: Path, exc: configparser.Error) -> str:
+def _ini_problem(path: Path, exc: configparser.Error) -> CredentialsError:
     """Say where a credentials file is malformed without quoting any of it."""
     if isinstance(exc, configparser.MissingSectionHeaderError):
-        return f"{path}: line {exc.lineno} comes before any [profile] header"
+        return CredentialsError.of("credentials.ini_before_header", file=path, line=exc.lineno)
     if isinstance(exc, configparser.ParsingError):
         lines = ", ".join(str(lineno) for lineno, _ in exc.errors)
-        return f"{path}: line {lines} is not 'name = value' (not shown: it may hold a secret)"
+        return CredentialsError.of("credentials.ini_not_setting", file=path, line=lines)
     if isinstance(exc, configparser.DuplicateSectionError):
-        return f"{path}: profile [{exc.section}] appears twice (line {exc.lineno})"
+        return CredentialsError.of(
+            "credentials.ini_profile_twice", file=path, profile=exc.section, line=exc.lineno
+        )
     if isinstance(exc, configparser.DuplicateOptionError):
-        return f"{path}: a setting appears twice in [{exc.section}] (line {exc.lineno})"
-    return f"{path}: not a readable credentials file ({type(exc).__name__})"
+        return CredentialsError.of(
+            "credentials.ini_setting_twice", file=path, profile=exc.section, line=exc.lineno
+        )
+    return CredentialsError.of("credentials.ini_unreadable", file=path, reason=type(exc).__name__)
 
 
 def _from_credentials_ini(path: Path, profile: str | None) -> Credentials | None:
@@ -113,22 +118,22 @@ def _from_credentials_ini(path: Path, profile: str | None) -> Credentials | None
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CredentialsError(f"{path}: cannot read it ({exc.strerror})") from None
+        raise CredentialsError.of(
+            "credentials.unreadable", file=path, reason=exc.strerror
+        ) from None
     except UnicodeDecodeError as exc:
-        raise CredentialsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise CredentialsError.of("credentials.not_utf8", file=path, byte=exc.start) from None
     try:
         parser.read_string(text, source=str(path))
     except configparser.Error as exc:
-        raise CredentialsError(_ini_problem(path, exc)) from None
+        raise _ini_problem(path, exc) from None
     name = profile or "default"
     if not parser.has_section(name):
         return None
     section = parser[name]
     kind = section.get("type", "access_key")
     if kind != "access_key":
-        raise CredentialsError(
-            f"{path}: profile {name!r} has type {kind!r}; qrbatch supports type = access_key"
-        )
+        raise CredentialsError.of("credentials.ini_type", file=path, profile=name, type=kind)
     key_id = (section.get("access_key_id") or "").strip()
     secret = (section.get("access_key_secret") or "").strip()
     if key_id and secret:
@@ -158,12 +163,13 @@ def find_credentials(
         or _from_credentials_ini(ini_path, profile)
     )
     if found is None:
-        wanted = f" for profile {profile!r}" if profile else ""
-        raise CredentialsError(
-            f"no Alibaba Cloud AccessKey found{wanted}. Looked in: environment variables "
-            f"{ENV_KEY_ID} and {ENV_KEY_SECRET}; {cli_path}; {ini_path}.\n"
-            f"Set them, e.g. export {ENV_KEY_ID}=... {ENV_KEY_SECRET}=..., "
-            "or try the tool without an account: --endpoint sandbox"
+        raise CredentialsError.of(
+            "credentials.none",
+            wanted=Words("credentials.for_profile", profile=profile) if profile else "",
+            key_id=ENV_KEY_ID,
+            key_secret=ENV_KEY_SECRET,
+            cli_path=cli_path,
+            ini_path=ini_path,
         )
     # DEBUG: the engine reports the source in its own run_start event (JSON logs start there).
     log.debug(

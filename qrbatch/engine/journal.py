@@ -112,23 +112,11 @@ class Journal:
         except sqlite3.OperationalError as exc:
             self._unlock()
             if "full" in str(exc) or "readonly" in str(exc) or "unable to open" in str(exc):
-                raise OutputWriteError(
-                    f"{path}: the journal cannot be written ({exc}); nothing was sent. Free "
-                    "some room in that folder (or choose another output folder), then run "
-                    "again."
-                ) from None
-            raise ConfigError(
-                f"{path}: the journal cannot be read ({exc}); nothing was sent. Move it away "
-                "to keep it, or pass --fresh to start over (codes it recorded are then "
-                "found again by listing each number)."
-            ) from None
+                raise OutputWriteError.of("journal.cannot_write", file=path, reason=exc) from None
+            raise ConfigError.of("journal.cannot_read", file=path, reason=exc) from None
         except sqlite3.DatabaseError as exc:
             self._unlock()
-            raise ConfigError(
-                f"{path}: the journal cannot be read ({exc}); nothing was sent. Move it away "
-                "to keep it, or pass --fresh to start over (codes it recorded are then "
-                "found again by listing each number)."
-            ) from None
+            raise ConfigError.of("journal.cannot_read", file=path, reason=exc) from None
 
     def _describe_existing(self) -> str:
         assert self.path is not None
@@ -155,9 +143,8 @@ class Journal:
                 fcntl.flock(handle, fcntl.LOCK_EX)
             else:
                 handle.close()
-                raise JournalLockedError(
-                    f"{self.path} is in use by {holder}. Wait for that run to finish "
-                    "(or pass --wait); qrbatch never runs twice on one journal."
+                raise JournalLockedError.of(
+                    "journal.in_use", file=self.path, holder=holder
                 ) from None
         handle.seek(0)
         handle.truncate()
@@ -212,9 +199,8 @@ class Journal:
             with self._transaction():
                 self._db.execute("INSERT INTO meta VALUES ('account', ?)", (account,))
         elif row[0] != account:
-            raise ConfigError(
-                f"{self.path} records a run against {row[0]}, not {account}. "
-                "Pass --fresh to start over, or another -o/--state-dir for this account."
+            raise ConfigError.of(
+                "journal.other_account", file=self.path, recorded=row[0], account=account
             )
 
     # Reading ------------------------------------------------------------------------

@@ -129,11 +129,11 @@ class ImageOptions:
 
     def __post_init__(self) -> None:
         if self.format not in ("png", "svg"):
-            raise ConfigError(f"image format {self.format!r}: use png or svg")
+            raise ConfigError.of("images.format", value=self.format)
         if not 5 <= self.size_mm <= 1000:
-            raise ConfigError(f"image size {self.size_mm:g} mm: use 5 to 1000 mm")
+            raise ConfigError.of("images.size", value=f"{self.size_mm:g}")
         if not 72 <= self.dpi <= 2400:
-            raise ConfigError(f"image dpi {self.dpi}: use 72 to 2400")
+            raise ConfigError.of("images.dpi", value=self.dpi)
         check_template(self.name_template)
 
     def module_px(self, url: str) -> int:
@@ -154,15 +154,17 @@ def template_fields(template: str) -> list[str]:
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError as error:
-        raise ConfigError(f"file name template {template!r}: {error}") from None
+        raise ConfigError.of("images.template", template=template, reason=error) from None
     names: list[str] = []
     for _, name, _, _ in parts:
         if name is None:
             continue
         if not name.isidentifier():
-            raise ConfigError(
-                f"file name template {template!r}: {{{name}}} is not a field name; use "
-                f"{', '.join('{' + f + '}' for f in BUILT_IN_FIELDS)} or a column's name"
+            raise ConfigError.of(
+                "images.not_a_field",
+                template=template,
+                field=name,
+                fields=["{" + f + "}" for f in BUILT_IN_FIELDS],
             )
         names.append(name)
     return names
@@ -175,12 +177,14 @@ def check_template(template: str, columns: Sequence[str] | None = None) -> None:
     try:
         template.format_map(dict.fromkeys(template_fields(template), "x"))
     except (ValueError, IndexError, AttributeError, KeyError) as error:
-        raise ConfigError(f"file name template {template!r}: {error}") from None
+        raise ConfigError.of("images.template", template=template, reason=error) from None
     unknown = [f for f in template_fields(template) if f not in known]
     if columns is not None and unknown:
-        names = ", ".join("{" + f + "}" for f in sorted(known))
-        raise ConfigError(
-            f"file name template {template!r}: no field {{{unknown[0]}}}; use one of {names}"
+        raise ConfigError.of(
+            "images.no_field",
+            template=template,
+            field=unknown[0],
+            fields=["{" + f + "}" for f in sorted(known)],
         )
 
 
@@ -320,7 +324,7 @@ def format_name(template: str, fields: Mapping[str, str]) -> str:
         return template.format_map({f: fields[f] for f in template_fields(template)})
     except KeyError as missing:
         field = missing.args[0]
-        raise ConfigError(f"file name template {template!r}: no field {{{field}}}") from None
+        raise ConfigError.of("images.missing_field", template=template, field=field) from None
 
 
 def unique_name(name: str, taken: Mapping[str, object]) -> str:

@@ -11,6 +11,7 @@ from typing import Literal, Protocol, get_args
 from qrbatch.cams.errors import advice_for
 from qrbatch.outputs.images import ImageCounts
 from qrbatch.outputs.outcomes import Entry, Journaled
+from qrbatch.words import said, say
 
 Status = Literal[
     "created",
@@ -48,73 +49,39 @@ RESULT_COLUMNS = (
     "BusinessName",  # the name WhatsApp shows for it (the account's VerifiedName)
 )
 
-# ErrorCode -> (meaning, what to do) for the problems the sheet reader finds in a row.
-READ_ADVICE: dict[str, tuple[str, str]] = {
-    "AmbiguousPhone": (
-        "the number is valid as written and as a national number of --default-region",
-        "write it with + and the country code",
-    ),
-    "RowDoesNotFitHeader": (
-        "the row has more cells than the header (often an unquoted comma in a CSV message)",
-        "put the message in double quotes or use another delimiter; name extra columns",
-    ),
-    "BadEncoding": (
-        "the row has bytes that are not UTF-8 in a UTF-8 file",
-        "fix the letters and save as CSV UTF-8, or pass --encoding",
-    ),
-    "FormulaNotCalculated": (
-        "a formula cell has no saved value (file written by a program)",
-        "open the file in Excel or LibreOffice and save it, or type the value",
-    ),
-    "FormulaError": (
-        "a formula cell shows an error such as #N/A",
-        "fix the formula or type the value",
-    ),
-    "CellTooLong": (
-        "a cell holds more than Excel's 32,767 characters",
-        "shorten it, or close the double quote that swallowed the rows after it",
-    ),
-    "UnclosedQuote": (
-        "a double quote is not closed, so the cell swallowed the rows after it",
-        "close or remove the quote",
-    ),
-}
-
-ROW_ADVICE: dict[str, tuple[str, str]] = {
-    "BlankRow": ("the row is empty", "nothing"),
-    "MissingPhone": ("the phone cell is empty", "fill in the business number"),
-    "InvalidPhone": ("the phone number is not valid", "correct it (country code + number)"),
-    "MissingMessage": ("the message cell is empty", "write the prefilled message"),
-    "MessageTooLong": ("over WhatsApp's 140-character limit", "shorten the message"),
-    "InvalidImageType": ("image type is not PNG or SVG", "use PNG or SVG, or leave it blank"),
-    "InvalidCountry": ("the country is not a two-letter code", "write ID, SG, MX..."),
-    "NotAccountNumber": (
-        "the number is not one of the account's WhatsApp numbers",
-        "correct it to one of the account's numbers (qrbatch numbers lists them)",
-    ),
-    "NumberNotUsable": (
-        "WhatsApp does not let this number send (banned, disconnected, pending...)",
-        "connect the number again in the CAMS console, then rerun",
-    ),
-    "NumberWarning": (
-        "the code was made, but WhatsApp flagged or limits this number",
-        "check the number's status and quality in the CAMS console",
-    ),
-    "NotSent": ("not sent: the run stopped first", "fix the cause, then rerun: done rows are kept"),
-    "NotFound": (
-        "the service does not know this code on this number",
-        "list the number (qrbatch list) to see its live codes",
-    ),
-    "ConflictingRows": (
-        "two rows ask different things of one code",
-        "keep one row per code",
-    ),
-    "Unchanged": ("the message is already this one", "nothing"),
-    "OutcomeUnknown": (
-        "the run stopped while this call was in flight",
-        "rerun: qrbatch checks before sending again",
-    ),
-}
+# The ErrorCodes whose meaning and fix are in the catalogue (``advice.<Code>`` and
+# ``advice.<Code>.fix``, qrbatch/words/catalogue/advice.py): the problems the sheet
+# reader finds in a row, then a row's own outcomes.
+READ_ADVICE = frozenset(
+    {
+        "AmbiguousPhone",
+        "RowDoesNotFitHeader",
+        "BadEncoding",
+        "FormulaNotCalculated",
+        "FormulaError",
+        "CellTooLong",
+        "UnclosedQuote",
+    }
+)
+ROW_ADVICE = frozenset(
+    {
+        "BlankRow",
+        "MissingPhone",
+        "InvalidPhone",
+        "MissingMessage",
+        "MessageTooLong",
+        "InvalidImageType",
+        "InvalidCountry",
+        "NotAccountNumber",
+        "NumberNotUsable",
+        "NumberWarning",
+        "NotSent",
+        "NotFound",
+        "ConflictingRows",
+        "Unchanged",
+        "OutcomeUnknown",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +169,7 @@ def join_results(
                 RowResult(
                     "skipped",
                     error_code="NotSent",
-                    error_message="not sent: the run stopped before this row; rerun to send it",
+                    error_message=said("advice.not_sent"),
                     attempts=entry.attempts if entry else 0,
                 )
             )
@@ -211,9 +178,7 @@ def join_results(
                 RowResult(
                     "skipped",
                     error_code="OutcomeUnknown",
-                    error_message=(
-                        "the run stopped while this call was in flight; rerun to settle it"
-                    ),
+                    error_message=said("advice.in_flight"),
                     attempts=entry.attempts,
                 )
             )
@@ -243,16 +208,17 @@ def from_entry(entry: Entry) -> RowResult:
     )
 
 
-def explain(code: str) -> tuple[str, str]:
-    """(meaning, what to do) of an ErrorCode in the Results sheet."""
-    if code in ROW_ADVICE:
-        return ROW_ADVICE[code]
-    if code in READ_ADVICE:
-        return READ_ADVICE[code]
+def explain(code: str, *, language: str | None = None) -> tuple[str, str]:
+    """(meaning, what to do) of an ErrorCode in the Results sheet, in ``language`` (None:
+    the context's). A CAMS code's advice is CAMS's own, in English."""
+    if code in ROW_ADVICE or code in READ_ADVICE:
+        return say(f"advice.{code}", language=language), say(
+            f"advice.{code}.fix", language=language
+        )
     advice = advice_for(code)
     if advice is not None:
         return advice.meaning, advice.fix.replace("{action}", "CreatePhoneMessageQrdl")
-    return "an error answer from CAMS", "see ErrorMessage; rerun retries failed rows"
+    return say("advice.cams", language=language), say("advice.cams.fix", language=language)
 
 
 @dataclass(slots=True)

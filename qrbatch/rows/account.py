@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from qrbatch.cams.models import AccountNumber
 from qrbatch.rows.checks import CheckedRow, QrRequest
 from qrbatch.rows.phones import RowProblem, display, resolve_phone
+from qrbatch.words import Words, said
 
 # A space's numbers: phone (country code + digits) -> what the account says of it.
 Numbers = Mapping[str, AccountNumber]
@@ -47,7 +48,8 @@ def resolve_rows(
                 row.phone_cell, owned, default_region=default_region, country=row.country
             )
         except RowProblem as problem:
-            resolved.append(_invalid(row, problem.code, f"{phone_column}: {problem.message}"))
+            where = said("rows.in_column", column=phone_column, problem=problem.words)
+            resolved.append(_invalid(row, problem.code, where))
             continue
         number = owned[phone]
         request = dataclasses.replace(draft, phone=phone)
@@ -60,8 +62,7 @@ def resolve_rows(
                     error_code="",
                     error_message="",
                     pending=None,
-                    note=f"{display(phone)} is {number.status} on WhatsApp now; its code was "
-                    "made before and may not open a chat",
+                    note=said("rows.number_was_made", number=display(phone), status=number.status),
                 )
             )
             continue
@@ -70,9 +71,16 @@ def resolve_rows(
                 _invalid(
                     row,
                     "NumberNotUsable",
-                    f"{phone_column}: {display(phone)} ({number.verified_name or 'no name'}) is "
-                    f"{number.status} on WhatsApp: no code is made for it until the "
-                    "number is connected again",
+                    said(
+                        "rows.in_column",
+                        column=phone_column,
+                        problem=Words(
+                            "rows.number_not_usable",
+                            number=display(phone),
+                            name=number.verified_name or Words("rows.no_name"),
+                            status=number.status,
+                        ),
+                    ),
                 )
             )
             continue

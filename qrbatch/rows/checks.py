@@ -21,6 +21,7 @@ from qrbatch.rows.phones import is_region
 from qrbatch.rows.phones import normalise_phone as normalise_phone
 from qrbatch.sheets.cells import CellProblem, column_letter
 from qrbatch.sheets.read import HeaderTest, InputRow, Sheet
+from qrbatch.words import said
 
 MAX_MESSAGE_CHARS = 140
 
@@ -467,12 +468,14 @@ def check_message(raw: str) -> str:
     """The message, trimmed (inner line breaks kept), or RowProblem."""
     message = raw.replace("\r\n", "\n").strip()
     if not message:
-        raise RowProblem("MissingMessage", "the prefilled message is empty")
+        raise RowProblem("MissingMessage", "rows.message_empty")
     if len(message) > MAX_MESSAGE_CHARS:
         raise RowProblem(
             "MessageTooLong",
-            f"the prefilled message is {len(message)} characters; WhatsApp allows at most "
-            f"{MAX_MESSAGE_CHARS}: shorten it by {len(message) - MAX_MESSAGE_CHARS}",
+            "rows.message_too_long",
+            length=len(message),
+            limit=MAX_MESSAGE_CHARS,
+            over=len(message) - MAX_MESSAGE_CHARS,
         )
     return message
 
@@ -481,7 +484,7 @@ def check_image_type(raw: str, default: str) -> str:
     """PNG or SVG (case-insensitive; blank means the run's default)."""
     value = raw.strip().upper() or default
     if value not in IMAGE_TYPES:
-        raise RowProblem("InvalidImageType", f"image type {raw.strip()!r} is not PNG or SVG")
+        raise RowProblem("InvalidImageType", "rows.image_type", value=raw.strip())
     return value
 
 
@@ -505,12 +508,13 @@ def check_rows(
     for row in sheet.rows:
         found = reader_problem(row, used)
         if found is not None:
-            where = f"{names[found.column]}: " if found.column is not None else ""
-            message = f"{where}{found.message}"
+            message = found.message
+            if found.column is not None:
+                message = said("rows.in_column", column=names[found.column], problem=message)
             checked.append(CheckedRow(row, None, "invalid", found.code, message))
             continue
         if row.is_blank:
-            checked.append(CheckedRow(row, None, "skipped", "BlankRow", "the row is empty"))
+            checked.append(CheckedRow(row, None, "skipped", "BlankRow", said("rows.blank")))
             continue
         cells = row.cells
         phone_cell = cells[columns.phone]
@@ -522,9 +526,7 @@ def check_rows(
                 country = cells[columns.country].strip().upper()
                 if not is_region(country):
                     raise RowProblem(
-                        "InvalidCountry",
-                        f"{cells[columns.country].strip()!r} is not a country code "
-                        "(two letters, e.g. ID, SG, MX)",
+                        "InvalidCountry", "rows.country_code", value=cells[columns.country].strip()
                     )
             column = names[columns.phone]
             try:
@@ -544,13 +546,12 @@ def check_rows(
             first = error
             if phone_problem is not None:  # the phone is named first, as it is checked first
                 first, column = phone_problem, names[columns.phone]
-            checked.append(
-                CheckedRow(row, None, "invalid", first.code, f"{column}: {first.message}")
-            )
+            message = said("rows.in_column", column=column, problem=first.words)
+            checked.append(CheckedRow(row, None, "invalid", first.code, message))
             continue
         request = QrRequest(phone, message, image, space)
         if phone_problem is not None:  # the account's numbers may still say which it is
-            where = f"{names[columns.phone]}: {phone_problem.message}"
+            where = said("rows.in_column", column=names[columns.phone], problem=phone_problem.words)
             checked.append(
                 CheckedRow(
                     row, None, "invalid", phone_problem.code, where, phone_cell, country, request

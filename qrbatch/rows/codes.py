@@ -27,6 +27,7 @@ from qrbatch.rows.checks import (
     reader_problem,
 )
 from qrbatch.sheets.read import HeaderTest, InputRow, Sheet
+from qrbatch.words import said
 
 CodeAction = Literal["update", "delete"]
 CODE_ALIASES = ("qrdlcode", "code", "qrcode", "qrdl")
@@ -84,10 +85,10 @@ def check_codes(
     code_at = find_column(sheet.columns, None, CODE_ALIASES)
     message_at = find_column(sheet.columns, None, MESSAGE_ALIASES)
     if phone_at is None or code_at is None or (action == "update" and message_at is None):
-        raise InputFileError(
-            f"{sheet.path}: needs a phone, a QrdlCode"
-            + (" and a message" if action == "update" else "")
-            + f" column. Columns found: {', '.join(map(repr, sheet.columns))}."
+        raise InputFileError.of(
+            "rows.code_columns_update" if action == "update" else "rows.code_columns",
+            file=sheet.path,
+            found=list(sheet.columns),
         )
     image_at = find_column(sheet.columns, None, IMAGE_ALIASES)
     space_at = find_column(sheet.columns, None, SPACE_ALIASES)
@@ -96,8 +97,11 @@ def check_codes(
     for row in sheet.rows:
         found = reader_problem(row, used)
         if found is not None:  # its cells are not what the person wrote: send nothing
-            where = f"{sheet.columns[found.column]}: " if found.column is not None else ""
-            checked.append(CheckedCode(row, None, "invalid", found.code, f"{where}{found.message}"))
+            message = found.message
+            if found.column is not None:
+                column = sheet.columns[found.column]
+                message = said("rows.in_column", column=column, problem=message)
+            checked.append(CheckedCode(row, None, "invalid", found.code, message))
             continue
         cells = row.cells
         code = cells[code_at].strip()

@@ -21,14 +21,18 @@ from collections.abc import Collection, Iterable
 
 import phonenumbers
 
+from qrbatch.words import Words, said
+
 
 class RowProblem(Exception):
-    """A value in a row that cannot be sent (code, words naming the column)."""
+    """A value in a row that cannot be sent: its ErrorCode and the catalogue's words
+    (``message`` is them worded in the current context, a :func:`said` text)."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, key: str, /, **params: object) -> None:
+        self.words = Words(key, **params)
+        self.message = said(key, **params)
+        super().__init__(self.message)
         self.code = code
-        self.message = message
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u200b\u200e\u200f\u2060\ufeff"), " ")
@@ -40,18 +44,18 @@ _FRACTION = re.compile(r"^\+?\d+[.,](\d{1,3})$")
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")  # 6,28E+12 in a comma locale
 
-_PARSE_WHY = {
-    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "has no valid country code",
-    phonenumbers.NumberParseException.TOO_SHORT_NSN: "is too short",
-    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "is too short",
-    phonenumbers.NumberParseException.TOO_LONG: "is too long",
+_PARSE_WHY = {  # catalogue keys
+    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "rows.why_country_code",
+    phonenumbers.NumberParseException.TOO_SHORT_NSN: "rows.why_too_short",
+    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "rows.why_too_short",
+    phonenumbers.NumberParseException.TOO_LONG: "rows.why_too_long",
 }
 
 _POSSIBLE_WHY = {
-    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "has no valid country code",
-    phonenumbers.ValidationResult.TOO_SHORT: "is too short",
-    phonenumbers.ValidationResult.TOO_LONG: "is too long",
-    phonenumbers.ValidationResult.INVALID_LENGTH: "has the wrong length",
+    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "rows.why_country_code",
+    phonenumbers.ValidationResult.TOO_SHORT: "rows.why_too_short",
+    phonenumbers.ValidationResult.TOO_LONG: "rows.why_too_long",
+    phonenumbers.ValidationResult.INVALID_LENGTH: "rows.why_length",
 }
 
 
@@ -60,16 +64,16 @@ def _parse(raw: str, text: str, region: str | None) -> phonenumbers.PhoneNumber:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        why = _PARSE_WHY.get(exc.error_type, "is not a phone number")
-        raise RowProblem("InvalidPhone", f"{raw!r} {why}") from None
+        why = Words(_PARSE_WHY.get(exc.error_type, "rows.why_not_a_number"))
+        raise RowProblem("InvalidPhone", "rows.phone_why", raw=raw, why=why) from None
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
-        why = _POSSIBLE_WHY.get(reason, "is not possible")
-        raise RowProblem("InvalidPhone", f"{raw!r} {why} for a phone number")
+        why = Words(_POSSIBLE_WHY.get(reason, "rows.why_not_possible"))
+        raise RowProblem("InvalidPhone", "rows.phone_impossible", raw=raw, why=why)
     if not phonenumbers.is_valid_number(number):
         cc = number.country_code or 0
         where = phonenumbers.region_code_for_country_code(cc)
-        raise RowProblem("InvalidPhone", f"{raw!r} is not a valid number in {where} (+{cc})")
+        raise RowProblem("InvalidPhone", "rows.phone_not_valid_in", raw=raw, region=where, cc=cc)
     return number
 
 
@@ -82,23 +86,15 @@ def _cleaned(raw: str) -> str:
     empty, in scientific notation (digits lost), or with letters."""
     text = raw.translate(_INVISIBLE).strip().lstrip("'").strip()
     if not text:
-        raise RowProblem("MissingPhone", "the phone number is empty")
+        raise RowProblem("MissingPhone", "rows.phone_empty")
     if _SCIENTIFIC.match(text):
-        raise RowProblem(
-            "InvalidPhone",
-            f"{raw!r} is in scientific notation, so digits were lost: format the column "
-            "as Text in Excel and type the numbers again",
-        )
+        raise RowProblem("InvalidPhone", "rows.phone_scientific", raw=raw)
     if _FLOAT_FORM.match(text):
         text = text.split(".", 1)[0]
     elif _FRACTION.match(text):
-        raise RowProblem(
-            "InvalidPhone",
-            f"{raw!r} has a fractional part, so it is not the number that was meant: a "
-            "phone number is whole; check the cell (a number cell with decimals?)",
-        )
+        raise RowProblem("InvalidPhone", "rows.phone_fraction", raw=raw)
     if re.search(r"[^\W\d_]", text):
-        raise RowProblem("InvalidPhone", f"{raw!r} contains letters")
+        raise RowProblem("InvalidPhone", "rows.phone_letters", raw=raw)
     if text.startswith("00"):
         text = "+" + text[2:]
     return text
@@ -122,15 +118,11 @@ def normalise_phone(raw: str, default_region: str | None = None) -> str:
         return _e164(_parse(raw, text, None))
     digits = re.sub(r"\D", "", text)
     if not digits:
-        raise RowProblem("InvalidPhone", f"{raw!r} has no digits")
+        raise RowProblem("InvalidPhone", "rows.phone_no_digits", raw=raw)
     # A trunk prefix, or an area code in parentheses, is how national numbers are written.
     if digits.startswith("0") or text.startswith("("):
         if region is None:
-            raise RowProblem(
-                "InvalidPhone",
-                f"{raw!r} looks like a national number: add the country code or pass "
-                "--default-region (e.g. ID, SG, US)",
-            )
+            raise RowProblem("InvalidPhone", "rows.phone_national", raw=raw)
         return _e164(_parse(raw, text, region))
     if region is None:
         return _e164(_parse(raw, "+" + digits, None))
@@ -149,9 +141,12 @@ def normalise_phone(raw: str, default_region: str | None = None) -> str:
         return _e164(international)
     raise RowProblem(
         "AmbiguousPhone",
-        f"{raw!r} is a valid number as written (+{_e164(international)}, "
-        f"{phonenumbers.region_code_for_number(international)}) and as a national number "
-        f"of {region} (+{_e164(national)}): write it with + and the country code",
+        "rows.phone_ambiguous",
+        raw=raw,
+        international=_e164(international),
+        international_region=phonenumbers.region_code_for_number(international),
+        region=region,
+        national=_e164(national),
     )
 
 
@@ -200,7 +195,7 @@ def readings(raw: str, regions: Iterable[str]) -> set[str]:
         return found
     digits = re.sub(r"\D", "", text)
     if not digits:
-        raise RowProblem("InvalidPhone", f"{raw!r} has no digits")
+        raise RowProblem("InvalidPhone", "rows.phone_no_digits", raw=raw)
     if not digits.startswith("0"):
         add("+" + digits, None)
     for region in sorted({r.upper() for r in regions if r}):
@@ -226,18 +221,13 @@ def resolve_phone(
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        shown = " and ".join(display(m) for m in matches)
-        raise RowProblem(
-            "AmbiguousPhone",
-            f"{raw!r} could be {shown}, both the account's: write it with + and the country code",
-        )
+        shown = [display(m) for m in matches]
+        raise RowProblem("AmbiguousPhone", "rows.phone_two_of_account", raw=raw, numbers=shown)
     if not any(map(_valid, candidates)):  # not a phone number at all: say why, as written
         normalise_phone(raw, country or default_region)
     near = closest(candidates, owned)
-    hint = f"; the closest of them: {', '.join(display(n) for n in near)}" if near else ""
-    raise RowProblem(
-        "NotAccountNumber", f"{raw!r} is not one of the account's WhatsApp numbers{hint}"
-    )
+    hint = Words("rows.closest", numbers=[display(n) for n in near]) if near else ""
+    raise RowProblem("NotAccountNumber", "rows.not_account_number", raw=raw, closest=hint)
 
 
 def _valid(number: str) -> bool:

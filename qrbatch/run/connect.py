@@ -246,10 +246,11 @@ def bind_input(journal: Journal, job: Job) -> None:
     if recorded is None:
         journal.set_meta("input", job.input.name)
     elif recorded != job.input.name:
-        raise ConfigError(
-            f"{job.output_path} and its journal belong to {recorded}, not {job.input.name}: "
-            f"pass -o with another name for {job.input.name} (or --fresh if it is "
-            f"{recorded} renamed)"
+        raise ConfigError.of(
+            "run.journal_of_other_input",
+            output=job.output_path,
+            recorded=recorded,
+            input=job.input.name,
         )
 
 

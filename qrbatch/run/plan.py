@@ -72,26 +72,21 @@ def check_output(job: Job, output: Path) -> None:
     """Refuse, before any call, an output that would overwrite the input, is a folder,
     cannot be written, or holds a real run's results that a sandbox run would replace."""
     if output.exists() and output.resolve() == job.input.resolve():
-        raise ConfigError(
-            f"{output}: the output would overwrite the input; pass -o with another file name"
-        )
+        raise ConfigError.of("run.output_is_input", file=output)
     if output.is_dir():
-        raise ConfigError(f"{output}: is a folder; pass -o with a file name (.xlsx or .csv)")
+        raise ConfigError.of("run.output_is_folder", file=output)
     if output.suffix.lower() not in (".xlsx", ".csv"):
-        raise ConfigError(f"{output}: the output must end in .xlsx or .csv")
+        raise ConfigError.of("run.output_suffix", file=output)
     folder = output.parent
     probe = folder
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
     if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
-        raise ConfigError(f"{folder}: cannot write there; pass -o with a folder you can write")
+        raise ConfigError.of("run.output_folder", folder=folder)
     if output.exists() and not os.access(output, os.W_OK):
-        raise ConfigError(f"{output}: cannot be replaced (read-only); pass another -o")
+        raise ConfigError.of("run.output_read_only", file=output)
     if job.is_sandbox and output.exists() and results_data(output) == REAL_DATA:
-        raise ConfigError(
-            f"{output} holds the results of a real run; a sandbox run never replaces them. "
-            "Pass another -o for the sandbox run."
-        )
+        raise ConfigError.of("run.output_real", file=output)
 
 
 async def watch_signals(runner: Stoppable, scope: anyio.CancelScope, emit: Subscriber) -> None:

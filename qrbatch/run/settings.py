@@ -61,9 +61,9 @@ class InputSettings:
 
     def _check_input(self) -> None:
         if self.image_type.upper() not in ("PNG", "SVG"):
-            raise ConfigError(f"image type must be PNG or SVG, got {self.image_type!r}")
+            raise ConfigError.of("job.image_type", value=self.image_type)
         if self.header_row is not None and self.header_row < 1:
-            raise ConfigError(f"header row must be 1 or more, got {self.header_row}")
+            raise ConfigError.of("job.header_row", value=self.header_row)
         object.__setattr__(self, "image_type", self.image_type.upper())
 
 
@@ -89,15 +89,14 @@ class ConnectionSettings:
 
     def _check_connection(self) -> None:
         if self.qps <= 0 or self.qps > 100_000:
-            raise ConfigError(f"qps must be more than 0 and at most 100000, got {self.qps:g}")
+            raise ConfigError.of("job.qps", value=f"{self.qps:g}")
         if self.timeout <= 0:
-            raise ConfigError(f"timeout must be positive, got {self.timeout}")
+            raise ConfigError.of("job.timeout", value=self.timeout)
         if self.max_attempts < 1:
-            raise ConfigError(f"max attempts must be at least 1, got {self.max_attempts}")
+            raise ConfigError.of("job.max_attempts", value=self.max_attempts)
         if self.outage_failures < 1 or not self.outage_seconds > 0:
-            raise ConfigError(
-                "outage-failures must be at least 1 and outage-seconds more than 0, got "
-                f"{self.outage_failures} and {self.outage_seconds:g}"
+            raise ConfigError.of(
+                "job.outage", failures=self.outage_failures, seconds=f"{self.outage_seconds:g}"
             )
 
 
@@ -143,15 +142,13 @@ class Job(InputSettings, ConnectionSettings, OutputSettings, PrintSettings):
             if isinstance(value, str):
                 object.__setattr__(self, name, Path(value))
             elif value is not None and not isinstance(value, Path):
-                raise ConfigError(
-                    f"{name} must be a path (str or Path), got {type(value).__name__}"
-                )
+                raise ConfigError.of("job.not_a_path", setting=name, type=type(value).__name__)
         for name in ("qps", "timeout", "pdf_size", "image_size", "settle_seconds"):
             value = getattr(self, name)
             if isinstance(value, float) and not math.isfinite(value):
-                raise ConfigError(f"{name.replace('_', '-')} must be a number, got {value}")
+                raise ConfigError.of("job.not_a_number", setting=name, value=value)
         if self.settle_seconds < 0:
-            raise ConfigError(f"settle-seconds must be 0 or more, got {self.settle_seconds:g}")
+            raise ConfigError.of("job.settle_seconds", value=f"{self.settle_seconds:g}")
         self._check_connection()
         self._check_input()
         self.print_options()  # a bad layout, paper, size or template: exit 2, before any call
@@ -230,9 +227,7 @@ def expand_output(template: Path, source: Path, now: datetime | None = None) -> 
             )
         )
     except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(
-            f"output {text!r}: unknown placeholder {exc}; use {{date}}, {{time}}, {{input_stem}}"
-        ) from None
+        raise ConfigError.of("job.output_placeholder", text=text, placeholder=exc) from None
 
 
 def resolve_endpoint(flag: str | None, env: Mapping[str, str] | None = None) -> str:
@@ -240,7 +235,7 @@ def resolve_endpoint(flag: str | None, env: Mapping[str, str] | None = None) -> 
     env = os.environ if env is None else env
     value = flag or env.get(ENV_ENDPOINT) or DEFAULT_ENDPOINT
     if value != SANDBOX and not value.startswith(("http://", "https://")):
-        raise ConfigError(f"endpoint must be an http(s) URL or 'sandbox', got {value!r}")
+        raise ConfigError.of("job.endpoint", value=value)
     return value.rstrip("/")
 
 

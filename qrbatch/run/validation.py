@@ -19,6 +19,7 @@ from qrbatch.run.logs import event
 from qrbatch.run.settings import InputSettings, Job
 from qrbatch.sheets.read import Sheet, read_sheet
 from qrbatch.version import VERSION
+from qrbatch.words import said
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ def write_validation(output: Path | str, job: Job, validated: Validated) -> None
     """Write the workbook of a validate-only pass: problems by row, nothing sent."""
     output = Path(output)
     if output.exists() and output.resolve() == job.input.resolve():
-        raise ConfigError(f"{output}: the output would overwrite the input; pass another -o")
+        raise ConfigError.of("run.output_is_input", file=output)
     from qrbatch.outputs.workbook import write_workbook  # openpyxl: only when writing
     from qrbatch.run.plan import check_output
 
@@ -92,7 +93,7 @@ def write_validation(output: Path | str, job: Job, validated: Validated) -> None
         RowResult(
             "invalid" if row.state == "invalid" else "skipped",
             error_code=row.error_code or "NotSent",
-            error_message=row.error_message or "valid; not sent (validate only)",
+            error_message=row.error_message or said("run.valid_not_sent"),
         )
         for row in validated.rows
     ]

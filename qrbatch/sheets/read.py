@@ -292,9 +292,7 @@ def split_rows(
             for row in data
         ]
         notes.append(
-            f"{too_wide} row(s) have more cells than the header's {width} columns: they are "
-            f"reported as RowDoesNotFitHeader and their cells kept under "
-            f"{', '.join(map(repr, columns[width:]))}"
+            said("sheet.note_too_wide", count=too_wide, width=width, columns=columns[width:])
         )
     return Found(header_number, columns, data, width, notes)
 
@@ -303,17 +301,10 @@ def _does_not_fit(
     cells: tuple[str, ...], width: int, columns: tuple[str, ...], text_file: bool
 ) -> CellProblem:
     extra = [f"{column_letter(i)} {c!r}" for i, c in enumerate(cells) if i >= width and c.strip()]
-    if text_file:
-        fix = (
-            "a comma (or the delimiter) inside a value splits it: put the value in double "
-            'quotes ("Halo, saya mau pesan") or save the file with another delimiter'
-        )
-    else:
-        fix = "give that column a header name, or clear those cells"
+    fix = Words("sheet.fit_text" if text_file else "sheet.fit_book")
     return CellProblem(
         "RowDoesNotFitHeader",
-        f"the row has {len(cells)} cells but the header has {width} columns "
-        f"(beyond it: {', '.join(extra[:3])}); {fix}",
+        said("sheet.does_not_fit", cells=len(cells), width=width, beyond=extra[:3], advice=fix),
     )
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from qrbatch.errors import InputFileError
 from qrbatch.sheets.cells import CellProblem
 from qrbatch.sheets.csvtext import unescape_row
+from qrbatch.words import said
 
 DELIMITERS = (",", ";", "\t", "|")
 _BOMS = (
@@ -151,10 +152,7 @@ def _utf8(path: Path, raw: bytes, name: str) -> DecodedText:
         return DecodedText(
             text,
             name,
-            [
-                f"UTF-8 except for {bad} byte(s) on line(s) {_lines(lines)}: those rows are "
-                "reported as BadEncoding, not sent"
-            ],
+            [said("sheet.note_bad_bytes", count=bad, lines=_lines(lines))],
             has_bad_bytes=True,
         )
     if good:
@@ -175,9 +173,11 @@ def _utf8(path: Path, raw: bytes, name: str) -> DecodedText:
         decoded,
         used,
         [
-            f"read as {'Windows-1252' if used == 'cp1252' else 'Latin-1'} ({used}): the "
-            "file is not UTF-8. If letters look wrong in the results, pass --encoding or "
-            "save the file as 'CSV UTF-8'"
+            said(
+                "sheet.note_not_utf8",
+                name="Windows-1252" if used == "cp1252" else "Latin-1",
+                encoding=used,
+            )
         ],
     )
 
@@ -280,9 +280,12 @@ class TextRecords:
                     number,
                     CellProblem(
                         "CellTooLong",
-                        f"cell {index + 1} holds {len(cell):,} characters; a spreadsheet cell "
-                        f"holds at most {MAX_CELL_CHARS:,} (often a double quote that is never "
-                        "closed): shorten it or close the quote",
+                        said(
+                            "sheet.cell_too_long",
+                            cell=index + 1,
+                            length=len(cell),
+                            limit=MAX_CELL_CHARS,
+                        ),
                     ),
                 )
 
@@ -299,12 +302,7 @@ class TextRecords:
         shown = ", ".join(repr(cells[i]) for i in bad[:3])
         self._add(
             number,
-            CellProblem(
-                "BadEncoding",
-                f"this row has bytes that are not UTF-8 ({shown}); the rest of the file is "
-                "UTF-8. Fix the letters and save the file as 'CSV UTF-8', or pass --encoding "
-                "if the whole file uses another encoding",
-            ),
+            CellProblem("BadEncoding", said("sheet.bad_encoding_row", shown=shown)),
         )
 
 
@@ -312,8 +310,11 @@ def _unclosed_quote(index: int, cell: str) -> CellProblem:
     first, _, rest = cell.partition("\n")
     return CellProblem(
         "UnclosedQuote",
-        f"cell {index + 1} starts a quoted text ({first[:30]!r}...) that runs over "
-        f"{cell.count(chr(10))} more line(s) that look like rows of their own "
-        f'({rest.splitlines()[0][:40]!r}): a double quote (") is probably not closed; '
-        "close it or remove it",
+        said(
+            "sheet.unclosed_quote_cell",
+            cell=index + 1,
+            first=first[:30],
+            lines=cell.count(chr(10)),
+            next=rest.splitlines()[0][:40],
+        ),
     )

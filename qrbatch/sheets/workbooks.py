@@ -38,6 +38,7 @@ from xml.etree import ElementTree
 from qrbatch.errors import InputFileError
 from qrbatch.sheets.cells import CellProblem, cell_text
 from qrbatch.sheets.limits import Extent, check_binary, check_extent, check_package
+from qrbatch.words import said
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -142,11 +143,11 @@ def open_book(path: Path) -> Book:
             raise password_protected(path)
         old = CalamineBook(path, "xls")
         if suffix != ".xls":
-            old.notes.append(f"the file is an old binary .xls workbook named {suffix}")
+            old.notes.append(said("sheet.note_old_xls", suffix=suffix))
         return old
     if suffix == ".xls" and head.startswith(ZIP_MAGIC):
         book: Book = XlsxBook(path, bounds)
-        book.notes.append("the file is an .xlsx workbook named .xls")
+        book.notes.append(said("sheet.note_xlsx_named_xls"))
         return book
     if suffix in CALAMINE_SUFFIXES:
         # calamine builds every sheet of an .ods as it opens it (.xlsb: parts are binary,
@@ -250,8 +251,7 @@ def scan_formulas(
             problems.setdefault(row, []).append(
                 CellProblem(
                     "FormulaError",
-                    f"the cell shows {error} (its formula ={formula} failed): fix the formula "
-                    "or type the value",
+                    said("sheet.formula_error", error=error, formula=formula),
                     column,
                 )
             )
@@ -259,18 +259,11 @@ def scan_formulas(
         found += 1
         problems.setdefault(row, []).append(
             CellProblem(
-                "FormulaNotCalculated",
-                f"the cell holds the formula ={formula} but no saved value (the file was "
-                "written by a program, not saved by a spreadsheet app): open it in Excel or "
-                "LibreOffice and save it, or type the value",
-                column,
+                "FormulaNotCalculated", said("sheet.formula_no_value", formula=formula), column
             )
         )
     if found:
-        notes.append(
-            f"{found} formula cell(s) in sheet {title!r} have no saved value and read as "
-            "empty; open and save the file in a spreadsheet app to compute them"
-        )
+        notes.append(said("sheet.note_formulas", count=found, sheet=title))
 
 
 def _has_formulas(source: IO[bytes]) -> bool:

@@ -12,8 +12,11 @@ message never spells a command-line flag itself: it names the setting,
     python   phone="NAME"
     page     choose the Phone column   (pilih kolom Nomor telepon)
 
-``{fix:phone_column={name!r}}`` gives the value too (``--phone-column 'Tel'``,
-``phone='Tel'``, "choose 'Tel' as the Phone column").
+``{fix:phone_column={name}}`` gives the value too, quoted as each audience writes it
+(``--phone-column 'No HP'``, ``phone='No HP'``, "choose 'No HP' as the Phone column");
+``{Fix:...}`` starts a sentence; ``{option:sheet}`` is the setting's own name
+(``--sheet``, ``sheet``, "Sheet"). ``fix``, ``Fix`` and ``option`` are therefore not
+parameter names.
 
 The language and the audience come from the call, else from the context: ``LANGUAGE``
 (default ``"en"``) and ``AUDIENCE`` (default ``"python"``, so a library call speaks

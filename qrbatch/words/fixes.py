@@ -9,6 +9,7 @@ and never the flag itself, so a page or a Python error cannot name a flag.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 
 
@@ -23,6 +24,8 @@ class Setting:
     python_value: str  # shown when the message gives no value: "NAME", True
     page: dict[str, tuple[str, str]] = field(default_factory=dict)
     label: dict[str, str] = field(default_factory=dict)  # its name on the page
+    text: bool = True  # a value is text (quoted when shown), not a number
+    cli: dict[str, str] = field(default_factory=dict)  # the CLI's own words, if not a flag
 
     def name(self, audience: str, language: str) -> str:
         """The setting's own name: "--sheet", "sheet", "Sheet" ("Lembar kerja")."""
@@ -34,16 +37,24 @@ class Setting:
 
     def words(self, audience: str, language: str, value: str | None) -> str:
         """The action, starting with its verb: "pass --sheet NAME", 'pass sheet="NAME"',
-        "choose the sheet"."""
+        "choose the sheet". A value given is quoted as the audience writes it (shell
+        quoting, a Python string), unless the setting takes a number."""
         if audience == "page":
             plain, given = self.page.get(language) or self.page["en"]
-            return plain if value is None else given.format(value=value)
+            return (
+                plain if value is None else given.format(value=repr(value) if self.text else value)
+            )
+        if audience == "cli" and self.cli:
+            return self.cli.get(language) or self.cli["en"]
         verb = VERBS.get(language, VERBS["en"])
         if audience == "cli":
             if not self.metavar:
                 return f"{verb} {self.flag}"
-            return f"{verb} {self.flag} {value if value is not None else self.metavar}"
-        return f"{verb} {self.python}={value if value is not None else self.python_value}"
+            shown = self.metavar if value is None else shlex.quote(value) if self.text else value
+            return f"{verb} {self.flag} {shown}"
+        if value is None:
+            return f"{verb} {self.python}={self.python_value}"
+        return f"{verb} {self.python}={repr(value) if self.text else value}"
 
 
 VERBS = {"en": "pass", "id": "tambahkan"}  # before a flag or a parameter
@@ -68,6 +79,12 @@ def _column(flag: str, python: str, en: str, id_: str) -> Setting:
     )
 
 
+# A setting only whoever runs ``qrbatch serve`` can change
+_SERVER = _one(
+    "ask whoever runs qrbatch serve to change its settings",
+    "minta pengelola qrbatch serve mengubah pengaturannya",
+)
+
 SETTINGS: dict[str, Setting] = {
     "phone_column": _column("--phone-column", "phone", "Phone", "Nomor telepon"),
     "message_column": _column("--message-column", "message", "Message", "Pesan"),
@@ -80,11 +97,11 @@ SETTINGS: dict[str, Setting] = {
         '"CC"',
         {
             "en": (
-                "choose the Default region (the country of numbers written without +)",
+                "choose the Default region",
                 "choose {value} as the Default region",
             ),
             "id": (
-                "pilih Negara bawaan (negara untuk nomor yang ditulis tanpa +)",
+                "pilih Negara bawaan",
                 "pilih {value} sebagai Negara bawaan",
             ),
         },
@@ -136,6 +153,7 @@ SETTINGS: dict[str, Setting] = {
             ),
         },
         label={"en": "Rate", "id": "Kecepatan"},
+        text=False,
     ),
     "output": Setting(
         "-o",
@@ -208,6 +226,7 @@ SETTINGS: dict[str, Setting] = {
             "id": ("taruh nama kolom di baris pertama", "taruh nama kolom di baris {value}"),
         },
         label={"en": "Header row", "id": "Baris judul"},
+        text=False,
     ),
     "encoding": Setting(
         "--encoding",
@@ -227,6 +246,99 @@ SETTINGS: dict[str, Setting] = {
         _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
         label={"en": "AccessKey", "id": "AccessKey"},
     ),
+    "access_key": Setting(
+        "",
+        "",
+        "credentials",
+        "Credentials(...)",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "AccessKey", "id": "AccessKey"},
+        cli={
+            "en": "set them, e.g. export ALIBABA_CLOUD_ACCESS_KEY_ID=... "
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET=...",
+            "id": "isi keduanya, mis. export ALIBABA_CLOUD_ACCESS_KEY_ID=... "
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET=...",
+        },
+    ),
+    "timeout": Setting(
+        "--timeout",
+        "SECONDS",
+        "timeout",
+        "SECONDS",
+        _SERVER,
+        label={"en": "Timeout", "id": "Batas waktu"},
+        text=False,
+    ),
+    "max_attempts": Setting(
+        "--max-attempts",
+        "N",
+        "max_attempts",
+        "N",
+        _SERVER,
+        label={"en": "Attempts", "id": "Jumlah percobaan"},
+        text=False,
+    ),
+    "outage_failures": Setting(
+        "--outage-failures",
+        "N",
+        "outage_failures",
+        "N",
+        _SERVER,
+        label={"en": "Outage failures", "id": "Batas gagal beruntun"},
+        text=False,
+    ),
+    "outage_seconds": Setting(
+        "--outage-seconds",
+        "SECONDS",
+        "outage_seconds",
+        "SECONDS",
+        _SERVER,
+        label={"en": "Outage seconds", "id": "Batas detik gangguan"},
+        text=False,
+    ),
+    "settle_seconds": Setting(
+        "--settle-seconds",
+        "SECONDS",
+        "settle_seconds",
+        "SECONDS",
+        _SERVER,
+        label={"en": "Settle seconds", "id": "Detik tunggu berkas"},
+        text=False,
+    ),
+    "image_format": Setting(
+        "--image-format",
+        "png|svg",
+        "image_format",
+        '"png"',
+        _SERVER,
+        label={"en": "Image format", "id": "Format gambar"},
+    ),
+    "image_size": Setting(
+        "--image-size",
+        "MM",
+        "image_size",
+        "MM",
+        _SERVER,
+        label={"en": "Image size", "id": "Ukuran gambar"},
+        text=False,
+    ),
+    "image_dpi": Setting(
+        "--image-dpi",
+        "DPI",
+        "image_dpi",
+        "DPI",
+        _SERVER,
+        label={"en": "Image resolution", "id": "Resolusi gambar"},
+        text=False,
+    ),
+    "image_names": Setting(
+        "--image-names",
+        "TEMPLATE",
+        "image_names",
+        '"TEMPLATE"',
+        _SERVER,
+        label={"en": "Image file names", "id": "Nama berkas gambar"},
+    ),
     "yes": Setting(
         "--yes",
         "",
@@ -239,9 +351,12 @@ SETTINGS: dict[str, Setting] = {
 
 
 def name(setting: str, audience: str, language: str) -> str:
-    """The name of ``setting`` for ``audience`` in ``language``."""
+    """The name of ``setting`` for ``audience`` in ``language`` (a setting not in the
+    table: its flag's spelling on the CLI, its own name elsewhere)."""
     known = SETTINGS.get(setting)
-    return setting if known is None else known.name(audience, language)
+    if known is not None:
+        return known.name(audience, language)
+    return "--" + setting.replace("_", "-") if audience == "cli" else setting
 
 
 def fix(setting: str, audience: str, language: str, value: str | None) -> str:

@@ -72,11 +72,14 @@ _NAME = _Fix()
 class Filler(string.Formatter):
     """``str.format`` with these additions, so that a catalogue entry stays one readable
     string: ``{fix:setting}`` and ``{fix:setting=value}`` (the action, per audience;
-    ``{Fix:...}`` starts a sentence); ``{name:setting}`` (the setting's own name: a flag,
-    a parameter, a field on the page); a :class:`Words` parameter, worded alike;
+    ``{Fix:...}`` starts a sentence); ``{option:setting}`` (the setting's own name: a flag,
+    a parameter, a field on the page); a :class:`Words` (or :class:`Said`) parameter,
+    worded alike;
     ``{n:n}`` (a count grouped as the language writes it: 1,234 or 1.234); and lists
-    (joined with commas; ``{names:q}`` quotes each one). A parameter the caller did not
-    give is shown as ``{name}`` rather than raising while an error is being shown."""
+    (joined with commas; ``{names:q}`` quotes each one; ``{names:and}`` joins with
+    "and"/"dan"). A parameter the caller did not give is shown as ``{name}``, and a value
+    its format does not fit as its plain text, rather than raising while an error is
+    being shown."""
 
     def __init__(self, language: str, audience: str) -> None:
         self.language = language
@@ -87,7 +90,7 @@ class Filler(string.Formatter):
             return _FIX
         if key == "Fix":
             return _FIX_CAPITAL
-        if key == "name":
+        if key == "option":
             return _NAME
         if isinstance(key, str) and key in kwargs:
             return kwargs[key]
@@ -96,6 +99,8 @@ class Filler(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> Any:
         if value is _NAME:
             return name(format_spec, self.audience, self.language)
+        if isinstance(value, Said):  # worded again, in this message's language
+            value = value.words
         if isinstance(value, Words):
             return render(value.key, self.language, self.audience, value.params)
         if isinstance(value, _Fix):
@@ -111,14 +116,23 @@ class Filler(string.Formatter):
         if format_spec == "n" and isinstance(value, int):
             grouped = f"{value:,}"
             return grouped.replace(",", ".") if self.language == "id" else grouped
+        if format_spec == "and":
+            items = value if isinstance(value, (list, tuple)) else [value]
+            return AND.get(self.language, AND["en"]).join(str(v) for v in items)
         if isinstance(value, (list, tuple, set, frozenset)) and not format_spec:
             return ", ".join(str(v) for v in value)
-        return super().format_field(value, format_spec)
+        try:
+            return super().format_field(value, format_spec)
+        except (ValueError, TypeError):
+            return str(value)
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
         if isinstance(value, (_Fix, _Missing)):
             return value
         return super().convert_field(value, conversion)
+
+
+AND = {"en": " and ", "id": " dan "}
 
 
 class _Missing:

@@ -10,6 +10,36 @@ _USED_EN = "save only the used range, or copy the rows into a new sheet"
 _USED_ID = "simpan hanya rentang yang dipakai, atau salin baris-barisnya ke lembar kerja baru"
 
 EN: dict[str, str] = {
+    # a cell's problem (the row is reported, not sent) and notes on how the file was read
+    "sheet.cell_too_long": "cell {cell} holds {length:n} characters; a spreadsheet cell holds "
+    "at most {limit:n} (often a double quote that is never closed): shorten it or close the "
+    "quote",
+    "sheet.bad_encoding_row": "this row has bytes that are not UTF-8 ({shown}); the rest of "
+    "the file is UTF-8. Fix the letters and save the file as 'CSV UTF-8', or {fix:encoding} "
+    "if the whole file uses another encoding",
+    "sheet.unclosed_quote_cell": "cell {cell} starts a quoted text ({first!r}...) that runs "
+    "over {lines} more line(s) that look like rows of their own ({next!r}): a double quote "
+    '(") is probably not closed; close it or remove it',
+    "sheet.formula_error": "the cell shows {error} (its formula ={formula} failed): fix the "
+    "formula or type the value",
+    "sheet.formula_no_value": "the cell holds the formula ={formula} but no saved value (the "
+    "file was written by a program, not saved by a spreadsheet app): open it in Excel or "
+    "LibreOffice and save it, or type the value",
+    "sheet.does_not_fit": "the row has {cells} cells but the header has {width} columns "
+    "(beyond it: {beyond}); {advice}",
+    "sheet.fit_text": "a comma (or the delimiter) inside a value splits it: put the value in "
+    'double quotes ("Halo, saya mau pesan") or save the file with another delimiter',
+    "sheet.fit_book": "give that column a header name, or clear those cells",
+    "sheet.note_formulas": "{count} formula cell(s) in sheet {sheet!r} have no saved value and "
+    "read as empty; open and save the file in a spreadsheet app to compute them",
+    "sheet.note_too_wide": "{count} row(s) have more cells than the header's {width} columns: "
+    "they are reported as RowDoesNotFitHeader and their cells kept under {columns:q}",
+    "sheet.note_old_xls": "the file is an old binary .xls workbook named {suffix}",
+    "sheet.note_xlsx_named_xls": "the file is an .xlsx workbook named .xls",
+    "sheet.note_bad_bytes": "UTF-8 except for {count} byte(s) on line(s) {lines}: those rows "
+    "are reported as BadEncoding, not sent",
+    "sheet.note_not_utf8": "read as {name} ({encoding}): the file is not UTF-8. If letters look "
+    "wrong in the results, {fix:encoding} or save the file as 'CSV UTF-8'",
     "sheet.note_read_active": "read sheet {sheet!r} (the active sheet)",
     "sheet.note_read_first": "read sheet {sheet!r} (the first visible sheet with the columns)",
     "sheet.note_read_named": "read sheet {sheet!r} (the one named)",
@@ -17,7 +47,7 @@ EN: dict[str, str] = {
     "sheet.note_hidden": "hidden sheet(s) {sheets:q} not read ({fix:sheet} to read one)",
     "sheet.no_such_file": "{file}: no such file. Check the path (current folder: {cwd}).",
     "sheet.is_folder": "{file}: is a folder, not a spreadsheet.",
-    "sheet.sheet_of_text": "{file}: {name:sheet} applies to workbooks only; this is {suffix}.",
+    "sheet.sheet_of_text": "{file}: {option:sheet} applies to workbooks only; this is {suffix}.",
     "sheet.not_a_sheet": "{file}: not a spreadsheet qrbatch reads ({suffix}). Save it as .xlsx "
     "or .csv (qrbatch reads {suffixes}).",
     "sheet.no_extension": "no extension",
@@ -54,7 +84,7 @@ EN: dict[str, str] = {
     "sheet.best_row_of_sheet": " of sheet {sheet!r}",
     "sheet.more_cells": " (and {count} more)",
     "sheet.every_row_empty": " Every row is empty.",
-    "sheet.hidden_fit": " Hidden sheet(s) {sheets:q} have the columns: {fix:sheet={first!r}} "
+    "sheet.hidden_fit": " Hidden sheet(s) {sheets:q} have the columns: {fix:sheet={first}} "
     "if that is the one to read.",
     "sheet.all_hidden": " Every sheet is hidden: {fix:sheet}.",
     "sheet.not_xlsx": "{file}: not a readable Excel workbook (it is not a zip file, as .xlsx "
@@ -114,6 +144,37 @@ EN: dict[str, str] = {
 }
 
 ID: dict[str, str] = {
+    "sheet.cell_too_long": "sel {cell} berisi {length:n} karakter; sel spreadsheet memuat "
+    "paling banyak {limit:n} (sering karena tanda petik dua yang tidak ditutup): pendekkan "
+    "atau tutup tanda petiknya",
+    "sheet.bad_encoding_row": "baris ini berisi byte yang bukan UTF-8 ({shown}); bagian lain "
+    "berkas ini UTF-8. Perbaiki hurufnya lalu simpan berkas sebagai 'CSV UTF-8', atau "
+    "{fix:encoding} jika seluruh berkas memakai encoding lain",
+    "sheet.unclosed_quote_cell": "sel {cell} memulai teks berpetik ({first!r}...) yang "
+    "berlanjut {lines} baris lagi yang tampak seperti baris tersendiri ({next!r}): "
+    'kemungkinan ada tanda petik dua (") yang tidak ditutup; tutup atau hapus',
+    "sheet.formula_error": "sel ini menampilkan {error} (rumusnya ={formula} gagal): perbaiki "
+    "rumusnya atau ketik nilainya",
+    "sheet.formula_no_value": "sel ini berisi rumus ={formula} tetapi tanpa nilai tersimpan "
+    "(berkas dibuat oleh program, bukan disimpan aplikasi spreadsheet): buka di Excel atau "
+    "LibreOffice lalu simpan, atau ketik nilainya",
+    "sheet.does_not_fit": "baris ini berisi {cells} sel, padahal judulnya {width} kolom (di "
+    "luarnya: {beyond}); {advice}",
+    "sheet.fit_text": "koma (atau pemisah kolom) di dalam nilai memecahnya: apit nilainya "
+    'dengan tanda petik dua ("Halo, saya mau pesan") atau simpan berkas dengan pemisah lain',
+    "sheet.fit_book": "beri kolom itu nama judul, atau kosongkan sel-sel itu",
+    "sheet.note_formulas": "{count} sel rumus di lembar kerja {sheet!r} tidak punya nilai "
+    "tersimpan dan terbaca kosong; buka dan simpan berkasnya di aplikasi spreadsheet untuk "
+    "menghitungnya",
+    "sheet.note_too_wide": "{count} baris berisi sel lebih banyak daripada {width} kolom "
+    "judulnya: baris itu dilaporkan sebagai RowDoesNotFitHeader dan selnya disimpan di bawah "
+    "{columns:q}",
+    "sheet.note_old_xls": "berkas ini workbook .xls lama (biner) yang bernama {suffix}",
+    "sheet.note_xlsx_named_xls": "berkas ini workbook .xlsx yang bernama .xls",
+    "sheet.note_bad_bytes": "UTF-8 kecuali {count} byte di baris {lines}: baris-baris itu "
+    "dilaporkan sebagai BadEncoding, tidak dikirim",
+    "sheet.note_not_utf8": "dibaca sebagai {name} ({encoding}): berkas ini bukan UTF-8. Jika "
+    "hurufnya tampak salah di hasil, {fix:encoding} atau simpan berkas sebagai 'CSV UTF-8'",
     "sheet.note_read_active": "membaca lembar kerja {sheet!r} (lembar kerja yang aktif)",
     "sheet.note_read_first": "membaca lembar kerja {sheet!r} (lembar kerja pertama yang "
     "terlihat dan punya kolom-kolomnya)",
@@ -124,7 +185,7 @@ ID: dict[str, str] = {
     "sheet.no_such_file": "{file}: berkas tidak ditemukan. Periksa lokasinya (folder saat ini: "
     "{cwd}).",
     "sheet.is_folder": "{file}: ini folder, bukan spreadsheet.",
-    "sheet.sheet_of_text": "{file}: {name:sheet} hanya berlaku untuk workbook; berkas ini "
+    "sheet.sheet_of_text": "{file}: {option:sheet} hanya berlaku untuk workbook; berkas ini "
     "{suffix}.",
     "sheet.not_a_sheet": "{file}: bukan spreadsheet yang bisa dibaca qrbatch ({suffix}). Simpan "
     "sebagai .xlsx atau .csv (qrbatch membaca {suffixes}).",
@@ -164,7 +225,7 @@ ID: dict[str, str] = {
     "sheet.more_cells": " (dan {count} lagi)",
     "sheet.every_row_empty": " Semua baris kosong.",
     "sheet.hidden_fit": " Lembar kerja tersembunyi {sheets:q} punya kolom-kolom itu: "
-    "{fix:sheet={first!r}} jika itu yang harus dibaca.",
+    "{fix:sheet={first}} jika itu yang harus dibaca.",
     "sheet.all_hidden": " Semua lembar kerja tersembunyi: {fix:sheet}.",
     "sheet.not_xlsx": "{file}: bukan workbook Excel yang bisa dibaca (bukan berkas zip, "
     "padahal berkas .xlsx selalu zip). Buka di Excel lalu simpan ulang sebagai .xlsx, atau "

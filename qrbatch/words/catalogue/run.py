@@ -1,0 +1,40 @@
+"""Run: where the results go, and whose journal it is (``run/plan.py``,
+``run/validation.py``, ``run/connect.py``)."""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "run.output_is_input": "{file}: the output would overwrite the input; give it another "
+    "file name: {fix:output}",
+    "run.output_is_folder": "{file}: is a folder; give the output a file name (.xlsx or "
+    ".csv): {fix:output}",
+    "run.output_suffix": "{file}: the output must end in .xlsx or .csv",
+    "run.output_folder": "{folder}: cannot write there; choose a folder you can write: "
+    "{fix:output}",
+    "run.output_read_only": "{file}: cannot be replaced (read-only); choose another file "
+    "name: {fix:output}",
+    "run.output_real": "{file} holds the results of a real run; a sandbox run never replaces "
+    "them. Choose another file name for the sandbox run: {fix:output}.",
+    "run.valid_not_sent": "valid; not sent (validate only)",
+    "run.journal_of_other_input": "{output} and its journal belong to {recorded}, not "
+    "{input}: give {input} another output name ({fix:output}), or {fix:fresh} if it is "
+    "{recorded} renamed",
+}
+
+ID: dict[str, str] = {
+    "run.output_is_input": "{file}: hasilnya akan menimpa berkas masukan; beri nama berkas "
+    "lain: {fix:output}",
+    "run.output_is_folder": "{file}: ini folder; beri berkas hasil sebuah nama berkas (.xlsx "
+    "atau .csv): {fix:output}",
+    "run.output_suffix": "{file}: berkas hasil harus berakhiran .xlsx atau .csv",
+    "run.output_folder": "{folder}: tidak bisa menulis di sana; pilih folder yang bisa Anda "
+    "tulisi: {fix:output}",
+    "run.output_read_only": "{file}: tidak bisa diganti (hanya-baca); pilih nama berkas lain: "
+    "{fix:output}",
+    "run.output_real": "{file} berisi hasil proses sungguhan; proses sandbox tidak pernah "
+    "menggantinya. Pilih nama berkas lain untuk proses sandbox: {fix:output}.",
+    "run.valid_not_sent": "valid; tidak dikirim (hanya pemeriksaan)",
+    "run.journal_of_other_input": "{output} dan jurnalnya milik {recorded}, bukan {input}: "
+    "beri {input} nama berkas hasil lain ({fix:output}), atau {fix:fresh} jika itu "
+    "{recorded} yang diganti namanya",
+}
