@@ -43,6 +43,10 @@ def notebook(server: SandboxThread, tmp_path_factory: pytest.TempPathFactory) ->
         yield k
 
 
+def created(server: SandboxThread) -> int:
+    return server.sandbox.stats.accepted.get("CreatePhoneMessageQrdl", 0)
+
+
 def qrbatch_threads(k: Kernel) -> list[str]:
     cell = k.run("print([t.name for t in threading.enumerate() if 'qrbatch' in t.name])")
     return eval(cell.text)  # type: ignore[no-any-return]
@@ -63,7 +67,10 @@ def listed(k: Kernel, output: str) -> list[str]:
 def test_stop_stops_a_cell_at_once_and_the_next_run_sends_the_rest(
     notebook: Kernel, server: SandboxThread
 ) -> None:
-    stopped = notebook.run("codes = qrbatch.create_codes(df, endpoint=URL, qps=20)", stop_after=3)
+    stopped = notebook.run(
+        "codes = qrbatch.create_codes(df, endpoint=URL, qps=20)",
+        stop_when=lambda: created(server) >= 20,  # a second of work, whatever the load
+    )
     assert stopped.error == "Interrupted"
     assert stopped.stopped_after is not None and stopped.stopped_after < 5
     assert stopped.seconds < ROWS / 20  # it did not run to the end
@@ -94,7 +101,7 @@ def test_stop_stops_an_async_cell_the_same_way(notebook: Kernel, server: Sandbox
     stopped = notebook.run(
         "later = df.assign(Message=df['Message'] + ' (async)')\n"
         "codes = await qrbatch.acreate_codes(later, endpoint=URL, qps=20)",
-        stop_after=3,
+        stop_when=lambda: created(server) >= before + 20,
     )
     assert stopped.error == "Interrupted"
     assert stopped.stopped_after is not None and stopped.stopped_after < 5

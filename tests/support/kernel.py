@@ -7,7 +7,7 @@ import asyncio
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,20 +67,24 @@ class Kernel:
     notebook: Any
     _count: int = field(default=0)
 
-    def run(self, code: str, *, stop_after: float | None = None) -> Cell:
-        """Run ``code`` as the next cell; with ``stop_after``, press Stop that many
-        seconds after the cell starts."""
+    def run(self, code: str, *, stop_when: Callable[[], bool] | None = None) -> Cell:
+        """Run ``code`` as the next cell; with ``stop_when``, press Stop as soon as it is
+        true (looked at every 50 ms, for 60 s at most)."""
         cell = nbformat.v4.new_code_cell(code)
         self.notebook.cells.append(cell)
         pressed: list[float] = []
         timer = None
-        if stop_after is not None:
+        if stop_when is not None:
+            ready = stop_when
 
             def press() -> None:
+                deadline = time.monotonic() + 60
+                while not ready() and time.monotonic() < deadline:
+                    time.sleep(0.05)
                 pressed.append(time.monotonic())
                 asyncio.run(self.client.km.interrupt_kernel())
 
-            timer = threading.Timer(stop_after, press)
+            timer = threading.Thread(target=press)
             timer.start()
         started = time.monotonic()
         self.client.execute_cell(cell, len(self.notebook.cells) - 1)
