@@ -38,7 +38,7 @@ from qrbatch.errors import ConfigError, Interrupted, QrbatchError
 from qrbatch.outputs.results import RESULT_COLUMNS
 from qrbatch.run.commands import Validated, run_batch, validate_sheet
 from qrbatch.run.exit_codes import ExitCode
-from qrbatch.run.finish import RunResult
+from qrbatch.run.finish import RunResult, check_print_columns
 from qrbatch.run.kept_sandbox import kept_sandbox
 from qrbatch.run.progress import progress_for
 from qrbatch.run.settings import DEFAULT_MAX_ATTEMPTS, DEFAULT_QPS, Job
@@ -166,8 +166,11 @@ def _check(
             "concurrency": concurrency,
             **({} if images is None else {"images": images}),
         }
+        if (pdf or zip) and output is None:
+            raise ConfigError.of("frames.print_needs_output")
         base = Job(input=Path("DataFrame"), endpoint=endpoint, **settings)
         validated = _checked_frame(frame.pandas, phone, message, base)
+        check_print_columns(base, validated.sheet)  # a label column that is not there
         job = _frame_job(output, state_dir, endpoint, settings)
     except QrbatchError as error:
         raise error.with_traceback(None) from None

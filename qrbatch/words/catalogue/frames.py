@@ -13,6 +13,8 @@ EN: dict[str, str] = {
     "frames.not_a_result": "This frame has no {column} column: show() draws what "
     "create_codes() returned.",
     "frames.no_label_column": "No column named {column!r} for the captions.",
+    "frames.print_needs_output": "pdf=True and zip=True write their files beside the "
+    'workbook: give output= too (output="codes.xlsx").',
     "frames.shown": "Codes shown: {count:n}.",
     "frames.not_shown": "Not shown (past limit=): {count:n}.",
     "frames.without_code": "Rows without a code (see their Status): {count:n}.",
@@ -29,6 +31,8 @@ ID: dict[str, str] = {
     "frames.not_a_result": "Frame ini tidak punya kolom {column}: show() menggambar hasil "
     "dari create_codes().",
     "frames.no_label_column": "Tidak ada kolom bernama {column!r} untuk keterangannya.",
+    "frames.print_needs_output": "pdf=True dan zip=True menulis berkasnya di samping "
+    'workbook: berikan juga output= (output="codes.xlsx").',
     "frames.shown": "Kode yang ditampilkan: {count:n}.",
     "frames.not_shown": "Tidak ditampilkan (melewati limit=): {count:n}.",
     "frames.without_code": "Baris tanpa kode (lihat Status-nya): {count:n}.",
