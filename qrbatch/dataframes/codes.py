@@ -6,12 +6,18 @@
 
 The same engine as the CLI (validation, pacer, retries, reuse, the 2,000 cap, the
 journal). The journal lives in the state directory (``$QRBATCH_STATE_DIR``, else
-``$XDG_STATE_HOME/qrbatch``), keyed by the frame's content and the options, so running
-a notebook cell again resumes instead of creating again. Nothing is written to the
-working folder unless ``output=`` asks for a workbook.
+``$XDG_STATE_HOME/qrbatch``), one per endpoint and the settings that shape what is sent;
+its requests are keyed by their content, so running a notebook cell again, rows edited
+or not, sends only what is new. Nothing is written to the working folder unless
+``output=`` asks for a workbook. A polars frame is converted at the edge (``kinds.py``).
 
-``create_codes`` is synchronous and works where an event loop is already running
-(Jupyter): it then runs the engine on a loop of its own in a worker thread.
+Everything that can be wrong with a call is found first (``_check``), in the caller's
+thread, and raised with the caller's line as its traceback. Then ``create_codes`` runs
+the engine on a loop of its own in a worker thread (so it works where an event loop is
+already running: Jupyter), and Ctrl-C (Stop) sets the run's stop flag; ``acreate_codes``
+runs it on the caller's loop, and a cancel (Stop on an async cell) sets the same flag.
+Either way the calls in flight settle and are recorded, the run ends, and
+``Interrupted`` carries the result frame.
 """
 
 from __future__ import annotations
@@ -180,21 +186,24 @@ def _check(
 async def _create(call: _Call, stop: threading.Event) -> Any:
     """Run the checked call; the result frame, or the error that stopped the run with the
     frame as its ``.result``."""
-    job = call.job
-    result = await _settled(
-        lambda: run_batch(
-            job,
-            env=call.env,
-            credentials=call.credentials,
-            events=progress_for(call.progress),
-            validated=call.validated,
-            write_outputs=call.write_outputs,
-            stop=stop,
-            sandbox=kept_sandbox() if job.is_sandbox else None,
-        ),
-        stop,
-    )
     __tracebackhide__ = True
+    job = call.job
+    try:
+        result = await _settled(
+            lambda: run_batch(
+                job,
+                env=call.env,
+                credentials=call.credentials,
+                events=progress_for(call.progress),
+                validated=call.validated,
+                write_outputs=call.write_outputs,
+                stop=stop,
+                sandbox=kept_sandbox() if job.is_sandbox else None,
+            ),
+            stop,
+        )
+    except QrbatchError as failed:  # no credentials, the journal in use...: said in words
+        raise failed.with_traceback(None) from None
     frame = call.frame.result(_result_frame(call.frame.pandas, result))
     error: QrbatchError | None = None
     if result.exit_code == ExitCode.INTERRUPTED:
