@@ -107,13 +107,12 @@ class RegistryUnavailableError(QrbatchError):
     exit_code = 69
 
     def __init__(self, folder: str, cause: str) -> None:
-        super().__init__(
-            f"the account registry in {folder} cannot be used ({cause}): no Create or "
-            f"Update is sent without its claim; unsent rows stay pending and a rerun "
-            f"resumes (QRBATCH_REGISTRY=off runs alone, if no other run shares the account)"
-        )
+        super().__init__(key="errors.registry", params={"folder": folder, "cause": cause})
         self.folder = folder
         self.cause = cause
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.folder, self.cause), self.__dict__)
 
 
 class ServiceUnavailableError(QrbatchError):

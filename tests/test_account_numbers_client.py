@@ -203,7 +203,7 @@ async def test_a_gateway_without_the_action_gets_an_account_error_for_that_actio
         await client.list(phone=PHONE)
     error = caught.value
     assert (error.code, error.http_status, error.action) == ("InvalidAction.NotFound", 404, QUERY)
-    assert "QueryChatappPhoneNumbers" in error.fix and "--endpoint" in error.fix
+    assert "QueryChatappPhoneNumbers" in error.fix and "endpoint (or QRBATCH_ENDPOINT)" in error.fix
     assert sandbox.world.accounts["demo"].number_queries == 1
 
 

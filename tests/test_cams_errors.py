@@ -18,6 +18,7 @@ from qrbatch.errors import (
     RowError,
     ThrottledError,
 )
+from qrbatch.words import describe, speaking
 
 CREATE = "CreatePhoneMessageQrdl"
 
@@ -80,7 +81,7 @@ def test_account_level_refusals_stop_the_run(code: str, status: int, message: st
         ("InvalidSecurityToken.Expired", "STS token"),
         ("InvalidTimeStamp.Expired", "2026-11-30T10:00:00Z"),
         ("InvalidTimeStamp.Format", "clock"),
-        ("InvalidVersion", "--endpoint"),
+        ("InvalidVersion", "endpoint (or QRBATCH_ENDPOINT)"),
         ("InvalidAction.NotFound", "cams.ap-southeast-1.aliyuncs.com"),
     ],
 )
@@ -185,3 +186,17 @@ def test_advice_for_fills_the_key_and_date_and_leaves_the_action_to_the_caller()
     for code in ("InvalidTimeStamp.Expired", "InvalidAccessKeyId.Inactive", "MissingSecurityToken"):
         advice = advice_for(code)
         assert advice is not None and "{" not in advice.fix.replace("{action}", "")
+
+
+def test_the_fix_is_worded_for_its_reader() -> None:
+    error = answer("InvalidVersion", key_id="LTAIvisible")
+    assert isinstance(error, AccountError)
+    with speaking(audience="cli"):
+        assert "check that --endpoint (or QRBATCH_ENDPOINT)" in describe(error.fix)
+    assert describe(error.fix, language="id", audience="page").startswith(
+        "pastikan Layanan (atau QRBATCH_ENDPOINT) mengarah ke CAMS"
+    )
+    secret = answer("SignatureDoesNotMatch")
+    assert isinstance(secret, AccountError)
+    with speaking(audience="cli"):
+        assert "ALIBABA_CLOUD_ACCESS_KEY_SECRET" in describe(secret.fix)

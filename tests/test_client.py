@@ -350,18 +350,23 @@ async def test_no_permission_names_the_ram_action_and_shows_the_gateway_diagnosi
             "InvalidAccessKeyId.Inactive",
             "LTAIinactive",
         ),
-        (SandboxConfig(api_version="2099-01-01"), DEMO, "InvalidVersion", "--endpoint"),
+        (
+            SandboxConfig(api_version="2099-01-01"),
+            DEMO,
+            "InvalidVersion",
+            "endpoint (or QRBATCH_ENDPOINT)",
+        ),
         (
             SandboxConfig(missing_actions=frozenset({"CreatePhoneMessageQrdl"})),
             DEMO,
             "InvalidAction.NotFound",
-            "--endpoint",
+            "endpoint (or QRBATCH_ENDPOINT)",
         ),
         (
             SandboxConfig(error_format="xml"),
             Credentials(DEMO_KEY_ID, "wrong"),
             "SignatureDoesNotMatch",
-            "SECRET",
+            "AccessKey secret",
         ),
     ],
 )

@@ -30,17 +30,28 @@ from qrbatch.errors import (
     ThrottledError,
     TransientError,
 )
+from qrbatch.words import Words, said
 
 Kind = Literal["throttled", "transient", "unknown", "row", "account"]
 
 
 @dataclass(frozen=True, slots=True)
 class ErrorAdvice:
-    """What an error code means in plain words, and what to do about it."""
+    """What an error code means in plain words, and what to do about it: the catalogue's
+    ``key`` and ``key.fix`` (qrbatch/words/catalogue/cams.py), worded in the reader's
+    context; ``values`` fill the fix (the key ID, the request date, the action)."""
 
     kind: Kind
-    meaning: str
-    fix: str
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def meaning(self) -> str:
+        return said(self.key)
+
+    @property
+    def fix(self) -> str:
+        return said(f"{self.key}.fix", **dict(self.values))
 
 
 THROTTLING_CODES = frozenset(
@@ -48,165 +59,45 @@ THROTTLING_CODES = frozenset(
 )
 
 ADVICE: dict[str, ErrorAdvice] = {
-    **{
-        code: ErrorAdvice(
-            "throttled",
-            "the account went over its 5 calls per second",
-            "nothing: qrbatch slows down and retries; if it persists, another program is "
-            "using the same account's quota",
-        )
-        for code in THROTTLING_CODES
-    },
-    "ServiceUnavailable": ErrorAdvice(
-        "unknown", "CAMS was temporarily unavailable", "rerun later: done rows are kept"
-    ),
-    "InternalError": ErrorAdvice(
-        "unknown", "CAMS failed internally", "rerun later: done rows are kept"
-    ),
-    "RequestTimeout": ErrorAdvice(
-        "unknown", "no answer in time (network or server)", "rerun later: done rows are kept"
-    ),
-    "ConnectionError": ErrorAdvice(
-        "unknown", "the connection failed or dropped", "check the network, then rerun"
-    ),
-    "SignatureNonceUsed": ErrorAdvice(
-        "transient", "a request nonce was replayed", "nothing: retried with a fresh nonce"
-    ),
-    "InvalidAccessKeyId.NotFound": ErrorAdvice(
-        "account",
-        "the AccessKey ID does not exist",
-        "check ALIBABA_CLOUD_ACCESS_KEY_ID (or the profile) against the RAM console",
-    ),
-    "InvalidAccessKeyId": ErrorAdvice(
-        "account",
-        "the AccessKey ID is not valid",
-        "check ALIBABA_CLOUD_ACCESS_KEY_ID (or the profile) against the RAM console",
-    ),
-    "InvalidAccessKeyId.Inactive": ErrorAdvice(
-        "account",
-        "the AccessKey is inactive (disabled in the RAM console)",
-        "activate AccessKey {key_id} in the RAM console, or use an active key",
-    ),
-    "InvalidSecurityToken.Expired": ErrorAdvice(
-        "account",
-        "the STS security token has expired (STS tokens live 15 to 60 minutes)",
-        "get a fresh STS token for AccessKey {key_id} (or use a long-lived AccessKey), "
-        "then rerun: done rows are kept",
-    ),
-    "InvalidSecurityToken.MismatchWithAccessKey": ErrorAdvice(
-        "account",
-        "the STS security token does not belong to this AccessKey ID",
-        "set ALIBABA_CLOUD_SECURITY_TOKEN to the token issued with AccessKey {key_id}",
-    ),
-    "InvalidSecurityToken.Malformed": ErrorAdvice(
-        "account",
-        "the STS security token is not valid",
-        "copy the whole STS token again (ALIBABA_CLOUD_SECURITY_TOKEN or the profile)",
-    ),
-    "MissingSecurityToken": ErrorAdvice(
-        "account",
-        "this AccessKey is an STS key and needs its security token",
-        "set ALIBABA_CLOUD_SECURITY_TOKEN (or the profile's sts_token) for AccessKey {key_id}",
-    ),
-    "NoPermission": ErrorAdvice(
-        "account",
-        "the RAM user or role lacks permission for this action",
-        "grant the RAM policy action cams:{action} to the RAM user of AccessKey {key_id}",
-    ),
-    "InvalidTimeStamp.Format": ErrorAdvice(
-        "account",
-        "the request date was not understood",
-        "check this machine's clock and time zone settings (the request was dated {date})",
-    ),
-    "InvalidVersion": ErrorAdvice(
-        "account",
-        "the endpoint does not serve CAMS API version 2020-06-06",
-        "check --endpoint / QRBATCH_ENDPOINT points at CAMS (cams.<region>.aliyuncs.com)",
-    ),
-    "InvalidAction.NotFound": ErrorAdvice(
-        "account",
-        "the endpoint does not offer this action",
-        "check --endpoint / QRBATCH_ENDPOINT: it does not offer {action}; CAMS is "
-        "documented only at https://cams.ap-southeast-1.aliyuncs.com",
-    ),
-    "InvalidApi.NotFound": ErrorAdvice(
-        "account",
-        "the endpoint does not offer this action",
-        "check --endpoint / QRBATCH_ENDPOINT: it does not offer {action}; CAMS is "
-        "documented only at https://cams.ap-southeast-1.aliyuncs.com",
-    ),
-    "SignatureDoesNotMatch": ErrorAdvice(
-        "account",
-        "the request signature does not match: usually a wrong AccessKey secret",
-        "check that the AccessKey secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET, or the profile or "
-        "credentials file the log names as the source) belongs to the AccessKey ID",
-    ),
-    "IncompleteSignature": ErrorAdvice(
-        "account",
-        "the request signature is incomplete",
-        "check the AccessKey secret; report a bug if it is right",
-    ),
-    "InvalidTimeStamp.Expired": ErrorAdvice(
-        "account",
-        "this machine's clock is more than 15 minutes off",
-        "synchronise this machine's clock (NTP), then rerun: the request was dated {date}",
-    ),
-    "Forbidden.AccessKeyDisabled": ErrorAdvice(
-        "account",
-        "the AccessKey is disabled",
-        "enable the key {key_id} or use another in the RAM console",
-    ),
-    "Ram.PermissionDeny": ErrorAdvice(
-        "account",
-        "the RAM user lacks permission for this action",
-        "grant the RAM policy action cams:{action} to the RAM user of AccessKey {key_id}",
-    ),
-    "Forbidden.RAM": ErrorAdvice(
-        "account",
-        "the RAM user lacks permission for this action",
-        "grant the RAM policy action cams:{action} to the RAM user of AccessKey {key_id}",
-    ),
-    "Forbidden": ErrorAdvice(
-        "account",
-        "the request is forbidden for this account",
-        "grant the RAM policy action cams:{action} to the RAM user of AccessKey {key_id}",
-    ),
-    "Product.Unsubscript": ErrorAdvice(
-        "account",
-        "Chat App Message Service is not activated on this account",
-        "activate CAMS in the Alibaba Cloud console",
-    ),
-    "Unknown.ResourceOwnerId": ErrorAdvice(
-        "row",
-        "the phone number (or CustSpaceId) is not registered to this account",
-        "use a business number registered on the account's WhatsApp channel",
-    ),
-    "MissingParameter": ErrorAdvice("row", "a required value is missing", "fill in the row"),
-    "InvalidParameter": ErrorAdvice("row", "a value is not valid", "correct the row"),
-    "QrdlLimitExceeded": ErrorAdvice(
-        "row",
-        "the business number already holds 2,000 QR codes",
-        "delete unused codes of that number (qrbatch delete), then rerun",
-    ),
-    "QrdlCode.LimitExceeded": ErrorAdvice(
-        "row",
-        "the business number already holds 2,000 QR codes",
-        "delete unused codes of that number (qrbatch delete), then rerun",
-    ),
-    "NotFound": ErrorAdvice("row", "no such QR code on that number", "check the QrdlCode"),
-    "QrdlCode.NotFound": ErrorAdvice("row", "no such QR code on that number", "check the QrdlCode"),
+    **{code: ErrorAdvice("throttled", "cams.throttled") for code in THROTTLING_CODES},
+    "ServiceUnavailable": ErrorAdvice("unknown", "cams.unavailable"),
+    "InternalError": ErrorAdvice("unknown", "cams.internal"),
+    "RequestTimeout": ErrorAdvice("unknown", "cams.timeout"),
+    "ConnectionError": ErrorAdvice("unknown", "cams.connection"),
+    "SignatureNonceUsed": ErrorAdvice("transient", "cams.nonce"),
+    "InvalidAccessKeyId.NotFound": ErrorAdvice("account", "cams.key_not_found"),
+    "InvalidAccessKeyId": ErrorAdvice("account", "cams.key_invalid"),
+    "InvalidAccessKeyId.Inactive": ErrorAdvice("account", "cams.key_inactive"),
+    "InvalidSecurityToken.Expired": ErrorAdvice("account", "cams.token_expired"),
+    "InvalidSecurityToken.MismatchWithAccessKey": ErrorAdvice("account", "cams.token_mismatch"),
+    "InvalidSecurityToken.Malformed": ErrorAdvice("account", "cams.token_malformed"),
+    "MissingSecurityToken": ErrorAdvice("account", "cams.token_missing"),
+    "NoPermission": ErrorAdvice("account", "cams.no_permission"),
+    "InvalidTimeStamp.Format": ErrorAdvice("account", "cams.date_format"),
+    "InvalidVersion": ErrorAdvice("account", "cams.version"),
+    "InvalidAction.NotFound": ErrorAdvice("account", "cams.no_action"),
+    "InvalidApi.NotFound": ErrorAdvice("account", "cams.no_action"),
+    "SignatureDoesNotMatch": ErrorAdvice("account", "cams.signature"),
+    "IncompleteSignature": ErrorAdvice("account", "cams.signature_incomplete"),
+    "InvalidTimeStamp.Expired": ErrorAdvice("account", "cams.clock"),
+    "Forbidden.AccessKeyDisabled": ErrorAdvice("account", "cams.key_disabled"),
+    "Ram.PermissionDeny": ErrorAdvice("account", "cams.ram_denied"),
+    "Forbidden.RAM": ErrorAdvice("account", "cams.ram_denied"),
+    "Forbidden": ErrorAdvice("account", "cams.forbidden"),
+    "Product.Unsubscript": ErrorAdvice("account", "cams.not_activated"),
+    "Unknown.ResourceOwnerId": ErrorAdvice("row", "cams.not_registered"),
+    "MissingParameter": ErrorAdvice("row", "cams.missing_value"),
+    "InvalidParameter": ErrorAdvice("row", "cams.invalid_value"),
+    "QrdlLimitExceeded": ErrorAdvice("row", "cams.cap"),
+    "QrdlCode.LimitExceeded": ErrorAdvice("row", "cams.cap"),
+    "NotFound": ErrorAdvice("row", "cams.not_found"),
+    "QrdlCode.NotFound": ErrorAdvice("row", "cams.not_found"),
 }
 
 NOT_FOUND_CODES = frozenset({"NotFound", "QrdlCode.NotFound"})
 CAP_CODES = frozenset({"QrdlLimitExceeded", "QrdlCode.LimitExceeded"})
-TOKEN_FIX = (
-    "get a fresh STS token for AccessKey {key_id} (or use a long-lived AccessKey), "
-    "then rerun: done rows are kept"
-)
-FORBIDDEN_FIX = (
-    "the account refused this request (HTTP {status}): grant the RAM policy action "
-    "cams:{action} to the RAM user of AccessKey {key_id}, and check the key is active"
-)
+TOKEN_FIX = "cams.token_refused.fix"
+FORBIDDEN_FIX = "cams.http_refused.fix"
 # Parameter errors that name these are about the request's signing or credentials,
 # which every row shares, not about a row's value.
 _ACCOUNT_PARAMETERS = ("SecurityToken", "x-acs-", "Authorization", "AccessKey")
@@ -224,9 +115,12 @@ def advice_for(
     advice = ADVICE.get(code)
     if advice is None:
         return None
-    values = _Blank({k: v for k, v in {"key_id": key_id, "date": date}.items() if v})
-    values["action"] = "{action}" if action is None else action
-    return ErrorAdvice(advice.kind, advice.meaning, advice.fix.format_map(values))
+    values = _values({"key_id": key_id, "date": date})
+    if action is None:
+        del values["action"]  # left as {action}, for the caller to fill
+    else:
+        values["action"] = action
+    return ErrorAdvice(advice.kind, advice.key, tuple(values.items()))
 
 
 def is_not_found(error: CamsError) -> bool:
@@ -279,31 +173,30 @@ def _kind(code: str, message: str, http_status: int | None, retry_after: float |
     return "row"
 
 
-class _Blank(dict[str, str]):
-    """Template values; a placeholder without a value reads as a neutral phrase."""
-
-    def __missing__(self, key: str) -> str:
-        return {"key_id": "(the one in use)", "date": "(unknown)", "action": "<Action>"}.get(
-            key, ""
-        )
+def _values(values: Mapping[str, str]) -> dict[str, object]:
+    """The fix's values; one not known reads as a neutral phrase."""
+    blank: dict[str, object] = {
+        "key_id": Words("cams.key_in_use"),
+        "date": Words("cams.date_unknown"),
+        "action": "<Action>",
+        "status": "",
+    }
+    return blank | {k: v for k, v in values.items() if v}
 
 
 def _fix(code: str, message: str, http_status: int | None, values: Mapping[str, str]) -> str:
     advice = ADVICE.get(code)
     if _token_refused(code, message) and (advice is None or advice.kind != "account"):
-        template = TOKEN_FIX
+        key = TOKEN_FIX
     elif advice is not None and advice.kind == "account":
-        template = advice.fix
+        key = f"{advice.key}.fix"
     elif http_status in (401, 403):
-        template = FORBIDDEN_FIX
+        key = FORBIDDEN_FIX
     elif code.startswith(("InvalidParameter", "MissingParameter")):
-        template = (
-            "the request's signing headers or credentials were refused: check the AccessKey "
-            "{key_id} and its secret; report a qrbatch bug if they are right"
-        )
+        key = "cams.signing_refused.fix"
     else:
-        template = "check the account in the console"
-    return template.format_map(_Blank({k: v for k, v in values.items() if v}))
+        key = "cams.account.fix"
+    return said(key, **_values(values))
 
 
 def classify(

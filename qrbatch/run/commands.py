@@ -159,7 +159,7 @@ def normalise_or_fail(phone: str, region: str | None) -> str:
     try:
         return normalise_phone(phone, region)
     except RowProblem as problem:
-        raise ConfigError(f"{phone!r}: {problem.message}") from None
+        raise ConfigError.of("rows.in_column", column=repr(phone), problem=problem.words) from None
 
 
 async def list_codes(

@@ -27,6 +27,7 @@ from qrbatch.run.connect import RunContext
 from qrbatch.run.exit_codes import ExitCode, exit_code_of
 from qrbatch.run.settings import Job
 from qrbatch.sheets.read import Sheet
+from qrbatch.words import said
 
 log = logging.getLogger("qrbatch")
 
@@ -137,10 +138,11 @@ def write_print_outputs(job: Job, sheet: Sheet, results: Sequence[RowResult]) ->
             write_zip(items, job.zip_path, options)
             written.append(job.zip_path)
     except OSError as exc:
-        raise OutputWriteError(
-            f"{exc.filename or job.output_path.parent}: could not be written "
-            f"({exc.strerror or exc}). The results workbook is written; make the PDF or ZIP "
-            f"again with: qrbatch pdf {job.output_path}"
+        raise OutputWriteError.of(
+            "run.print_not_written",
+            file=exc.filename or job.output_path.parent,
+            reason=exc.strerror or exc,
+            output=job.output_path,
         ) from None
     return written
 
@@ -164,11 +166,11 @@ def _write_results(
     except OSError as exc:
         if ctx.journal is not None:
             ctx.journal.set_meta(OUTPUTS_PENDING, str(output))
-        where = f"the journal {ctx.journal.path} keeps" if ctx.journal else "the service keeps"
-        raise OutputWriteError(
-            f"{output}: could not be written ({exc.strerror or exc}); {where} every outcome. "
-            "Once there is room, rerun the same command: it writes the results without "
-            "calling the service again."
+        raise OutputWriteError.of(
+            "run.results_not_written" if ctx.journal else "run.results_not_written_no_journal",
+            file=output,
+            reason=exc.strerror or exc,
+            journal=ctx.journal.path if ctx.journal else "",
         ) from None
     if ctx.journal is not None:
         ctx.journal.set_meta(OUTPUTS_PENDING, None)
@@ -243,11 +245,12 @@ def finish_run(
             },
         )
     )
-    stop = f"{stopped.code}: {stopped.message}. To fix: {stopped.fix}" if stopped else ""
+    stop = (
+        said("run.stopped", code=stopped.code, message=stopped.message, advice=stopped.fix)
+        if stopped
+        else ""
+    )
     error: QrbatchError | None = stopped
     if code == ExitCode.UNAVAILABLE and stopped is None:
-        error = ctx.report.unavailable or ServiceUnavailableError(
-            "the service kept failing: the run stopped sending early; every row not sent "
-            "is pending and the next run resumes"
-        )
+        error = ctx.report.unavailable or ServiceUnavailableError.of("run.unavailable")
     return RunResult(summary, results, code, output, stop, error)

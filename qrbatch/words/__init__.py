@@ -1,15 +1,18 @@
 """The words a person reads, from one catalogue, in English and Bahasa Indonesia.
 
-    say("sheet.no_column", file=..., ...)        the message, in the current context
-    describe(error, language="id", audience="page")   an error's words for the page
+    say("rows.no_phone_column", file=..., found=[...])   the message, in the context's
+                                                         language and audience
+    InputFileError.of("rows.no_phone_column", ...)       an error worded when shown
+    describe(error, language="id", audience="page")      an error's (or a said() text's)
+                                                         words for the page
 
 A message is found by its key in the catalogue (``qrbatch/words/catalogue/<area>.py``)
 and filled with its parameters. What a person can *do* depends on where they are, so a
 message never spells a command-line flag itself: it names the setting,
 ``{fix:phone_column}``, and the audience decides the words (``fixes.py``):
 
-    cli      --phone-column NAME
-    python   phone="NAME"
+    cli      pass --phone-column NAME
+    python   pass phone="NAME"
     page     choose the Phone column   (pilih kolom Nomor telepon)
 
 ``{fix:phone_column={name}}`` gives the value too, quoted as each audience writes it
@@ -24,24 +27,17 @@ Python); the command line sets ``"cli"`` at its entry; the page passes its own.
 ``QrbatchError.of(key, **params)`` keeps the key and renders through :func:`say` when
 printed, so each front end shows its own words without translating anything.
 
-This module imports nothing of qrbatch's: every layer may use it (it is the bottom one).
+This package imports nothing else of qrbatch's: every layer may use it (it is the
+bottom one), and it loads its catalogue only when the first message is worded.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from contextvars import ContextVar
-from typing import Literal, get_args
 
+from qrbatch.words.context import AUDIENCE, AUDIENCES, LANGUAGE, LANGUAGES, Audience
 from qrbatch.words.render import Said, Words, render
-
-Audience = Literal["cli", "python", "page"]
-LANGUAGES = ("en", "id")
-AUDIENCES: tuple[Audience, ...] = get_args(Audience)
-
-LANGUAGE: ContextVar[str] = ContextVar("language", default="en")
-AUDIENCE: ContextVar[Audience] = ContextVar("audience", default="python")
 
 __all__ = [
     "AUDIENCE",

@@ -234,7 +234,8 @@ SETTINGS: dict[str, Setting] = {
         "encoding",
         '"NAME"',
         _one(
-            "save the file as .xlsx or as CSV UTF-8", "simpan berkas sebagai .xlsx atau CSV UTF-8"
+            "export it again from the app that made it",
+            "ekspor ulang dari aplikasi yang membuatnya",
         ),
         label={"en": "Encoding", "id": "Encoding"},
     ),
@@ -338,6 +339,32 @@ SETTINGS: dict[str, Setting] = {
         '"TEMPLATE"',
         _SERVER,
         label={"en": "Image file names", "id": "Nama berkas gambar"},
+    ),
+    # where the key is read from: the command line names the variable, Python the
+    # credentials= parameter, the page its Account panel
+    "access_key_id": Setting(
+        "ALIBABA_CLOUD_ACCESS_KEY_ID (or the profile)",
+        "",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID (or credentials=)",
+        "",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "the AccessKey ID", "id": "AccessKey ID"},
+    ),
+    "access_key_secret": Setting(
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET, the profile or the credentials file",
+        "",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET (or credentials=)",
+        "",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "the AccessKey Secret", "id": "AccessKey Secret"},
+    ),
+    "security_token": Setting(
+        "ALIBABA_CLOUD_SECURITY_TOKEN (or the profile's sts_token)",
+        "",
+        "ALIBABA_CLOUD_SECURITY_TOKEN (or credentials=)",
+        "",
+        _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
+        label={"en": "the STS token", "id": "token STS"},
     ),
     "yes": Setting(
         "--yes",

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qrbatch.words.catalogue import messages
+from qrbatch.words.context import AUDIENCE, LANGUAGE
 from qrbatch.words.fixes import fix, name
 
 
@@ -23,8 +24,6 @@ class Words:
         self.params = params
 
     def __str__(self) -> str:
-        from qrbatch.words import AUDIENCE, LANGUAGE
-
         return render(self.key, LANGUAGE.get(), AUDIENCE.get(), self.params)
 
     def __repr__(self) -> str:

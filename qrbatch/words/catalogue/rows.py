@@ -20,8 +20,7 @@ EN: dict[str, str] = {
     # A row's problem: "{column}: {problem}" (the column as the sheet names it)
     "rows.in_column": "{column}: {problem}",
     "rows.blank": "the row is empty",
-    "rows.code_columns": "{file}: needs a phone and a QrdlCode column. Columns found: "
-    "{found:q}.",
+    "rows.code_columns": "{file}: needs a phone and a QrdlCode column. Columns found: {found:q}.",
     "rows.code_columns_update": "{file}: needs a phone, a QrdlCode and a message column. "
     "Columns found: {found:q}.",
     "rows.phone_empty": "the phone number is empty",

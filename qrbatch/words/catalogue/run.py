@@ -16,6 +16,17 @@ EN: dict[str, str] = {
     "run.output_real": "{file} holds the results of a real run; a sandbox run never replaces "
     "them. Choose another file name for the sandbox run: {fix:output}.",
     "run.valid_not_sent": "valid; not sent (validate only)",
+    "run.print_not_written": "{file}: could not be written ({reason}). The results workbook "
+    "is written; make the PDF or ZIP again with: qrbatch pdf {output}",
+    "run.results_not_written": "{file}: could not be written ({reason}); the journal "
+    "{journal} keeps every outcome. Once there is room, rerun the same command: it writes "
+    "the results without calling the service again.",
+    "run.results_not_written_no_journal": "{file}: could not be written ({reason}); the "
+    "service keeps every outcome. Once there is room, rerun the same command: it writes the "
+    "results without calling the service again.",
+    "run.stopped": "{code}: {message}. To fix: {advice}",
+    "run.unavailable": "the service kept failing: the run stopped sending early; every row "
+    "not sent is pending and the next run resumes",
     "run.journal_of_other_input": "{output} and its journal belong to {recorded}, not "
     "{input}: give {input} another output name ({fix:output}), or {fix:fresh} if it is "
     "{recorded} renamed",
@@ -34,6 +45,17 @@ ID: dict[str, str] = {
     "run.output_real": "{file} berisi hasil proses sungguhan; proses sandbox tidak pernah "
     "menggantinya. Pilih nama berkas lain untuk proses sandbox: {fix:output}.",
     "run.valid_not_sent": "valid; tidak dikirim (hanya pemeriksaan)",
+    "run.print_not_written": "{file}: tidak bisa ditulis ({reason}). Workbook hasil sudah "
+    "ditulis; buat lagi PDF atau ZIP-nya dengan: qrbatch pdf {output}",
+    "run.results_not_written": "{file}: tidak bisa ditulis ({reason}); jurnal {journal} "
+    "menyimpan setiap hasil. Setelah ada ruang, jalankan ulang perintah yang sama: hasilnya "
+    "ditulis tanpa memanggil layanan lagi.",
+    "run.results_not_written_no_journal": "{file}: tidak bisa ditulis ({reason}); layanan "
+    "menyimpan setiap hasil. Setelah ada ruang, jalankan ulang perintah yang sama: hasilnya "
+    "ditulis tanpa memanggil layanan lagi.",
+    "run.stopped": "{code}: {message}. Cara memperbaiki: {advice}",
+    "run.unavailable": "layanan terus gagal: proses berhenti mengirim lebih awal; setiap "
+    "baris yang belum terkirim tetap menunggu dan proses berikutnya melanjutkannya",
     "run.journal_of_other_input": "{output} dan jurnalnya milik {recorded}, bukan {input}: "
     "beri {input} nama berkas hasil lain ({fix:output}), atau {fix:fresh} jika itu "
     "{recorded} yang diganti namanya",

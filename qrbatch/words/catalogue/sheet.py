@@ -69,7 +69,7 @@ EN: dict[str, str] = {
     "sheet.xls_as_text": "{file}: this is an old Excel (.xls) workbook with a text extension. "
     "Rename it to .xls.",
     "sheet.binary_text": "{file}: holds binary data, not text. Export it as CSV, or "
-    "{fix:encoding} with the encoding it was saved in.",
+    "{fix:encoding}.",
     # no header: "{file}: {what}{where}{delimiter}.{best}{hint} Name the columns..."
     "sheet.no_header": "{file}: no header row with a phone and a message column in the first "
     "{rows} rows{where}{delimiter}.{best}{hint} Name the columns PhoneNumber and "
@@ -102,8 +102,7 @@ EN: dict[str, str] = {
     "{encoding}. Save it again as 'CSV UTF-8'.",
     "sheet.mixed_encodings": "{file}: mixes UTF-8 letters (line(s) {good}) with bytes that are "
     "not UTF-8 (line(s) {bad}), so either reading would change some rows. Open it in a "
-    "spreadsheet app and save it as 'CSV UTF-8', or {fix:encoding} with the encoding it was "
-    "saved in.",
+    "spreadsheet app and save it as 'CSV UTF-8', or {fix:encoding}.",
     "sheet.unclosed_quote": "{file}: cannot be read after row {row} (line {line}): {reason}. "
     'This is usually a double quote (") that is never closed: close or remove it.',
     "sheet.workbook_too_big": "{file}: the workbook is {size:n} bytes; qrbatch reads workbooks "
@@ -210,7 +209,7 @@ ID: dict[str, str] = {
     "sheet.xls_as_text": "{file}: ini workbook Excel lama (.xls) dengan ekstensi teks. Ganti "
     "namanya menjadi .xls.",
     "sheet.binary_text": "{file}: berisi data biner, bukan teks. Ekspor sebagai CSV, atau "
-    "{fix:encoding} sesuai encoding saat berkas disimpan.",
+    "{fix:encoding}.",
     "sheet.no_header": "{file}: tidak ada baris judul dengan kolom nomor telepon dan kolom pesan "
     "di {rows} baris pertama{where}{delimiter}.{best}{hint} Beri nama kolom PhoneNumber dan "
     "PrefilledMessage, atau {fix:phone_column} dan {fix:message_column} ({fix:header_row} "
@@ -245,8 +244,7 @@ ID: dict[str, str] = {
     "{encoding}. Simpan ulang sebagai 'CSV UTF-8'.",
     "sheet.mixed_encodings": "{file}: mencampur huruf UTF-8 (baris {good}) dengan byte yang "
     "bukan UTF-8 (baris {bad}), jadi cara baca mana pun akan mengubah sebagian baris. Buka di "
-    "aplikasi spreadsheet lalu simpan sebagai 'CSV UTF-8', atau {fix:encoding} sesuai "
-    "encoding saat berkas disimpan.",
+    "aplikasi spreadsheet lalu simpan sebagai 'CSV UTF-8', atau {fix:encoding}.",
     "sheet.unclosed_quote": "{file}: tidak bisa dibaca setelah baris {row} (baris teks "
     '{line}): {reason}. Biasanya ini karena tanda petik dua (") yang tidak ditutup: tutup '
     "atau hapus tanda petik itu.",
