@@ -309,7 +309,7 @@ def test_a_polars_frame_gives_a_polars_frame(sandbox_thread: SandboxThread) -> N
 def test_what_is_not_a_frame_is_refused_in_python_words() -> None:
     with pytest.raises(qrbatch.ConfigError, match="pandas or polars DataFrame, got list"):
         qrbatch.create_codes([1, 2], endpoint="sandbox")  # type: ignore[type-var]
-    with pytest.raises(qrbatch.ConfigError, match='give output= too'):
+    with pytest.raises(qrbatch.ConfigError, match="give output= too"):
         qrbatch.create_codes(messy_frame(), endpoint="sandbox", pdf=True)
     with pytest.raises(qrbatch.ConfigError, match="label column 'Shop' is not in DataFrame"):
         qrbatch.create_codes(messy_frame(), endpoint="sandbox", label="Shop")
