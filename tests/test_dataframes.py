@@ -209,7 +209,7 @@ from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
 env = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5sandboxDemoKey",
        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "sandbox-demo-secret-not-a-real-key"}
 df = pd.DataFrame({"Phone": ["6281234567890"] * 40, "Message": [f"m{i}" for i in range(40)]})
-with SandboxThread(Sandbox(config=SandboxConfig(qps=5))) as server:
+with SandboxThread(Sandbox(config=SandboxConfig(qps=100))) as server:
     pressed = []
     def press():  # once a few codes are made, whatever the machine's load
         deadline = time.monotonic() + 60

@@ -157,7 +157,7 @@ def test_the_widget_bar_ends_at_the_total(notebook: Kernel) -> None:
     pytest.importorskip("ipywidgets")
     cell = notebook.run(
         f"{FEW}\ncodes = qrbatch.create_codes(few.assign(Message=few['Message'] + '!'), "
-        "endpoint=URL)"
+        "endpoint=URL, qps=50)"
     )
     assert cell.error is None, cell.traceback
     notebook.client.set_widgets_metadata()
