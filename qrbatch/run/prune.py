@@ -38,13 +38,16 @@ class Pruned:
     dry_run: bool = False
 
     def line(self) -> str:
-        """One line for a person: what was removed, how much, what was kept."""
-        verb = "would remove" if self.dry_run else "removed"
+        """One line for a person: what was removed, how much, what was kept (in the
+        words of the catalogue, the context's language)."""
+        from qrbatch.words import say
+
         size = f"{self.freed / 1_000_000:.1f} MB" if self.freed >= 100_000 else f"{self.freed} B"
-        parts = [f"{verb} {len(self.removed)} notebook journals ({size}) from {self.folder}"]
+        key = "frames.would_prune" if self.dry_run else "frames.pruned"
+        parts = [say(key, count=len(self.removed), size=size, folder=str(self.folder))]
         if self.in_use:
-            parts.append(f"{len(self.in_use)} in use kept")
-        parts.append(f"{self.kept} newer kept")
+            parts.append(say("frames.in_use_kept", count=len(self.in_use)))
+        parts.append(say("frames.newer_kept", count=self.kept))
         return "; ".join(parts)
 
 

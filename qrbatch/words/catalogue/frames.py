@@ -15,6 +15,10 @@ EN: dict[str, str] = {
     "frames.no_label_column": "No column named {column!r} for the captions.",
     "frames.print_needs_output": "pdf=True and zip=True write their files beside the "
     'workbook: give output= too (output="codes.xlsx").',
+    "frames.pruned": "removed {count:n} notebook journals ({size}) from {folder}",
+    "frames.would_prune": "would remove {count:n} notebook journals ({size}) from {folder}",
+    "frames.in_use_kept": "{count:n} in use kept",
+    "frames.newer_kept": "{count:n} newer kept",
     "frames.shown": "Codes shown: {count:n}.",
     "frames.not_shown": "Not shown (past limit=): {count:n}.",
     "frames.without_code": "Rows without a code (see their Status): {count:n}.",
@@ -33,6 +37,10 @@ ID: dict[str, str] = {
     "frames.no_label_column": "Tidak ada kolom bernama {column!r} untuk keterangannya.",
     "frames.print_needs_output": "pdf=True dan zip=True menulis berkasnya di samping "
     'workbook: berikan juga output= (output="codes.xlsx").',
+    "frames.pruned": "{count:n} jurnal notebook ({size}) dihapus dari {folder}",
+    "frames.would_prune": "{count:n} jurnal notebook ({size}) akan dihapus dari {folder}",
+    "frames.in_use_kept": "{count:n} yang sedang dipakai disimpan",
+    "frames.newer_kept": "{count:n} yang lebih baru disimpan",
     "frames.shown": "Kode yang ditampilkan: {count:n}.",
     "frames.not_shown": "Tidak ditampilkan (melewati limit=): {count:n}.",
     "frames.without_code": "Baris tanpa kode (lihat Status-nya): {count:n}.",
