@@ -13,7 +13,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the same names, for type checkers and readers
+    from qrbatch import dataframes as frames  # noqa: F401 - the module qrbatch.frames
     from qrbatch.dataframes.codes import acreate_codes, create_codes, validate_frame
+    from qrbatch.dataframes.show import show
     from qrbatch.engine.events import Event, EventBus
     from qrbatch.errors import (
         AccountError,
@@ -83,6 +85,7 @@ _HOMES: dict[str, tuple[str, str]] = {
     "load_job_file": ("qrbatch.run.settings", "load_job_file"),
     "read_code_sheet": ("qrbatch.run.validation", "read_code_sheet"),
     "run_batch": ("qrbatch.run.commands", "run_batch"),
+    "show": ("qrbatch.dataframes.show", "show"),
     "update_codes": ("qrbatch.run.commands", "update_codes"),
     "validate_frame": ("qrbatch.dataframes.codes", "validate_frame"),
     "validate_input": ("qrbatch.run.validation", "validate_input"),
@@ -122,6 +125,7 @@ __all__ = [
     "load_job_file",
     "read_code_sheet",
     "run_batch",
+    "show",
     "update_codes",
     "validate_frame",
     "validate_input",
@@ -129,7 +133,15 @@ __all__ = [
 ]
 
 
+# Modules by another name: qrbatch.frames.prune() is the DataFrame API's journals' upkeep.
+_MODULES = {"frames": "qrbatch.dataframes"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        alias = importlib.import_module(_MODULES[name])
+        globals()[name] = alias
+        return alias
     if name not in _HOMES:
         raise AttributeError(f"module 'qrbatch' has no attribute {name!r}")
     module, attribute = _HOMES[name]
@@ -139,4 +151,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(_MODULES))

@@ -20,3 +20,8 @@ def default_state_dir(env: Mapping[str, str] | None = None) -> Path:
         return Path(env[ENV_STATE_DIR]).expanduser()
     base = env.get("XDG_STATE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".local/state")
     return Path(base).expanduser() / "qrbatch"
+
+
+def frames_state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where the DataFrame API keeps its journals (one per endpoint and settings)."""
+    return default_state_dir(env) / "frames"

@@ -23,6 +23,17 @@ def private_state_dir(
     return folder
 
 
+@pytest.fixture(autouse=True)
+def new_kept_sandbox() -> Iterator[None]:
+    """Each test that calls create_codes(endpoint="sandbox") starts on a new simulated
+    account (the DataFrame API keeps one per process, so a notebook's rerun resumes)."""
+    from qrbatch.run.kept_sandbox import forget_kept_sandboxes
+
+    forget_kept_sandboxes()
+    yield
+    forget_kept_sandboxes()
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

@@ -209,12 +209,15 @@ from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
 env = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5sandboxDemoKey",
        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "sandbox-demo-secret-not-a-real-key"}
 df = pd.DataFrame({"Phone": ["6281234567890"] * 40, "Message": [f"m{i}" for i in range(40)]})
-with SandboxThread(Sandbox(config=SandboxConfig(qps=5))) as server:
+with SandboxThread(Sandbox(config=SandboxConfig(qps=100))) as server:
     pressed = []
-    def press():
+    def press():  # once a few codes are made, whatever the machine's load
+        deadline = time.monotonic() + 60
+        while server.sandbox.world.accounts["demo"].created < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
         pressed.append(time.monotonic())
         os.kill(os.getpid(), signal.SIGINT)
-    threading.Timer(2.0, press).start()
+    threading.Thread(target=press).start()
     try:
         qrbatch.create_codes(df, endpoint=server.url, env=env, progress=False, qps=5)
         stopped = None
@@ -283,3 +286,83 @@ def test_the_frame_functions_have_real_parameters() -> None:
         kinds = {p.kind for p in inspect.signature(function).parameters.values()}
         assert inspect.Parameter.VAR_KEYWORD not in kinds, function.__name__
     assert "Parameters" in (qrbatch.create_codes.__doc__ or "")
+
+
+def test_a_polars_frame_gives_a_polars_frame(sandbox_thread: SandboxThread) -> None:
+    pl = pytest.importorskip("polars")
+    df = pl.DataFrame(
+        {"Phone": [PHONE, None, PHONE], "Message": ["halo", "x", "hai"], "Status": ["a", "b", "c"]}
+    )
+    out = qrbatch.create_codes(
+        df, phone="Phone", message="Message", endpoint=sandbox_thread.url, env=creds(),
+        progress=False,
+    )  # fmt: skip
+    assert isinstance(out, pl.DataFrame)
+    assert out.select(df.columns).equals(df)  # the frame's own columns, dtypes and all
+    assert out["qrbatch_Status"].to_list() == ["created", "invalid", "created"]
+    assert out["Attempts"].dtype == pl.Int64 and out["SentPhoneNumber"].dtype == pl.String
+    problems = qrbatch.validate_frame(df, phone="Phone", message="Message")
+    assert isinstance(problems, pl.DataFrame)
+    assert problems["Row"].to_list() == [3] and problems["ErrorCode"].to_list() == ["MissingPhone"]
+
+
+def test_what_is_not_a_frame_is_refused_in_python_words() -> None:
+    with pytest.raises(qrbatch.ConfigError, match="pandas or polars DataFrame, got list"):
+        qrbatch.create_codes([1, 2], endpoint="sandbox")  # type: ignore[type-var]
+    with pytest.raises(qrbatch.ConfigError, match="give output= too"):
+        qrbatch.create_codes(messy_frame(), endpoint="sandbox", pdf=True)
+    with pytest.raises(qrbatch.ConfigError, match="label column 'Shop' is not in DataFrame"):
+        qrbatch.create_codes(messy_frame(), endpoint="sandbox", label="Shop")
+    with pytest.raises(qrbatch.ConfigError, match='"raise" or "ignore"'):
+        qrbatch.create_codes(messy_frame(), endpoint="sandbox", errors="loud")  # type: ignore[arg-type]
+
+
+def test_a_misspelt_column_is_raised_before_any_thread_with_a_short_traceback() -> None:
+    import threading
+    import traceback
+
+    before = threading.active_count()
+    with pytest.raises(qrbatch.InputFileError) as caught:
+        qrbatch.create_codes(messy_frame(), phone="Phon", message="Message", endpoint="sandbox")
+    assert threading.active_count() == before  # no thread was started
+    assert 'phone="NAME"' in str(caught.value) and "--" not in str(caught.value)
+    frames = traceback.extract_tb(caught.value.__traceback__)
+    assert [f.name for f in frames][1:] == ["create_codes", "_check"]  # after this test's line
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_the_sandbox_keeps_its_codes_for_the_process_so_a_rerun_resumes() -> None:
+    from qrbatch.run.kept_sandbox import forget_kept_sandboxes, kept_sandbox
+
+    forget_kept_sandboxes()
+    df = pd.DataFrame({"Phone": [str(PHONE)] * 3, "Message": ["satu", "dua", "tiga"]})
+    first = qrbatch.create_codes(df.iloc[:2], endpoint="sandbox", progress=False)
+    again = qrbatch.create_codes(df, endpoint="sandbox", progress=False, qps=10)
+    assert list(again["QrdlCode"][:2]) == list(first["QrdlCode"])  # the same codes
+    assert kept_sandbox().world.accounts["demo"].created == 3  # the new row only, once
+    forget_kept_sandboxes()
+    fresh = qrbatch.create_codes(df, endpoint="sandbox", progress=False)
+    assert set(fresh["QrdlCode"]).isdisjoint(again["QrdlCode"])  # a new account
+    assert kept_sandbox().world.accounts["demo"].created == 3
+
+
+def test_show_draws_the_codes_as_cards_with_their_caption_and_number(
+    sandbox_thread: SandboxThread,
+) -> None:
+    df = pd.DataFrame(
+        {"Store": ["<Jakarta>", "Bogor", "Solo"], "Phone": [str(PHONE), "", str(PHONE)],
+         "Message": ["halo", "no phone", "hai"]}
+    )  # fmt: skip
+    out = qrbatch.create_codes(df, endpoint=sandbox_thread.url, env=creds(), progress=False)
+    drawn = qrbatch.show(out, label="Store")._repr_html_()
+    assert drawn.count('<img src="data:image/svg+xml') == 2  # rendered here, not fetched
+    for code in out["QrdlCode"][[0, 2]]:
+        assert f"<code>{code}</code>" in drawn
+    assert "&lt;Jakarta&gt;" in drawn and "<Jakarta>" not in drawn  # text, never markup
+    assert "+6281234567890" in drawn
+    assert "Rows without a code (see their Status): 1." in drawn
+    one = qrbatch.show(out, limit=1)
+    assert [c.label for c in one.cards] == ["Demo Store 7890"]  # the business name
+    assert "Not shown (past limit=): 1." in repr(one)
+    with pytest.raises(qrbatch.ConfigError, match="no QrdlCode column"):
+        qrbatch.show(df)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
-from qrbatch.engine.events import PhaseChanged, RowFinished, RunStarted
+from qrbatch.engine.events import PhaseChanged, RowFinished, RunEnded, RunStarted
 from qrbatch.outputs.outcomes import Entry
 from qrbatch.outputs.results import Summary
-from qrbatch.run.progress import ProgressBar
+from qrbatch.run.progress import NotebookBar, ProgressBar, TextView, notebook_view, text_bar
 from qrbatch.sandbox import SandboxThread
 from tests.support.cli import qrbatch
 from tests.support.sandbox import PHONE, creds
@@ -55,3 +57,85 @@ def test_a_person_reads_sentences_the_closing_line_once_and_where_the_images_wen
     assert not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", done.stderr)
     assert f"QR images: {tmp_path / 'c.results_qr'}" in done.stdout
     assert done.stdout.strip().splitlines()[-1].startswith(closing)
+
+
+class Drawn:
+    """A notebook bar's view that keeps what it was asked to draw."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, int, int, str]] = []
+
+    def show(self, description: str, done: int, total: int, detail: str) -> None:
+        self.shown.append((description, done, total, detail))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def ended(created: int, *, reused: int = 0, failed: int = 0) -> RunEnded:
+    summary = Summary("in.csv", None, "out.xlsx", "e", False, "1", datetime.now(UTC))
+    summary.statuses.update(created=created, reused=reused, failed=failed)
+    return RunEnded("create", summary, 0)
+
+
+def notebook_bar() -> tuple[NotebookBar, Drawn, Clock]:
+    view, clock = Drawn(), Clock()
+    return NotebookBar(lambda: view, clock=clock), view, clock  # type: ignore[arg-type, return-value]
+
+
+def test_the_notebook_bar_starts_at_the_rows_already_done_and_ends_at_the_total() -> None:
+    bar, view, clock = notebook_bar()
+    bar(RunStarted("create", 12, 10, "DataFrame", "out.xlsx", "sandbox", 5.0, valid_rows=10))
+    for _ in range(4):  # a resumed run: the journal's done rows come first
+        bar(RowFinished(Entry("k", "done", "created"), 1))
+    bar(PhaseChanged("sending", "create: 6 calls", 6))
+    assert view.shown[-1][1] == 4  # drawn from the start, before any call
+    for _ in range(6):
+        clock.now += 0.5
+        bar(RowFinished(Entry("k", "done", "created"), 1))
+    bar(ended(10))
+    description, done, total, detail = view.shown[-1]
+    assert (description, done, total) == ("Creating QR codes", 10, 10)
+    assert detail.startswith("10/10  2.0 rows/s")  # 6 rows in 3 s: the resumed 4 not counted
+
+
+def test_the_notebook_bar_ends_at_what_the_summary_settled() -> None:
+    bar, view, _ = notebook_bar()
+    bar(RunStarted("create", 5, 5, "DataFrame", "out.xlsx", "sandbox", 5.0, valid_rows=5))
+    bar(ended(4, failed=1))  # outputs an earlier run could not write: no row events
+    assert view.shown[-1][1:3] == (5, 5)
+    stopped, view, _ = notebook_bar()
+    stopped(RunStarted("create", 5, 5, "DataFrame", "out.xlsx", "sandbox", 5.0, valid_rows=5))
+    stopped(RowFinished(Entry("k", "done", "created"), 2))
+    stopped(ended(2))  # stopped: the bar says how far it got
+    assert view.shown[-1][1:3] == (2, 5)
+
+
+def test_the_notebook_bar_draws_a_few_times_a_second_not_on_every_row() -> None:
+    bar, view, clock = notebook_bar()
+    bar(RunStarted("create", 500, 500, "DataFrame", "out.xlsx", "sandbox", 5.0, valid_rows=500))
+    for _ in range(500):
+        clock.now += 0.01
+        bar(RowFinished(Entry("k", "done", "created"), 1))
+    bar(ended(500))
+    assert len(view.shown) <= 5 / 0.2 + 3 and view.shown[-1][1] == 500
+
+
+def test_without_ipywidgets_the_notebook_bar_is_a_line_of_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # not installed
+    assert isinstance(notebook_view(), TextView)
+    assert text_bar(3, 12, width=8) == "██░░░░░░"
+
+
+def test_the_terminal_bar_ends_at_the_total_too() -> None:
+    bar, out = screen()
+    bar(RunStarted("create", 3, 3, "in.csv", "out.xlsx", "sandbox", 5.0, valid_rows=3))
+    bar(ended(3))
+    assert "3/3" in out.getvalue()

@@ -378,6 +378,68 @@ def drop_retry(
     sys.exit(ExitCode.OK)
 
 
+# state -----------------------------------------------------------------------------------
+
+
+@main.group(context_settings=CONTEXT)
+def state() -> None:
+    """qrbatch's own files in its state folder ($QRBATCH_STATE_DIR, else
+    ~/.local/state/qrbatch): the journals of notebook runs.
+
+    \b
+    Example:
+      qrbatch state prune --older-than 30 --dry-run
+    """
+
+
+@state.command(name="prune", context_settings=CONTEXT)
+@click.option(
+    "--older-than",
+    type=click.FloatRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="DAYS",
+    help="Remove the journals not written for this many days.",
+)
+@click.option("--dry-run", is_flag=True, help="Only say which journals would be removed.")
+@options(COMMON)
+def state_prune(
+    older_than: float,
+    dry_run: bool,
+    no_progress: bool,
+    log_format: LogFormat,
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Remove old journals of notebook runs (create_codes in Python) from the state
+    folder. A journal a run holds is kept, however old; a later run of those rows finds
+    their codes again by listing each number, so nothing is created twice.
+
+    \b
+    Example:
+      qrbatch state prune --older-than 30 --dry-run
+    """
+    from qrbatch.run.prune import prune_journals
+
+    _start(log_format, verbose, quiet)
+    pruned = prune_journals(older_than, dry_run=dry_run)
+    for journal in pruned.removed:
+        say(f"  {journal.name}", "journal_pruned", journal=str(journal), dry_run=dry_run)
+    for journal in pruned.in_use:
+        say(f"  {journal.name}: in use, kept", "journal_in_use", journal=str(journal))
+    say(
+        pruned.line(),
+        "state_pruned",
+        folder=str(pruned.folder),
+        removed=len(pruned.removed),
+        in_use=len(pruned.in_use),
+        kept=pruned.kept,
+        freed_bytes=pruned.freed,
+        dry_run=dry_run,
+    )
+    sys.exit(ExitCode.OK)
+
+
 # validate --------------------------------------------------------------------------------
 
 

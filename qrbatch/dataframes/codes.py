@@ -6,51 +6,61 @@
 
 The same engine as the CLI (validation, pacer, retries, reuse, the 2,000 cap, the
 journal). The journal lives in the state directory (``$QRBATCH_STATE_DIR``, else
-``$XDG_STATE_HOME/qrbatch``), keyed by the frame's content and the options, so running
-a notebook cell again resumes instead of creating again. Nothing is written to the
-working folder unless ``output=`` asks for a workbook.
+``$XDG_STATE_HOME/qrbatch``), one per endpoint and the settings that shape what is sent;
+its requests are keyed by their content, so running a notebook cell again, rows edited
+or not, sends only what is new. Nothing is written to the working folder unless
+``output=`` asks for a workbook. A polars frame is converted at the edge (``kinds.py``).
 
-``create_codes`` is synchronous and works where an event loop is already running
-(Jupyter): it then runs the engine on a loop of its own in a worker thread.
+Everything that can be wrong with a call is found first (``_check``), in the caller's
+thread, and raised with the caller's line as its traceback. Then ``create_codes`` runs
+the engine on a loop of its own in a worker thread (so it works where an event loop is
+already running: Jupyter), and Ctrl-C (Stop) sets the run's stop flag; ``acreate_codes``
+runs it on the caller's loop, and a cancel (Stop on an async cell) sets the same flag.
+Either way the calls in flight settle and are recorded, the run ends, and
+``Interrupted`` carries the result frame.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import contextvars
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import anyio
 import pandas as pd
 
 from qrbatch.cams.credentials import Credentials
 from qrbatch.cams.models import DEFAULT_TIMEOUT
+from qrbatch.dataframes.kinds import Frame, FrameT, as_pandas
 from qrbatch.engine.events import Subscriber
-from qrbatch.errors import ConfigError, Interrupted
+from qrbatch.errors import ConfigError, Interrupted, QrbatchError
 from qrbatch.outputs.results import RESULT_COLUMNS
 from qrbatch.run.commands import Validated, run_batch, validate_sheet
-from qrbatch.run.finish import RunResult
+from qrbatch.run.exit_codes import ExitCode
+from qrbatch.run.finish import RunResult, check_print_columns
+from qrbatch.run.kept_sandbox import kept_sandbox
 from qrbatch.run.progress import progress_for
 from qrbatch.run.settings import DEFAULT_MAX_ATTEMPTS, DEFAULT_QPS, Job
 from qrbatch.sheets.frame import sheet_from_frame
-from qrbatch.state_home import default_state_dir
+from qrbatch.state_home import frames_state_dir
 
 PREFIX = "qrbatch_"  # of a result column whose name the caller's frame already has
 ImageType = Literal["PNG", "SVG"]
 
 
-def _validate(df: pd.DataFrame, phone: str | None, message: str | None, job: Job) -> Validated:
-    if not isinstance(df, pd.DataFrame):
-        raise ConfigError(f"expected a pandas DataFrame, got {type(df).__name__}")
+def _checked_frame(df: Any, phone: str | None, message: str | None, job: Job) -> Validated:
     return validate_sheet(sheet_from_frame(df), job, phone=phone, message=message)
 
 
 def validate_frame(
-    df: pd.DataFrame,
+    df: FrameT,
     *,
     phone: str | None = None,
     message: str | None = None,
@@ -58,31 +68,226 @@ def validate_frame(
     cust_space_id: str = "",
     default_region: str | None = None,
     country: str | None = None,
-) -> pd.DataFrame:
+) -> FrameT:
     """The rows of ``df`` that would not be sent, and why, without any call (the
     parameters are :func:`create_codes`'s).
 
     One row per problem, indexed like ``df``: ``Row`` (the row as a sheet would number
-    it), ``Status`` (``invalid`` or ``skipped``), ``ErrorCode``, ``ErrorMessage``.
+    it), ``Status`` (``invalid`` or ``skipped``), ``ErrorCode``, ``ErrorMessage``. A
+    polars frame gives a polars frame (no index: ``Row`` says which).
     """
-    job = Job(
-        input=Path("DataFrame"),
-        image_type=image_type,
-        cust_space_id=cust_space_id,
-        default_region=default_region,
-        country_column=country,
-    )
-    validated = _validate(df, phone, message, job)
+    __tracebackhide__ = True  # IPython and pytest show the caller's line, not this frame
+    settings = {
+        "image_type": image_type,
+        "cust_space_id": cust_space_id,
+        "default_region": default_region,
+        "country_column": country,
+    }
+    return cast(FrameT, _problems(df, phone, message, settings))
+
+
+def _problems(df: Any, phone: str | None, message: str | None, settings: dict[str, Any]) -> Any:
+    try:
+        frame = as_pandas(df)
+        validated = _checked_frame(
+            frame.pandas, phone, message, Job(input=Path("DataFrame"), **settings)
+        )
+    except QrbatchError as error:
+        raise error.with_traceback(None) from None  # the caller's mistake: its line says it
+    index = frame.pandas.index
     problems = [
         (label, row.row.number, row.state, row.error_code, row.error_message)
-        for label, row in zip(df.index, validated.rows, strict=True)
+        for label, row in zip(index, validated.rows, strict=True)
         if row.state != "ok"
     ]
-    return pd.DataFrame(
+    found = pd.DataFrame(
         [p[1:] for p in problems],
-        index=pd.Index([p[0] for p in problems], name=df.index.name),
+        index=pd.Index([p[0] for p in problems], name=index.name),
         columns=["Row", "Status", "ErrorCode", "ErrorMessage"],
     )
+    return frame.problems(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One call of create_codes or acreate_codes, checked before anything starts."""
+
+    frame: Frame
+    job: Job
+    validated: Validated
+    env: Mapping[str, str] | None
+    credentials: Credentials | None = field(repr=False)
+    progress: bool | Subscriber
+    errors: Literal["raise", "ignore"]
+    write_outputs: bool
+
+
+def _check(
+    df: Any,
+    *,
+    phone: str | None,
+    message: str | None,
+    endpoint: str | None,
+    image_type: ImageType,
+    cust_space_id: str,
+    default_region: str | None,
+    country: str | None,
+    qps: float,
+    output: str | Path | None,
+    pdf: bool,
+    zip: bool,  # noqa: A002 - the CLI's and the job file's name
+    label: str | None,
+    images: bool | None,
+    credentials: Credentials | None,
+    env: Mapping[str, str] | None,
+    progress: bool | Subscriber,
+    errors: Literal["raise", "ignore"],
+    fresh: bool,
+    always_create: bool,
+    max_attempts: int,
+    timeout: float,
+    concurrency: int | None,
+    state_dir: str | Path | None,
+) -> _Call:
+    """Everything that can be wrong with a call, found before any thread or call starts;
+    a mistake is raised with a traceback of the caller's line only."""
+    __tracebackhide__ = True
+    try:
+        if errors not in ("raise", "ignore"):
+            raise ConfigError.of("frames.errors_value", value=errors)
+        frame = as_pandas(df)
+        settings: dict[str, Any] = {
+            "image_type": image_type,
+            "cust_space_id": cust_space_id,
+            "default_region": default_region,
+            "country_column": country,
+            "qps": qps,
+            "pdf": pdf,
+            "zip": zip,
+            "label_column": label,
+            "fresh": fresh,
+            "always_create": always_create,
+            "max_attempts": max_attempts,
+            "timeout": timeout,
+            "concurrency": concurrency,
+            **({} if images is None else {"images": images}),
+        }
+        if (pdf or zip) and output is None:
+            raise ConfigError.of("frames.print_needs_output")
+        base = Job(input=Path("DataFrame"), endpoint=endpoint, **settings)
+        validated = _checked_frame(frame.pandas, phone, message, base)
+        check_print_columns(base, validated.sheet)  # a label column that is not there
+        job = _frame_job(output, state_dir, endpoint, settings)
+    except QrbatchError as error:
+        raise error.with_traceback(None) from None
+    return _Call(frame, job, validated, env, credentials, progress, errors, output is not None)
+
+
+async def _create(call: _Call, stop: threading.Event) -> Any:
+    """Run the checked call; the result frame, or the error that stopped the run with the
+    frame as its ``.result``."""
+    __tracebackhide__ = True
+    job = call.job
+    try:
+        result = await _settled(
+            lambda: run_batch(
+                job,
+                env=call.env,
+                credentials=call.credentials,
+                events=progress_for(call.progress),
+                validated=call.validated,
+                write_outputs=call.write_outputs,
+                stop=stop,
+                sandbox=kept_sandbox() if job.is_sandbox else None,
+            ),
+            stop,
+        )
+    except QrbatchError as failed:  # no credentials, the journal in use...: said in words
+        raise failed.with_traceback(None) from None
+    frame = call.frame.result(_result_frame(call.frame.pandas, result))
+    error: QrbatchError | None = None
+    if result.exit_code == ExitCode.INTERRUPTED:
+        error = Interrupted.of("frames.interrupted")
+    elif result.error is not None and call.errors == "raise":
+        error = result.error
+    if error is None:
+        return frame
+    error.result = frame
+    raise error.with_traceback(None) from None  # the engine's frames say nothing here
+
+
+async def _settled(run: Callable[[], Awaitable[RunResult]], stop: threading.Event) -> RunResult:
+    """``run()`` to its end, even when the caller is cancelled: Stop on an async notebook
+    cell (ipykernel cancels the cell's task) or Ctrl-C under ``asyncio.run`` sets the stop
+    flag instead, so the calls in flight settle and are recorded and nothing new is sent,
+    as with the first Ctrl-C of the command line. Cancelling the run itself would leave
+    calls in flight unknown, to be settled by the next run's List."""
+    outcome: list[RunResult | BaseException] = []
+    done = anyio.Event()
+
+    async def shielded() -> None:
+        with anyio.CancelScope(shield=True):
+            try:
+                outcome.append(await run())
+            except BaseException as error:  # noqa: BLE001 - raised again below, unwrapped
+                outcome.append(error)
+            finally:
+                done.set()
+
+    with contextlib.suppress(anyio.get_cancelled_exc_class()):
+        async with anyio.create_task_group() as group:
+            group.start_soon(shielded)
+            try:
+                await done.wait()
+            except anyio.get_cancelled_exc_class():
+                stop.set()  # the run sees it within STOP_POLL and winds down
+                raise
+    # Cancelled or not, the run has ended here (a cancelled one as interrupted).
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+async def acreate_codes(
+    df: FrameT,
+    *,
+    phone: str | None = None,
+    message: str | None = None,
+    endpoint: str | None = None,
+    image_type: ImageType = "PNG",
+    cust_space_id: str = "",
+    default_region: str | None = None,
+    country: str | None = None,
+    qps: float = DEFAULT_QPS,
+    output: str | Path | None = None,
+    pdf: bool = False,
+    zip: bool = False,  # noqa: A002 - the CLI's and the job file's name
+    label: str | None = None,
+    images: bool | None = None,
+    credentials: Credentials | None = None,
+    env: Mapping[str, str] | None = None,
+    progress: bool | Subscriber = True,
+    errors: Literal["raise", "ignore"] = "raise",
+    fresh: bool = False,
+    always_create: bool = False,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    timeout: float = DEFAULT_TIMEOUT,
+    concurrency: int | None = None,
+    state_dir: str | Path | None = None,
+) -> FrameT:
+    """Create a QR code for every row of ``df``: the async form of :func:`create_codes`
+    (same parameters, same result, same errors). Cancelling it (Stop on a notebook cell
+    that awaits it, Ctrl-C under ``asyncio.run``) stops as Stop stops ``create_codes``:
+    the calls in flight settle, then ``qrbatch.Interrupted`` with the ``.result``."""
+    __tracebackhide__ = True  # IPython and pytest show the caller's line, not this frame
+    arguments = {k: v for k, v in locals().items() if k != "df" and not k.startswith("__")}
+    return cast(FrameT, await _create(_check(df, **arguments), threading.Event()))
+
+
+# The settings that shape what is sent: one journal per endpoint and these, whatever the
+# rows. The pace (qps, attempts, timeout, concurrency) and what is written (pdf, zip,
+# label, images) do not split it: a cell run again at another qps resumes.
+JOURNAL_SETTINGS = ("image_type", "cust_space_id", "default_region", "country_column")
 
 
 def _digest(options: Mapping[str, Any]) -> str:
@@ -101,8 +306,8 @@ def _frame_job(
     """The journal follows the rows, not the frame: its requests are keyed by their
     content, so a cell run again after editing, adding or removing rows sends only what
     is new or changed, with or without ``output``."""
-    state = Path(state_dir) if state_dir is not None else default_state_dir() / "frames"
-    digest = _digest({"endpoint": endpoint, **options})
+    state = Path(state_dir) if state_dir is not None else frames_state_dir()
+    digest = _digest({"endpoint": endpoint, **{k: options[k] for k in JOURNAL_SETTINGS}})
     target = Path(output) if output is not None else state / f"dataframe-{digest}.results.xlsx"
     options.setdefault("images", output is not None)
     return Job(
@@ -125,73 +330,8 @@ def _result_frame(df: pd.DataFrame, result: RunResult) -> pd.DataFrame:
     return pd.concat([df, out], axis=1)
 
 
-async def acreate_codes(
-    df: pd.DataFrame,
-    *,
-    phone: str | None = None,
-    message: str | None = None,
-    endpoint: str | None = None,
-    image_type: ImageType = "PNG",
-    cust_space_id: str = "",
-    default_region: str | None = None,
-    country: str | None = None,
-    qps: float = DEFAULT_QPS,
-    output: str | Path | None = None,
-    pdf: bool = False,
-    zip: bool = False,  # noqa: A002 - the CLI's and the job file's name
-    label: str | None = None,
-    images: bool | None = None,
-    credentials: Credentials | None = None,
-    env: Mapping[str, str] | None = None,
-    progress: bool | Subscriber = True,
-    errors: Literal["raise", "ignore"] = "raise",
-    fresh: bool = False,
-    always_create: bool = False,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    timeout: float = DEFAULT_TIMEOUT,
-    concurrency: int | None = None,
-    state_dir: str | Path | None = None,
-    _stop: threading.Event | None = None,  # create_codes's Ctrl-C, from its own thread
-) -> pd.DataFrame:
-    """Create a QR code for every row of ``df``: the async form of :func:`create_codes`
-    (same parameters, same result, same errors)."""
-    settings: dict[str, Any] = {
-        "image_type": image_type,
-        "cust_space_id": cust_space_id,
-        "default_region": default_region,
-        "country_column": country,
-        "qps": qps,
-        "pdf": pdf,
-        "zip": zip,
-        "label_column": label,
-        "fresh": fresh,
-        "always_create": always_create,
-        "max_attempts": max_attempts,
-        "timeout": timeout,
-        "concurrency": concurrency,
-        **({} if images is None else {"images": images}),
-    }
-    base = Job(input=Path("DataFrame"), endpoint=endpoint, **settings)
-    validated = _validate(df, phone, message, base)
-    job = _frame_job(output, state_dir, endpoint, settings)
-    result = await run_batch(
-        job,
-        env=env,
-        credentials=credentials,
-        events=progress_for(progress),
-        validated=validated,
-        write_outputs=output is not None,
-        stop=_stop,
-    )
-    frame = _result_frame(df, result)
-    if result.error is not None and errors == "raise":
-        result.error.result = frame
-        raise result.error
-    return frame
-
-
 def create_codes(
-    df: pd.DataFrame,
+    df: FrameT,
     *,
     phone: str | None = None,
     message: str | None = None,
@@ -216,12 +356,12 @@ def create_codes(
     timeout: float = DEFAULT_TIMEOUT,
     concurrency: int | None = None,
     state_dir: str | Path | None = None,
-) -> pd.DataFrame:
+) -> FrameT:
     """Create a WhatsApp QR code for every row of a DataFrame.
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : pandas.DataFrame or polars.DataFrame
         The rows: a business number and a prefilled message each.
     phone, message : str, optional
         The columns to take (default: found by their usual names). When both are given,
@@ -257,7 +397,7 @@ def create_codes(
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or polars.DataFrame
         ``df`` with the Results columns added (``Status``, ``QrdlCode``, ``DeepLinkUrl``,
         ``QrImageUrl``, ``ErrorCode``, ``ErrorMessage``, ``RequestId``, ``Attempts``,
         ``SentPhoneNumber``, ``BusinessName``), same rows, order and index; a result
@@ -282,28 +422,35 @@ def create_codes(
     The run has a loop of its own in a worker thread, so the call works where an event
     loop is already running (Jupyter), and Stop stops it on the first press.
     """
-    # The parameters as given, passed on whole: here locals() holds only them.
-    arguments = {name: value for name, value in locals().items() if name != "df"}
+    __tracebackhide__ = True  # IPython and pytest show the caller's line, not this frame
+    arguments = {k: v for k, v in locals().items() if k != "df" and not k.startswith("__")}
+    return cast(FrameT, _in_thread(_check(df, **arguments)))
+
+
+def _in_thread(call: _Call) -> Any:
+    """Run the call on a loop of its own in a worker thread; Ctrl-C (Stop) sets the stop
+    flag, the calls in flight settle, the thread ends and the run raises Interrupted."""
     stop = threading.Event()
-    call: Callable[[], Any] = lambda: acreate_codes(df, **arguments, _stop=stop)  # noqa: E731
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="qrbatch") as pool:
-        future = pool.submit(anyio.run, call)
+        # The caller's context goes with it: the kernel's (which cell its output goes
+        # to) and the words' (language and audience).
+        context = contextvars.copy_context()
+        future = pool.submit(context.run, _loop_of_its_own, call, stop)
         try:
-            frame: pd.DataFrame = _wait(future)
-        except KeyboardInterrupt:
-            stop.set()
-            frame = future.result()  # the calls in flight, settled: seconds at most
-            stopped = Interrupted(
-                "stopped: the calls in flight were settled and recorded, nothing new was "
-                "sent; run the same call again to send the rest (the result so far is "
-                "this error's .result)"
-            )
-            stopped.result = frame
-            raise stopped from None
-    return frame
+            try:
+                return _wait(future)
+            except KeyboardInterrupt:
+                stop.set()
+            return future.result()  # the calls in flight settle: seconds at most
+        except QrbatchError as error:
+            raise error.with_traceback(None) from None  # not the worker thread's frames
 
 
-def _wait(future: concurrent.futures.Future[pd.DataFrame]) -> pd.DataFrame:
+def _loop_of_its_own(call: _Call, stop: threading.Event) -> Any:
+    return anyio.run(_create, call, stop)
+
+
+def _wait(future: concurrent.futures.Future[Any]) -> Any:
     """The thread's result, waiting in short steps so Ctrl-C reaches this thread."""
     while True:
         try:

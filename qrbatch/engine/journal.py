@@ -19,7 +19,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -131,8 +131,8 @@ class Journal:
 
     def _lock(self, wait: bool) -> None:
         assert self.path is not None
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the run
+        lock = lock_path(self.path)
+        handle = open(lock, "a+", encoding="utf-8")  # noqa: SIM115 - held for the run
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -262,6 +262,30 @@ class Journal:
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file beside a journal: whoever holds it is the journal's one run."""
+    return path.with_name(path.name + ".lock")
+
+
+JOURNAL_FILES = ("", "-wal", "-shm")  # a journal's database and SQLite's files beside it
+
+
+@contextlib.contextmanager
+def unused(path: Path) -> Iterator[bool]:
+    """Takes the journal's lock if no run holds it: True inside the block (the journal
+    may be removed, no run can start on it meanwhile), False when a run has it."""
+    with open(lock_path(path), "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class _Transaction:

@@ -52,6 +52,7 @@ from qrbatch.run.drops import (
 )
 from qrbatch.run.exit_codes import ExitCode, worst
 from qrbatch.run.finish import RunResult, finish_run
+from qrbatch.run.kept_sandbox import KeptSandbox
 from qrbatch.run.logs import event
 from qrbatch.run.numbers import Later, account_numbers, decide_numbers
 from qrbatch.run.plan import check_output, phone_column, run_plan
@@ -83,12 +84,19 @@ async def run_batch(
     validated: Validated | None = None,
     write_outputs: bool = True,
     stop: threading.Event | None = None,
+    sandbox: KeptSandbox | None = None,
 ) -> RunResult:
     """Create a QR code for every valid row of ``job.input``; write the results workbook
-    (``write_outputs=False``: the journal alone keeps the outcomes)."""
+    (``write_outputs=False``: the journal alone keeps the outcomes). ``sandbox``: the
+    process's kept sandbox for the endpoint "sandbox" (``kept_sandbox()``)."""
     validated = validated or validate_input(job)
     caller = Caller.of(
-        env=env, credentials=credentials, events=events, handle_signals=handle_signals, stop=stop
+        env=env,
+        credentials=credentials,
+        events=events,
+        handle_signals=handle_signals,
+        stop=stop,
+        sandbox=sandbox,
     )
     return await run_plan(
         job,

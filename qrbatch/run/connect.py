@@ -32,6 +32,7 @@ from qrbatch.engine.journal import Journal
 from qrbatch.engine.pacing import AdaptivePacer
 from qrbatch.engine.registry import Claims, NoClaims, account_pacing
 from qrbatch.errors import ConfigError
+from qrbatch.run.kept_sandbox import KeptSandbox
 from qrbatch.run.logs import log_events
 from qrbatch.run.recorder import SummaryRecorder
 from qrbatch.run.settings import SANDBOX, ConnectionSettings, Job, resolve_endpoint
@@ -73,6 +74,9 @@ class Caller:
     # Set from another thread (a notebook's Ctrl-C) to stop as the first Ctrl-C does:
     # calls in flight settle, nothing new is sent.
     stop: threading.Event | None = None
+    # For the endpoint "sandbox": the process's kept sandbox instead of one of the run's
+    # own (the DataFrame API's, so a notebook cell run again shows resume).
+    sandbox: KeptSandbox | None = None
 
     @classmethod
     def of(
@@ -83,9 +87,10 @@ class Caller:
         events: Subscriber | EventBus | None = None,
         handle_signals: bool = False,
         stop: threading.Event | None = None,
+        sandbox: KeptSandbox | None = None,
     ) -> Caller:
         """The caller of a Python API function, from its keyword arguments."""
-        return cls(env, credentials, event_bus(events), handle_signals, stop)
+        return cls(env, credentials, event_bus(events), handle_signals, stop, sandbox)
 
 
 def event_bus(events: Subscriber | EventBus | None) -> EventBus:
@@ -98,9 +103,12 @@ def event_bus(events: Subscriber | EventBus | None) -> EventBus:
     return bus
 
 
-def journal_path(job: Job) -> Path:
+def journal_path(job: Job, kept: KeptSandbox | None = None) -> Path:
     """A real run's journal beside its output (or in ``--state-dir``); a sandbox run's in
-    a folder of its own, so it never touches a real run's journal."""
+    a folder of its own, so it never touches a real run's journal (the kept sandbox's
+    runs: in its folder, for as long as it keeps their codes)."""
+    if job.is_sandbox and kept is not None:
+        return kept.journals / job.journal_path.name
     if job.is_sandbox:
         return Path(tempfile.mkdtemp(prefix="qrbatch-sandbox-")) / "sandbox.qrbatch.db"
     return job.journal_path
@@ -137,7 +145,11 @@ async def connect(
     )
     from qrbatch.sandbox.server import running_sandbox
 
-    world = World.demo(numbers=(*DEMO_NUMBERS, *numbers))
+    if caller.sandbox is not None:
+        caller.sandbox.own(numbers)
+        world = caller.sandbox.world
+    else:
+        world = World.demo(numbers=(*DEMO_NUMBERS, *numbers))
     sandbox = Sandbox(world, SandboxConfig(qps=max(job.qps, 5.0)))
     async with running_sandbox(sandbox) as (_, url):
         log.info("sandbox: serving a simulated CAMS at %s", url)
@@ -161,7 +173,7 @@ async def open_run(
     async with connect(job, caller, numbers) as (endpoint, creds, refresh):
         journal: Journal | None = None
         if use_journal:
-            journal = Journal(journal_path(job), fresh=job.fresh, wait=job.wait)
+            journal = Journal(journal_path(job, caller.sandbox), fresh=job.fresh, wait=job.wait)
         try:
             if journal is not None:
                 if journal.dropped:
@@ -217,7 +229,7 @@ async def open_run(
         finally:
             if journal is not None:
                 journal.close()
-                if job.is_sandbox and journal.path is not None:
+                if job.is_sandbox and journal.path is not None and caller.sandbox is None:
                     _remove_sandbox_journal(journal.path)
 
 

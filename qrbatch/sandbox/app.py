@@ -261,7 +261,8 @@ class Sandbox:
         if faulty and roll() < faults.drop_before_commit:
             return self._drop(request)
         try:
-            fields = self._act(account, action, params, request)
+            with self.world.lock:
+                fields = self._act(account, action, params, request)
         except ActionRefused as refused:
             self.stats.refused[refused.code] = self.stats.refused.get(refused.code, 0) + 1
             return self._refusal(request_id, refused)

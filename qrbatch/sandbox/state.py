@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import secrets
 import string
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeAlias
@@ -316,6 +317,9 @@ class World:
 
     accounts: dict[str, Account] = field(default_factory=dict)
     keys: dict[str, AccessKey] = field(default_factory=dict)
+    # One world may be served by several sandboxes at once, each on a loop of its own (the
+    # DataFrame API keeps one world for the process): each action holds it while it acts.
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def demo(cls, numbers: Iterable[NumberSpec] = DEMO_NUMBERS) -> World:

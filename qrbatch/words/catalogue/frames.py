@@ -1,0 +1,47 @@
+"""Frames: the DataFrame API's own words (``dataframes/``): a call of ``create_codes``,
+``acreate_codes`` or ``validate_frame`` that cannot start, and one that was stopped."""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "frames.interrupted": "Stopped: the calls in flight were settled and recorded, nothing "
+    "new was sent. Run the same call again to send the rest (what was done is this error's "
+    ".result).",
+    "frames.errors_value": 'errors must be "raise" or "ignore", not {value!r}.',
+    "frames.not_a_frame": "Expected a pandas or polars DataFrame, got {kind}.",
+    "frames.lazy_frame": "A polars LazyFrame cannot be read row by row: pass df.collect().",
+    "frames.not_a_result": "This frame has no {column} column: show() draws what "
+    "create_codes() returned.",
+    "frames.no_label_column": "No column named {column!r} for the captions.",
+    "frames.print_needs_output": "pdf=True and zip=True write their files beside the "
+    'workbook: give output= too (output="codes.xlsx").',
+    "frames.pruned": "removed {count:n} notebook journals ({size}) from {folder}",
+    "frames.would_prune": "would remove {count:n} notebook journals ({size}) from {folder}",
+    "frames.in_use_kept": "{count:n} in use kept",
+    "frames.newer_kept": "{count:n} newer kept",
+    "frames.shown": "Codes shown: {count:n}.",
+    "frames.not_shown": "Not shown (past limit=): {count:n}.",
+    "frames.without_code": "Rows without a code (see their Status): {count:n}.",
+}
+
+ID: dict[str, str] = {
+    "frames.interrupted": "Dihentikan: panggilan yang sedang berjalan sudah selesai dan "
+    "dicatat, tidak ada yang baru dikirim. Jalankan panggilan yang sama lagi untuk mengirim "
+    "sisanya (yang sudah selesai ada di .result pada error ini).",
+    "frames.errors_value": 'errors harus "raise" atau "ignore", bukan {value!r}.',
+    "frames.not_a_frame": "Yang diharapkan DataFrame pandas atau polars, yang diberikan {kind}.",
+    "frames.lazy_frame": "LazyFrame polars tidak bisa dibaca baris demi baris: berikan "
+    "df.collect().",
+    "frames.not_a_result": "Frame ini tidak punya kolom {column}: show() menggambar hasil "
+    "dari create_codes().",
+    "frames.no_label_column": "Tidak ada kolom bernama {column!r} untuk keterangannya.",
+    "frames.print_needs_output": "pdf=True dan zip=True menulis berkasnya di samping "
+    'workbook: berikan juga output= (output="codes.xlsx").',
+    "frames.pruned": "{count:n} jurnal notebook ({size}) dihapus dari {folder}",
+    "frames.would_prune": "{count:n} jurnal notebook ({size}) akan dihapus dari {folder}",
+    "frames.in_use_kept": "{count:n} yang sedang dipakai disimpan",
+    "frames.newer_kept": "{count:n} yang lebih baru disimpan",
+    "frames.shown": "Kode yang ditampilkan: {count:n}.",
+    "frames.not_shown": "Tidak ditampilkan (melewati limit=): {count:n}.",
+    "frames.without_code": "Baris tanpa kode (lihat Status-nya): {count:n}.",
+}
