@@ -120,6 +120,18 @@ def test_output_writes_the_workbook_only_when_asked(
     assert [r["Status"] for r in results(tmp_path / "codes.xlsx")] == ["created"]
 
 
+def test_without_output_no_closing_line_points_at_a_workbook(
+    tmp_path: Path, sandbox_thread: SandboxThread, caplog: pytest.LogCaptureFixture
+) -> None:
+    df = pd.DataFrame({"Phone": ["6281234567890", "not a number"], "Message": ["hi", "hi"]})
+    with caplog.at_level("INFO"):
+        out = run_frame(df, sandbox_thread.url, tmp_path)
+    assert list(out["Status"]) == ["created", "invalid"]
+    closing = [r.getMessage() for r in caplog.records if "rows:" in r.getMessage()]
+    assert closing and all(".xlsx" not in line and "->" not in line for line in closing)
+    assert not list(tmp_path.rglob("*.xlsx"))  # and none was written
+
+
 def test_validate_frame_returns_the_problems_without_a_call() -> None:
     problems = qrbatch.validate_frame(messy_frame())
     assert list(problems.index) == [40]

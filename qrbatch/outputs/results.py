@@ -287,9 +287,13 @@ class Summary:
                 text += f", {self.statuses['skipped']} numbers without codes"
             if self.statuses.get("failed"):
                 text += f", {self.statuses['failed']} numbers failed"
-            return f"{text} -> {self.output_file}"
+            return f"{text}{self._written()}"
         counts = ", ".join(
             f"{self.statuses.get(s, 0)} {'not found' if s == 'notfound' else s}"
             for s in self.shown_statuses
         )
-        return f"{self.rows_read} rows: {counts} -> {self.output_file}"
+        return f"{self.rows_read} rows: {counts}{self._written()}"
+
+    def _written(self) -> str:
+        """`` -> FILE`` when the run wrote one (a DataFrame run without ``output=`` does not)."""
+        return f" -> {self.output_file}" if self.output_file else ""

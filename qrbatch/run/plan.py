@@ -211,6 +211,8 @@ async def run_plan(
     async with open_run(
         job, action.name, caller, sheet_name=sheet.sheet_name, numbers=numbers
     ) as ctx:
+        if not write_outputs:  # nothing is written: no closing line may point at a file
+            ctx.record.output_file = ""
         later: Later = []  # said once run_start is out
         if action.name == "create":  # the account decides which number each row means
             checked = await decide_numbers(
