@@ -132,6 +132,25 @@ def test_without_output_no_closing_line_points_at_a_workbook(
     assert not list(tmp_path.rglob("*.xlsx"))  # and none was written
 
 
+def test_a_notebook_prints_labels_with_a_note(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    import pypdfium2 as pdfium
+
+    df = pd.DataFrame(
+        {"Phone": ["6281234567890", "6281234567890"], "Message": ["hi", "halo"],
+         "Toko": ["Toko Jakarta", "Toko Bandung"]}
+    )  # fmt: skip
+    run_frame(df, sandbox_thread.url, tmp_path, output=tmp_path / "codes.xlsx", pdf=True,
+              label="Toko", pdf_layout="labels", pdf_paper="a4-3x7",
+              pdf_note="Pindai untuk chat")  # fmt: skip
+    document = pdfium.PdfDocument(tmp_path / "codes.pdf")
+    text = "".join(page.get_textpage().get_text_bounded() for page in document)
+    assert text.count("Pindai untuk chat") == 2
+    assert "Toko Jakarta" in text and "Toko Bandung" in text
+    assert len(document) == 1  # two labels on one sheet of 21, not two cards
+
+
 def test_validate_frame_returns_the_problems_without_a_call() -> None:
     problems = qrbatch.validate_frame(messy_frame())
     assert list(problems.index) == [40]

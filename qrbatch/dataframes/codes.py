@@ -41,6 +41,7 @@ from qrbatch.cams.models import DEFAULT_TIMEOUT
 from qrbatch.dataframes.kinds import Frame, FrameT, as_pandas
 from qrbatch.engine.events import Subscriber
 from qrbatch.errors import ConfigError, Interrupted, QrbatchError
+from qrbatch.outputs.printing.options import Layout
 from qrbatch.outputs.results import RESULT_COLUMNS
 from qrbatch.run.commands import Validated, run_batch, validate_sheet
 from qrbatch.run.exit_codes import ExitCode
@@ -137,6 +138,9 @@ def _check(
     pdf: bool,
     zip: bool,  # noqa: A002 - the CLI's and the job file's name
     label: str | None,
+    pdf_layout: Layout,
+    pdf_paper: str | None,
+    pdf_note: str,
     images: bool | None,
     credentials: Credentials | None,
     env: Mapping[str, str] | None,
@@ -165,6 +169,9 @@ def _check(
             "pdf": pdf,
             "zip": zip,
             "label_column": label,
+            "pdf_layout": pdf_layout,
+            "pdf_paper": pdf_paper,
+            "pdf_note": pdf_note,
             "fresh": fresh,
             "always_create": always_create,
             "max_attempts": max_attempts,
@@ -263,6 +270,9 @@ async def acreate_codes(
     pdf: bool = False,
     zip: bool = False,  # noqa: A002 - the CLI's and the job file's name
     label: str | None = None,
+    pdf_layout: Layout = "cards",
+    pdf_paper: str | None = None,
+    pdf_note: str = "",
     images: bool | None = None,
     credentials: Credentials | None = None,
     env: Mapping[str, str] | None = None,
@@ -345,6 +355,9 @@ def create_codes(
     pdf: bool = False,
     zip: bool = False,  # noqa: A002 - the CLI's and the job file's name
     label: str | None = None,
+    pdf_layout: Layout = "cards",
+    pdf_paper: str | None = None,
+    pdf_note: str = "",
     images: bool | None = None,
     credentials: Credentials | None = None,
     env: Mapping[str, str] | None = None,
@@ -380,6 +393,10 @@ def create_codes(
     output : str or Path, optional
         Also write the results workbook there (and, with ``pdf``/``zip``, the PDF and the
         ZIP beside it; ``label`` names the caption's column; ``images`` the image files).
+    pdf_layout, pdf_paper, pdf_note : optional
+        The PDF's layout (``"cards"``, ``"labels"``, ``"poster"``), its paper or label
+        sheet (``"a4"``, ``"letter-3x10"``...), and a line printed with every code
+        (``"Scan to chat with us"``).
     credentials, env : optional
         An AccessKey given in code, or the environment to find one in (default: the
         process's, then the aliyun CLI's and credentials.ini profiles).
