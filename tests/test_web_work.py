@@ -273,3 +273,22 @@ async def test_a_failed_run_keeps_its_words_in_both_languages(tmp_path: Path) ->
     assert run.record.state == "failed"
     assert set(run.record.messages) == {"en", "id"}
     assert "input.csv" not in run.record.messages["id"]
+
+
+# The line under each code --------------------------------------------------------------
+
+
+async def test_the_note_typed_on_the_page_reaches_the_pdf(
+    client: TestClient[Any, Any], tmp_path: Path
+) -> None:
+    from qrbatch.web.runs import RunOptions
+
+    options = RunOptions.from_form({"pdf_note": "  Pindai   untuk\nchat  " + "x" * 200})
+    assert options.pdf_note.startswith("Pindai untuk chat x") and len(options.pdf_note) == 80
+    sheet = write_csv(tmp_path / "toko.csv", [("PhoneNumber", "Message"), ("6281234567890", "hi")])
+    run = await upload(client, sheet)
+    store = client.server.app[STORE]
+    job = store.job(store.get(run["id"]), RunOptions.from_form({"pdf_note": "Pindai untuk chat"}))
+    assert job.pdf_note == "Pindai untuk chat" and job.pdf
+    page = await (await client.get("/?lang=id")).text()
+    assert 'id="pdf_note"' in page and "Teks di bawah setiap kode di PDF" in page

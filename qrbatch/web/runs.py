@@ -90,6 +90,7 @@ IMAGE_TYPES = ("PNG", "SVG")
 STATUSES_SHOWN = RUN_STATUSES
 """The statuses the page counts, in the order it shows them."""
 MAX_NAME = 200
+MAX_NOTE = 80  # one line under a code; longer is cut, not refused
 """Longest sheet or column name the page sends (Excel's are at most 31 and 255)."""
 PREVIEW_ROWS = 5
 """Rows of the sheet shown under its columns, to choose them by their content."""
@@ -121,6 +122,7 @@ class RunOptions:
     phone_column: str = ""
     message_column: str = ""
     country_column: str = ""
+    pdf_note: str = ""  # a line printed with every code ("Pindai untuk chat")
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any]) -> RunOptions:
@@ -147,6 +149,7 @@ class RunOptions:
             phone_column=name("phone_column"),
             message_column=name("message_column"),
             country_column=name("country_column"),
+            pdf_note=" ".join(str(data.get("pdf_note") or "").split())[:MAX_NOTE],
         )
 
 
@@ -569,6 +572,7 @@ class RunStore:
             label_column=options.label_column or None,
             pdf_layout=layout,
             pdf_paper=paper,
+            pdf_note=options.pdf_note,
             image_format=options.image_type.lower(),
         )
 

@@ -156,6 +156,7 @@ function options() {
     default_region: $("default_region").value,
     label_column: $("label_column").value,
     pdf_layout: $("pdf_layout").value,
+    pdf_note: $("pdf_note").value,
     sheet: $("sheet").value,
     phone_column: $("phone_column").value,
     message_column: $("message_column").value,
@@ -192,7 +193,7 @@ async function restoreWork() {
   } catch (error) {
     return;
   }
-  for (const name of ["image_type", "default_region", "pdf_layout"]) {
+  for (const name of ["image_type", "default_region", "pdf_layout", "pdf_note"]) {
     if (work.options && work.options[name] !== undefined) $(name).value = work.options[name];
   }
   if (!work.upload) return;
