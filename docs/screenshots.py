@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,18 +24,10 @@ from playwright.sync_api import Locator, expect, sync_playwright
 from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Sandbox, SandboxConfig, SandboxThread
 from qrbatch.web.thread import ServerThread
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo: the tests' helpers
+from tests.support.browser import CHROMIUM, LAUNCH_ARGS  # noqa: E402 - the tests' own browser
+
 DOCS = Path(__file__).resolve().parent
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 STORES = ["Jakarta", "Bandung", "Surabaya", "Medan", "Makassar", "Denpasar"]
 NUMBERS = ["0812-3456-7890", "0812 9876 5432"]  # the sandbox account's, as written at home
 

@@ -7,6 +7,7 @@ account registry, the web page's uploads and runs.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,3 +26,17 @@ def default_state_dir(env: Mapping[str, str] | None = None) -> Path:
 def frames_state_dir(env: Mapping[str, str] | None = None) -> Path:
     """Where the DataFrame API keeps its journals (one per endpoint and settings)."""
     return default_state_dir(env) / "frames"
+
+
+def write_private(path: Path, text: str) -> None:
+    """``text`` into ``path``, readable by its owner only (0600), whole or not at all
+    (a temporary file renamed over it), never through a symlink: credentials, the page's
+    token and password hash."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -20,10 +19,10 @@ from aiohttp import web
 from openpyxl import load_workbook
 
 from qrbatch.web.thread import ServerThread
+from tests.support.browser import CHROMIUM, LAUNCH_ARGS
 from tests.support.printing import decode_pdf, read_zip
 from tests.support.sheets import write_csv
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it
     pytest.skip(
         "chromium is not installed (apt-get install -y chromium; .ci/run does it)",
@@ -32,16 +31,6 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency")
 expect = sync_api.expect
 
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 GOOD = [
     ("6281234567890", "Halo, saya mau pesan"),
     ("6281298765432", "Info promo"),

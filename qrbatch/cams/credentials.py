@@ -13,6 +13,7 @@ not quietly pick up another profile's key.
 from __future__ import annotations
 
 import configparser
+import io
 import json
 import logging
 import os
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qrbatch.errors import CredentialsError
+from qrbatch.state_home import write_private
 from qrbatch.words import Words
 
 ENV_KEY_ID = "ALIBABA_CLOUD_ACCESS_KEY_ID"
@@ -220,12 +222,6 @@ def save_profile(path: Path, profile: str, access_key_id: str, access_key_secret
     parser[profile]["access_key_id"] = access_key_id
     parser[profile]["access_key_secret"] = access_key_secret
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.unlink(missing_ok=True)
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            parser.write(handle)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+    text = io.StringIO()
+    parser.write(text)
+    write_private(path, text.getvalue())

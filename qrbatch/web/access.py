@@ -23,6 +23,7 @@ import secrets
 from pathlib import Path
 
 from qrbatch.errors import ConfigError
+from qrbatch.state_home import write_private
 
 TOKEN_FILE = "token"
 PASSWORD_FILE = "password"
@@ -37,18 +38,6 @@ MIN_TOKEN_LENGTH = 32
 def new_token() -> str:
     """A secret for the printed address: 256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
-
-
-def _write_private(path: Path, text: str) -> None:
-    """``text`` into ``path`` (0600), whole or not at all, never through a symlink."""
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def _read_private(path: Path) -> str | None:
@@ -71,7 +60,7 @@ def lasting_token(folder: Path, *, renew: bool = False) -> str:
     if kept is not None and len(kept) >= MIN_TOKEN_LENGTH:
         return kept
     token = new_token()
-    _write_private(path, token + "\n")
+    write_private(path, token + "\n")
     return token
 
 
@@ -110,7 +99,7 @@ def set_password(folder: Path, password: str) -> None:
     if not password:
         raise ConfigError("the password is empty: type one, or press Ctrl-C")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _write_private(folder / PASSWORD_FILE, hash_password(password) + "\n")
+    write_private(folder / PASSWORD_FILE, hash_password(password) + "\n")
 
 
 def remove_password(folder: Path) -> None:
