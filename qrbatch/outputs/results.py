@@ -250,6 +250,9 @@ class Summary:
     calls_timeline: list[tuple[int, int]] = field(default_factory=list)
     """(whole second since the first call, calls the server accepted in that second),
     for the Summary sheet's chart of the pace; seconds without calls may be left out."""
+    language: str = "en"  # the words of the Summary and Errors sheets (en or id)
+    input_name: str = ""  # the input as a person knows it, when not input_file (the page)
+    output_name: str = ""  # the results as a person gets them, when not output_file
 
     @property
     def duration(self) -> float:

@@ -101,11 +101,13 @@ def write_validation(output: Path | str, job: Job, validated: Validated) -> None
         input_file=str(job.input),
         sheet=validated.sheet.sheet_name,
         output_file=str(output),
-        endpoint="(none: validate only)",
+        endpoint=said("workbook.validate_only"),
         sandbox=False,
         version=VERSION,
         started=datetime.now(UTC),
         action="validate",
+        language=job.language or "en",
+        input_name=job.input_name or "",
     )
     summary.finished = summary.started
     summary.count(results)
