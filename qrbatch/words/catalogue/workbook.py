@@ -65,6 +65,14 @@ EN: dict[str, str] = {
     "workbook.note.numbers": "the account's WhatsApp numbers: {statuses}",
     "workbook.note.numbers_space": "the account's WhatsApp numbers (space {space}): {statuses}",
     "workbook.note.none": "none",
+    "workbook.note.read": "header at row {header_row}, {rows:n} data rows{how}{separator}"
+    "{problems}",
+    "workbook.note.problems": ", {count:n} rows with reading problems",
+    "workbook.delimiter.comma": ", comma-separated",
+    "workbook.delimiter.semicolon": ", semicolon-separated",
+    "workbook.delimiter.tab": ", tab-separated",
+    "workbook.delimiter.pipe": ", pipe-separated",
+    "workbook.delimiter.other": ", separated by {mark}",
     # The PDF's header and the ZIP's manifest (outputs/printing words them when it is wired)
     "workbook.print.sandbox_banner": "SANDBOX: simulated codes, they do not work on WhatsApp",
     "workbook.print.nothing": "No codes to print.",
@@ -134,6 +142,14 @@ ID: dict[str, str] = {
     "workbook.note.numbers": "nomor WhatsApp akun: {statuses}",
     "workbook.note.numbers_space": "nomor WhatsApp akun (space {space}): {statuses}",
     "workbook.note.none": "tidak ada",
+    "workbook.note.read": "judul di baris {header_row}, {rows:n} baris data{how}{separator}"
+    "{problems}",
+    "workbook.note.problems": ", {count:n} baris bermasalah saat dibaca",
+    "workbook.delimiter.comma": ", dipisah koma",
+    "workbook.delimiter.semicolon": ", dipisah titik koma",
+    "workbook.delimiter.tab": ", dipisah tab",
+    "workbook.delimiter.pipe": ", dipisah garis tegak",
+    "workbook.delimiter.other": ", dipisah {mark}",
     "workbook.print.sandbox_banner": "SANDBOX: kode simulasi, tidak berfungsi di WhatsApp",
     "workbook.print.nothing": "Tidak ada kode untuk dicetak.",
     "workbook.print.readme": "images/: satu gambar QR untuk setiap kode. manifest.csv: satu "
