@@ -117,6 +117,7 @@ FIT_ONE_PAGE_ROWS = 40  # Errors: one page up to this many rows, then one page w
 CHART_ROWS = 17  # rows of the Summary sheet one chart covers (7.5 cm)
 MAX_TIMELINE_POINTS = 600
 SUMMARY_WIDTHS = (26.0, 44.0, 34.0, 34.0)
+MAX_LABEL_WIDTH = 42.0
 LINE_POINTS = 15.0  # one line of the default 11 pt font
 MAX_ROW_LINES = 6
 _BOLD = Font(name="Calibri", size=11, bold=True)  # the body's font: a bare bold turns serif
@@ -434,8 +435,6 @@ def _write_errors(
 
 def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, links: str) -> None:
     ws: _Sheet = workbook.create_sheet("Summary")
-    for column, width in zip("ABCD", SUMMARY_WIDTHS, strict=True):
-        ws.column_dimensions[column].width = width
     language = summary.language
 
     def words(key: str) -> str:
@@ -449,9 +448,6 @@ def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, lin
         ws.append(cells)
         row += 1
 
-    if summary.sandbox:
-        append([_cell(ws, words("workbook.sandbox_notice"), bold=True)])
-        append([])
     facts: list[tuple[str, _Value]] = [
         (words("workbook.input_file"), summary.input_name or summary.input_file),
         (words("workbook.sheet"), summary.sheet or words("workbook.text_file")),
@@ -490,12 +486,22 @@ def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, lin
     if summary.stopped_by:
         after.append((words("workbook.stopped_by"), _words(summary.stopped_by, language)))
         after.append((words("workbook.to_fix"), _words(summary.stop_fix, language)))
+    # the labels' column as wide as its longest label (Indonesian ones are longer)
+    longest = max(len(name) for name, _ in (*facts, *statuses, *after))
+    widths = (min(MAX_LABEL_WIDTH, max(SUMMARY_WIDTHS[0], longest + 1.0)), *SUMMARY_WIDTHS[1:])
+    for column, width in zip("ABCD", widths, strict=True):
+        ws.column_dimensions[column].width = width
+    if summary.sandbox:
+        append([_cell(ws, words("workbook.sandbox_notice"), bold=True)])
+        append([])
     first_status = row + len(facts) + 1
     for name, value in [*facts, *statuses, *after]:
         cell = _cell(ws, value)
         cell.alignment = _LEFT  # numbers beside text read better left-aligned
-        ws.row_dimensions[row + 1].height = _row_height(["", str(value)], SUMMARY_WIDTHS)
-        append([_cell(ws, name, bold=True), cell])
+        ws.row_dimensions[row + 1].height = _row_height([name, str(value)], widths)
+        label = _cell(ws, name, bold=True)
+        label.alignment = _TOP  # beside a value of several lines, at its first
+        append([label, cell])
     last_status = first_status + len(statuses) - 1
     append([])
     headings = ("ErrorCode", *(words(f"workbook.codes.{h}") for h in ("rows", "meaning", "fix")))
@@ -504,7 +510,7 @@ def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, lin
         meaning, fix = explain(code, language=language)
         count_cell = _cell(ws, count)
         count_cell.alignment = _LEFT
-        ws.row_dimensions[row + 1].height = _row_height([code, "", meaning, fix], SUMMARY_WIDTHS)
+        ws.row_dimensions[row + 1].height = _row_height([code, "", meaning, fix], widths)
         append(
             [
                 _cell(ws, code, wrap=True),
