@@ -116,6 +116,12 @@ def test_an_indonesian_workbook_keeps_the_contract_and_speaks_indonesian(
     assert (en_results[2][message], id_results[2][message]) == (empty["en"], empty["id"])
     assert "tidak dikirim" in id_results[3][message].lower()
 
+    header = load_workbook(indonesian)["Results"][1]
+    notes = {c.value: c.comment.text for c in header if c.comment is not None}
+    assert set(notes) == set(RESULT_COLUMNS)  # a note on each contract column, not the input's
+    assert notes["Status"].startswith("Apa yang terjadi pada baris ini: created (dibuat)")
+    assert "tetap dalam bahasa Inggris" in notes["Status"]
+
     errors = cells(indonesian, "Errors")
     assert errors[0] == cells(english, "Errors")[0]  # its column names are the Results' own
     assert errors[1][-3:] == ("invalid", "MissingMessage", empty["id"])

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -333,7 +334,7 @@ def _write_results(
     ws.freeze_panes = "A2"
     _print_setup(ws, landscape=True, one_page=False, title_rows="1:1", language=language)
     ws.row_dimensions[1].height = 30  # two lines: narrow columns wrap their names
-    ws.append([_cell(ws, name, bold=True, wrap=True) for name in columns])
+    ws.append([_heading(ws, name, language) for name in columns])
     fills = {s: PatternFill("solid", fgColor=color) for s, color in STATUS_FILLS.items()}
     qr_column = get_column_letter(len(columns))
     # Excel refuses more than 65,530 hyperlinks per sheet: deep links come first.
@@ -374,6 +375,18 @@ def _write_results(
         ws.append(cells)
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{len(results) + 1}"
+
+
+def _heading(ws: WriteOnlyWorksheet, name: str, language: str) -> Cell:
+    """A Results column's name; a contract column's carries a note in the workbook's
+    language saying what it holds (the name itself stays, for scripts)."""
+    cell = _cell(ws, name, bold=True, wrap=True)
+    if name in RESULT_COLUMNS:
+        text = say(f"workbook.column.{name}", language=language)
+        if name == "Status":
+            text += "\n\n" + say("workbook.column.note", language=language)
+        cell.comment = Comment(text, "qrbatch", width=320, height=140)
+    return cell
 
 
 def _print_setup(

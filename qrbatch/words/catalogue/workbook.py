@@ -10,6 +10,21 @@ EN: dict[str, str] = {
     "workbook.sandbox_notice": "SANDBOX DATA: these QR codes were made by qrbatch's simulator "
     "and do not exist on WhatsApp.",
     "workbook.footer": "&A: page &P of &N",
+    "workbook.column.Status": "What became of the row: created, reused, failed, invalid, "
+    "skipped (after update or delete: updated, deleted, notfound; after list: listed).",
+    "workbook.column.QrdlCode": "The code's ID at CAMS (update and delete use it).",
+    "workbook.column.DeepLinkUrl": "The WhatsApp link the QR code opens.",
+    "workbook.column.QrImageUrl": "The QR image the service made (the link may expire).",
+    "workbook.column.ErrorCode": "Why the row has no code, as a code: its meaning and what to "
+    "do are on the Summary sheet.",
+    "workbook.column.ErrorMessage": "What went wrong, and what to do.",
+    "workbook.column.RequestId": "The service's ID of the row's last call, for support.",
+    "workbook.column.Attempts": "Calls made for the row.",
+    "workbook.column.SentPhoneNumber": "The WhatsApp number the code opens (+ and the "
+    "country code).",
+    "workbook.column.BusinessName": "The name WhatsApp shows for that number.",
+    "workbook.column.note": "Column names and Status values stay in English in every "
+    "language: scripts and qrbatch update/delete read them.",
     "workbook.input_file": "Input file",
     "workbook.sheet": "Sheet",
     "workbook.text_file": "(text file)",
@@ -86,6 +101,23 @@ ID: dict[str, str] = {
     "workbook.sandbox_notice": "DATA SANDBOX: kode QR ini dibuat oleh simulator qrbatch dan "
     "tidak ada di WhatsApp.",
     "workbook.footer": "&A: halaman &P dari &N",
+    "workbook.column.Status": "Apa yang terjadi pada baris ini: created (dibuat), reused "
+    "(dipakai ulang), failed (gagal), invalid (tidak valid), skipped (dilewati); setelah "
+    "update atau delete: updated (diperbarui), deleted (dihapus), notfound (tidak "
+    "ditemukan); setelah list: listed (terdaftar).",
+    "workbook.column.QrdlCode": "ID kode di CAMS (dipakai oleh update dan delete).",
+    "workbook.column.DeepLinkUrl": "Tautan WhatsApp yang dibuka kode QR ini.",
+    "workbook.column.QrImageUrl": "Gambar QR buatan layanan (tautannya bisa kedaluwarsa).",
+    "workbook.column.ErrorCode": "Kode alasan baris ini tidak mendapat kode QR: arti dan cara "
+    "memperbaikinya ada di lembar Summary.",
+    "workbook.column.ErrorMessage": "Apa yang salah, dan apa yang perlu dilakukan.",
+    "workbook.column.RequestId": "ID panggilan terakhir baris ini dari layanan, untuk bantuan "
+    "teknis.",
+    "workbook.column.Attempts": "Jumlah panggilan untuk baris ini.",
+    "workbook.column.SentPhoneNumber": "Nomor WhatsApp yang dibuka kode ini (+ dan kode negara).",
+    "workbook.column.BusinessName": "Nama yang ditampilkan WhatsApp untuk nomor itu.",
+    "workbook.column.note": "Nama kolom dan nilai Status tetap dalam bahasa Inggris di setiap "
+    "bahasa: skrip dan qrbatch update/delete membacanya.",
     "workbook.input_file": "Berkas masukan",
     "workbook.sheet": "Lembar kerja",
     "workbook.text_file": "(berkas teks)",
