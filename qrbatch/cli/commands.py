@@ -316,7 +316,7 @@ def _say_result(result: RunResult) -> None:
     if result.stopped_by:
         event(logging.ERROR, "stopped", f"stopped by an account-level error: {result.stopped_by}")
     if result.summary.images_folder and result.summary.images is not None:
-        say(f"QR images: {result.summary.images_folder}", "images")
+        say(words("cli.images", folder=result.summary.images_folder), "images")
     for path in result.summary.printed:
         say(f"{'PDF' if path.endswith('.pdf') else 'ZIP'}: {path}", "printed", file=path)
     if not is_json():  # with JSON logs, run_end carries it
@@ -899,11 +899,16 @@ def pdf(
             results, label_column=options.label_column, refused=refused
         )
         pages = write_pdf(items, target, options)
-        say(f"PDF: {target} ({pages} pages)", "printed", file=str(target), pages=pages)
+        say(words("cli.pdf", file=target, pages=pages), "printed", file=str(target), pages=pages)
         if zip:
             bundle = target.with_suffix(".zip")
             images = write_zip(items, bundle, options)
-            say(f"ZIP: {bundle} ({images} images)", "printed", file=str(bundle), images=images)
+            say(
+                words("cli.zip", file=bundle, images=images),
+                "printed",
+                file=str(bundle),
+                images=images,
+            )
         if refused:
             _refused_links(results, refused)
             sys.exit(ExitCode.ROWS_FAILED)

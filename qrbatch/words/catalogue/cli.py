@@ -10,6 +10,9 @@ EN: dict[str, str] = {
     "cli.interrupted": "interrupted; the journal is kept and a rerun resumes",
     "cli.sandbox_run": "sandbox run: the codes are simulated and do not exist on WhatsApp",
     "cli.nothing_done": "qrbatch: nothing done",
+    "cli.images": "QR images: {folder}",
+    "cli.pdf": "PDF: {file} ({pages:n} pages)",
+    "cli.zip": "ZIP: {file} ({images:n} images)",
 }
 
 ID: dict[str, str] = {
@@ -20,4 +23,7 @@ ID: dict[str, str] = {
     "cli.interrupted": "dihentikan; jurnal disimpan dan proses ulang akan melanjutkan",
     "cli.sandbox_run": "proses sandbox: kodenya simulasi dan tidak ada di WhatsApp",
     "cli.nothing_done": "qrbatch: tidak ada yang dilakukan",
+    "cli.images": "Gambar QR: {folder}",
+    "cli.pdf": "PDF: {file} ({pages:n} halaman)",
+    "cli.zip": "ZIP: {file} ({images:n} gambar)",
 }
