@@ -331,3 +331,20 @@ async def test_a_run_started_on_the_indonesian_page_writes_an_indonesian_workboo
     assert "terlalu pendek" in rows[2][7]
     texts = [str(v) for sheet in ("Results", "Summary") for r in cells(results, sheet) for v in r]
     assert not [t for t in texts if re.search(r"(?<![\w-])--[a-z]", t)]  # the page's words
+
+
+def test_the_pdf_header_follows_the_job() -> None:
+    """(The PDF's words beyond its banner are wired with the printing rewrite.)"""
+    job = Job(
+        input=Path("/state/runs/x/input.csv"),
+        output=Path("/state/runs/x/results.xlsx"),
+        output_name="TokoJakarta.results.xlsx",
+        endpoint="sandbox",
+        language="id",
+    )
+    options = job.print_options()
+    assert options.title == "TokoJakarta.results"
+    assert options.banner == "SANDBOX: kode simulasi, tidak berfungsi di WhatsApp"
+    assert Job(input=Path("a.csv"), endpoint="sandbox", language="en").print_options().banner == (
+        "SANDBOX: simulated codes, they do not work on WhatsApp"
+    )

@@ -192,7 +192,7 @@ class Job(InputSettings, ConnectionSettings, OutputSettings, PrintSettings):
             paper=self.pdf_paper,
             size_mm=self.pdf_size,
             label_column=self.label_column,
-            title=self.output_path.stem,
+            title=Path(self.output_name or self.output_path).stem,  # the page: its download
             banner=say("workbook.print.sandbox_banner", language=self.language)
             if self.is_sandbox
             else "",
