@@ -225,6 +225,7 @@ def test_language_id_makes_the_terminal_speak_indonesian(bad: Path) -> None:
     ):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 1, result.output
+        assert "dibaca " in result.output and "judul di baris 1, 1 baris data" in result.output
         assert "baris 2: InvalidPhone" in result.output
         assert "1 baris: 0 valid, 1 tidak valid, 0 kosong" in result.output
     missing = CliRunner().invoke(main, ["validate", "nope.csv", "--language", "id"])
