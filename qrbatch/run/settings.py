@@ -1,5 +1,6 @@
 """Job settings: one frozen, keyword-only object; TOML job files; the environment is
-read at the edge (``resolve_endpoint``) and nowhere else.
+read at the edge (``resolve_endpoint``; ``resolve_language`` when a Job is made without
+a language) and nowhere else.
 """
 
 from __future__ import annotations
