@@ -121,6 +121,10 @@ def test_an_indonesian_workbook_keeps_the_contract_and_speaks_indonesian(
     assert set(notes) == set(RESULT_COLUMNS)  # a note on each contract column, not the input's
     assert notes["Status"].startswith("Apa yang terjadi pada baris ini: created (dibuat)")
     assert "tetap dalam bahasa Inggris" in notes["Status"]
+    errors_header = load_workbook(indonesian)["Errors"][1]
+    noted = {c.value: c.comment.text for c in errors_header if c.comment is not None}
+    assert set(noted) == {"InputRow", "Status", "ErrorCode", "ErrorMessage"}
+    assert noted["InputRow"] == "Nomor baris ini di lembar masukan."
 
     errors = cells(indonesian, "Errors")
     assert errors[0] == cells(english, "Errors")[0]  # its column names are the Results' own

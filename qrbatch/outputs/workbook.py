@@ -87,6 +87,7 @@ STATUS_FILLS = {
 }
 LINK_COLUMNS = ("DeepLinkUrl", "QrImageUrl")
 IMAGE_FILE_COLUMN = "ImageFile"
+ERRORS_ROW_COLUMN = "InputRow"  # the Errors sheet's first column: the row in the input
 MAX_HYPERLINKS = 65_000
 MAX_THUMBNAILS = 5000  # embedded images cost memory and make Excel slow past this
 PRINT_STYLED_ROWS = 5000  # wrapped, printable cells up to here; plain (fast) cells after
@@ -334,7 +335,8 @@ def _write_results(
     ws.freeze_panes = "A2"
     _print_setup(ws, landscape=True, one_page=False, title_rows="1:1", language=language)
     ws.row_dimensions[1].height = 30  # two lines: narrow columns wrap their names
-    ws.append([_heading(ws, name, language) for name in columns])
+    inputs = len(sheet.columns)
+    ws.append([_heading(ws, name, language, noted=i >= inputs) for i, name in enumerate(columns)])
     fills = {s: PatternFill("solid", fgColor=color) for s, color in STATUS_FILLS.items()}
     qr_column = get_column_letter(len(columns))
     # Excel refuses more than 65,530 hyperlinks per sheet: deep links come first.
@@ -377,11 +379,13 @@ def _write_results(
     ws.auto_filter.ref = f"A1:{last}{len(results) + 1}"
 
 
-def _heading(ws: WriteOnlyWorksheet, name: str, language: str) -> Cell:
-    """A Results column's name; a contract column's carries a note in the workbook's
-    language saying what it holds (the name itself stays, for scripts)."""
-    cell = _cell(ws, name, bold=True, wrap=True)
-    if name in RESULT_COLUMNS:
+def _heading(
+    ws: WriteOnlyWorksheet, name: str, language: str, *, noted: bool = True, wrap: bool = True
+) -> Cell:
+    """A column's name; qrbatch's own columns (``noted``) carry a note in the workbook's
+    language saying what they hold (the name itself stays, for scripts)."""
+    cell = _cell(ws, name, bold=True, wrap=wrap)
+    if noted and (name in RESULT_COLUMNS or name == ERRORS_ROW_COLUMN):
         text = say(f"workbook.column.{name}", language=language)
         if name == "Status":
             text += "\n\n" + say("workbook.column.note", language=language)
@@ -413,7 +417,7 @@ def _write_errors(
     workbook: Workbook, sheet: Sheet, results: Sequence[RowResult], language: str
 ) -> None:
     ws: _Sheet = workbook.create_sheet("Errors")
-    columns = ["InputRow", *sheet.columns, "Status", "ErrorCode", "ErrorMessage"]
+    columns = [ERRORS_ROW_COLUMN, *sheet.columns, "Status", "ErrorCode", "ErrorMessage"]
     widths = [9.0, *_input_widths(sheet, sheet.columns), 9.0, 18.0, 50.0]
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -426,7 +430,13 @@ def _write_errors(
         title_rows="1:1",
         language=language,
     )
-    ws.append([_cell(ws, name, bold=True) for name in columns])
+    inputs = range(1, 1 + len(sheet.columns))  # the input's own names: no note
+    ws.append(
+        [
+            _heading(ws, name, language, noted=i not in inputs, wrap=False)
+            for i, name in enumerate(columns)
+        ]
+    )
     written = 0
     for row, result in zip(sheet.rows, results, strict=True):
         if result.status in ("failed", "invalid"):

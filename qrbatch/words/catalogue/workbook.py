@@ -23,6 +23,7 @@ EN: dict[str, str] = {
     "workbook.column.SentPhoneNumber": "The WhatsApp number the code opens (+ and the "
     "country code).",
     "workbook.column.BusinessName": "The name WhatsApp shows for that number.",
+    "workbook.column.InputRow": "The row's number in the input sheet.",
     "workbook.column.note": "Column names and Status values stay in English in every "
     "language: scripts and qrbatch update/delete read them.",
     "workbook.input_file": "Input file",
@@ -116,6 +117,7 @@ ID: dict[str, str] = {
     "workbook.column.Attempts": "Jumlah panggilan untuk baris ini.",
     "workbook.column.SentPhoneNumber": "Nomor WhatsApp yang dibuka kode ini (+ dan kode negara).",
     "workbook.column.BusinessName": "Nama yang ditampilkan WhatsApp untuk nomor itu.",
+    "workbook.column.InputRow": "Nomor baris ini di lembar masukan.",
     "workbook.column.note": "Nama kolom dan nilai Status tetap dalam bahasa Inggris di setiap "
     "bahasa: skrip dan qrbatch update/delete membacanya.",
     "workbook.input_file": "Berkas masukan",
