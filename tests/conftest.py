@@ -34,6 +34,15 @@ def new_kept_sandbox() -> Iterator[None]:
     forget_kept_sandboxes()
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read English unless they choose a language, whatever the locale of whoever
+    runs them (LANG=id_ID... would make every command speak Indonesian)."""
+    for name in ("QRBATCH_LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

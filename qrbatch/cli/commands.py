@@ -27,6 +27,7 @@ from qrbatch.cli.options import (
     ENDPOINT,
     IMAGE_TYPE,
     JOURNAL,
+    LANGUAGE,
     PDF_AND_ZIP,
     PRINT,
     RUN,
@@ -34,13 +35,16 @@ from qrbatch.cli.options import (
     STATE_DIR,
     YES,
     code_output,
+    given_language,
     options,
+    speak,
 )
 from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.run.exit_codes import ExitCode, worst
 from qrbatch.run.logs import LogFormat, event, is_json, outcome_level, say, setup_logging
 from qrbatch.version import VERSION
 from qrbatch.words import AUDIENCE
+from qrbatch.words import say as words
 
 if TYPE_CHECKING:  # the rest loads in the command that needs it: --help stays instant
     from qrbatch.engine.events import Subscriber
@@ -68,7 +72,7 @@ def _interrupted() -> NoReturn:
     event(
         logging.WARNING,
         "interrupted",
-        "interrupted; the journal is kept and a rerun resumes",
+        words("cli.interrupted"),
         exit_code=int(ExitCode.INTERRUPTED),
     )
     sys.exit(ExitCode.INTERRUPTED)
@@ -102,6 +106,7 @@ def _call(func: Callable[..., Coroutine[Any, Any, T]], bar: ProgressBar | None, 
 
 @click.group(context_settings=CONTEXT, invoke_without_command=True)
 @click.version_option(VERSION, prog_name="qrbatch")
+@LANGUAGE
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Turn a spreadsheet of WhatsApp business numbers and prefilled messages into
@@ -221,7 +226,7 @@ def _run_one(job: Job, no_progress: bool, quiet: bool) -> RunResult:
         event(
             logging.WARNING,
             "sandbox",
-            "sandbox run: the codes are simulated and do not exist on WhatsApp",
+            words("cli.sandbox_run"),
         )
     return _call(run_batch, bar, job=job, events=subscriber, handle_signals=True)
 
@@ -300,22 +305,23 @@ def _job(source: Path, flags: dict[str, Any]) -> Job:
     settings = load_job_file(source) if is_job else {"input": source}
     if flags.get("image_type"):
         flags["image_type"] = flags["image_type"].upper()
-    return build_job(settings, flags)
+    job = build_job(settings, {**flags, "language": given_language()})
+    speak(job.language or "en")  # a job file's language: its messages too
+    return job
 
 
 def _say_result(result: RunResult) -> None:
     if result.exit_code == ExitCode.INTERRUPTED:
-        event(
-            logging.WARNING, "interrupted", "interrupted; the journal is kept and a rerun resumes"
-        )
+        event(logging.WARNING, "interrupted", words("cli.interrupted"))
     if result.stopped_by:
         event(logging.ERROR, "stopped", f"stopped by an account-level error: {result.stopped_by}")
     if result.summary.images_folder and result.summary.images is not None:
-        say(f"QR images: {result.summary.images_folder}", "images")
+        say(words("cli.images", folder=result.summary.images_folder), "images")
     for path in result.summary.printed:
         module = result.summary.print_module_mm
         if path.endswith(".pdf") and module is not None:
-            say(f"PDF: {path} (modules {module:.2f} mm)", "printed", file=path, module_mm=module)
+            say(words("cli.pdf_run_modules", file=path, mm=f"{module:.2f}"), "printed",
+                file=path, module_mm=module)  # fmt: skip
         else:
             say(f"{'PDF' if path.endswith('.pdf') else 'ZIP'}: {path}", "printed", file=path)
     if not is_json():  # with JSON logs, run_end carries it
@@ -507,17 +513,26 @@ def _report_validation(validated: Validated, log_format: LogFormat, prefix: str 
         event(
             logging.WARNING if log_format == "json" else logging.INFO,
             "row_problem",
-            f"{prefix}row {row.row.number}: {row.error_code}: {row.error_message}",
+            prefix
+            + words(
+                "cli.row_problem",
+                row=row.row.number,
+                code=row.error_code,
+                message=row.error_message,
+            ),
             file=str(validated.sheet.path),
             row=row.row.number,
             code=row.error_code,
         )
     if len(problems) > 200:
-        event(logging.INFO, "row_problem", f"... and {len(problems) - 200} more")
+        event(logging.INFO, "row_problem", words("cli.more_problems", count=len(problems) - 200))
     valid = len(validated.rows) - len(problems) - skipped
-    line = (
-        f"{prefix}{len(validated.rows)} rows: {valid} valid, {len(problems)} invalid, "
-        f"{skipped} blank"
+    line = prefix + words(
+        "cli.validate_end",
+        rows=len(validated.rows),
+        valid=valid,
+        invalid=len(problems),
+        blank=skipped,
     )
     event(
         logging.INFO,
@@ -563,7 +578,7 @@ def _confirm(question: str, yes: bool) -> None:
     if not sys.stdin.isatty():
         raise ConfigError(f"{question} Refusing without --yes when not on a terminal.")
     if not click.confirm(question, default=False):
-        click.echo("qrbatch: nothing done", err=True)
+        click.echo(words("cli.nothing_done"), err=True)
         sys.exit(ExitCode.USAGE)
 
 
@@ -605,7 +620,9 @@ def list_command(
     _start(log_format, verbose, quiet)
     try:
         flags = {k: v for k, v in flags.items() if v is not None}
-        job = Job(input=flags["output"], images=False, progress=False, **flags)
+        job = Job(
+            input=flags["output"], images=False, progress=False, **flags, language=given_language()
+        )
         result = _call(list_codes, None, phones=phones, job=job)
     except QrbatchError as error:
         _fail(error)
@@ -634,7 +651,7 @@ def _codes_command(
         if flags.get("image_type"):
             flags["image_type"] = flags["image_type"].upper()
         flags.setdefault("output", source.with_name(f"{source.stem}.{action}d.xlsx"))
-        job = Job(input=source, images=False, progress=False, **flags)
+        job = Job(input=source, images=False, progress=False, **flags, language=given_language())
         checked = read_code_sheet(job, action)
         count = sum(c.request is not None for c in checked[1])
         numbers = len({c.request.phone for c in checked[1] if c.request is not None})
@@ -732,7 +749,7 @@ def numbers(
         output = flags.pop("output", None)
         # The input is the account itself: a name no output can be mistaken for.
         account = Path("QueryChatappPhoneNumbers")
-        job = Job(input=account, output=output, images=False, **flags)
+        job = Job(input=account, output=output, images=False, **flags, language=given_language())
         reports = _call(list_numbers, None, job=job)
     except QrbatchError as error:
         _fail(error)
@@ -936,31 +953,40 @@ def pdf(
         write_zip,
     )
     from qrbatch.run.finish import REAL_DATA, results_data
-    from qrbatch.run.settings import SANDBOX_BANNER, Job
+    from qrbatch.run.settings import Job
 
     _start(log_format, verbose, quiet)
     try:
         settings = {k: v for k, v in flags.items() if v is not None}
-        job = Job(input=results, output=results, **settings)
+        job = Job(input=results, output=results, **settings, language=given_language())
         target = output or results.with_suffix(".pdf")
         if target.resolve() == results.resolve():
             raise ConfigError(f"{target}: the PDF would overwrite the workbook; pass -o X.pdf")
         options = job.print_options()
         if results_data(results) not in (None, REAL_DATA):  # a sandbox run's codes
-            options = replace(options, banner=SANDBOX_BANNER)
+            banner = words("workbook.print.sandbox_banner", language=job.language)
+            options = replace(options, banner=banner)
         refused: list[int] = []
         items = items_from_workbook(  # read once, for the PDF and the ZIP
             results, label_column=options.label_column, refused=refused
         )
         pages = write_pdf(items, target, options)
         module = smallest_module_mm(items, options)
-        shown = f", modules {module:.2f} mm" if module is not None else ""
-        say(f"PDF: {target} ({pages} pages{shown})", "printed", file=str(target), pages=pages,
-            module_mm=module)  # fmt: skip
+        if module is None:
+            say(words("cli.pdf", file=target, pages=pages), "printed", file=str(target),
+                pages=pages)  # fmt: skip
+        else:
+            say(words("cli.pdf_modules", file=target, pages=pages, mm=f"{module:.2f}"),
+                "printed", file=str(target), pages=pages, module_mm=module)  # fmt: skip
         if zip:
             bundle = target.with_suffix(".zip")
             images = write_zip(items, bundle, options)
-            say(f"ZIP: {bundle} ({images} images)", "printed", file=str(bundle), images=images)
+            say(
+                words("cli.zip", file=bundle, images=images),
+                "printed",
+                file=str(bundle),
+                images=images,
+            )
         if refused:
             _refused_links(results, refused)
             sys.exit(ExitCode.ROWS_FAILED)
@@ -1134,7 +1160,7 @@ def entry() -> None:
             error.show()
         sys.exit(error.exit_code)
     except click.Abort:
-        click.echo("qrbatch: nothing done", err=True)
+        click.echo(words("cli.nothing_done"), err=True)
         sys.exit(ExitCode.INTERRUPTED)
     except OSError as error:  # what no command caught: the true cause, and 74 when disk
         _unexpected(error, ExitCode.OUTPUT if error.errno in NO_ROOM else 70)

@@ -35,6 +35,48 @@ def flag(*names: str, help: str) -> Option[Any]:  # noqa: A002 - click's own key
 
 
 # Every command ---------------------------------------------------------------------------
+GIVEN_LANGUAGE = "qrbatch.language"  # ctx.meta: --language as given (None: not given)
+
+
+def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """--language, else $QRBATCH_LANGUAGE, else the locale: this command's messages are in
+    it from here on (a job file's ``language`` may change it when it is read)."""
+    from qrbatch.words import LANGUAGES, default_language, say
+
+    if value is None:  # qrbatch --language id validate ...: the group's (meta is shared)
+        value = ctx.meta.get(GIVEN_LANGUAGE)
+    ctx.meta[GIVEN_LANGUAGE] = value
+    chosen = value or default_language()
+    if chosen not in LANGUAGES:
+        raise click.UsageError(say("job.language_env", value=chosen, audience="cli"), ctx)
+    speak(chosen)
+
+
+def speak(language: str) -> None:
+    """The running command's messages in ``language`` until it ends."""
+    from qrbatch.words import LANGUAGE
+
+    ctx = click.get_current_context()
+    token = LANGUAGE.set(language)
+    ctx.call_on_close(lambda: LANGUAGE.reset(token))
+
+
+def given_language() -> str | None:
+    """``--language`` as given on this command line (None when it was not)."""
+    ctx = click.get_current_context(silent=True)
+    return None if ctx is None else ctx.meta.get(GIVEN_LANGUAGE)
+
+
+LANGUAGE = click.option(
+    "--language",
+    type=click.Choice(["en", "id"], case_sensitive=False),
+    callback=_language,
+    expose_value=False,
+    is_eager=True,
+    help="Language of messages and of the results workbook: en (English) or id (Bahasa "
+    "Indonesia). Default: $QRBATCH_LANGUAGE, else the locale (LANG=id_ID... gives id), "
+    "else en.",
+)
 COMMON: list[Option[Any]] = [
     click.option(
         "--log-format",
@@ -49,6 +91,7 @@ COMMON: list[Option[Any]] = [
     click.option(
         "--no-progress", is_flag=True, help="No progress bar (it only shows on a terminal)."
     ),
+    LANGUAGE,
 ]
 
 # Commands that call CAMS -----------------------------------------------------------------

@@ -11,7 +11,8 @@ from typing import Literal, Protocol, get_args
 from qrbatch.cams.errors import advice_for
 from qrbatch.outputs.images import ImageCounts
 from qrbatch.outputs.outcomes import Entry, Journaled
-from qrbatch.words import said, say
+from qrbatch.sheets.cells import Sheet
+from qrbatch.words import Words, said, say
 
 Status = Literal[
     "created",
@@ -208,6 +209,30 @@ def from_entry(entry: Entry) -> RowResult:
     )
 
 
+DELIMITER_KEYS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def read_note(sheet: Sheet) -> str:
+    """How the sheet was read, for the Summary (a ``said`` text: the workbook words it in
+    its language): header row, rows, format, encoding, separator, reading problems. The
+    file and the sheet have their own lines there, so neither is named."""
+    technical = [part for part in (sheet.source_format, sheet.encoding) if part]
+    key = DELIMITER_KEYS.get(sheet.delimiter or "")
+    problems = len(sheet.problem_rows)
+    return said(
+        "workbook.note.read",
+        header_row=sheet.header_row,
+        rows=len(sheet.rows),
+        how="".join(f", {part}" for part in technical),
+        separator=""
+        if not sheet.delimiter
+        else Words(f"workbook.delimiter.{key}")
+        if key
+        else Words("workbook.delimiter.other", mark=repr(sheet.delimiter)),
+        problems=Words("workbook.note.problems", count=problems) if problems else "",
+    )
+
+
 def explain(code: str, *, language: str | None = None) -> tuple[str, str]:
     """(meaning, what to do) of an ErrorCode in the Results sheet, in ``language`` (None:
     the context's). A CAMS code's advice is CAMS's own, in English."""
@@ -251,6 +276,9 @@ class Summary:
     calls_timeline: list[tuple[int, int]] = field(default_factory=list)
     """(whole second since the first call, calls the server accepted in that second),
     for the Summary sheet's chart of the pace; seconds without calls may be left out."""
+    language: str = "en"  # the words of the Summary and Errors sheets (en or id)
+    input_name: str = ""  # the input as a person knows it, when not input_file (the page)
+    output_name: str = ""  # the results as a person gets them, when not output_file
 
     @property
     def duration(self) -> float:

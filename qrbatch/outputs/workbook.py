@@ -22,12 +22,15 @@ import io
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -39,6 +42,7 @@ from qrbatch.outputs.images import thumbnail
 from qrbatch.outputs.results import LIVE_STATUSES, RESULT_COLUMNS, RowResult, Summary, explain
 from qrbatch.sheets.csvtext import FORMULA_PREFIXES, escape_cell
 from qrbatch.sheets.read import Sheet
+from qrbatch.words import describe, say
 
 if TYPE_CHECKING:
     from openpyxl.chart._chart import ChartBase
@@ -83,6 +87,7 @@ STATUS_FILLS = {
 }
 LINK_COLUMNS = ("DeepLinkUrl", "QrImageUrl")
 IMAGE_FILE_COLUMN = "ImageFile"
+ERRORS_ROW_COLUMN = "InputRow"  # the Errors sheet's first column: the row in the input
 MAX_HYPERLINKS = 65_000
 MAX_THUMBNAILS = 5000  # embedded images cost memory and make Excel slow past this
 PRINT_STYLED_ROWS = 5000  # wrapped, printable cells up to here; plain (fast) cells after
@@ -114,15 +119,14 @@ FIT_ONE_PAGE_ROWS = 40  # Errors: one page up to this many rows, then one page w
 CHART_ROWS = 17  # rows of the Summary sheet one chart covers (7.5 cm)
 MAX_TIMELINE_POINTS = 600
 SUMMARY_WIDTHS = (26.0, 44.0, 34.0, 34.0)
+MAX_LABEL_WIDTH = 42.0
 LINE_POINTS = 15.0  # one line of the default 11 pt font
 MAX_ROW_LINES = 6
 _BOLD = Font(name="Calibri", size=11, bold=True)  # the body's font: a bare bold turns serif
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 _LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
-SANDBOX_NOTICE = (
-    "SANDBOX DATA: these QR codes were made by qrbatch's simulator and do not exist on WhatsApp."
-)
+SANDBOX_NOTICE = say("workbook.sandbox_notice", language="en")
 
 
 def is_formula_like(value: str) -> bool:
@@ -249,6 +253,8 @@ def write_workbook(
     """
     if len(results) != len(sheet.rows):
         raise ValueError(f"{len(sheet.rows)} input rows but {len(results)} results")
+    language = summary.language
+    results = [_worded(r, language) for r in results]
     if target.suffix.lower() == ".csv":
         write_csv(target, sheet, results)
         return
@@ -257,23 +263,48 @@ def write_workbook(
     workbook = Workbook(write_only=True)
     with_thumbnails = thumbnails and len(results) <= MAX_THUMBNAILS
     links = (
-        f"deep links clickable up to row {MAX_HYPERLINKS + 1:,}; image links as text "
-        "(Excel allows 65,530 hyperlinks per sheet)"
+        say("workbook.links.capped", language=language, row=MAX_HYPERLINKS + 1, limit=65_530)
         if len(results) > MAX_HYPERLINKS // 2
-        else "DeepLinkUrl and QrImageUrl are clickable"
+        else say("workbook.links.all", language=language)
     )
     shown = (
-        "a QR column renders each deep link locally"
+        say("workbook.thumbnails.shown", language=language)
         if with_thumbnails
-        else f"none (over {MAX_THUMBNAILS:,} rows)"
+        else say("workbook.thumbnails.too_many", language=language, limit=MAX_THUMBNAILS)
         if thumbnails
-        else "none (--no-images)"
+        else say("workbook.thumbnails.off", language=language)
     )
-    _write_results(workbook, sheet, results, with_thumbnails, image_files or {})
-    _write_errors(workbook, sheet, results)
+    _write_results(workbook, sheet, results, with_thumbnails, image_files or {}, language)
+    _write_errors(workbook, sheet, results, language)
     _write_summary(workbook, summary, thumbnails=shown, links=links)  # the writer's own facts
     with atomic_path(target) as temp:
         workbook.save(temp)
+
+
+def _worded(result: RowResult, language: str) -> RowResult:
+    """The row's ErrorMessage in the workbook's language, when qrbatch wrote it (a text
+    made by ``said``); the service's own messages stay as the service wrote them."""
+    if not result.error_message:
+        return result
+    worded = describe(result.error_message, language=language)
+    return result if worded == result.error_message else replace(result, error_message=worded)
+
+
+def _words(value: _Value, language: str) -> _Value:
+    """A Summary fact in the workbook's language when qrbatch worded it (``said``)."""
+    return describe(value, language=language) if isinstance(value, str) else value
+
+
+def local_time(moment: datetime) -> str:
+    """A moment as a person reads it: this computer's local time with its zone,
+    ``2026-12-06 21:34:05 WIB (UTC+07:00)`` (the zone's name when it has one)."""
+    local = moment.astimezone()
+    offset = local.strftime("%z")
+    offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    name = local.tzname() or ""
+    if not name or name[0] in "+-" or name == "UTC" or offset == name:
+        return f"{local:%Y-%m-%d %H:%M:%S} ({offset})"
+    return f"{local:%Y-%m-%d %H:%M:%S} {name} ({offset})"
 
 
 def _write_results(
@@ -282,6 +313,7 @@ def _write_results(
     results: Sequence[RowResult],
     thumbnails: bool,
     image_files: Mapping[int, str],
+    language: str = "en",
 ) -> None:
     """The Results sheet: input cells as given, then the contract columns."""
     ws: _Sheet = workbook.create_sheet("Results")  # stubs: Any (write_only picks the class)
@@ -301,9 +333,10 @@ def _write_results(
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-    _print_setup(ws, landscape=True, one_page=False, title_rows="1:1")
+    _print_setup(ws, landscape=True, one_page=False, title_rows="1:1", language=language)
     ws.row_dimensions[1].height = 30  # two lines: narrow columns wrap their names
-    ws.append([_cell(ws, name, bold=True, wrap=True) for name in columns])
+    inputs = len(sheet.columns)
+    ws.append([_heading(ws, name, language, noted=i >= inputs) for i, name in enumerate(columns)])
     fills = {s: PatternFill("solid", fgColor=color) for s, color in STATUS_FILLS.items()}
     qr_column = get_column_letter(len(columns))
     # Excel refuses more than 65,530 hyperlinks per sheet: deep links come first.
@@ -346,7 +379,23 @@ def _write_results(
     ws.auto_filter.ref = f"A1:{last}{len(results) + 1}"
 
 
-def _print_setup(ws: _Sheet, *, landscape: bool, one_page: bool, title_rows: str | None) -> None:
+def _heading(
+    ws: WriteOnlyWorksheet, name: str, language: str, *, noted: bool = True, wrap: bool = True
+) -> Cell:
+    """A column's name; qrbatch's own columns (``noted``) carry a note in the workbook's
+    language saying what they hold (the name itself stays, for scripts)."""
+    cell = _cell(ws, name, bold=True, wrap=wrap)
+    if noted and (name in RESULT_COLUMNS or name == ERRORS_ROW_COLUMN):
+        text = say(f"workbook.column.{name}", language=language)
+        if name == "Status":
+            text += "\n\n" + say("workbook.column.note", language=language)
+        cell.comment = Comment(text, "qrbatch", width=320, height=140)
+    return cell
+
+
+def _print_setup(
+    ws: _Sheet, *, landscape: bool, one_page: bool, title_rows: str | None, language: str
+) -> None:
     """One page wide (and tall when ``one_page``), narrow margins, the sheet's name and
     page numbers in the footer, the header row on every page."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -358,22 +407,36 @@ def _print_setup(ws: _Sheet, *, landscape: bool, one_page: bool, title_rows: str
     ws.page_margins = PageMargins(left=0.25, right=0.25, top=0.5, bottom=0.6, footer=0.25)
     footer = ws.oddFooter
     assert footer is not None  # every sheet starts with one; the stubs allow None
-    footer.center.text = "&A: page &P of &N"
+    footer.center.text = say("workbook.footer", language=language)
     footer.center.size = 9
     if title_rows:
         ws.print_title_rows = title_rows
 
 
-def _write_errors(workbook: Workbook, sheet: Sheet, results: Sequence[RowResult]) -> None:
+def _write_errors(
+    workbook: Workbook, sheet: Sheet, results: Sequence[RowResult], language: str
+) -> None:
     ws: _Sheet = workbook.create_sheet("Errors")
-    columns = ["InputRow", *sheet.columns, "Status", "ErrorCode", "ErrorMessage"]
+    columns = [ERRORS_ROW_COLUMN, *sheet.columns, "Status", "ErrorCode", "ErrorMessage"]
     widths = [9.0, *_input_widths(sheet, sheet.columns), 9.0, 18.0, 50.0]
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     failed = sum(1 for r in results if r.status in ("failed", "invalid"))
     ws.freeze_panes = "A2"
-    _print_setup(ws, landscape=True, one_page=failed < FIT_ONE_PAGE_ROWS, title_rows="1:1")
-    ws.append([_cell(ws, name, bold=True) for name in columns])
+    _print_setup(
+        ws,
+        landscape=True,
+        one_page=failed < FIT_ONE_PAGE_ROWS,
+        title_rows="1:1",
+        language=language,
+    )
+    inputs = range(1, 1 + len(sheet.columns))  # the input's own names: no note
+    ws.append(
+        [
+            _heading(ws, name, language, noted=i not in inputs, wrap=False)
+            for i, name in enumerate(columns)
+        ]
+    )
     written = 0
     for row, result in zip(sheet.rows, results, strict=True):
         if result.status in ("failed", "invalid"):
@@ -395,9 +458,12 @@ def _write_errors(workbook: Workbook, sheet: Sheet, results: Sequence[RowResult]
 
 def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, links: str) -> None:
     ws: _Sheet = workbook.create_sheet("Summary")
-    for column, width in zip("ABCD", SUMMARY_WIDTHS, strict=True):
-        ws.column_dimensions[column].width = width
-    _print_setup(ws, landscape=False, one_page=True, title_rows=None)
+    language = summary.language
+
+    def words(key: str) -> str:
+        return say(key, language=language)
+
+    _print_setup(ws, landscape=False, one_page=True, title_rows=None, language=language)
     row = 0
 
     def append(cells: list[_Item]) -> None:
@@ -405,56 +471,71 @@ def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, lin
         ws.append(cells)
         row += 1
 
-    if summary.sandbox:
-        append([_cell(ws, SANDBOX_NOTICE, bold=True)])
-        append([])
     facts: list[tuple[str, _Value]] = [
-        ("Input file", summary.input_file),
-        ("Sheet", summary.sheet or "(text file)"),
-        *(("How it was read", note) for note in summary.notes),
-        ("Output file", summary.output_file),
-        ("Started", summary.started.isoformat(timespec="seconds")),
-        ("Finished", summary.finished.isoformat(timespec="seconds") if summary.finished else ""),
-        ("Duration (s)", round(summary.duration, 1)),
-        ("Endpoint", summary.endpoint),
-        ("Data", "sandbox (simulated)" if summary.sandbox else "real CAMS account"),
-        ("qrbatch version", summary.version),
-        ("Rows read", summary.rows_read),
-        ("Unique requests", summary.unique_requests),
+        (words("workbook.input_file"), summary.input_name or summary.input_file),
+        (words("workbook.sheet"), summary.sheet or words("workbook.text_file")),
+        *((words("workbook.how_read"), _note(note, summary)) for note in summary.notes),
+        (words("workbook.output_file"), summary.output_name or summary.output_file),
+        (words("workbook.started"), local_time(summary.started)),
+        (words("workbook.finished"), local_time(summary.finished) if summary.finished else ""),
+        (words("workbook.duration"), round(summary.duration, 1)),
+        (words("workbook.endpoint"), _words(summary.endpoint, language)),
+        (
+            words("workbook.data"),
+            words("workbook.data.sandbox" if summary.sandbox else "workbook.data.real"),
+        ),
+        (words("workbook.version"), summary.version),
+        (words("workbook.rows_read"), summary.rows_read),
+        (words("workbook.unique_requests"), summary.unique_requests),
     ]
-    statuses = [(f"Rows {s}", summary.statuses.get(s, 0)) for s in summary.shown_statuses]
+    statuses = [
+        (words(f"workbook.rows.{s}"), summary.statuses.get(s, 0)) for s in summary.shown_statuses
+    ]
     after: list[tuple[str, _Value]] = [
-        ("API calls", summary.calls),
-        ("Throttled calls", summary.throttled),
-        ("Calls per second", round(summary.calls_per_second, 2)),
-        ("QR thumbnails", thumbnails),
-        ("Links", links),
+        (words("workbook.calls"), summary.calls),
+        (words("workbook.throttled"), summary.throttled),
+        (words("workbook.rate"), round(summary.calls_per_second, 2)),
+        (words("workbook.thumbnails"), thumbnails),
+        (words("workbook.links"), links),
     ]
     if summary.images is not None:
-        after.append(("QR image files", summary.images_folder))
-        after.append(("Image files written", summary.images.files))
-        after.append(("Images rendered locally", summary.images.rendered))
+        # beside the workbook: its name says where (never a folder of this computer's)
+        folder = Path(summary.images_folder).name
+        after.append((words("workbook.images_folder"), f"{folder}/" if folder else ""))
+        after.append((words("workbook.images_written"), summary.images.files))
+        after.append((words("workbook.images_rendered"), summary.images.rendered))
         if summary.images.capped:
-            after.append(("Rows sharing their code's image", summary.images.capped))
+            after.append((words("workbook.images_capped"), summary.images.capped))
     if summary.print_module_mm is not None:
-        after.append(("PDF module size (mm)", round(summary.print_module_mm, 2)))
+        after.append((words("workbook.print_module_mm"), round(summary.print_module_mm, 2)))
     if summary.stopped_by:
-        after.append(("Stopped by", summary.stopped_by))
-        after.append(("To fix", summary.stop_fix))
+        after.append((words("workbook.stopped_by"), _words(summary.stopped_by, language)))
+        after.append((words("workbook.to_fix"), _words(summary.stop_fix, language)))
+    # the labels' column as wide as its longest label (Indonesian ones are longer)
+    longest = max(len(name) for name, _ in (*facts, *statuses, *after))
+    widths = (min(MAX_LABEL_WIDTH, max(SUMMARY_WIDTHS[0], longest + 1.0)), *SUMMARY_WIDTHS[1:])
+    for column, width in zip("ABCD", widths, strict=True):
+        ws.column_dimensions[column].width = width
+    if summary.sandbox:
+        append([_cell(ws, words("workbook.sandbox_notice"), bold=True)])
+        append([])
     first_status = row + len(facts) + 1
     for name, value in [*facts, *statuses, *after]:
         cell = _cell(ws, value)
         cell.alignment = _LEFT  # numbers beside text read better left-aligned
-        ws.row_dimensions[row + 1].height = _row_height(["", str(value)], SUMMARY_WIDTHS)
-        append([_cell(ws, name, bold=True), cell])
+        ws.row_dimensions[row + 1].height = _row_height([name, str(value)], widths)
+        label = _cell(ws, name, bold=True)
+        label.alignment = _TOP  # beside a value of several lines, at its first
+        append([label, cell])
     last_status = first_status + len(statuses) - 1
     append([])
-    append([_cell(ws, h, bold=True) for h in ("ErrorCode", "Rows", "Meaning", "What to do")])
+    headings = ("ErrorCode", *(words(f"workbook.codes.{h}") for h in ("rows", "meaning", "fix")))
+    append([_cell(ws, h, bold=True) for h in headings])
     for code, count in summary.error_codes.most_common():
-        meaning, fix = explain(code)
+        meaning, fix = explain(code, language=language)
         count_cell = _cell(ws, count)
         count_cell.alignment = _LEFT
-        ws.row_dimensions[row + 1].height = _row_height([code, "", meaning, fix], SUMMARY_WIDTHS)
+        ws.row_dimensions[row + 1].height = _row_height([code, "", meaning, fix], widths)
         append(
             [
                 _cell(ws, code, wrap=True),
@@ -465,7 +546,7 @@ def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, lin
         )
     append([])
     charts_top = row + 1
-    ws.add_chart(_status_chart(ws, first_status, last_status), f"A{charts_top}")
+    ws.add_chart(_status_chart(ws, first_status, last_status, language), f"A{charts_top}")
     timeline = _timeline(summary.calls_timeline)
     print_end = charts_top + CHART_ROWS - 1
     if timeline:
@@ -475,22 +556,36 @@ def _write_summary(workbook: Workbook, summary: Summary, *, thumbnails: str, lin
     ws.print_area = f"A1:D{print_end}"
     if not timeline:
         return
-    append([_cell(ws, "Chart data: calls accepted per second", bold=True)])
-    append([_cell(ws, "Second", bold=True), _cell(ws, "Calls per second", bold=True)])
+    append([_cell(ws, words("workbook.chart.data"), bold=True)])
+    append(
+        [
+            _cell(ws, words("workbook.chart.second"), bold=True),
+            _cell(ws, words("workbook.rate"), bold=True),
+        ]
+    )
     data_top = row + 1
     for second, rate in timeline:
         append([second, rate])
-    ws.add_chart(_timeline_chart(ws, data_top, row), f"A{charts_top + CHART_ROWS}")
+    ws.add_chart(_timeline_chart(ws, data_top, row, language), f"A{charts_top + CHART_ROWS}")
 
 
-def _status_chart(ws: WriteOnlyWorksheet, first: int, last: int) -> BarChart:
+def _note(note: str, summary: Summary) -> str:
+    """A note on how the sheet was read, in the workbook's language, naming the input as
+    the Summary does (never a folder a person did not choose)."""
+    worded = describe(note, language=summary.language)
+    if summary.input_name and summary.input_file:
+        worded = worded.replace(summary.input_file, summary.input_name)
+    return worded
+
+
+def _status_chart(ws: WriteOnlyWorksheet, first: int, last: int, language: str) -> BarChart:
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "Rows by status"
+    chart.title = say("workbook.chart.status", language=language)
     chart.legend = None
     chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last), titles_from_data=False)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    chart.y_axis.title = "rows"
+    chart.y_axis.title = say("workbook.chart.rows", language=language)
     chart.y_axis.majorGridlines = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -498,16 +593,16 @@ def _status_chart(ws: WriteOnlyWorksheet, first: int, last: int) -> BarChart:
     return chart
 
 
-def _timeline_chart(ws: WriteOnlyWorksheet, first: int, last: int) -> BarChart:
+def _timeline_chart(ws: WriteOnlyWorksheet, first: int, last: int, language: str) -> BarChart:
     chart = BarChart()
     chart.type = "col"
     chart.gapWidth = 10
-    chart.title = "Calls accepted per second"
+    chart.title = say("workbook.chart.calls", language=language)
     chart.legend = None
     chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last), titles_from_data=False)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    chart.x_axis.title = "seconds since the first call"
-    chart.y_axis.title = "calls/s"
+    chart.x_axis.title = say("workbook.chart.seconds", language=language)
+    chart.y_axis.title = say("workbook.chart.rate", language=language)
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.width, chart.height = 16, 7.5  # cm

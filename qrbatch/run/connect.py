@@ -189,6 +189,9 @@ async def open_run(
                 sheet=sheet_name,
                 endpoint=f"sandbox ({endpoint})" if job.is_sandbox else endpoint,
                 sandbox=job.is_sandbox,
+                language=job.language or "en",
+                input_name=job.input_name or "",
+                output_name=job.output_name or "",
             )
             bus.subscribe(record)
             # Host-wide: the account's rate and Create claims are shared with every qrbatch

@@ -28,7 +28,7 @@ from qrbatch.run.connect import RunContext
 from qrbatch.run.exit_codes import ExitCode, exit_code_of
 from qrbatch.run.settings import Job
 from qrbatch.sheets.read import Sheet
-from qrbatch.words import said
+from qrbatch.words import LANGUAGES, said, say
 
 log = logging.getLogger("qrbatch")
 
@@ -45,12 +45,13 @@ class RunResult:
     error: QrbatchError | None = None  # what stopped the run early: the account, an outage
 
 
-REAL_DATA = "real CAMS account"
+REAL_DATA = say("workbook.data.real", language="en")  # "real CAMS account"
 
 
 def results_data(path: Path) -> str | None:
     """What a results workbook's Summary says its codes are ("real CAMS account" or
-    "sandbox (simulated)"), or None when it does not say (not one of ours, unreadable)."""
+    "sandbox (simulated)", in English whatever the workbook's language), or None when it
+    does not say (not one of ours, unreadable)."""
     if path.suffix.lower() != ".xlsx":
         return None
     try:
@@ -60,14 +61,23 @@ def results_data(path: Path) -> str | None:
         try:
             if "Summary" not in workbook.sheetnames:
                 return None
+            labels = {say("workbook.data", language=lang) for lang in LANGUAGES}
             for row in workbook["Summary"].iter_rows(max_col=2, values_only=True):
-                if row and row[0] == "Data":
-                    return str(row[1])
+                if row and row[0] in labels:
+                    return _data(str(row[1]))
             return None
         finally:
             workbook.close()
     except Exception:  # noqa: BLE001 - an unreadable file says nothing about its codes
         return None
+
+
+def _data(words: str) -> str:
+    """The Summary's ``Data`` fact in English, whichever language the workbook is in."""
+    for key in ("workbook.data.real", "workbook.data.sandbox"):
+        if words in {say(key, language=lang) for lang in LANGUAGES}:
+            return say(key, language="en")
+    return words
 
 
 def place_images(

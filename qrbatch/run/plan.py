@@ -39,7 +39,7 @@ from qrbatch.engine.journal import Journal
 from qrbatch.engine.retry import RetryPolicy
 from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.outputs.outcomes import Journaled
-from qrbatch.outputs.results import Checked, join_results
+from qrbatch.outputs.results import Checked, join_results, read_note
 from qrbatch.rows.checks import map_columns
 from qrbatch.run.connect import Caller, RunContext, describe_credentials, open_run
 from qrbatch.run.finish import (
@@ -231,7 +231,7 @@ async def run_plan(
                 job.qps,
                 valid_rows=len(requests),
                 credentials=describe_credentials(ctx.credentials),
-                notes=(sheet.describe(), *sheet.notes),
+                notes=(read_note(sheet), *sheet.notes),
             )
         )
         for say in later:

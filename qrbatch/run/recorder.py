@@ -21,6 +21,7 @@ from qrbatch.engine.events import (
 )
 from qrbatch.outputs.results import RowResult, Summary
 from qrbatch.version import VERSION
+from qrbatch.words import Words, said
 
 if TYPE_CHECKING:
     from qrbatch.cams.client import CallStats
@@ -38,6 +39,9 @@ class SummaryRecorder:
     sheet: str | None
     endpoint: str  # as people read it ("sandbox (http://127.0.0.1:...)" for the sandbox)
     sandbox: bool
+    language: str = "en"
+    input_name: str = ""
+    output_name: str = ""
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     notes: list[str] = field(default_factory=list)
     send_seconds: float = 0.0
@@ -51,8 +55,13 @@ class SummaryRecorder:
             self.notes = [*event.notes, *self.notes]
         elif isinstance(event, NumbersQueried):
             statuses = ", ".join(f"{n} {status}" for status, n in event.by_status.items())
-            where = f" (space {event.space})" if event.space else ""
-            self.notes.append(f"the account's WhatsApp numbers{where}: {statuses or 'none'}")
+            self.notes.append(
+                said(
+                    "workbook.note.numbers_space" if event.space else "workbook.note.numbers",
+                    space=event.space,
+                    statuses=statuses or Words("workbook.note.none"),
+                )
+            )
         elif isinstance(event, SendingEnded):
             self.send_seconds += event.seconds
         elif isinstance(event, ImagesPlaced):
@@ -93,6 +102,9 @@ class SummaryRecorder:
             notes=list(self.notes),
             printed=list(self.printed),
             print_module_mm=self.print_module_mm,
+            language=self.language,
+            input_name=self.input_name,
+            output_name=self.output_name,
         )
         summary.count(results)
         return summary

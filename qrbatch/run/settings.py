@@ -1,5 +1,6 @@
 """Job settings: one frozen, keyword-only object; TOML job files; the environment is
-read at the edge (``resolve_endpoint``) and nowhere else.
+read at the edge (``resolve_endpoint``; ``resolve_language`` when a Job is made without
+a language) and nowhere else.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from qrbatch.outputs.images import (
     ImageOptions,
 )
 from qrbatch.outputs.printing.options import ZIP_NAME_TEMPLATE, PrintOptions
+from qrbatch.words import LANGUAGES, default_language, say
 
 SANDBOX = "sandbox"
 ENV_ENDPOINT = "QRBATCH_ENDPOINT"
@@ -112,6 +114,13 @@ class OutputSettings:
     images: bool = True
     move_processed: bool = False
     metrics_file: Path | None = None  # Prometheus text, for node_exporter's textfile collector
+    # The words of the results workbook (and of the run's messages): en or id; None takes
+    # $QRBATCH_LANGUAGE, else the locale (id_ID... -> id), else en (resolve_language)
+    language: str | None = None
+    # The input and the results as the Summary names them, when not the paths themselves
+    # (the page: the uploaded file's name and the download's, never its own folders)
+    input_name: str | None = None
+    output_name: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,6 +161,7 @@ class Job(InputSettings, ConnectionSettings, OutputSettings, PrintSettings):
             raise ConfigError.of("job.settle_seconds", value=f"{self.settle_seconds:g}")
         self._check_connection()
         self._check_input()
+        object.__setattr__(self, "language", resolve_language(self.language))
         self.print_options()  # a bad layout, paper, size or template: exit 2, before any call
 
     @property
@@ -185,8 +195,10 @@ class Job(InputSettings, ConnectionSettings, OutputSettings, PrintSettings):
             size_mm=self.pdf_size,
             note=self.pdf_note,
             label_column=self.label_column,
-            title=self.output_path.stem,
-            banner=SANDBOX_BANNER if self.is_sandbox else "",
+            title=Path(self.output_name or self.output_path).stem,  # the page: its download
+            banner=say("workbook.print.sandbox_banner", language=self.language)
+            if self.is_sandbox
+            else "",
             image=self.image_options(for_zip=True),
         )
 
@@ -239,6 +251,20 @@ def resolve_endpoint(flag: str | None, env: Mapping[str, str] | None = None) -> 
     if value != SANDBOX and not value.startswith(("http://", "https://")):
         raise ConfigError.of("job.endpoint", value=value)
     return value.rstrip("/")
+
+
+def resolve_language(given: str | None, env: Mapping[str, str] | None = None) -> str:
+    """The language given (``en`` or ``id``), else ``$QRBATCH_LANGUAGE``, else the
+    locale's, else English; a language qrbatch does not speak is a ConfigError."""
+    if given is not None:
+        chosen = given.strip().lower() if isinstance(given, str) else given
+        if chosen not in LANGUAGES:
+            raise ConfigError.of("job.language", value=given)
+        return str(chosen)
+    chosen = default_language(env)
+    if chosen not in LANGUAGES:
+        raise ConfigError.of("job.language_env", value=chosen)
+    return chosen
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Job)}

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from qrbatch.errors import ConfigError, QrbatchError
-from qrbatch.outputs.results import RowResult, Summary
+from qrbatch.outputs.results import RowResult, Summary, read_note
 from qrbatch.rows.checks import CheckedRow, check_rows, header_matcher, map_columns
 from qrbatch.rows.codes import CheckedCode, CodeAction, check_codes, code_sheet_header
 from qrbatch.run.drops import Ledger, expand_drop, ledger_path
@@ -19,7 +19,7 @@ from qrbatch.run.logs import event
 from qrbatch.run.settings import InputSettings, Job
 from qrbatch.sheets.read import Sheet, read_sheet
 from qrbatch.version import VERSION
-from qrbatch.words import said
+from qrbatch.words import Words, said, say
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,13 @@ def describe_sheet(sheet: Sheet, columns: str) -> None:
     event(
         logging.INFO,
         "sheet",
-        f"read {sheet.describe()}; columns: {columns}",
+        say(
+            "run.read",
+            file=sheet.path,
+            sheet=Words("run.read_sheet", name=sheet.sheet_name) if sheet.sheet_name else "",
+            how=read_note(sheet),
+            columns=columns,
+        ),
         file=str(sheet.path),
         sheet=sheet.sheet_name,
         header_row=sheet.header_row,
@@ -101,11 +107,13 @@ def write_validation(output: Path | str, job: Job, validated: Validated) -> None
         input_file=str(job.input),
         sheet=validated.sheet.sheet_name,
         output_file=str(output),
-        endpoint="(none: validate only)",
+        endpoint=said("workbook.validate_only"),
         sandbox=False,
         version=VERSION,
         started=datetime.now(UTC),
         action="validate",
+        language=job.language or "en",
+        input_name=job.input_name or "",
     )
     summary.finished = summary.started
     summary.count(results)

@@ -36,7 +36,7 @@ import ipaddress
 import json
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
@@ -492,7 +492,8 @@ async def _options(request: web.Request) -> RunOptions:
         data = await request.json()
     except ValueError:
         data = {}
-    return RunOptions.from_form(data if isinstance(data, dict) else {})
+    options = RunOptions.from_form(data if isinstance(data, dict) else {})
+    return replace(options, language=language(request))  # the run's workbook speaks it too
 
 
 MALFORMED = (AssertionError, ValueError, LookupError, HttpProcessingError, web.HTTPBadRequest)
@@ -677,8 +678,7 @@ async def download(request: web.Request) -> web.StreamResponse:
     path = run.files().get(kind)
     if path is None:
         return _error(request, 404, "error.not_found")
-    stem = run.record.name.rsplit(".", 1)[0] or "spreadsheet"
-    filename = f"{stem}.results{EXTENSIONS[kind]}"
+    filename = run.download_name(EXTENSIONS[kind])
     fallback = re.sub(r"[^A-Za-z0-9._ -]", "_", filename)
     return web.FileResponse(
         path,

@@ -79,6 +79,7 @@ from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_sheet
 from qrbatch.sheets.workbooks import open_book
 from qrbatch.web import i18n
 from qrbatch.web.account import KeyInUse, key_in_use, save_page_key
+from qrbatch.words import AUDIENCE
 
 log = logging.getLogger("qrbatch")
 
@@ -123,6 +124,8 @@ class RunOptions:
     message_column: str = ""
     country_column: str = ""
     pdf_note: str = ""  # a line printed with every code ("Pindai untuk chat")
+    language: str = i18n.DEFAULT_LANGUAGE
+    """The page's language when the run was started: the results workbook's words."""
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any]) -> RunOptions:
@@ -302,6 +305,11 @@ class WebRun:
     @property
     def results_path(self) -> Path:
         return self.folder / RESULTS_NAME
+
+    def download_name(self, suffix: str) -> str:
+        """A download's file name, after the upload's: ``Toko Jakarta.results.xlsx``."""
+        stem = self.record.name.rsplit(".", 1)[0] or "spreadsheet"
+        return f"{stem}.results{suffix}"
 
     def files(self) -> dict[str, Path | None]:
         """The downloads that exist: results workbook, PDF and ZIP (``<output stem>.*``)."""
@@ -574,6 +582,9 @@ class RunStore:
             pdf_paper=paper,
             pdf_note=options.pdf_note,
             image_format=options.image_type.lower(),
+            language=options.language,
+            input_name=run.record.name,  # the Summary names the upload, not its folder
+            output_name=run.download_name(".xlsx"),
         )
 
     async def check(self, run_id: str, options: RunOptions) -> CheckReport:
@@ -663,7 +674,10 @@ class RunStore:
         task.add_done_callback(self._tasks.discard)
 
     async def _execute(self, run: WebRun) -> None:
-        """One run to its end. Cancelled (server stopping): left ``running`` to resume."""
+        """One run to its end. Cancelled (server stopping): left ``running`` to resume.
+        Its words (the workbook's ErrorMessage and advice) are the page's: actions on the
+        page, never a command-line flag (this task's context only)."""
+        AUDIENCE.set("page")
         async with self._one_at_a_time:
             if run.stop.is_set():  # cancelled while it waited: nothing was sent
                 run.record.state, run.record.cancelled = "finished", True

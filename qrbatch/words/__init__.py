@@ -36,7 +36,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from qrbatch.words.context import AUDIENCE, AUDIENCES, LANGUAGE, LANGUAGES, Audience
+from qrbatch.words.context import (
+    AUDIENCE,
+    AUDIENCES,
+    LANGUAGE,
+    LANGUAGES,
+    Audience,
+    default_language,
+)
 from qrbatch.words.render import Said, Words, render
 
 __all__ = [
@@ -46,6 +53,7 @@ __all__ = [
     "LANGUAGES",
     "Audience",
     "Words",
+    "default_language",
     "describe",
     "said",
     "say",

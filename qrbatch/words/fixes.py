@@ -373,6 +373,17 @@ SETTINGS: dict[str, Setting] = {
         _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
         label={"en": "the STS token", "id": "token STS"},
     ),
+    "language": Setting(
+        "--language",
+        "en|id",
+        "language",
+        '"id"',
+        {
+            "en": ("choose the language at the top of the page", "choose the language {value}"),
+            "id": ("pilih bahasa di bagian atas halaman", "pilih bahasa {value}"),
+        },
+        label={"en": "Language", "id": "Bahasa"},
+    ),
     "yes": Setting(
         "--yes",
         "",

@@ -17,6 +17,10 @@ EN: dict[str, str] = {
     "job.output_placeholder": "output {text!r}: unknown placeholder {placeholder}; use "
     "{{date}}, {{time}}, {{input_stem}}",
     "job.endpoint": "{option:endpoint} must be an http(s) URL or 'sandbox', got {value!r}",
+    "job.language": "{option:language} must be en (English) or id (Bahasa Indonesia), got "
+    "{value!r}",
+    "job.language_env": "QRBATCH_LANGUAGE must be en (English) or id (Bahasa Indonesia), got "
+    "{value!r}; change it, or {fix:language}",
 }
 
 ID: dict[str, str] = {
@@ -33,4 +37,8 @@ ID: dict[str, str] = {
     "job.output_placeholder": "output {text!r}: placeholder {placeholder} tidak dikenal; pakai "
     "{{date}}, {{time}}, {{input_stem}}",
     "job.endpoint": "{option:endpoint} harus URL http(s) atau 'sandbox', bukan {value!r}",
+    "job.language": "{option:language} harus en (English) atau id (Bahasa Indonesia), bukan "
+    "{value!r}",
+    "job.language_env": "QRBATCH_LANGUAGE harus en (English) atau id (Bahasa Indonesia), bukan "
+    "{value!r}; ubah nilainya, atau {fix:language}",
 }

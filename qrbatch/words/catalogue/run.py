@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 EN: dict[str, str] = {
+    "run.read": "read {file}{sheet}: {how}; columns: {columns}",
+    "run.read_sheet": ", sheet {name!r}",
     "run.output_is_input": "{file}: the output would overwrite the input; give it another "
     "file name: {fix:output}",
     "run.output_is_folder": "{file}: is a folder; give the output a file name (.xlsx or "
@@ -33,6 +35,8 @@ EN: dict[str, str] = {
 }
 
 ID: dict[str, str] = {
+    "run.read": "dibaca {file}{sheet}: {how}; kolom: {columns}",
+    "run.read_sheet": ", lembar kerja {name!r}",
     "run.output_is_input": "{file}: hasilnya akan menimpa berkas masukan; beri nama berkas "
     "lain: {fix:output}",
     "run.output_is_folder": "{file}: ini folder; beri berkas hasil sebuah nama berkas (.xlsx "

@@ -1,0 +1,33 @@
+"""The command line's own lines (``cli/commands.py``): what a command says on the
+terminal besides errors, in the command's language (``--language``). Flags stay flags."""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "cli.row_problem": "row {row}: {code}: {message}",
+    "cli.more_problems": "... and {count:n} more",
+    "cli.validate_end": "{rows:n} rows: {valid:n} valid, {invalid:n} invalid, {blank:n} blank",
+    "cli.interrupted": "interrupted; the journal is kept and a rerun resumes",
+    "cli.sandbox_run": "sandbox run: the codes are simulated and do not exist on WhatsApp",
+    "cli.nothing_done": "qrbatch: nothing done",
+    "cli.images": "QR images: {folder}",
+    "cli.pdf": "PDF: {file} ({pages:n} pages)",
+    "cli.pdf_modules": "PDF: {file} ({pages:n} pages, modules {mm} mm)",
+    "cli.pdf_run_modules": "PDF: {file} (modules {mm} mm)",
+    "cli.zip": "ZIP: {file} ({images:n} images)",
+}
+
+ID: dict[str, str] = {
+    "cli.row_problem": "baris {row}: {code}: {message}",
+    "cli.more_problems": "... dan {count:n} lagi",
+    "cli.validate_end": "{rows:n} baris: {valid:n} valid, {invalid:n} tidak valid, {blank:n} "
+    "kosong",
+    "cli.interrupted": "dihentikan; jurnal disimpan dan proses ulang akan melanjutkan",
+    "cli.sandbox_run": "proses sandbox: kodenya simulasi dan tidak ada di WhatsApp",
+    "cli.nothing_done": "qrbatch: tidak ada yang dilakukan",
+    "cli.images": "Gambar QR: {folder}",
+    "cli.pdf": "PDF: {file} ({pages:n} halaman)",
+    "cli.pdf_modules": "PDF: {file} ({pages:n} halaman, modul {mm} mm)",
+    "cli.pdf_run_modules": "PDF: {file} (modul {mm} mm)",
+    "cli.zip": "ZIP: {file} ({images:n} gambar)",
+}
