@@ -151,6 +151,19 @@ def test_a_notebook_prints_labels_with_a_note(
     assert len(document) == 1  # two labels on one sheet of 21, not two cards
 
 
+def test_language_words_the_messages_of_the_frame(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    df = pd.DataFrame({"Phone": ["6281234567890", "12"], "Message": ["hi", "hi"]})
+    english = qrbatch.validate_frame(df)
+    indonesian = qrbatch.validate_frame(df, language="id")
+    assert list(english["ErrorCode"]) == list(indonesian["ErrorCode"]) == ["InvalidPhone"]
+    assert english["ErrorMessage"].iloc[0] != indonesian["ErrorMessage"].iloc[0]
+    made = run_frame(df, sandbox_thread.url, tmp_path, language="id")
+    assert made["ErrorMessage"].iloc[1] == indonesian["ErrorMessage"].iloc[0]
+    assert "--" not in made["ErrorMessage"].iloc[1]
+
+
 def test_validate_frame_returns_the_problems_without_a_call() -> None:
     problems = qrbatch.validate_frame(messy_frame())
     assert list(problems.index) == [40]

@@ -357,6 +357,22 @@ def test_a_run_prints_the_note_and_reports_its_module_size(
     assert summary["PDF module size (mm)"] == 0.69
 
 
+def test_the_note_alone_is_said_in_the_runs_language(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    source = write_csv(tmp_path / "toko.csv", [["Toko", "Phone", "Message"], ["Jaya", PHONE, "Hi"]])
+    done = qrbatch(
+        "run", str(source), "--endpoint", sandbox_thread.url, "--pdf", "--label-column", "Toko",
+        "--pdf-note", "--language", "id", env=creds(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "(modul " in done.stdout  # the PDF line in Indonesian too
+    text = pdfium.PdfDocument(tmp_path / "toko.results.pdf")[0].get_textpage().get_text_bounded()
+    assert "Pindai untuk chat dengan kami di WhatsApp" in text
+    summary = load_workbook(tmp_path / "toko.results.xlsx")["Summary"]
+    assert any(row[0] == "Ukuran modul PDF (mm)" for row in summary.iter_rows(values_only=True))
+
+
 def test_qrbatch_pdf_says_the_module_size_and_takes_the_note_from_a_job_file(
     tmp_path: Path, sandbox_thread: SandboxThread
 ) -> None:

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 import click
 
+NOTE_IN_LANGUAGE = "\x00note"  # --pdf-note without a value
+
 F = TypeVar("F", bound=Callable[..., Any])
 Option = Callable[[F], F]
 
@@ -247,7 +249,11 @@ PRINT: list[Option[Any]] = [
     ),
     click.option(
         "--pdf-note",
-        help="A line printed with every code in the PDF, e.g. 'Scan to chat with us'.",
+        is_flag=False,
+        flag_value=NOTE_IN_LANGUAGE,
+        callback=lambda _ctx, _param, value: True if value == NOTE_IN_LANGUAGE else value,
+        help="A line printed with every code in the PDF, e.g. 'Scan to chat with us'; "
+        "--pdf-note alone prints that line in the run's --language.",
     ),
     click.option(
         "--image-format",

@@ -51,9 +51,11 @@ from qrbatch.run.progress import progress_for
 from qrbatch.run.settings import DEFAULT_MAX_ATTEMPTS, DEFAULT_QPS, Job
 from qrbatch.sheets.frame import sheet_from_frame
 from qrbatch.state_home import frames_state_dir
+from qrbatch.words import describe, speaking
 
 PREFIX = "qrbatch_"  # of a result column whose name the caller's frame already has
 ImageType = Literal["PNG", "SVG"]
+Language = Literal["en", "id"]
 
 
 def _checked_frame(df: Any, phone: str | None, message: str | None, job: Job) -> Validated:
@@ -69,6 +71,7 @@ def validate_frame(
     cust_space_id: str = "",
     default_region: str | None = None,
     country: str | None = None,
+    language: Language | None = None,
 ) -> FrameT:
     """The rows of ``df`` that would not be sent, and why, without any call (the
     parameters are :func:`create_codes`'s).
@@ -83,6 +86,7 @@ def validate_frame(
         "cust_space_id": cust_space_id,
         "default_region": default_region,
         "country_column": country,
+        "language": language,
     }
     return cast(FrameT, _problems(df, phone, message, settings))
 
@@ -90,14 +94,16 @@ def validate_frame(
 def _problems(df: Any, phone: str | None, message: str | None, settings: dict[str, Any]) -> Any:
     try:
         frame = as_pandas(df)
-        validated = _checked_frame(
-            frame.pandas, phone, message, Job(input=Path("DataFrame"), **settings)
-        )
+        job = Job(input=Path("DataFrame"), **settings)
+        language = job.language or "en"
+        with speaking(language=language):  # the rows' messages in the call's language
+            validated = _checked_frame(frame.pandas, phone, message, job)
     except QrbatchError as error:
         raise error.with_traceback(None) from None  # the caller's mistake: its line says it
     index = frame.pandas.index
     problems = [
-        (label, row.row.number, row.state, row.error_code, row.error_message)
+        (label, row.row.number, row.state, row.error_code,
+         describe(row.error_message, language=language) if row.error_message else "")
         for label, row in zip(index, validated.rows, strict=True)
         if row.state != "ok"
     ]
@@ -133,6 +139,7 @@ def _check(
     cust_space_id: str,
     default_region: str | None,
     country: str | None,
+    language: Language | None,
     qps: float,
     output: str | Path | None,
     pdf: bool,
@@ -140,7 +147,7 @@ def _check(
     label: str | None,
     pdf_layout: Layout,
     pdf_paper: str | None,
-    pdf_note: str,
+    pdf_note: str | bool,
     images: bool | None,
     credentials: Credentials | None,
     env: Mapping[str, str] | None,
@@ -165,6 +172,7 @@ def _check(
             "cust_space_id": cust_space_id,
             "default_region": default_region,
             "country_column": country,
+            "language": language,
             "qps": qps,
             "pdf": pdf,
             "zip": zip,
@@ -182,7 +190,8 @@ def _check(
         if (pdf or zip) and output is None:
             raise ConfigError.of("frames.print_needs_output")
         base = Job(input=Path("DataFrame"), endpoint=endpoint, **settings)
-        validated = _checked_frame(frame.pandas, phone, message, base)
+        with speaking(language=base.language):  # the rows' messages in the call's language
+            validated = _checked_frame(frame.pandas, phone, message, base)
         check_print_columns(base, validated.sheet)  # a label column that is not there
         job = _frame_job(output, state_dir, endpoint, settings)
     except QrbatchError as error:
@@ -196,22 +205,23 @@ async def _create(call: _Call, stop: threading.Event) -> Any:
     __tracebackhide__ = True
     job = call.job
     try:
-        result = await _settled(
-            lambda: run_batch(
-                job,
-                env=call.env,
-                credentials=call.credentials,
-                events=progress_for(call.progress),
-                validated=call.validated,
-                write_outputs=call.write_outputs,
-                stop=stop,
-                sandbox=kept_sandbox() if job.is_sandbox else None,
-            ),
-            stop,
-        )
+        with speaking(language=job.language):  # the rows' messages in the call's language
+            result = await _settled(
+                lambda: run_batch(
+                    job,
+                    env=call.env,
+                    credentials=call.credentials,
+                    events=progress_for(call.progress),
+                    validated=call.validated,
+                    write_outputs=call.write_outputs,
+                    stop=stop,
+                    sandbox=kept_sandbox() if job.is_sandbox else None,
+                ),
+                stop,
+            )
     except QrbatchError as failed:  # no credentials, the journal in use...: said in words
         raise failed.with_traceback(None) from None
-    frame = call.frame.result(_result_frame(call.frame.pandas, result))
+    frame = call.frame.result(_result_frame(call.frame.pandas, result, job.language or "en"))
     error: QrbatchError | None = None
     if result.exit_code == ExitCode.INTERRUPTED:
         error = Interrupted.of("frames.interrupted")
@@ -265,6 +275,7 @@ async def acreate_codes(
     cust_space_id: str = "",
     default_region: str | None = None,
     country: str | None = None,
+    language: Language | None = None,
     qps: float = DEFAULT_QPS,
     output: str | Path | None = None,
     pdf: bool = False,
@@ -272,7 +283,7 @@ async def acreate_codes(
     label: str | None = None,
     pdf_layout: Layout = "cards",
     pdf_paper: str | None = None,
-    pdf_note: str = "",
+    pdf_note: str | bool = "",
     images: bool | None = None,
     credentials: Credentials | None = None,
     env: Mapping[str, str] | None = None,
@@ -329,8 +340,12 @@ def _frame_job(
     )
 
 
-def _result_frame(df: pd.DataFrame, result: RunResult) -> pd.DataFrame:
-    cells = [r.cells() for r in result.results]
+def _result_frame(df: pd.DataFrame, result: RunResult, language: str) -> pd.DataFrame:
+    cells = [list(r.cells()) for r in result.results]
+    message = RESULT_COLUMNS.index("ErrorMessage")
+    for row in cells:  # qrbatch's own messages in the call's language (the service's stay)
+        if row[message]:
+            row[message] = describe(str(row[message]), language=language)
     out = pd.DataFrame(cells, index=df.index, columns=list(RESULT_COLUMNS))
     # JSON-safe: a row never sent made 0 attempts (not <NA>, which json.dumps refuses)
     out["Attempts"] = out["Attempts"].fillna(0).astype("int64")
@@ -350,6 +365,7 @@ def create_codes(
     cust_space_id: str = "",
     default_region: str | None = None,
     country: str | None = None,
+    language: Language | None = None,
     qps: float = DEFAULT_QPS,
     output: str | Path | None = None,
     pdf: bool = False,
@@ -357,7 +373,7 @@ def create_codes(
     label: str | None = None,
     pdf_layout: Layout = "cards",
     pdf_paper: str | None = None,
-    pdf_note: str = "",
+    pdf_note: str | bool = "",
     images: bool | None = None,
     credentials: Credentials | None = None,
     env: Mapping[str, str] | None = None,
@@ -388,6 +404,9 @@ def create_codes(
     default_region, country : str, optional
         A region (``"ID"``) for national numbers, or the name of a column with each row's
         region; the account's own numbers decide first when they can be asked.
+    language : {"en", "id"}, optional
+        The words of ``ErrorMessage`` and of the workbook, PDF and errors (default:
+        ``QRBATCH_LANGUAGE``, else the locale, else English).
     qps : float
         Ceiling of API calls per second (the account allows 5).
     output : str or Path, optional
@@ -396,7 +415,7 @@ def create_codes(
     pdf_layout, pdf_paper, pdf_note : optional
         The PDF's layout (``"cards"``, ``"labels"``, ``"poster"``), its paper or label
         sheet (``"a4"``, ``"letter-3x10"``...), and a line printed with every code
-        (``"Scan to chat with us"``).
+        (``"Scan to chat with us"``; ``True``: that line in ``language``).
     credentials, env : optional
         An AccessKey given in code, or the environment to find one in (default: the
         process's, then the aliyun CLI's and credentials.ini profiles).

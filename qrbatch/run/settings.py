@@ -133,7 +133,9 @@ class PrintSettings:
     pdf_layout: str = "cards"
     pdf_paper: str | None = None
     pdf_size: float | None = None
-    pdf_note: str = ""  # a line printed with every code ("Scan to chat with us")
+    # A line printed with every code ("Scan to chat with us"); True: the catalogue's, in
+    # the run's language
+    pdf_note: str | bool = ""
     image_format: str | None = None
     image_size: float = DEFAULT_IMAGE_MM
     image_dpi: int = DEFAULT_DPI
@@ -193,7 +195,9 @@ class Job(InputSettings, ConnectionSettings, OutputSettings, PrintSettings):
             layout=self.pdf_layout,  # type: ignore[arg-type]
             paper=self.pdf_paper,
             size_mm=self.pdf_size,
-            note=self.pdf_note,
+            note=say("workbook.print.note", language=self.language)
+            if self.pdf_note is True
+            else str(self.pdf_note or ""),
             label_column=self.label_column,
             title=Path(self.output_name or self.output_path).stem,  # the page: its download
             banner=say("workbook.print.sandbox_banner", language=self.language)
@@ -288,6 +292,8 @@ def _convert(key: str, name: str, value: Any, base: Path, source: Path) -> Any:
     )
     shown = "the secret" if name == "access_key_secret" else repr(value)
     text = f"{source}: key {key!r} must be {allowed}, got {shown}"
+    if name == "pdf_note" and isinstance(value, bool):  # true: the note in the run's language
+        return value
     if "Path" in str(kind):
         if not isinstance(value, str):
             raise ConfigError(text)
