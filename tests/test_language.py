@@ -353,3 +353,23 @@ def test_the_pdf_header_follows_the_job() -> None:
     assert Job(input=Path("a.csv"), endpoint="sandbox", language="en").print_options().banner == (
         "SANDBOX: simulated codes, they do not work on WhatsApp"
     )
+
+
+def test_the_print_bundle_explains_itself_in_the_runs_language(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    from qrbatch.outputs.printing import write_pdf, write_zip
+    from qrbatch.outputs.printing.options import PrintItem
+
+    item = PrintItem(row=2, label="Toko Jaya", phone="+62 812-3456-7890", message="Halo",
+                     code="ABC123", deep_link="https://wa.me/message/ABC123")  # fmt: skip
+    options = Job(input=tmp_path / "toko.csv", language="id").print_options()
+    write_zip([item], tmp_path / "toko.zip", options)
+    with zipfile.ZipFile(tmp_path / "toko.zip") as bundle:
+        readme = bundle.read("README.txt").decode("utf-8")
+        header = bundle.read("manifest.csv").decode("utf-8-sig").splitlines()[0]
+    assert "satu gambar QR untuk setiap kode" in readme
+    assert header == "file,row,label,number,message,code,deep_link"  # kept for scripts
+    write_pdf([], tmp_path / "empty.pdf", options)
+    text = pdfium.PdfDocument(tmp_path / "empty.pdf")[0].get_textpage().get_text_bounded()
+    assert text.strip() == say("workbook.print.nothing", language="id") != "No codes to print."

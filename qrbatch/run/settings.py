@@ -204,6 +204,7 @@ class Job(InputSettings, ConnectionSettings, OutputSettings, PrintSettings):
             if self.is_sandbox
             else "",
             image=self.image_options(for_zip=True),
+            language=self.language or "en",
         )
 
     @property

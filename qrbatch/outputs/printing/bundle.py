@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import textwrap
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,8 +19,10 @@ from qrbatch.outputs.files import atomic_path
 from qrbatch.outputs.images import RowImage, format_name, render, safe_name, unique_name
 from qrbatch.outputs.printing.options import PrintItem, PrintOptions
 from qrbatch.outputs.workbook import csv_safe
+from qrbatch.words import say
 
 MANIFEST = "manifest.csv"
+README = "README.txt"
 MANIFEST_COLUMNS = ("file", "row", "label", "number", "message", "code", "deep_link")
 _PHONE_TEXT = re.compile(r"[+\d\s().\-]*")
 
@@ -65,4 +68,7 @@ def write_zip(items: Sequence[PrintItem], target: Path | str, options: PrintOpti
                  csv_safe(item.message), item.code, item.deep_link]
             )  # fmt: skip
         bundle.writestr(MANIFEST, "\ufeff" + manifest.getvalue())
+        # the manifest's columns keep their names for scripts; this says them in words
+        readme = say("workbook.print.readme", language=options.language)
+        bundle.writestr(README, textwrap.fill(readme, 78) + "\n")
     return len(taken)

@@ -110,7 +110,8 @@ class PrintOptions:
     largest that fits the card, label or page. ``label_column``: the input column whose
     text heads each caption (a store name...); ``None`` uses the phone number.
     ``message_chars``: how much of the message the caption shows. ``note``: a line of
-    text printed with every code ("Scan to chat with us"). ``image``: the PNG/SVG
+    text printed with every code ("Scan to chat with us"). ``language``: of the words
+    qrbatch adds (``en`` or ``id``). ``image``: the PNG/SVG
     files of the ZIP (named ``{label}_{code}`` by default).
     """
 
@@ -122,6 +123,7 @@ class PrintOptions:
     title: str = "QR codes"
     banner: str = ""  # printed across the top of every page (the sandbox says so)
     note: str = ""  # a line printed with each code: "Scan to chat with us"
+    language: str = "en"  # the words qrbatch adds (the ZIP's README.txt, an empty PDF)
     image: ImageOptions = field(
         default_factory=lambda: ImageOptions(name_template=ZIP_NAME_TEMPLATE)
     )

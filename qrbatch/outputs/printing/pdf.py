@@ -38,6 +38,7 @@ from qrbatch.outputs.printing.options import (
     PrintItem,
     PrintOptions,
 )
+from qrbatch.words import say
 
 if TYPE_CHECKING:  # fpdf2 and the fonts load when a PDF is written, not on import
     from fpdf import FPDF
@@ -212,7 +213,8 @@ def write_pdf(items: Sequence[PrintItem], target: Path | str, options: PrintOpti
     pdf.set_title(options.title)
     pdf.set_creator("qrbatch")
     pdf.set_subject(f"{options.layout}, {options.paper_name}")
-    texts = [options.banner, options.note, "No codes to print."]
+    nothing = say("workbook.print.nothing", language=options.language)
+    texts = [options.banner, options.note, nothing]
     for item in items:
         texts += (item.phone, message_start(item.message, options.message_chars))
     setter = Typesetter(pdf, texts, bold=[item.label or item.phone for item in items])
@@ -228,7 +230,7 @@ def write_pdf(items: Sequence[PrintItem], target: Path | str, options: PrintOpti
         _draw_caption(setter, placement, height, note, message)
     if not placements:
         pdf.add_page()
-        setter.draw("No codes to print.", 0, height / 2 - 3, width, 14, False, "C")
+        setter.draw(nothing, 0, height / 2 - 3, width, 14, False, "C")
     setter.finish()
     with atomic_path(target) as temp:
         pdf.output(str(temp))
