@@ -51,7 +51,7 @@ from qrbatch.run.progress import progress_for
 from qrbatch.run.settings import DEFAULT_MAX_ATTEMPTS, DEFAULT_QPS, Job
 from qrbatch.sheets.frame import sheet_from_frame
 from qrbatch.state_home import frames_state_dir
-from qrbatch.words import describe, speaking
+from qrbatch.words import speaking
 
 PREFIX = "qrbatch_"  # of a result column whose name the caller's frame already has
 ImageType = Literal["PNG", "SVG"]
@@ -102,8 +102,7 @@ def _problems(df: Any, phone: str | None, message: str | None, settings: dict[st
         raise error.with_traceback(None) from None  # the caller's mistake: its line says it
     index = frame.pandas.index
     problems = [
-        (label, row.row.number, row.state, row.error_code,
-         describe(row.error_message, language=language) if row.error_message else "")
+        (label, row.row.number, row.state, row.error_code, row.error_message)
         for label, row in zip(index, validated.rows, strict=True)
         if row.state != "ok"
     ]
@@ -221,7 +220,7 @@ async def _create(call: _Call, stop: threading.Event) -> Any:
             )
     except QrbatchError as failed:  # no credentials, the journal in use...: said in words
         raise failed.with_traceback(None) from None
-    frame = call.frame.result(_result_frame(call.frame.pandas, result, job.language or "en"))
+    frame = call.frame.result(_result_frame(call.frame.pandas, result))
     error: QrbatchError | None = None
     if result.exit_code == ExitCode.INTERRUPTED:
         error = Interrupted.of("frames.interrupted")
@@ -340,12 +339,10 @@ def _frame_job(
     )
 
 
-def _result_frame(df: pd.DataFrame, result: RunResult, language: str) -> pd.DataFrame:
-    cells = [list(r.cells()) for r in result.results]
-    message = RESULT_COLUMNS.index("ErrorMessage")
-    for row in cells:  # qrbatch's own messages in the call's language (the service's stay)
-        if row[message]:
-            row[message] = describe(str(row[message]), language=language)
+def _result_frame(df: pd.DataFrame, result: RunResult) -> pd.DataFrame:
+    # qrbatch's own messages were worded in the call's language (speaking) and stay
+    # said(): describe(message, language="id") words one again
+    cells = [r.cells() for r in result.results]
     out = pd.DataFrame(cells, index=df.index, columns=list(RESULT_COLUMNS))
     # JSON-safe: a row never sent made 0 attempts (not <NA>, which json.dumps refuses)
     out["Attempts"] = out["Attempts"].fillna(0).astype("int64")
