@@ -368,7 +368,7 @@ def test_the_note_alone_is_said_in_the_runs_language(
     assert done.returncode == 0, done.stderr
     assert "(modul " in done.stdout  # the PDF line in Indonesian too
     text = pdfium.PdfDocument(tmp_path / "toko.results.pdf")[0].get_textpage().get_text_bounded()
-    assert "Pindai untuk chat dengan kami di WhatsApp" in text
+    assert "Pindai untuk chat di WhatsApp" in text
     summary = load_workbook(tmp_path / "toko.results.xlsx")["Summary"]
     assert any(row[0] == "Ukuran modul PDF (mm)" for row in summary.iter_rows(values_only=True))
 
