@@ -373,3 +373,14 @@ def test_the_print_bundle_explains_itself_in_the_runs_language(tmp_path: Path) -
     write_pdf([], tmp_path / "empty.pdf", options)
     text = pdfium.PdfDocument(tmp_path / "empty.pdf")[0].get_textpage().get_text_bounded()
     assert text.strip() == say("workbook.print.nothing", language="id") != "No codes to print."
+
+
+def test_the_runs_log_lines_speak_the_runs_language(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "toko.csv", [("PhoneNumber", "Message"), (PHONE, "Halo")])
+    done = CliRunner().invoke(
+        main, ["run", str(source), "--endpoint", "sandbox", "--language", "id", "--no-progress"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "1 baris, 1 permintaan unik" in done.output
+    assert "sandbox: CAMS simulasi berjalan di http://127.0.0.1:" in done.output
+    assert "unique requests" not in done.output

@@ -36,6 +36,7 @@ from qrbatch.run.kept_sandbox import KeptSandbox
 from qrbatch.run.logs import log_events
 from qrbatch.run.recorder import SummaryRecorder
 from qrbatch.run.settings import SANDBOX, ConnectionSettings, Job, resolve_endpoint
+from qrbatch.words import say
 
 log = logging.getLogger("qrbatch")
 
@@ -152,7 +153,7 @@ async def connect(
         world = World.demo(numbers=(*DEMO_NUMBERS, *numbers))
     sandbox = Sandbox(world, SandboxConfig(qps=max(job.qps, 5.0)))
     async with running_sandbox(sandbox) as (_, url):
-        log.info("sandbox: serving a simulated CAMS at %s", url)
+        log.info(say("log.sandbox", url=url))
         yield url, Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET, source="sandbox demo key"), None
 
 

@@ -29,6 +29,7 @@ from qrbatch.engine.events import (
     RunStarted,
     Throttled,
 )
+from qrbatch.words import say as words
 
 LogFormat = Literal["text", "json"]
 _settings: dict[str, Any] = {"quiet": False, "run_id": uuid.uuid4().hex[:12]}
@@ -46,9 +47,10 @@ def log_events(item: Event) -> None:
         event(
             logging.INFO,
             "run_start",
-            f"{item.action}: {item.rows} rows, {item.unique_requests} unique requests, "
-            f"endpoint {item.endpoint}, at most {item.qps:g} calls/s"
-            + (f"; credentials: {item.credentials}" if item.credentials else ""),
+            words("log.run_start", action=item.action, rows=item.rows,
+                unique=item.unique_requests, endpoint=item.endpoint, qps=f"{item.qps:g}")
+            + (words("log.credentials", credentials=item.credentials) if item.credentials
+               else ""),  # fmt: skip
             action=item.action,
             input=item.input,
             output=item.output,
@@ -65,9 +67,9 @@ def log_events(item: Event) -> None:
         event(
             logging.INFO,
             "numbers",
-            f"the account has {item.count} WhatsApp numbers"
-            + (f" in space {item.space}" if item.space else "")
-            + (f": {statuses}" if statuses else ""),
+            (words("log.numbers_space", count=item.count, space=item.space) if item.space
+             else words("log.numbers", count=item.count))
+            + (f": {statuses}" if statuses else ""),  # fmt: skip
             space=item.space,
             count=item.count,
             by_status=item.by_status,
@@ -76,7 +78,7 @@ def log_events(item: Event) -> None:
         event(
             logging.INFO,
             "throttled",
-            f"throttled by the server: {item.rate:.2f} -> {item.new_rate:.2f} calls/s",
+            words("log.throttled", rate=f"{item.rate:.2f}", new_rate=f"{item.new_rate:.2f}"),
             rate=item.rate,
             new_rate=item.new_rate,
             margin=item.margin,
@@ -87,7 +89,7 @@ def log_events(item: Event) -> None:
         event(
             logging.INFO,
             "retry",
-            f"retrying in {item.wait_seconds:.2f} s after {item.error}",
+            words("log.retry", wait=f"{item.wait_seconds:.2f}", error=item.error),
             code=item.code,
             action=item.action,
             attempt=item.attempt,
@@ -97,7 +99,7 @@ def log_events(item: Event) -> None:
         event(
             logging.ERROR,
             "account_stop",
-            f"stopping the run: {item.message}. To fix: {item.fix}",
+            words("log.account_stop", message=item.message, advice=item.fix),
             code=item.code,
             action=item.action,
             request_id=item.request_id,
@@ -107,10 +109,9 @@ def log_events(item: Event) -> None:
         event(
             logging.WARNING,
             "interrupted",
-            "stopping at once; calls in flight are settled on the rerun"
+            words("log.interrupted_now")
             if item.immediate
-            else f"{item.signal}: stopping after the calls in flight (again to stop at once); "
-            "the journal keeps every outcome and a rerun resumes",
+            else words("log.interrupted", signal=item.signal),
             signal=item.signal,
             immediate=item.immediate,
         )
