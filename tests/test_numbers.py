@@ -221,6 +221,17 @@ def test_the_in_process_sandbox_adopts_the_sheets_national_numbers(tmp_path: Pat
     assert [(r.status, r.sent_phone) for r in result.results] == [("created", "+6281234567111")]
 
 
+def test_a_demo_number_that_lost_its_0_is_the_demo_number_not_a_new_one(
+    tmp_path: Path,
+) -> None:
+    """81234567890 is 0812-3456-7890 with the 0 Excel dropped: the sandbox must not adopt
+    its literal reading (+81 ...) and make the row ambiguous."""
+    source = workbook(tmp_path / "n.xlsx", [SHEET[0], ["A", 81234567890, "Halo"]])
+    job = qrbatch.Job(input=source, endpoint="sandbox", images=False)
+    result = anyio.run(lambda: qrbatch.run_batch(job))
+    assert [(r.status, r.sent_phone) for r in result.results] == [("created", "+6281234567890")]
+
+
 # The commands -----------------------------------------------------------------------------
 
 

@@ -55,7 +55,7 @@ from qrbatch.run.finish import RunResult, finish_run
 from qrbatch.run.kept_sandbox import KeptSandbox
 from qrbatch.run.logs import event
 from qrbatch.run.numbers import Later, account_numbers, decide_numbers
-from qrbatch.run.plan import check_output, phone_column, run_plan
+from qrbatch.run.plan import check_output, phone_column, run_plan, sandbox_numbers
 from qrbatch.run.settings import Job
 from qrbatch.run.validation import Validated as Validated
 from qrbatch.run.validation import describe_sheet as describe_sheet
@@ -248,7 +248,7 @@ async def check_against_account(
     QueryChatappPhoneNumbers per space and no other call (``validate --against-account``).
     An account that may not ask leaves the rows as the written rules read them."""
     caller = Caller.of(env=env, credentials=credentials, events=events)
-    adopt = {row.request.phone for row in validated.rows if row.request is not None}
+    adopt = sandbox_numbers(validated.rows) if job.is_sandbox else set()
     async with open_run(
         job,
         "validate",

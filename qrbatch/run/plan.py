@@ -190,6 +190,31 @@ def _all_done(journal: Journal, requests: Sequence[Journaled]) -> bool:
     return all((e := entries.get(r.key)) is not None and e.state == "done" for r in requests)
 
 
+def sandbox_numbers(checked: Sequence[Checked]) -> set[str]:
+    """The sheet's numbers the in-process sandbox's account takes as its own, so a dry try
+    of any sheet works; but not a number another reading of its cell makes one of the demo
+    account's (``81234567890``: +62 812-3456-7890 with the 0 Excel dropped): that row
+    means the demo number, as it would on a real account, instead of being ambiguous."""
+    from qrbatch.rows.phones import RowProblem, readings, region_of
+    from qrbatch.sandbox import DEMO_NUMBERS
+
+    demo = set(DEMO_NUMBERS)
+    regions = {r for r in map(region_of, demo) if r}
+    adopted: set[str] = set()
+    for row in checked:
+        request = row.request
+        if request is None:
+            continue
+        cell = str(getattr(row, "phone_cell", "") or "")
+        try:
+            others = readings(cell, regions) - {request.phone} if cell else set()
+        except RowProblem:
+            others = set()
+        if request.phone in demo or not others & demo:
+            adopted.add(request.phone)
+    return adopted
+
+
 async def run_plan(
     job: Job,
     action: Action,
@@ -206,7 +231,7 @@ async def run_plan(
     requests = [row.request for row in checked if row.request is not None]
     unique = len({r.key for r in requests})
     bus = caller.bus
-    numbers = {r.phone for r in requests}
+    numbers = sandbox_numbers(checked) if job.is_sandbox else set()
     interrupted = False
     async with open_run(
         job, action.name, caller, sheet_name=sheet.sheet_name, numbers=numbers
