@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from qrbatch.sandbox import Faults, SandboxConfig, SandboxThread
 from tests.support.cli import qrbatch
-from tests.support.sandbox import creds
+from tests.support.sandbox import PHONE, creds
 from tests.support.sheets import write_csv
 
 
@@ -280,3 +280,29 @@ def test_a_night_with_the_service_down_stops_early_with_69_and_the_next_resumes(
     assert up.returncode == 0, up.stderr
     codes = list(sandbox.world.accounts["demo"].all_codes())
     assert len(codes) == 200 == len({c.message for c in codes})  # each once
+
+
+def test_rows_the_outage_left_unsettled_say_why_and_what_to_do(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    """A 503 may have been acted on: such a row is not 'failed' with no reason, it says
+    the outcome is unknown and that the rerun settles it (found by an on-call engineer)."""
+    import anyio
+
+    import qrbatch
+    from tests.support.sheets import results
+
+    source = write_csv(
+        tmp_path / "shops.csv",
+        [("PhoneNumber", "Message"), *((PHONE, f"promo {n}") for n in range(12))],
+    )
+    sandbox_thread.sandbox.config = SandboxConfig(qps=200, faults=Faults(unavailable=1.0))
+    job = qrbatch.Job(
+        input=source, endpoint=sandbox_thread.url, qps=100, concurrency=4, max_attempts=2,
+        outage_failures=4, images=False, progress=False,
+    )  # fmt: skip
+    done = anyio.run(lambda: qrbatch.run_batch(job, env=creds()))
+    rows = results(tmp_path / "shops.results.xlsx")
+    assert done.exit_code in (1, 69)  # rows failed, or the outage stopped the run first
+    assert all(row["ErrorCode"] and row["ErrorMessage"] for row in rows), rows
+    assert {row["ErrorCode"] for row in rows} <= {"NotSent", "OutcomeUnknown", "ServiceUnavailable"}

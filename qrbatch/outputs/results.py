@@ -174,12 +174,16 @@ def join_results(
                     attempts=entry.attempts if entry else 0,
                 )
             )
-        elif entry.state == "inflight":
+        elif entry.state == "inflight" or (entry.state == "unknown" and not entry.status):
+            # sent, and the service may have acted (a timeout, a 5xx) when the run stopped:
+            # the next run lists the number and settles it before sending anything again
             results.append(
                 RowResult(
                     "skipped",
                     error_code="OutcomeUnknown",
-                    error_message=said("advice.in_flight"),
+                    error_message=said(
+                        f"advice.{'in_flight' if entry.state == 'inflight' else 'unknown'}"
+                    ),
                     attempts=entry.attempts,
                 )
             )

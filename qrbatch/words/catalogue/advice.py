@@ -62,6 +62,9 @@ EN: dict[str, str] = {
     # the ErrorMessage of a row the run did not settle
     "advice.not_sent": "not sent: the run stopped before this row; rerun to send it",
     "advice.in_flight": "the run stopped while this call was in flight; rerun to settle it",
+    "advice.unknown": "the run stopped before the service said whether it made this code "
+    "(it failed or timed out); rerun: it checks the number's codes first and sends again "
+    "only if none was made",
 }
 
 ID: dict[str, str] = {
@@ -128,4 +131,7 @@ ID: dict[str, str] = {
     "mengirimnya",
     "advice.in_flight": "proses berhenti saat panggilan ini sedang berjalan; jalankan ulang "
     "untuk memastikannya",
+    "advice.unknown": "proses berhenti sebelum layanan memastikan apakah kode ini dibuat "
+    "(gagal atau waktu habis); jalankan ulang: kode nomor ini diperiksa dulu dan hanya "
+    "dikirim lagi jika belum ada",
 }
