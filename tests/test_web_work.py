@@ -231,6 +231,67 @@ async def test_the_sample_sheet_is_public_and_in_the_page_language(
     assert "contoh-qrbatch.csv" in sample.headers["Content-Disposition"]
 
 
+async def _run_twice(client: TestClient[Any, Any], sheet: Path) -> list[dict[str, Any]]:
+    """The same sheet uploaded and created twice: what the page shows of each run, and
+    the code of each row in its results workbook."""
+    from openpyxl import load_workbook
+
+    store: RunStore = client.server.app[STORE]
+    shown = []
+    for _ in range(2):
+        run = await upload(client, sheet)
+        await client.post(f"/api/runs/{run['id']}/start", json={})
+        await asyncio.wait_for(store.wait(), 60)
+        answer = await (await client.get(f"/api/runs/{run['id']}")).json()
+        book = load_workbook(store.get(run["id"]).results_path, read_only=True)
+        results = book["Results"]
+        header = [cell.value for cell in next(results.iter_rows(max_row=1))]
+        answer["codes"] = [
+            row[header.index("QrdlCode")] for row in results.iter_rows(min_row=2, values_only=True)
+        ]
+        book.close()
+        shown.append(answer)
+    return shown
+
+
+SAME_TWICE = [
+    ("PhoneNumber", "PrefilledMessage"),
+    ("6281234567890", "Halo"),
+    ("6281298765432", "Halo juga"),
+]
+
+
+async def test_the_same_sheet_created_again_on_the_sandbox_reuses_its_codes(
+    client: TestClient[Any, Any], tmp_path: Path
+) -> None:
+    first, second = await _run_twice(client, write_csv(tmp_path / "toko.csv", SAME_TWICE))
+    assert first["counts"]["created"] == 2
+    assert second["counts"]["created"] == 0 and second["counts"]["reused"] == 2
+    assert second["codes"] == first["codes"] and all(first["codes"])
+
+
+async def test_the_same_sheet_created_again_on_an_account_reuses_its_codes(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    from qrbatch.cams.credentials import Credentials
+
+    store = RunStore(
+        tmp_path / "state",
+        endpoint=sandbox_thread.url,
+        qps=100,
+        env={},
+        credentials=Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET),
+    )
+    client = await app_client(store)
+    try:
+        first, second = await _run_twice(client, write_csv(tmp_path / "toko.csv", SAME_TWICE))
+    finally:
+        await client.close()
+    assert first["counts"]["created"] == 2
+    assert second["counts"]["created"] == 0 and second["counts"]["reused"] == 2
+    assert second["codes"] == first["codes"]
+
+
 # Words ------------------------------------------------------------------------------------
 
 

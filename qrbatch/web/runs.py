@@ -74,6 +74,7 @@ from qrbatch.run.commands import (
     validate_input,
 )
 from qrbatch.run.finish import RunResult
+from qrbatch.run.kept_sandbox import KeptSandbox, kept_sandbox
 from qrbatch.run.settings import DEFAULT_QPS, SANDBOX, Job, resolve_endpoint
 from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_sheet
 from qrbatch.sheets.workbooks import open_book
@@ -687,6 +688,7 @@ class RunStore:
                     events=run.progress,
                     validated=validated,
                     stop=run.stop,
+                    sandbox=self._kept_sandbox(run) if self.sandbox else None,
                 )
             except QrbatchError as error:
                 run.fail(error)
@@ -697,6 +699,16 @@ class RunStore:
                 run.finish(result)
             run.save()
             make_private(run.folder)
+
+    @staticmethod
+    def _kept_sandbox(run: WebRun) -> KeptSandbox:
+        """The serve process's simulated account, one for all its runs (as a real account
+        is): the same sheet created again reuses its codes, as the page promises. Each run
+        keeps its own journal, in a folder of the kept sandbox (gone with the process)."""
+        kept = kept_sandbox()
+        journals = kept.journals / run.id
+        journals.mkdir(mode=0o700, exist_ok=True)
+        return KeptSandbox(kept.world, journals)
 
     async def wait(self) -> None:
         """Until every run in progress has ended (tests)."""
