@@ -420,6 +420,11 @@ def test_switching_language_keeps_the_file_the_columns_the_options_and_the_check
     expect(page.get_by_label("Default region")).to_have_value("ID")
     expect(page.locator("#check-summary")).to_contain_text("2 rows: 1 valid, 1 with a problem")
     expect(page.locator("#problems")).to_contain_text("the phone number is not valid")
+    # the server's own words follow the page's language, not the browser's (id-ID)
+    expect(page.locator("#endpoint")).to_contain_text("sandbox (simulated codes")
+    expect(page.locator("#credentials")).to_contain_text("demo key (no account needed)")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("#problems tbody")).to_contain_text("is too short for a phone number")
 
 
 def test_the_sample_sheet_and_the_help_are_in_the_page_language(

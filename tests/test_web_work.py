@@ -295,6 +295,17 @@ async def test_the_same_sheet_created_again_on_an_account_reuses_its_codes(
 # Words ------------------------------------------------------------------------------------
 
 
+async def test_the_server_speaks_the_page_language_not_the_browsers(
+    client: TestClient[Any, Any],
+) -> None:
+    about = await client.get(
+        "/api/about", headers={"Accept-Language": "id-ID,id", "X-Qrbatch-Lang": "en"}
+    )
+    assert (await about.json())["endpoint"].startswith("sandbox (simulated codes")
+    about = await client.get("/api/about", headers={"Accept-Language": "en", "X-Qrbatch-Lang": "id"})
+    assert (await about.json())["endpoint"].startswith("sandbox (kode simulasi")
+
+
 def test_errors_the_catalogue_lacks_are_said_in_the_page_language_without_flags() -> None:
     missing = CredentialsError("no key. Set them, e.g. export ALIBABA_CLOUD_ACCESS_KEY_ID=...")
     assert describe_error(missing, "id") == "Belum ada AccessKey untuk akun: isi di panel Akun."

@@ -106,8 +106,17 @@ PUBLIC_POST = frozenset({"signin"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+LANGUAGE_HEADER = "X-Qrbatch-Lang"
+"""The language chosen on the page, sent by its script with every API call (the calls
+carry no cookie), so the server's words follow the page, not the browser."""
+
+
 def language(request: web.Request) -> str:
-    chosen = request.query.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    chosen = (
+        request.headers.get(LANGUAGE_HEADER)
+        or request.query.get("lang")
+        or request.cookies.get(LANGUAGE_COOKIE)
+    )
     return i18n.choose_language(request.headers.get("Accept-Language"), chosen)
 
 

@@ -66,6 +66,7 @@ class PageError extends Error {}
 // page keeps working after the browser or the server restarts.
 const TOKEN_KEY = "qrbatch-token";
 const TOKEN_HEADER = "X-Qrbatch-Token";
+const LANGUAGE_HEADER = "X-Qrbatch-Lang"; // the server's words follow the page's language
 
 function takeToken() {
   const address = new URL(window.location.href);
@@ -131,7 +132,8 @@ function openAddress(event) {
 async function api(method, url, body) {
   let response;
   try {
-    const options = { method, credentials: "omit", headers: { [TOKEN_HEADER]: token || "" } };
+    const headers = { [TOKEN_HEADER]: token || "", [LANGUAGE_HEADER]: config.lang };
+    const options = { method, credentials: "omit", headers };
     if (body instanceof FormData) options.body = body;
     else if (body !== undefined) {
       options.body = JSON.stringify(body);
