@@ -464,3 +464,17 @@ def test_a_second_run_gets_its_own_panel_and_the_first_stays_in_view(
             expect(panel.locator(".run-outcome")).to_have_text(
                 "6 of the sheet's 6 rows got a code.", timeout=30_000
             )
+
+
+def test_progress_counts_the_numbers_checked_before_any_code_is_made(
+    browser: Any, tmp_path: Path
+) -> None:
+    rows = [("Nomor WhatsApp", "Pesan")] + [(f"0812345678{n:02d}", "Halo") for n in range(10)]
+    with serve(tmp_path / "state", qps=2) as server:  # one List per number: 5 s of listing
+        page = page_for(browser, server.url, locale="id-ID")
+        page.get_by_label("Lembar kerja").set_input_files(write_csv(tmp_path / "t.csv", rows))
+        page.get_by_role("button", name="Buat kode QR").click()
+        page.get_by_role("button", name="Tetap buat").click()
+        state = page.locator(".run .run-state")
+        expect(state).to_contain_text(re.compile(r"Memeriksa kode yang sudah ada: \d+ dari 10 nomor"))
+        expect(page.locator(".run .run-bar")).to_have_attribute("max", "10")

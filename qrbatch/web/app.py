@@ -437,6 +437,7 @@ def run_json(run: WebRun, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
             "sheet": record.options.sheet,
         },
         "phase_total": progress.phase_total if record.state == "running" else 0,
+        "listed": progress.listed if record.state == "running" else 0,
         # POST there (with the token) for a single-use link to the file
         "downloads": {
             kind: f"/api/runs/{record.id}/files/{kind}" if path else None

@@ -46,6 +46,7 @@ import phonenumbers
 from qrbatch.cams.credentials import Credentials
 from qrbatch.engine.events import (
     Event,
+    NumbersListed,
     PhaseChanged,
     Retrying,
     RowFinished,
@@ -230,6 +231,8 @@ class LiveProgress:
         self.retries = 0
         self.phase = ""
         self.phase_total = 0
+        self.listed = 0
+        """Numbers whose existing codes were listed (the phase before sending)."""
         self.started: float | None = None
         self.sending: float | None = None
         self.ended: float | None = None
@@ -254,6 +257,8 @@ class LiveProgress:
                 # rows settled before sending (reused, or done by an earlier attempt)
                 # say nothing about the pace of what is left
                 self.sending, self._done_before_sending = now, self.done
+        elif isinstance(event, NumbersListed):
+            self.listed = event.done
         elif isinstance(event, RowFinished):
             self.done += event.rows
             self.counts[event.entry.status or "failed"] += event.rows

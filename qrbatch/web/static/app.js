@@ -472,6 +472,15 @@ function showRun(run) {
   if (run.state === "running" && config.strings["phase." + run.phase]) {
     state = t("phase." + run.phase, { count: run.phase_total });
   }
+  const listing = run.state === "running" && run.phase === "listing" && run.phase_total > 0;
+  if (listing && run.listed > 0) {
+    // one call per number at the account's pace: a big sheet spends minutes here
+    state = t("phase.listed", {
+      done: number(run.listed),
+      total: number(run.phase_total),
+      count: run.phase_total,
+    });
+  }
   if (run.cancelling) state = t("run.cancelling");
   let kind = run.state === "failed" ? "error" : "";
   if (run.state === "finished" && run.message) {
@@ -483,10 +492,12 @@ function showRun(run) {
   say(q("run-state"), state, kind);
   const bar = q("run-bar");
   const outcome = done && run.state === "finished" ? outcomeOf(run) : null;
-  bar.max = Math.max(1, run.total);
+  bar.max = Math.max(1, listing ? run.phase_total : run.total);
   bar.value = done
     ? (run.counts.created || 0) + (run.counts.reused || 0)
-    : run.done;
+    : listing
+      ? run.listed
+      : run.done;
   bar.className = "run-bar" + (outcome ? " bar-" + outcome.kind : "");
   const parts = [t("run.rows", { done: number(run.done), total: number(run.total), count: run.total })];
   if (run.rate) parts.push(t("run.rate", { rate: number(run.rate, 2) }));
