@@ -476,5 +476,7 @@ def test_progress_counts_the_numbers_checked_before_any_code_is_made(
         page.get_by_role("button", name="Buat kode QR").click()
         page.get_by_role("button", name="Tetap buat").click()
         state = page.locator(".run .run-state")
-        expect(state).to_contain_text(re.compile(r"Memeriksa kode yang sudah ada: \d+ dari 10 nomor"))
+        expect(state).to_contain_text(
+            re.compile(r"Memeriksa kode yang sudah ada: \d+ dari 10 nomor")
+        )
         expect(page.locator(".run .run-bar")).to_have_attribute("max", "10")

@@ -302,7 +302,9 @@ async def test_the_server_speaks_the_page_language_not_the_browsers(
         "/api/about", headers={"Accept-Language": "id-ID,id", "X-Qrbatch-Lang": "en"}
     )
     assert (await about.json())["endpoint"].startswith("sandbox (simulated codes")
-    about = await client.get("/api/about", headers={"Accept-Language": "en", "X-Qrbatch-Lang": "id"})
+    about = await client.get(
+        "/api/about", headers={"Accept-Language": "en", "X-Qrbatch-Lang": "id"}
+    )
     assert (await about.json())["endpoint"].startswith("sandbox (kode simulasi")
 
 
