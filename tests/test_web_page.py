@@ -134,13 +134,20 @@ def test_a_kontak_toko_sheet_is_usable_by_choosing_its_columns(
     page = page_for(browser, server.url, locale="id-ID")
     page.get_by_label("Lembar kerja").set_input_files(workbook)
     expect(page.locator("#sheet-reading")).to_contain_text("Membaca lembar “Daftar” dari Toko.xlsx")
-    expect(page.locator("#sheet-reading")).to_contain_text("Pilih kolom telepon")
+    expect(page.locator("#sheet-reading")).to_contain_text(
+        "Pilih Kolom telepon di bawah: judul kolom lembar ini tidak menyebutkannya."
+    )
+    expect(page.get_by_label("Kolom label")).to_have_value("Nama Toko")  # a store's name
+    page.get_by_role("button", name="Periksa").click()  # before the phone column: say so
+    expect(page.locator("#check-summary")).to_have_text(
+        "Pilih Kolom telepon dulu: kolom yang berisi nomor WhatsApp."
+    )
+    expect(page.get_by_label("Kolom telepon")).to_be_focused()
     expect(page.locator("#preview tbody tr")).to_have_count(3)
     expect(page.locator("#preview thead")).to_contain_text("Kontak Toko")
     expect(page.get_by_label("Kolom pesan")).to_have_value("Isi Pesan")  # a known name
     expect(page.get_by_label("Kolom telepon")).to_have_value("")  # not guessed: chosen
     page.get_by_label("Kolom telepon").select_option("Kontak Toko")
-    page.get_by_label("Kolom label").select_option("Nama Toko")
     page.get_by_role("button", name="Periksa").click()
     expect(page.locator("#check-summary")).to_contain_text("3 baris: 3 valid, 0 bermasalah")
     page.get_by_role("button", name="Buat kode QR").click()  # checked, no problem: no question
@@ -213,7 +220,7 @@ def test_the_indonesian_page_after_a_bad_check_and_a_failed_run_has_no_flag_nor_
         page.get_by_label("Lembar kerja").set_input_files(bad)
         expect(page.locator("#sheet-box")).to_be_visible()
         page.get_by_role("button", name="Periksa").click()  # no phone column chosen
-        expect(page.locator("#check-summary")).to_contain_text("Berkas ini tidak dapat dipakai")
+        expect(page.locator("#check-summary")).to_contain_text("Pilih Kolom telepon dulu")
         assert no_english(page.locator("#check-summary").inner_text()) == []
         page.get_by_label("Kolom telepon").select_option("Kontak")
         page.get_by_role("button", name="Periksa").click()

@@ -81,7 +81,8 @@ async def test_the_chosen_columns_make_the_sheet_usable(
     client: TestClient[Any, Any], tmp_path: Path
 ) -> None:
     sheet = write_xlsx(
-        tmp_path / "toko.xlsx", [("Kontak Toko", "Isi Pesan"), ("081234567890", "Halo")]
+        tmp_path / "toko.xlsx",
+        [("Nama Toko", "Kontak Toko", "Isi Pesan"), ("Toko Sinar", "081234567890", "Halo")],
     )
     run = await upload(client, sheet)
     preview = await (await client.get(f"/api/runs/{run['id']}/sheet")).json()
@@ -89,6 +90,7 @@ async def test_the_chosen_columns_make_the_sheet_usable(
         "phone_column": "",
         "message_column": "Isi Pesan",
         "country_column": "",
+        "label_column": "Nama Toko",  # proposed as the text under each code
     }
     unchosen = await (
         await client.post(
@@ -97,6 +99,7 @@ async def test_the_chosen_columns_make_the_sheet_usable(
     ).json()
     assert unchosen["error"].startswith("Berkas ini tidak dapat dipakai")
     assert "--" not in unchosen["error"]
+    assert "pilih Kolom telepon dan pilih Kolom pesan" in unchosen["error"]  # as labelled
     chosen = {"phone_column": "Kontak Toko", "message_column": "Isi Pesan", "default_region": "ID"}
     report = await (await client.post(f"/api/runs/{run['id']}/check", json=chosen)).json()
     assert (report["valid"], report["invalid"], report["error"]) == (1, 0, "")

@@ -613,6 +613,7 @@ def preview_json(preview: SheetPreview, lang: str, run: WebRun) -> dict[str, Any
             "phone_column": preview.phone,
             "message_column": preview.message,
             "country_column": preview.country,
+            "label_column": preview.label,
         },
         "error": "" if error is None else problem_text(error, lang, run),
     }

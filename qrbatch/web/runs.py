@@ -63,6 +63,7 @@ from qrbatch.rows.checks import (
     PHONE_ALIASES,
     candidate_columns,
     find_column,
+    header_key,
     header_matcher,
     header_score,
 )
@@ -411,7 +412,28 @@ class SheetPreview:
     phone: str = ""
     message: str = ""
     country: str = ""
+    label: str = ""
     error: QrbatchError | None = None
+
+
+LABEL_ALIASES = tuple(
+    header_key(name)
+    for name in (
+        "Label",
+        "Nama Toko",
+        "Store",
+        "Store Name",
+        "Shop",
+        "Nama Outlet",
+        "Outlet",
+        "Name",
+        "Nama",
+        "Toko",
+        "Business Name",
+        "Nama Usaha",
+    )
+)
+"""Headers the page proposes as the Label column (printed under each code)."""
 
 
 def _any_header(cells: Sequence[str]) -> bool:
@@ -470,6 +492,7 @@ def preview_sheet(path: Path, sheet: str | None = None) -> SheetPreview:
         phone=_guess(columns, PHONE_ALIASES),
         message=_guess(columns, MESSAGE_ALIASES),
         country=_guess(columns, COUNTRY_ALIASES),
+        label=_guess(columns, LABEL_ALIASES),
     )
 
 

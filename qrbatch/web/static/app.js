@@ -293,7 +293,12 @@ async function loadSheet(sheet, kept) {
   const choose = t("sheet.choose.option");
   fillSelect($("phone_column"), columns, pickOne("phone_column", guess.phone_column), choose);
   fillSelect($("message_column"), columns, pickOne("message_column", guess.message_column), choose);
-  fillSelect($("label_column"), columns, pickOne("label_column", ""), t("options.label_column.none"));
+  fillSelect(
+    $("label_column"),
+    columns,
+    pickOne("label_column", guess.label_column || ""),
+    t("options.label_column.none"),
+  );
   fillSelect(
     $("country_column"),
     columns,
@@ -305,8 +310,8 @@ async function loadSheet(sheet, kept) {
     : t("sheet.reading.text", { name: upload.name });
   if (preview.error) {
     say($("sheet-reading"), t("error.preview", { detail: preview.error }), "error");
-  } else if (!$("phone_column").value || !$("message_column").value) {
-    say($("sheet-reading"), reading + " " + t("sheet.choose"), "warn");
+  } else if (missingColumns() !== null) {
+    say($("sheet-reading"), reading + " " + t("sheet.choose" + missingColumns()), "warn");
   } else {
     say($("sheet-reading"), reading);
   }
@@ -328,8 +333,37 @@ function columnsChanged() {
   checked = null; // a Check of other columns says nothing of these
   $("step-check").hidden = true;
   $("confirm").hidden = true;
-  if ($("phone_column").value && $("message_column").value) say($("sheet-reading"), readingText());
-  else say($("sheet-reading"), readingText() + " " + t("sheet.choose"), "warn");
+  const missing = missingColumns();
+  if (missing === null) say($("sheet-reading"), readingText());
+  else say($("sheet-reading"), readingText() + " " + t("sheet.choose" + missing), "warn");
+}
+
+// null when the phone and message columns are chosen (or the sheet has no columns to
+// choose from: its own problem is said), else the end of the words' key: ".phone",
+// ".message", or "" for both
+function missingColumns() {
+  if ($("sheet-box").hidden || $("phone_column").options.length < 2) return null;
+  const phone = !$("phone_column").value;
+  const message = !$("message_column").value;
+  if (phone && message) return "";
+  if (phone) return ".phone";
+  if (message) return ".message";
+  return null;
+}
+
+// Check and Create before the columns are chosen: say which to choose, and go there
+function askForColumns() {
+  const missing = missingColumns();
+  if (missing === null) return false;
+  $("confirm").hidden = true;
+  $("step-check").hidden = false;
+  $("problems-wrap").hidden = true;
+  checked = null;
+  const text = t("check.choose" + (missing || ".both"));
+  say($("check-summary"), text, "error");
+  announce(text);
+  $(missing === ".message" ? "message_column" : "phone_column").focus();
+  return true;
 }
 
 function readingText() {
@@ -384,6 +418,7 @@ function showCheck(report) {
 
 async function check() {
   if (!upload) return say($("file-status"), t("file.none"), "error");
+  if (askForColumns()) return;
   setBusy(true);
   $("confirm").hidden = true;
   $("step-check").hidden = false;
@@ -580,6 +615,7 @@ function askToNotify() {
 
 function confirmCreate() {
   // Before sending: say what the Check found (or that there was none), and an earlier run
+  if (upload && askForColumns()) return;
   let text = "";
   if (checked === null) text = t("confirm.unchecked");
   else if (checked.invalid) text = t("confirm.problems", { count: checked.invalid });

@@ -152,8 +152,16 @@ EN: dict[str, str] = {
     "page.sheet.preview": "The first rows of the sheet",
     "page.sheet.reading": "Reading sheet “{sheet}” of {name}.",
     "page.sheet.reading.text": "Reading {name}.",
-    "page.sheet.choose": "Choose the phone and message columns above: the sheet's headers do "
-    "not say which they are.",
+    "page.sheet.choose": "Choose the Phone column and the Message column below: the sheet's "
+    "headers do not say which they are.",
+    "page.sheet.choose.phone": "Choose the Phone column below: the sheet's headers do not say "
+    "which it is.",
+    "page.sheet.choose.message": "Choose the Message column below: the sheet's headers do not "
+    "say which it is.",
+    "page.check.choose.phone": "Choose the Phone column first: the column with the WhatsApp "
+    "numbers.",
+    "page.check.choose.message": "Choose the Message column first: the column with the message.",
+    "page.check.choose.both": "Choose the Phone column and the Message column first.",
     "page.sheet.choose.option": "(choose)",
     "page.columns.phone": "Phone column",
     "page.columns.message": "Message column",
@@ -408,8 +416,15 @@ ID: dict[str, str] = {
     "page.sheet.preview": "Baris-baris pertama lembar ini",
     "page.sheet.reading": "Membaca lembar “{sheet}” dari {name}.",
     "page.sheet.reading.text": "Membaca {name}.",
-    "page.sheet.choose": "Pilih kolom telepon dan kolom pesan di atas: judul kolom lembar ini "
+    "page.sheet.choose": "Pilih Kolom telepon dan Kolom pesan di bawah: judul kolom lembar ini "
     "tidak menyebutkannya.",
+    "page.sheet.choose.phone": "Pilih Kolom telepon di bawah: judul kolom lembar ini tidak "
+    "menyebutkannya.",
+    "page.sheet.choose.message": "Pilih Kolom pesan di bawah: judul kolom lembar ini tidak "
+    "menyebutkannya.",
+    "page.check.choose.phone": "Pilih Kolom telepon dulu: kolom yang berisi nomor WhatsApp.",
+    "page.check.choose.message": "Pilih Kolom pesan dulu: kolom yang berisi pesannya.",
+    "page.check.choose.both": "Pilih Kolom telepon dan Kolom pesan dulu.",
     "page.sheet.choose.option": "(pilih)",
     "page.columns.phone": "Kolom telepon",
     "page.columns.message": "Kolom pesan",
