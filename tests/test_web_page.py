@@ -150,6 +150,7 @@ def test_a_kontak_toko_sheet_is_usable_by_choosing_its_columns(
     page.get_by_label("Kolom telepon").select_option("Kontak Toko")
     page.get_by_role("button", name="Periksa").click()
     expect(page.locator("#check-summary")).to_contain_text("3 baris: 3 valid, 0 bermasalah")
+    expect(page.locator("#check-shared")).to_have_text("")  # three numbers, three codes
     page.get_by_role("button", name="Buat kode QR").click()  # checked, no problem: no question
     run = page.locator(".run")
     expect(run.locator(".run-title")).to_be_focused()
@@ -487,3 +488,24 @@ def test_progress_counts_the_numbers_checked_before_any_code_is_made(
             re.compile(r"Memeriksa kode yang sudah ada: \d+ dari 10 nomor")
         )
         expect(page.locator(".run .run-bar")).to_have_attribute("max", "10")
+
+
+def test_rows_sharing_a_code_are_named_before_and_counted_after(
+    browser: Any, server: ServerThread, tmp_path: Path
+) -> None:
+    rows = [("Nomor WhatsApp", "Pesan", "Nama Toko")]
+    rows += [(f"0812345678{n:02d}", "Halo", f"Toko {n}") for n in range(3)]
+    rows += [("081234567800", "Halo", "Toko Plastik Jaya")]  # row 5: row 2's number, message
+    page = page_for(browser, server.url, locale="id-ID")
+    page.get_by_label("Lembar kerja").set_input_files(write_csv(tmp_path / "t.csv", rows))
+    page.get_by_role("button", name="Periksa").click()
+    expect(page.locator("#check-shared")).to_have_text(
+        "Baris 2 dan 5 meminta nomor dan pesan yang sama: baris-baris itu akan memakai kode "
+        "yang sama."
+    )
+    page.get_by_role("button", name="Buat kode QR").click()
+    expect(page.locator(".run .run-outcome")).to_have_text(
+        "4 dari 4 baris lembar kerja mendapat kode. Semuanya memakai 3 kode berbeda: baris "
+        "dengan nomor dan pesan yang sama berbagi satu kode.",
+        timeout=30_000,
+    )

@@ -295,6 +295,28 @@ async def test_the_same_sheet_created_again_on_an_account_reuses_its_codes(
     assert second["codes"] == first["codes"]
 
 
+async def test_rows_that_will_share_a_code_are_named_and_the_codes_counted(
+    client: TestClient[Any, Any], tmp_path: Path
+) -> None:
+    sheet = write_csv(
+        tmp_path / "toko.csv",
+        [
+            ("PhoneNumber", "PrefilledMessage", "Nama Toko"),
+            ("6281234567890", "Halo", "Toko Sinar Jaya"),
+            ("6281298765432", "Halo", "Toko Baru"),
+            ("6281234567890", "Halo", "Toko Plastik Jaya"),
+        ],
+    )
+    run = await upload(client, sheet)
+    report = await (await client.post(f"/api/runs/{run['id']}/check", json={})).json()
+    assert report["shared"] == [[2, 4]]
+    store: RunStore = client.server.app[STORE]
+    await client.post(f"/api/runs/{run['id']}/start", json={})
+    await asyncio.wait_for(store.wait(), 60)
+    shown = await (await client.get(f"/api/runs/{run['id']}")).json()
+    assert shown["counts"]["created"] == 3 and shown["codes"] == 2
+
+
 # Words ------------------------------------------------------------------------------------
 
 

@@ -438,6 +438,7 @@ def run_json(run: WebRun, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
         },
         "phase_total": progress.phase_total if record.state == "running" else 0,
         "listed": progress.listed if record.state == "running" else 0,
+        "codes": progress.codes if running else record.codes,
         # POST there (with the token) for a single-use link to the file
         "downloads": {
             kind: f"/api/runs/{record.id}/files/{kind}" if path else None
@@ -485,6 +486,7 @@ def check_json(report: CheckReport, lang: str, run: WebRun) -> dict[str, Any]:
         "valid": report.valid,
         "invalid": report.invalid,
         "blank": report.blank,
+        "shared": [list(rows) for rows in report.shared],
         "sheet": report.sheet,
         "columns": list(report.columns),
         "error": i18n.text(lang, "check.file_error", detail=problem_text(report.error, lang, run))

@@ -183,6 +183,8 @@ class RunRecord:
     cancelled: bool = False
     digest: str = ""
     """SHA-256 of the uploaded file: the same sheet uploaded again is recognised."""
+    codes: int = 0
+    """Distinct codes made or reused: fewer than the rows when rows share a request."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -213,6 +215,8 @@ class CheckReport:
     invalid: int = 0
     blank: int = 0
     problems: tuple[Problem, ...] = ()
+    shared: tuple[tuple[int, ...], ...] = ()
+    """Rows asking for the same number and message, by row number: they share one code."""
     columns: tuple[str, ...] = ()
     sheet: str | None = None
     error: QrbatchError | None = None
@@ -233,6 +237,8 @@ class LiveProgress:
         self.phase = ""
         self.phase_total = 0
         self.listed = 0
+        self.codes = 0
+        """Requests settled with a code (rows with the same request share one)."""
         """Numbers whose existing codes were listed (the phase before sending)."""
         self.started: float | None = None
         self.sending: float | None = None
@@ -263,6 +269,7 @@ class LiveProgress:
         elif isinstance(event, RowFinished):
             self.done += event.rows
             self.counts[event.entry.status or "failed"] += event.rows
+            self.codes += event.entry.status in ("created", "reused")
             self.calls += event.entry.attempts
         elif isinstance(event, Throttled):
             self.throttled = event.throttled_total
@@ -340,6 +347,7 @@ class WebRun:
         self.record.exit_code = int(result.exit_code)
         self.record.rows = summary.rows_read
         self.record.counts = {s: summary.statuses.get(s, 0) for s in summary.shown_statuses}
+        self.record.codes = self.progress.codes
         self.record.calls = summary.calls
         self.record.rate = round(summary.calls_per_second, 2)
         self.record.throttled = summary.throttled
@@ -389,7 +397,12 @@ def check_report(validated: Validated) -> CheckReport:
         if r.state == "invalid"
     ]
     blank = sum(r.state == "skipped" for r in validated.rows)
+    same: dict[str, list[int]] = {}
+    for r in validated.rows:
+        if r.request is not None:
+            same.setdefault(r.request.key, []).append(r.row.number)
     return CheckReport(
+        shared=tuple(tuple(rows) for rows in same.values() if len(rows) > 1),
         rows=len(validated.rows),
         valid=len(validated.rows) - len(problems) - blank,
         invalid=len(problems),

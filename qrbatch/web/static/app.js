@@ -359,6 +359,7 @@ function askForColumns() {
   $("step-check").hidden = false;
   $("problems-wrap").hidden = true;
   checked = null;
+  $("check-shared").replaceChildren();
   const text = t("check.choose" + (missing || ".both"));
   say($("check-summary"), text, "error");
   announce(text);
@@ -384,6 +385,7 @@ function showCheck(report) {
   const body = $("problems").querySelector("tbody");
   body.replaceChildren();
   $("check-more").textContent = "";
+  $("check-shared").replaceChildren();
   if (report.error) {
     say($("check-summary"), report.error, "error");
     $("problems-wrap").hidden = true;
@@ -414,6 +416,28 @@ function showCheck(report) {
       total: report.invalid,
     });
   }
+  showShared(report.shared || []);
+}
+
+const SHARED_SHOWN = 5;
+
+// "2 and 32", "2, 5 and 32"
+function rowList(rows) {
+  const shown = rows.map((row) => number(row));
+  const last = shown.pop();
+  return shown.length ? shown.join(", ") + " " + t("word.and") + " " + last : last;
+}
+
+// Rows asking for the same number and message get one code between them: say so
+function showShared(groups) {
+  const list = $("check-shared");
+  list.replaceChildren();
+  for (const rows of groups.slice(0, SHARED_SHOWN)) {
+    list.append(el("li", t("check.shared", { rows: rowList(rows) })));
+  }
+  if (groups.length > SHARED_SHOWN) {
+    list.append(el("li", t("check.shared.more", { count: groups.length - SHARED_SHOWN })));
+  }
 }
 
 async function check() {
@@ -423,6 +447,7 @@ async function check() {
   $("confirm").hidden = true;
   $("step-check").hidden = false;
   $("problems-wrap").hidden = true;
+  $("check-shared").replaceChildren();
   say($("check-summary"), t("check.running"));
   try {
     showCheck(await api("POST", `/api/runs/${upload.id}/check`, options()));
@@ -489,6 +514,7 @@ function outcomeOf(run) {
   const rows = Math.max(run.rows, got + fix);
   const pending = Math.max(0, run.total - (run.counts.created || 0) - (run.counts.reused || 0) - (run.counts.failed || 0));
   const parts = [t("outcome.codes", { codes: number(got), rows: number(rows), count: rows })];
+  if (run.codes && run.codes < got) parts.push(t("outcome.shared", { codes: number(run.codes) }));
   if (fix) parts.push(t("outcome.fix", { count: fix }));
   if (run.cancelled && pending) parts.push(t("outcome.pending", { count: pending }));
   const kind = got === 0 && rows > 0 ? "error" : fix || pending ? "warn" : "ok";

@@ -238,6 +238,12 @@ EN: dict[str, str] = {
     "page.outcome.codes": "{codes} of the sheet's {rows} rows got a code.",
     "page.outcome.codes.one": "{codes} of the sheet's 1 row got a code.",
     "page.outcome.fix": "{count} need fixing (see the results workbook's Errors sheet).",
+    "page.outcome.shared": "They hold {codes} different codes: rows with the same number and "
+    "message share one.",
+    "page.check.shared": "Rows {rows} ask for the same number and message: they will share "
+    "one code.",
+    "page.check.shared.more": "And {count} more groups of rows that will share a code.",
+    "page.word.and": "and",
     "page.outcome.fix.one": "1 needs fixing (see the results workbook's Errors sheet).",
     "page.outcome.pending": "{count} were not sent: Create QR codes with the same sheet sends "
     "them.",
@@ -498,6 +504,12 @@ ID: dict[str, str] = {
     "page.outcome.codes": "{codes} dari {rows} baris lembar kerja mendapat kode.",
     "page.outcome.codes.one": "{codes} dari 1 baris lembar kerja mendapat kode.",
     "page.outcome.fix": "{count} perlu diperbaiki (lihat lembar Errors di buku kerja hasil).",
+    "page.outcome.shared": "Semuanya memakai {codes} kode berbeda: baris dengan nomor dan "
+    "pesan yang sama berbagi satu kode.",
+    "page.check.shared": "Baris {rows} meminta nomor dan pesan yang sama: baris-baris itu akan "
+    "memakai kode yang sama.",
+    "page.check.shared.more": "Dan {count} kelompok baris lain yang akan memakai satu kode.",
+    "page.word.and": "dan",
     "page.outcome.fix.one": "1 perlu diperbaiki (lihat lembar Errors di buku kerja hasil).",
     "page.outcome.pending": "{count} belum dikirim: Buat kode QR dengan lembar yang sama akan "
     "mengirimnya.",
