@@ -226,6 +226,10 @@ def test_the_indonesian_page_after_a_bad_check_and_a_failed_run_has_no_flag_nor_
         page.get_by_label("Kolom telepon").select_option("Kontak")
         page.get_by_role("button", name="Periksa").click()
         expect(page.locator("#problems tbody tr")).to_have_count(3)
+        first = page.locator("#problems tbody tr").first
+        expect(first.locator("td").first).to_have_text("2a")  # row 2, its first text cell
+        expect(first).to_contain_text("perbaiki nomornya")  # Indonesia is chosen already
+        expect(page.locator("#problems")).not_to_contain_text("atau pilih Negara bawaan")
         # a wrong key, saved on the Account panel, makes the run fail on the account
         page.get_by_label("AccessKey ID").fill("LTAI-wrong-key")
         page.get_by_label("AccessKey Secret").fill("wrong-secret")

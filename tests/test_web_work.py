@@ -317,6 +317,32 @@ async def test_rows_that_will_share_a_code_are_named_and_the_codes_counted(
     assert shown["counts"]["created"] == 3 and shown["codes"] == 2
 
 
+async def test_check_names_each_problem_row_and_gives_advice_that_fits(
+    client: TestClient[Any, Any], tmp_path: Path
+) -> None:
+    sheet = write_csv(
+        tmp_path / "toko.csv",
+        [
+            ("Nama Toko", "Kontak Toko", "Isi Pesan"),
+            ("Toko Sinar Jaya", "0812-12", "Halo"),
+            ("Toko Baru", "08ab-cdef-ghij", "Halo"),
+        ],
+    )
+    run = await upload(client, sheet)
+    chosen = {"phone_column": "Kontak Toko", "label_column": "Nama Toko", "default_region": "ID"}
+    report = await (
+        await client.post(
+            f"/api/runs/{run['id']}/check", json=chosen, headers={"X-Qrbatch-Lang": "id"}
+        )
+    ).json()
+    shown = [(p["row"], p["name"], p["advice"]) for p in report["problems"]]
+    assert shown == [(2, "Toko Sinar Jaya", "region"), (3, "Toko Baru", "letters")]
+    del chosen["label_column"], chosen["default_region"]  # no label: the first text cell
+    report = await (await client.post(f"/api/runs/{run['id']}/check", json=chosen)).json()
+    shown = [(p["row"], p["name"], p["advice"]) for p in report["problems"]]
+    assert shown == [(2, "Toko Sinar Jaya", ""), (3, "Toko Baru", "letters")]
+
+
 # Words ------------------------------------------------------------------------------------
 
 

@@ -493,7 +493,14 @@ def check_json(report: CheckReport, lang: str, run: WebRun) -> dict[str, Any]:
         if report.error
         else "",
         "problems": [
-            {"row": p.row, "code": p.code, "message": p.message, "detail": row_detail(p, lang)}
+            {
+                "row": p.row,
+                "code": p.code,
+                "message": p.message,
+                "detail": row_detail(p, lang),
+                "name": p.name,
+                "advice": p.advice,
+            }
             for p in report.problems
         ],
     }

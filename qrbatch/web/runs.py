@@ -61,6 +61,7 @@ from qrbatch.rows.checks import (
     COUNTRY_ALIASES,
     MESSAGE_ALIASES,
     PHONE_ALIASES,
+    CheckedRow,
     candidate_columns,
     find_column,
     header_key,
@@ -82,6 +83,7 @@ from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_sheet
 from qrbatch.sheets.workbooks import open_book
 from qrbatch.web import i18n
 from qrbatch.web.account import KeyInUse, key_in_use, save_page_key
+from qrbatch.words.render import Words
 
 log = logging.getLogger("qrbatch")
 
@@ -204,6 +206,11 @@ class Problem:
     message: str
     cell: str = ""
     """The phone cell as written (for the page's own words about it)."""
+    name: str = ""
+    """The row's label (the Label column, else its first text cell): which shop it is."""
+    advice: str = ""
+    """Which of the code's fixes fits: "letters" (a number written with letters),
+    "region" (a Default region is already chosen), or "" (the code's own)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,10 +396,61 @@ def display_name(raw: str) -> str:
     return name[:200] or "spreadsheet"
 
 
-def check_report(validated: Validated) -> CheckReport:
-    """The Check panel's counts and problems of checked rows."""
+MAX_ROW_NAME = 60
+
+
+def _word_keys(message: object) -> set[str]:
+    """The catalogue keys a row's message was worded from (its own and those inside)."""
+    words = getattr(message, "words", message)
+    if not isinstance(words, Words):
+        return set()
+    found = {words.key}
+    for value in words.params.values():
+        found |= _word_keys(value)
+    return found
+
+
+def _row_name(row: CheckedRow, label: int | None) -> str:
+    """What names the row for a person: its label cell, else its first cell with letters
+    that is not the phone cell."""
+    cells = row.row.cells
+    if label is not None:
+        name = cells[label].strip() if label < len(cells) else ""
+    else:
+        name = next(
+            (
+                cell.strip()
+                for cell in cells
+                if cell.strip() != row.phone_cell.strip() and any(ch.isalpha() for ch in cell)
+            ),
+            "",
+        )
+    return name if len(name) <= MAX_ROW_NAME else name[: MAX_ROW_NAME - 1] + "…"
+
+
+def _advice(row: CheckedRow, region: str) -> str:
+    if "rows.phone_letters" in _word_keys(row.error_message):
+        return "letters"
+    if row.error_code == "InvalidPhone" and region:
+        return "region"
+    return ""
+
+
+def check_report(validated: Validated, options: RunOptions | None = None) -> CheckReport:
+    """The Check panel's counts and problems of checked rows (``options``: the label
+    column and default region chosen, for the words beside each problem)."""
+    options = options or RunOptions()
+    columns = validated.sheet.columns
+    label = find_column(columns, options.label_column, ()) if options.label_column else None
     problems = [
-        Problem(r.row.number, r.error_code, r.error_message, r.phone_cell)
+        Problem(
+            r.row.number,
+            r.error_code,
+            r.error_message,
+            r.phone_cell,
+            _row_name(r, label),
+            _advice(r, options.default_region),
+        )
         for r in validated.rows
         if r.state == "invalid"
     ]
@@ -636,7 +694,7 @@ class RunStore:
                 )
             except QrbatchError as error:  # the account cannot be asked now: the rows as read
                 log.warning("web: the account's numbers could not be checked: %s", error)
-        return check_report(validated)
+        return check_report(validated, options)
 
     # The account ---------------------------------------------------------------------
 

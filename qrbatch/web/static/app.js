@@ -401,11 +401,17 @@ function showCheck(report) {
   $("problems-wrap").hidden = report.problems.length === 0;
   for (const problem of report.problems) {
     const known = config.strings["problem." + problem.code] !== undefined;
+    let fix = "problem." + problem.code + ".fix";
+    if (problem.advice && config.strings[fix + "." + problem.advice] !== undefined) {
+      fix += "." + problem.advice;
+    }
     const row = el("tr");
+    const where = el("td", number(problem.row), { class: "num" });
+    if (problem.name) where.append(el("span", problem.name, { class: "row-name", dir: "auto" }));
     row.append(
-      el("td", problem.row, { class: "num" }),
+      where,
       el("td", known ? t("problem." + problem.code) : t("problem.generic")),
-      el("td", known ? t("problem." + problem.code + ".fix") : t("problem.generic.fix")),
+      el("td", known ? t(fix) : t("problem.generic.fix")),
       el("td", detailOf(problem), { class: "detail" }),
     );
     body.append(row);

@@ -106,6 +106,9 @@ EN: dict[str, str] = {
     "page.problem.InvalidPhone": "the phone number is not valid",
     "page.problem.InvalidPhone.fix": "correct it: country code and number (or choose a Default "
     "region)",
+    "page.problem.InvalidPhone.fix.region": "correct the number (with the country code if it is "
+    "not a number of the Default region)",
+    "page.problem.InvalidPhone.fix.letters": "write the phone number in digits",
     "page.problem.MissingMessage": "the message is empty",
     "page.problem.MissingMessage.fix": "write the prefilled message",
     "page.problem.MessageTooLong": "the message is over WhatsApp's 140-character limit",
@@ -375,6 +378,9 @@ ID: dict[str, str] = {
     "page.problem.MissingPhone.fix": "isi nomor bisnisnya",
     "page.problem.InvalidPhone": "nomor telepon tidak valid",
     "page.problem.InvalidPhone.fix": "perbaiki: kode negara dan nomor (atau pilih Negara bawaan)",
+    "page.problem.InvalidPhone.fix.region": "perbaiki nomornya (dengan kode negara jika bukan "
+    "nomor Negara bawaan)",
+    "page.problem.InvalidPhone.fix.letters": "tulis nomor telepon dengan angka",
     "page.problem.MissingMessage": "pesan kosong",
     "page.problem.MissingMessage.fix": "tulis pesan isiannya",
     "page.problem.MessageTooLong": "pesan melebihi batas WhatsApp 140 karakter",
