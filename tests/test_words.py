@@ -226,10 +226,13 @@ def test_the_command_line_names_the_flag_and_leaves_python_words_after_it(
     from qrbatch.cli import main
     from tests.support.sheets import write_csv
 
-    source = write_csv(tmp_path / "c.csv", [["Name", "Message"], ["Toko", "Halo"]])
+    source = write_csv(tmp_path / "c.csv", [["Name", "Notes"], ["Toko", "Halo"]])
     done = CliRunner().invoke(main, ["validate", str(source), "-q"])
     assert done.exit_code == 2
     assert "or pass --phone-column NAME and pass --message-column NAME" in done.output
+    source = write_csv(tmp_path / "c.csv", [["Name", "Message"], ["Toko", "Halo"]])
+    done = CliRunner().invoke(main, ["validate", str(source), "-q"])  # the phone alone lacks
+    assert done.output.rstrip().endswith("or pass --phone-column NAME.")
     assert say("rows.no_phone_column", file="x", found=[]).endswith('Pass phone="NAME".')
 
 
