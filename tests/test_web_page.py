@@ -513,3 +513,35 @@ def test_rows_sharing_a_code_are_named_before_and_counted_after(
         "dengan nomor dan pesan yang sama berbagi satu kode.",
         timeout=30_000,
     )
+
+
+def test_small_things_a_person_notices_in_indonesian(
+    browser: Any, server: ServerThread, tmp_path: Path
+) -> None:
+    errors: list[str] = []
+    page = page_for(browser, "about:blank", locale="id-ID")
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server.url)
+    expect(page.get_by_text("paling besar 25,0 MB")).to_be_visible()  # the Indonesian comma
+    page.wait_for_load_state("networkidle")
+    assert errors == []  # no 401 (nor anything else) on a normal load
+    rows = [*NATIONAL, ("08ab-cdef-ghij", "Halo")]
+    page.get_by_label("Lembar kerja").set_input_files(write_csv(tmp_path / "t.csv", rows))
+    note = page.get_by_label("Teks di bawah setiap kode di PDF")
+    fits = note.evaluate(
+        """(input) => {
+            const style = getComputedStyle(input);
+            const context = document.createElement("canvas").getContext("2d");
+            context.font = `${style.fontSize} ${style.fontFamily}`;
+            const room = input.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+            return context.measureText(input.placeholder).width <= room;
+        }"""
+    )
+    assert fits  # the example line is not cut off
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.get_by_role("button", name="Periksa").click()
+    detail = page.locator("#problems tbody td.detail").first
+    expect(detail).to_contain_text("08ab-cdef-ghij")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert detail.evaluate("(cell) => getComputedStyle(cell).hyphens") == "auto"

@@ -216,7 +216,7 @@ def render_page(request: web.Request) -> str:
         "lang": lang,
         "strings": i18n.STRINGS[lang],
         "maxUpload": settings.max_upload,
-        "maxUploadText": human_size(settings.max_upload),
+        "maxUploadText": human_size(settings.max_upload, lang),
         "statuses": list(STATUSES_SHOWN),
         "sandbox": store.sandbox,
         "password": request.app[SIGNIN].enabled,
@@ -225,7 +225,7 @@ def render_page(request: web.Request) -> str:
     values = {
         "lang": lang,
         "config": _script_json(config),
-        "file.types": i18n.text(lang, "file.types", limit=human_size(settings.max_upload)),
+        "file.types": i18n.text(lang, "file.types", limit=human_size(settings.max_upload, lang)),
         "layouts": "".join(
             f'<option value="{html.escape(name)}">'
             f"{html.escape(i18n.text(lang, f'layout.{name}'))}</option>"
@@ -579,7 +579,7 @@ async def upload(request: web.Request) -> web.Response:
         {
             "id": run.id,
             "name": run.record.name,
-            "size": human_size(size),
+            "size": human_size(size, language(request)),
             "earlier": None
             if earlier is None
             else {

@@ -36,7 +36,9 @@ function el(tag, text, attrs) {
 function humanSize(size) {
   if (size < 1024) return size + " B";
   if (size < 1024 * 1024) return Math.round(size / 1024) + " KB";
-  return (size / (1024 * 1024)).toFixed(1) + " MB";
+  const locale = config.lang === "id" ? "id-ID" : "en-GB";
+  const megabytes = size / (1024 * 1024);
+  return megabytes.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " MB";
 }
 
 function duration(seconds) {
