@@ -99,7 +99,7 @@ async def test_the_chosen_columns_make_the_sheet_usable(
     ).json()
     assert unchosen["error"].startswith("Berkas ini tidak dapat dipakai")
     assert "--" not in unchosen["error"]
-    assert "pilih Kolom telepon dan pilih Kolom pesan" in unchosen["error"]  # as labelled
+    assert unchosen["error"].endswith("atau pilih Kolom telepon.")  # as labelled, alone
     chosen = {"phone_column": "Kontak Toko", "message_column": "Isi Pesan", "default_region": "ID"}
     report = await (await client.post(f"/api/runs/{run['id']}/check", json=chosen)).json()
     assert (report["valid"], report["invalid"], report["error"]) == (1, 0, "")
@@ -341,6 +341,30 @@ async def test_check_names_each_problem_row_and_gives_advice_that_fits(
     report = await (await client.post(f"/api/runs/{run['id']}/check", json=chosen)).json()
     shown = [(p["row"], p["name"], p["advice"]) for p in report["problems"]]
     assert shown == [(2, "Toko Sinar Jaya", ""), (3, "Toko Baru", "letters")]
+
+
+async def test_the_downloaded_workbook_names_the_upload_and_links_no_missing_file(
+    client: TestClient[Any, Any], tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    sheet = write_csv(tmp_path / "Kontak_Toko_Jakarta.csv", SAME_TWICE)
+    run = await upload(client, sheet)
+    store: RunStore = client.server.app[STORE]
+    await client.post(f"/api/runs/{run['id']}/start", json={})
+    await asyncio.wait_for(store.wait(), 60)
+    folder = store.get(run["id"]).folder
+    assert not (folder / "results_qr").exists()  # no image files the download lacks
+    book = load_workbook(folder / "results.xlsx")
+    header = [cell.value for cell in next(book["Results"].iter_rows(max_row=1))]
+    assert "ImageFile" not in header and "QR" in header  # the thumbnails stay
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["Input file"] == "Kontak_Toko_Jakarta.csv"
+    assert summary["Output file"] == "Kontak_Toko_Jakarta.results.xlsx"
+    assert "QR image files" not in summary
+    every = [str(v) for row in book["Summary"].iter_rows(values_only=True) for v in row if v]
+    assert not [text for text in every if str(folder) in text]  # no server path at all
+    assert any(text.startswith("Kontak_Toko_Jakarta.csv") for text in every)  # how it was read
 
 
 # Words ------------------------------------------------------------------------------------

@@ -41,7 +41,13 @@ from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.outputs.outcomes import Journaled
 from qrbatch.outputs.results import Checked, join_results
 from qrbatch.rows.checks import map_columns
-from qrbatch.run.connect import Caller, RunContext, describe_credentials, open_run
+from qrbatch.run.connect import (
+    Caller,
+    RunContext,
+    describe_credentials,
+    open_run,
+    shown_input,
+)
 from qrbatch.run.finish import (
     OUTPUTS_PENDING,
     REAL_DATA,
@@ -231,7 +237,7 @@ async def run_plan(
                 job.qps,
                 valid_rows=len(requests),
                 credentials=describe_credentials(ctx.credentials),
-                notes=(sheet.describe(), *sheet.notes),
+                notes=(shown_input(job, sheet.describe()), *sheet.notes),
             )
         )
         for say in later:
@@ -253,7 +259,7 @@ async def run_plan(
         finally:
             assert ctx.journal is not None
             results = join_results(checked, ctx.journal.entries(), ctx.business_names)
-            if job.images and not interrupted:
+            if job.images and job.image_files and not interrupted:
                 placed = place_images(job, sheet, checked, results)
                 ctx.emit(ImagesPlaced(placed, str(job.images_path)))
             result = finish_run(

@@ -58,6 +58,7 @@ class InputSettings:
     settle_seconds: float = DEFAULT_SETTLE_SECONDS  # a drop file this fresh waits a run
     image_type: str = DEFAULT_IMAGE_TYPE
     cust_space_id: str = ""
+    input_name: str | None = None  # the sheet's name as its owner knows it (the page's upload)
 
     def _check_input(self) -> None:
         if self.image_type.upper() not in ("PNG", "SVG"):
@@ -110,6 +111,7 @@ class OutputSettings:
     wait: bool = False
     progress: bool = True
     images: bool = True
+    image_files: bool = True  # False: no <output stem>_qr folder (the QR column stays)
     move_processed: bool = False
     metrics_file: Path | None = None  # Prometheus text, for node_exporter's textfile collector
 

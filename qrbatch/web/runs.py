@@ -674,6 +674,8 @@ class RunStore:
             pdf_paper=paper,
             pdf_note=options.pdf_note,
             image_format=options.image_type.lower(),
+            input_name=run.record.name,  # the Summary names the upload, not its folder
+            image_files=False,  # not in the download: the workbook links to no local file
         )
 
     async def check(self, run_id: str, options: RunOptions) -> CheckReport:
