@@ -67,6 +67,7 @@ from qrbatch.rows.checks import (
     header_key,
     header_matcher,
     header_score,
+    map_columns,
 )
 from qrbatch.run.commands import (
     NumberReport,
@@ -410,9 +411,9 @@ def _word_keys(message: object) -> set[str]:
     return found
 
 
-def _row_name(row: CheckedRow, label: int | None) -> str:
+def _row_name(row: CheckedRow, label: int | None, used: set[int]) -> str:
     """What names the row for a person: its label cell, else its first cell with letters
-    that is not the phone cell."""
+    outside the columns sent (phone, message, country)."""
     cells = row.row.cells
     if label is not None:
         name = cells[label].strip() if label < len(cells) else ""
@@ -420,8 +421,10 @@ def _row_name(row: CheckedRow, label: int | None) -> str:
         name = next(
             (
                 cell.strip()
-                for cell in cells
-                if cell.strip() != row.phone_cell.strip() and any(ch.isalpha() for ch in cell)
+                for at, cell in enumerate(cells)
+                if at not in used
+                and cell.strip() != row.phone_cell.strip()
+                and any(ch.isalpha() for ch in cell)
             ),
             "",
         )
@@ -442,13 +445,24 @@ def check_report(validated: Validated, options: RunOptions | None = None) -> Che
     options = options or RunOptions()
     columns = validated.sheet.columns
     label = find_column(columns, options.label_column, ()) if options.label_column else None
+    try:
+        used = set(
+            map_columns(
+                validated.sheet,
+                phone_column=options.phone_column or None,
+                message_column=options.message_column or None,
+                country_column=options.country_column or None,
+            ).used()
+        )
+    except QrbatchError:
+        used = set()
     problems = [
         Problem(
             r.row.number,
             r.error_code,
             r.error_message,
             r.phone_cell,
-            _row_name(r, label),
+            _row_name(r, label, used),
             _advice(r, options.default_region),
         )
         for r in validated.rows
