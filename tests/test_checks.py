@@ -143,7 +143,7 @@ def test_the_command_line_names_the_flag_for_a_missing_column() -> None:
     with speaking(audience="cli"):
         assert str(raised.value).endswith("Pass --message-column NAME.")
     page = describe(raised.value, language="id", audience="page")
-    assert page.endswith("Kolom yang ada: 'Phone', 'Notes'. Pilih kolom Pesan.")
+    assert page.endswith("Kolom yang ada: 'Phone', 'Notes'. Pilih Kolom pesan.")
 
 
 def test_rows_become_requests_or_problems_naming_the_column() -> None:

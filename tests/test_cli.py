@@ -375,3 +375,22 @@ def test_update_and_delete_workbooks_have_one_status_and_one_code_column(
 def test_the_package_runs_as_python_dash_m(tmp_path: Path) -> None:
     done = qrbatch_process("--version")
     assert done.returncode == 0 and "qrbatch" in done.stdout
+
+
+def test_a_sheet_lacking_only_its_phone_column_is_asked_for_it_then_for_the_region(
+    tmp_path: Path,
+) -> None:
+    sheet = write_xlsx(
+        tmp_path / "toko.xlsx",
+        [("Nama Toko", "Kontak Toko", "Isi Pesan"), ("Toko Sinar", "0812-3000-1000", "Halo")],
+        title="Kontak",
+    )
+    refused = qrbatch("run", str(sheet), "--endpoint", "sandbox")
+    assert refused.returncode == 2
+    assert "Name the phone column PhoneNumber, or pass --phone-column NAME." in refused.stderr
+    assert "--message-column" not in refused.stderr
+    qrbatch("run", str(sheet), "--endpoint", "sandbox", "--phone-column", "Kontak Toko")
+    (row,) = results(tmp_path / "toko.results.xlsx")
+    assert row["ErrorCode"] == "NotAccountNumber"
+    assert "national number" in str(row["ErrorMessage"])
+    assert "pass --default-region CC" in str(row["ErrorMessage"])

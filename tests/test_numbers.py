@@ -100,6 +100,10 @@ def test_a_number_not_the_accounts_names_the_closest_of_them() -> None:
         resolve_phone("0812-3456-7009", OWNED)
     assert caught.value.code == "NotAccountNumber"
     assert "+62 812-3456-700" in caught.value.message
+    assert "national number" in caught.value.message  # no region given: say to give it
+    with pytest.raises(RowProblem) as caught:
+        resolve_phone("0812-3456-7009", OWNED, default_region="ID")
+    assert "national" not in caught.value.message  # a region was given: the closest alone
 
 
 def test_two_account_numbers_a_cell_could_be_are_ambiguous() -> None:

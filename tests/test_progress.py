@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from qrbatch.engine.events import PhaseChanged, RowFinished, RunEnded, RunStarted
+from qrbatch.engine.events import NumbersListed, PhaseChanged, RowFinished, RunEnded, RunStarted
 from qrbatch.outputs.outcomes import Entry
 from qrbatch.outputs.results import Summary
 from qrbatch.run.progress import NotebookBar, ProgressBar, TextView, notebook_view, text_bar
@@ -37,6 +37,34 @@ def test_the_bar_says_what_it_does_before_the_first_row() -> None:
     bar._progress.refresh()
     assert "Creating QR codes" in out.getvalue() and "2/25" in out.getvalue()
     bar.stop()
+
+
+def test_the_bar_counts_the_numbers_whose_codes_are_listed() -> None:
+    bar, out = screen()
+    bar(RunStarted("create", 25, 20, "in.csv", "out.xlsx", "sandbox", 5.0, valid_rows=25))
+    bar(PhaseChanged("listing", "checking the live codes of 40 numbers", 40))
+    bar(NumbersListed(12, 40))
+    bar._progress.refresh()
+    assert "checking existing codes: 12 of 40 numbers" in out.getvalue()
+    bar.stop()
+
+
+@pytest.mark.anyio
+async def test_the_engine_says_each_number_listed(tmp_path: Path) -> None:
+    from qrbatch.run.commands import run_batch
+    from qrbatch.run.settings import Job
+
+    phones = ["6281234567890", "6281298765432", "6281311112222"]
+    source = write_csv(tmp_path / "c.csv", [["Phone", "Message"], *[[p, "hi"] for p in phones]])
+    seen: list[NumbersListed] = []
+    job = Job(input=source, output=tmp_path / "out.xlsx", endpoint="sandbox", progress=False)
+
+    def keep(event: object) -> None:
+        if isinstance(event, NumbersListed):
+            seen.append(event)
+
+    await run_batch(job, events=keep, env={})
+    assert seen == [NumbersListed(n, 3) for n in (1, 2, 3)]
 
 
 def test_one_call_is_not_140_calls_per_second() -> None:

@@ -475,7 +475,13 @@ async def test_the_state_dir_is_private(tmp_path: Path) -> None:
 
 
 def test_live_progress_follows_the_engine_events() -> None:
-    from qrbatch.engine.events import PhaseChanged, RowFinished, RunStarted, Throttled
+    from qrbatch.engine.events import (
+        NumbersListed,
+        PhaseChanged,
+        RowFinished,
+        RunStarted,
+        Throttled,
+    )
     from qrbatch.outputs.outcomes import Entry
     from qrbatch.web.runs import LiveProgress
 
@@ -484,6 +490,8 @@ def test_live_progress_follows_the_engine_events() -> None:
     progress(RunStarted("create", 12, 8, "in.csv", "out.xlsx", "sandbox", 5.0, valid_rows=10))
     progress(PhaseChanged("listing", "checking the live codes of 4 numbers", 4))
     assert (progress.phase, progress.done, progress.total, progress.rate) == ("listing", 0, 10, 0)
+    progress(NumbersListed(3, 4))
+    assert progress.listed == 3
     assert progress.seconds_left is None
     progress(RowFinished(Entry("k0", "done", "reused", attempts=0), rows=1))  # while listing
     now[0] = 102.0

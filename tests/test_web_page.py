@@ -134,15 +134,23 @@ def test_a_kontak_toko_sheet_is_usable_by_choosing_its_columns(
     page = page_for(browser, server.url, locale="id-ID")
     page.get_by_label("Lembar kerja").set_input_files(workbook)
     expect(page.locator("#sheet-reading")).to_contain_text("Membaca lembar “Daftar” dari Toko.xlsx")
-    expect(page.locator("#sheet-reading")).to_contain_text("Pilih kolom telepon")
+    expect(page.locator("#sheet-reading")).to_contain_text(
+        "Pilih Kolom telepon di bawah: judul kolom lembar ini tidak menyebutkannya."
+    )
+    expect(page.get_by_label("Kolom label")).to_have_value("Nama Toko")  # a store's name
+    page.get_by_role("button", name="Periksa").click()  # before the phone column: say so
+    expect(page.locator("#check-summary")).to_have_text(
+        "Pilih Kolom telepon dulu: kolom yang berisi nomor WhatsApp."
+    )
+    expect(page.get_by_label("Kolom telepon")).to_be_focused()
     expect(page.locator("#preview tbody tr")).to_have_count(3)
     expect(page.locator("#preview thead")).to_contain_text("Kontak Toko")
     expect(page.get_by_label("Kolom pesan")).to_have_value("Isi Pesan")  # a known name
     expect(page.get_by_label("Kolom telepon")).to_have_value("")  # not guessed: chosen
     page.get_by_label("Kolom telepon").select_option("Kontak Toko")
-    page.get_by_label("Kolom label").select_option("Nama Toko")
     page.get_by_role("button", name="Periksa").click()
     expect(page.locator("#check-summary")).to_contain_text("3 baris: 3 valid, 0 bermasalah")
+    expect(page.locator("#check-shared")).to_have_text("")  # three numbers, three codes
     page.get_by_role("button", name="Buat kode QR").click()  # checked, no problem: no question
     run = page.locator(".run")
     expect(run.locator(".run-title")).to_be_focused()
@@ -213,11 +221,15 @@ def test_the_indonesian_page_after_a_bad_check_and_a_failed_run_has_no_flag_nor_
         page.get_by_label("Lembar kerja").set_input_files(bad)
         expect(page.locator("#sheet-box")).to_be_visible()
         page.get_by_role("button", name="Periksa").click()  # no phone column chosen
-        expect(page.locator("#check-summary")).to_contain_text("Berkas ini tidak dapat dipakai")
+        expect(page.locator("#check-summary")).to_contain_text("Pilih Kolom telepon dulu")
         assert no_english(page.locator("#check-summary").inner_text()) == []
         page.get_by_label("Kolom telepon").select_option("Kontak")
         page.get_by_role("button", name="Periksa").click()
         expect(page.locator("#problems tbody tr")).to_have_count(3)
+        first = page.locator("#problems tbody tr").first
+        expect(first.locator("td").first).to_have_text("2a")  # row 2, its first text cell
+        expect(first).to_contain_text("perbaiki nomornya")  # Indonesia is chosen already
+        expect(page.locator("#problems")).not_to_contain_text("atau pilih Negara bawaan")
         # a wrong key, saved on the Account panel, makes the run fail on the account
         page.get_by_label("AccessKey ID").fill("LTAI-wrong-key")
         page.get_by_label("AccessKey Secret").fill("wrong-secret")
@@ -420,6 +432,11 @@ def test_switching_language_keeps_the_file_the_columns_the_options_and_the_check
     expect(page.get_by_label("Default region")).to_have_value("ID")
     expect(page.locator("#check-summary")).to_contain_text("2 rows: 1 valid, 1 with a problem")
     expect(page.locator("#problems")).to_contain_text("the phone number is not valid")
+    # the server's own words follow the page's language, not the browser's (id-ID)
+    expect(page.locator("#endpoint")).to_contain_text("sandbox (simulated codes")
+    expect(page.locator("#credentials")).to_contain_text("demo key (no account needed)")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("#problems tbody")).to_contain_text("is too short for a phone number")
 
 
 def test_the_sample_sheet_and_the_help_are_in_the_page_language(
@@ -459,3 +476,72 @@ def test_a_second_run_gets_its_own_panel_and_the_first_stays_in_view(
             expect(panel.locator(".run-outcome")).to_have_text(
                 "6 of the sheet's 6 rows got a code.", timeout=30_000
             )
+
+
+def test_progress_counts_the_numbers_checked_before_any_code_is_made(
+    browser: Any, tmp_path: Path
+) -> None:
+    rows = [("Nomor WhatsApp", "Pesan")] + [(f"0812345678{n:02d}", "Halo") for n in range(10)]
+    with serve(tmp_path / "state", qps=2) as server:  # one List per number: 5 s of listing
+        page = page_for(browser, server.url, locale="id-ID")
+        page.get_by_label("Lembar kerja").set_input_files(write_csv(tmp_path / "t.csv", rows))
+        page.get_by_role("button", name="Buat kode QR").click()
+        page.get_by_role("button", name="Tetap buat").click()
+        state = page.locator(".run .run-state")
+        expect(state).to_contain_text(
+            re.compile(r"Memeriksa kode yang sudah ada: \d+ dari 10 nomor")
+        )
+        expect(page.locator(".run .run-bar")).to_have_attribute("max", "10")
+
+
+def test_rows_sharing_a_code_are_named_before_and_counted_after(
+    browser: Any, server: ServerThread, tmp_path: Path
+) -> None:
+    rows = [("Nomor WhatsApp", "Pesan", "Nama Toko")]
+    rows += [(f"0812345678{n:02d}", "Halo", f"Toko {n}") for n in range(3)]
+    rows += [("081234567800", "Halo", "Toko Plastik Jaya")]  # row 5: row 2's number, message
+    page = page_for(browser, server.url, locale="id-ID")
+    page.get_by_label("Lembar kerja").set_input_files(write_csv(tmp_path / "t.csv", rows))
+    page.get_by_role("button", name="Periksa").click()
+    expect(page.locator("#check-shared")).to_have_text(
+        "Baris 2 dan 5 meminta nomor dan pesan yang sama: baris-baris itu akan memakai kode "
+        "yang sama."
+    )
+    page.get_by_role("button", name="Buat kode QR").click()
+    expect(page.locator(".run .run-outcome")).to_have_text(
+        "4 dari 4 baris lembar kerja mendapat kode. Semuanya memakai 3 kode berbeda: baris "
+        "dengan nomor dan pesan yang sama berbagi satu kode.",
+        timeout=30_000,
+    )
+
+
+def test_small_things_a_person_notices_in_indonesian(
+    browser: Any, server: ServerThread, tmp_path: Path
+) -> None:
+    errors: list[str] = []
+    page = page_for(browser, "about:blank", locale="id-ID")
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server.url)
+    expect(page.get_by_text("paling besar 25,0 MB")).to_be_visible()  # the Indonesian comma
+    page.wait_for_load_state("networkidle")
+    assert errors == []  # no 401 (nor anything else) on a normal load
+    rows = [*NATIONAL, ("08ab-cdef-ghij", "Halo")]
+    page.get_by_label("Lembar kerja").set_input_files(write_csv(tmp_path / "t.csv", rows))
+    note = page.get_by_label("Teks di bawah setiap kode di PDF")
+    fits = note.evaluate(
+        """(input) => {
+            const style = getComputedStyle(input);
+            const context = document.createElement("canvas").getContext("2d");
+            context.font = `${style.fontSize} ${style.fontFamily}`;
+            const room = input.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+            return context.measureText(input.placeholder).width <= room;
+        }"""
+    )
+    assert fits  # the example line is not cut off
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.get_by_role("button", name="Periksa").click()
+    detail = page.locator("#problems tbody td.detail").first
+    expect(detail).to_contain_text("08ab-cdef-ghij")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert detail.evaluate("(cell) => getComputedStyle(cell).hyphens") == "auto"

@@ -81,7 +81,8 @@ async def test_the_chosen_columns_make_the_sheet_usable(
     client: TestClient[Any, Any], tmp_path: Path
 ) -> None:
     sheet = write_xlsx(
-        tmp_path / "toko.xlsx", [("Kontak Toko", "Isi Pesan"), ("081234567890", "Halo")]
+        tmp_path / "toko.xlsx",
+        [("Nama Toko", "Kontak Toko", "Isi Pesan"), ("Toko Sinar", "081234567890", "Halo")],
     )
     run = await upload(client, sheet)
     preview = await (await client.get(f"/api/runs/{run['id']}/sheet")).json()
@@ -89,6 +90,7 @@ async def test_the_chosen_columns_make_the_sheet_usable(
         "phone_column": "",
         "message_column": "Isi Pesan",
         "country_column": "",
+        "label_column": "Nama Toko",  # proposed as the text under each code
     }
     unchosen = await (
         await client.post(
@@ -97,6 +99,7 @@ async def test_the_chosen_columns_make_the_sheet_usable(
     ).json()
     assert unchosen["error"].startswith("Berkas ini tidak dapat dipakai")
     assert "--" not in unchosen["error"]
+    assert unchosen["error"].endswith("atau pilih Kolom telepon.")  # as labelled, alone
     chosen = {"phone_column": "Kontak Toko", "message_column": "Isi Pesan", "default_region": "ID"}
     report = await (await client.post(f"/api/runs/{run['id']}/check", json=chosen)).json()
     assert (report["valid"], report["invalid"], report["error"]) == (1, 0, "")
@@ -231,7 +234,153 @@ async def test_the_sample_sheet_is_public_and_in_the_page_language(
     assert "contoh-qrbatch.csv" in sample.headers["Content-Disposition"]
 
 
+async def _run_twice(client: TestClient[Any, Any], sheet: Path) -> list[dict[str, Any]]:
+    """The same sheet uploaded and created twice: what the page shows of each run, and
+    the code of each row in its results workbook."""
+    from openpyxl import load_workbook
+
+    store: RunStore = client.server.app[STORE]
+    shown = []
+    for _ in range(2):
+        run = await upload(client, sheet)
+        await client.post(f"/api/runs/{run['id']}/start", json={})
+        await asyncio.wait_for(store.wait(), 60)
+        answer = await (await client.get(f"/api/runs/{run['id']}")).json()
+        book = load_workbook(store.get(run["id"]).results_path, read_only=True)
+        results = book["Results"]
+        header = [cell.value for cell in next(results.iter_rows(max_row=1))]
+        answer["codes"] = [
+            row[header.index("QrdlCode")] for row in results.iter_rows(min_row=2, values_only=True)
+        ]
+        book.close()
+        shown.append(answer)
+    return shown
+
+
+SAME_TWICE = [
+    ("PhoneNumber", "PrefilledMessage"),
+    ("6281234567890", "Halo"),
+    ("6281298765432", "Halo juga"),
+]
+
+
+async def test_the_same_sheet_created_again_on_the_sandbox_reuses_its_codes(
+    client: TestClient[Any, Any], tmp_path: Path
+) -> None:
+    first, second = await _run_twice(client, write_csv(tmp_path / "toko.csv", SAME_TWICE))
+    assert first["counts"]["created"] == 2
+    assert second["counts"]["created"] == 0 and second["counts"]["reused"] == 2
+    assert second["codes"] == first["codes"] and all(first["codes"])
+
+
+async def test_the_same_sheet_created_again_on_an_account_reuses_its_codes(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    from qrbatch.cams.credentials import Credentials
+
+    store = RunStore(
+        tmp_path / "state",
+        endpoint=sandbox_thread.url,
+        qps=100,
+        env={},
+        credentials=Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET),
+    )
+    client = await app_client(store)
+    try:
+        first, second = await _run_twice(client, write_csv(tmp_path / "toko.csv", SAME_TWICE))
+    finally:
+        await client.close()
+    assert first["counts"]["created"] == 2
+    assert second["counts"]["created"] == 0 and second["counts"]["reused"] == 2
+    assert second["codes"] == first["codes"]
+
+
+async def test_rows_that_will_share_a_code_are_named_and_the_codes_counted(
+    client: TestClient[Any, Any], tmp_path: Path
+) -> None:
+    sheet = write_csv(
+        tmp_path / "toko.csv",
+        [
+            ("PhoneNumber", "PrefilledMessage", "Nama Toko"),
+            ("6281234567890", "Halo", "Toko Sinar Jaya"),
+            ("6281298765432", "Halo", "Toko Baru"),
+            ("6281234567890", "Halo", "Toko Plastik Jaya"),
+        ],
+    )
+    run = await upload(client, sheet)
+    report = await (await client.post(f"/api/runs/{run['id']}/check", json={})).json()
+    assert report["shared"] == [[2, 4]]
+    store: RunStore = client.server.app[STORE]
+    await client.post(f"/api/runs/{run['id']}/start", json={})
+    await asyncio.wait_for(store.wait(), 60)
+    shown = await (await client.get(f"/api/runs/{run['id']}")).json()
+    assert shown["counts"]["created"] == 3 and shown["codes"] == 2
+
+
+async def test_check_names_each_problem_row_and_gives_advice_that_fits(
+    client: TestClient[Any, Any], tmp_path: Path
+) -> None:
+    sheet = write_csv(
+        tmp_path / "toko.csv",
+        [
+            ("Nama Toko", "Kontak Toko", "Isi Pesan"),
+            ("Toko Sinar Jaya", "0812-12", "Halo"),
+            ("Toko Baru", "08ab-cdef-ghij", "Halo"),
+        ],
+    )
+    run = await upload(client, sheet)
+    chosen = {"phone_column": "Kontak Toko", "label_column": "Nama Toko", "default_region": "ID"}
+    report = await (
+        await client.post(
+            f"/api/runs/{run['id']}/check", json=chosen, headers={"X-Qrbatch-Lang": "id"}
+        )
+    ).json()
+    shown = [(p["row"], p["name"], p["advice"]) for p in report["problems"]]
+    assert shown == [(2, "Toko Sinar Jaya", "region"), (3, "Toko Baru", "letters")]
+    del chosen["label_column"], chosen["default_region"]  # no label: the first text cell
+    report = await (await client.post(f"/api/runs/{run['id']}/check", json=chosen)).json()
+    shown = [(p["row"], p["name"], p["advice"]) for p in report["problems"]]
+    assert shown == [(2, "Toko Sinar Jaya", ""), (3, "Toko Baru", "letters")]
+
+
+async def test_the_downloaded_workbook_names_the_upload_and_links_no_missing_file(
+    client: TestClient[Any, Any], tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    sheet = write_csv(tmp_path / "Kontak_Toko_Jakarta.csv", SAME_TWICE)
+    run = await upload(client, sheet)
+    store: RunStore = client.server.app[STORE]
+    await client.post(f"/api/runs/{run['id']}/start", json={})
+    await asyncio.wait_for(store.wait(), 60)
+    folder = store.get(run["id"]).folder
+    assert not (folder / "results_qr").exists()  # no image files the download lacks
+    book = load_workbook(folder / "results.xlsx")
+    header = [cell.value for cell in next(book["Results"].iter_rows(max_row=1))]
+    assert "ImageFile" not in header and "QR" in header  # the thumbnails stay
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["Input file"] == "Kontak_Toko_Jakarta.csv"
+    assert summary["Output file"] == "Kontak_Toko_Jakarta.results.xlsx"
+    assert "QR image files" not in summary
+    every = [str(v) for row in book["Summary"].iter_rows(values_only=True) for v in row if v]
+    assert not [text for text in every if str(folder) in text]  # no server path at all
+    assert any(text.startswith("Kontak_Toko_Jakarta.csv") for text in every)  # how it was read
+
+
 # Words ------------------------------------------------------------------------------------
+
+
+async def test_the_server_speaks_the_page_language_not_the_browsers(
+    client: TestClient[Any, Any],
+) -> None:
+    about = await client.get(
+        "/api/about", headers={"Accept-Language": "id-ID,id", "X-Qrbatch-Lang": "en"}
+    )
+    assert (await about.json())["endpoint"].startswith("sandbox (simulated codes")
+    about = await client.get(
+        "/api/about", headers={"Accept-Language": "en", "X-Qrbatch-Lang": "id"}
+    )
+    assert (await about.json())["endpoint"].startswith("sandbox (kode simulasi")
 
 
 def test_errors_the_catalogue_lacks_are_said_in_the_page_language_without_flags() -> None:

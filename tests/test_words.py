@@ -112,7 +112,7 @@ def test_a_column_fix_in_each_audience() -> None:
     )
     assert say("rows.no_phone_column", language="id", audience="page", **params) == (
         "crm.xlsx: tidak ada kolom nomor telepon. Kolom yang ada: 'Nama', 'Kontak Toko'. "
-        "Pilih kolom Nomor telepon."
+        "Pilih Kolom telepon."
     )
 
 
@@ -120,7 +120,7 @@ def test_a_fix_with_a_value() -> None:
     params = {"file": "a.csv", "count": 2, "names": ["No HP", "WA"], "first": "No HP"}
     assert "pass --phone-column 'No HP'" in say("rows.two_phone_columns", audience="cli", **params)
     assert "pass phone='No HP'" in say("rows.two_phone_columns", audience="python", **params)
-    assert "pilih 'No HP' sebagai kolom Nomor telepon" in say(
+    assert "pilih 'No HP' sebagai Kolom telepon" in say(
         "rows.two_phone_columns", language="id", audience="page", **params
     )
 
@@ -226,10 +226,13 @@ def test_the_command_line_names_the_flag_and_leaves_python_words_after_it(
     from qrbatch.cli import main
     from tests.support.sheets import write_csv
 
-    source = write_csv(tmp_path / "c.csv", [["Name", "Message"], ["Toko", "Halo"]])
+    source = write_csv(tmp_path / "c.csv", [["Name", "Notes"], ["Toko", "Halo"]])
     done = CliRunner().invoke(main, ["validate", str(source), "-q"])
     assert done.exit_code == 2
     assert "or pass --phone-column NAME and pass --message-column NAME" in done.output
+    source = write_csv(tmp_path / "c.csv", [["Name", "Message"], ["Toko", "Halo"]])
+    done = CliRunner().invoke(main, ["validate", str(source), "-q"])  # the phone alone lacks
+    assert done.output.rstrip().endswith("or pass --phone-column NAME.")
     assert say("rows.no_phone_column", file="x", found=[]).endswith('Pass phone="NAME".')
 
 

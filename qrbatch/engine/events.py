@@ -7,6 +7,7 @@ what a front end can show is what is here.
 
     RunStarted      a command began: rows, unique requests, endpoint, ceiling
     PhaseChanged    what the run is doing now ("listing 12 numbers", "creating")
+    NumbersListed   one more number's live codes listed (of the numbers to list)
     RowFinished     one unique request settled (its journal entry, how many rows share it)
     Throttled       the server said slow down (the pacer's old and new rate)
     Retrying        a retryable failure; the next attempt after ``wait_seconds``
@@ -53,6 +54,12 @@ class PhaseChanged:
     phase: str  # "listing", "sending", "images", "writing"
     description: str
     total: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NumbersListed:
+    done: int  # numbers whose live codes were listed (or could not be) so far
+    total: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +136,7 @@ class RunEnded:
 Event = (
     RunStarted
     | PhaseChanged
+    | NumbersListed
     | RowFinished
     | Throttled
     | Retrying

@@ -31,7 +31,14 @@ import anyio
 
 from qrbatch.cams.models import Qrdl
 from qrbatch.engine.actions import Action, Live, QrApi, TakenCodes, done, failed
-from qrbatch.engine.events import AccountStopped, Event, PhaseChanged, RowFinished, no_events
+from qrbatch.engine.events import (
+    AccountStopped,
+    Event,
+    NumbersListed,
+    PhaseChanged,
+    RowFinished,
+    no_events,
+)
 from qrbatch.engine.journal import Journal
 from qrbatch.engine.pacing import PacerClosedError, before_send
 from qrbatch.engine.registry import Claim, NoClaims
@@ -280,7 +287,10 @@ class Executor:
                 pass
             except CamsError as error:
                 found[group] = error
+            listed.append(group)
+            self._emit(NumbersListed(len(listed), len(groups)))
 
+        listed: list[Group] = []
         async with anyio.create_task_group() as tg:
             for group in groups:
                 tg.start_soon(list_group, group)

@@ -359,6 +359,17 @@ class HeaderMatcher:
             and find_column(cells, self.message_column, MESSAGE_ALIASES) is not None
         )
 
+    def missing(self, cells: Sequence[str]) -> tuple[str, ...]:
+        """Which of "phone" and "message" ``cells`` do not name (for the error)."""
+        return tuple(
+            what
+            for what, name, aliases in (
+                ("phone", self.phone_column, PHONE_ALIASES),
+                ("message", self.message_column, MESSAGE_ALIASES),
+            )
+            if find_column(cells, name, aliases) is None
+        )
+
     def score(self, cells: Sequence[str]) -> int:
         wanted = {header_key(n) for n in (self.phone_column, self.message_column) if n}
         return header_score(cells) + sum(1 for c in cells if c and header_key(c) in wanted)

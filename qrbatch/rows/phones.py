@@ -227,6 +227,10 @@ def resolve_phone(
         normalise_phone(raw, country or default_region)
     near = closest(candidates, owned)
     hint = Words("rows.closest", numbers=[display(n) for n in near]) if near else ""
+    if not (default_region or country) and re.sub(r"[^\d+]", "", _cleaned(raw)).startswith("0"):
+        # A national number with no region given: most often the region is what is missing
+        # (the closest number alone, perhaps of another country, would mislead)
+        raise RowProblem("NotAccountNumber", "rows.not_account_national", raw=raw, closest=hint)
     raise RowProblem("NotAccountNumber", "rows.not_account_number", raw=raw, closest=hint)
 
 

@@ -170,7 +170,6 @@ async def open_run(
     """Connect, open the journal (locked, bound to the account), start recording the
     summary, the pacer and the client. Everything is closed again on the way out."""
     bus = caller.bus
-    output = job.output_path
     async with connect(job, caller, numbers) as (endpoint, creds, refresh):
         journal: Journal | None = None
         if use_journal:
@@ -185,8 +184,8 @@ async def open_run(
                 bind_input(journal, job)
             record = SummaryRecorder(
                 action=action,
-                input_file=str(job.input),
-                output_file=str(output),
+                input_file=job.input_name or str(job.input),
+                output_file=shown_output(job),
                 sheet=sheet_name,
                 endpoint=f"sandbox ({endpoint})" if job.is_sandbox else endpoint,
                 sandbox=job.is_sandbox,
@@ -235,6 +234,20 @@ async def open_run(
                 journal.close()
                 if job.is_sandbox and journal.path is not None and caller.sandbox is None:
                     _remove_sandbox_journal(journal.path)
+
+
+def shown_output(job: Job) -> str:
+    """The results workbook as the Summary names it: its path; for an input known by
+    another name (the page's upload), the name it is downloaded under."""
+    if job.input_name is None:
+        return str(job.output_path)
+    stem = job.input_name.rsplit(".", 1)[0] or "spreadsheet"
+    return f"{stem}.results{job.output_path.suffix}"
+
+
+def shown_input(job: Job, text: str) -> str:
+    """``text`` with the input's path said as its owner knows it (``input_name``)."""
+    return text.replace(str(job.input), job.input_name) if job.input_name else text
 
 
 def describe_credentials(creds: Credentials) -> str:

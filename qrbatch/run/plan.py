@@ -41,7 +41,12 @@ from qrbatch.errors import ConfigError, QrbatchError
 from qrbatch.outputs.outcomes import Journaled
 from qrbatch.outputs.results import Checked, join_results, read_note
 from qrbatch.rows.checks import map_columns
-from qrbatch.run.connect import Caller, RunContext, describe_credentials, open_run
+from qrbatch.run.connect import (
+    Caller,
+    RunContext,
+    describe_credentials,
+    open_run,
+)
 from qrbatch.run.finish import (
     OUTPUTS_PENDING,
     REAL_DATA,
@@ -278,7 +283,7 @@ async def run_plan(
         finally:
             assert ctx.journal is not None
             results = join_results(checked, ctx.journal.entries(), ctx.business_names)
-            if job.images and not interrupted:
+            if job.images and job.image_files and not interrupted:
                 placed = place_images(job, sheet, checked, results)
                 ctx.emit(ImagesPlaced(placed, str(job.images_path)))
             result = finish_run(

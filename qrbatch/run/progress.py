@@ -28,7 +28,15 @@ from rich.progress import (
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
-from qrbatch.engine.events import Event, PhaseChanged, RowFinished, RunEnded, RunStarted, Subscriber
+from qrbatch.engine.events import (
+    Event,
+    NumbersListed,
+    PhaseChanged,
+    RowFinished,
+    RunEnded,
+    RunStarted,
+    Subscriber,
+)
 
 if TYPE_CHECKING:
     from qrbatch.outputs.results import Summary
@@ -71,6 +79,8 @@ class ProgressBar:
         elif isinstance(event, PhaseChanged):
             text = event.description if event.phase == "listing" else self._verb
             self._progress.update(self._task, description=text)
+        elif isinstance(event, NumbersListed):
+            self._progress.update(self._task, description=listed_text(event))
         elif isinstance(event, RowFinished):
             self._progress.advance(self._task, event.rows)
         elif isinstance(event, RunEnded):
@@ -101,6 +111,10 @@ class LineProgress:
             print(f"qrbatch: {event.action}: {event.valid_rows} rows", file=sys.stderr)
         elif isinstance(event, PhaseChanged):
             print(f"qrbatch: {event.description}", file=sys.stderr)
+        elif isinstance(event, NumbersListed):
+            if now - self._last >= self.every or event.done == event.total:
+                self._last = now
+                print(f"qrbatch: {listed_text(event)}", file=sys.stderr)
         elif isinstance(event, RowFinished):
             self.done += event.rows
             if now - self._last >= self.every:
@@ -108,6 +122,11 @@ class LineProgress:
                 print(f"qrbatch: {self.done}/{self.total} rows", file=sys.stderr)
         elif isinstance(event, RunEnded):
             print(f"qrbatch: {event.summary.line()}", file=sys.stderr)
+
+
+def listed_text(event: NumbersListed) -> str:
+    """The listing phase as it goes: one List call per number, at the account's pace."""
+    return f"checking existing codes: {event.done} of {event.total} numbers"
 
 
 def settled(summary: Summary, counted: float) -> int:

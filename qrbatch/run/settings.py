@@ -112,6 +112,7 @@ class OutputSettings:
     wait: bool = False
     progress: bool = True
     images: bool = True
+    image_files: bool = True  # False: no <output stem>_qr folder (the QR column stays)
     move_processed: bool = False
     metrics_file: Path | None = None  # Prometheus text, for node_exporter's textfile collector
     # The words of the results workbook (and of the run's messages): en or id; None takes

@@ -460,4 +460,9 @@ def _no_header(
     }
     if finder.header_row is not None:
         return InputFileError.of("sheet.not_a_header", row=finder.header_row, **params)
+    # The likeliest header lacks one of the two columns only: ask for that one alone
+    lacks = getattr(finder.is_header, "missing", None)
+    missing = tuple(lacks(finder.best[3])) if lacks and finder.best else ()
+    if len(missing) == 1:
+        return InputFileError.of(f"sheet.no_header_{missing[0]}", rows=HEADER_SCAN_ROWS, **params)
     return InputFileError.of("sheet.no_header", rows=HEADER_SCAN_ROWS, **params)

@@ -106,8 +106,17 @@ PUBLIC_POST = frozenset({"signin"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+LANGUAGE_HEADER = "X-Qrbatch-Lang"
+"""The language chosen on the page, sent by its script with every API call (the calls
+carry no cookie), so the server's words follow the page, not the browser."""
+
+
 def language(request: web.Request) -> str:
-    chosen = request.query.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    chosen = (
+        request.headers.get(LANGUAGE_HEADER)
+        or request.query.get("lang")
+        or request.cookies.get(LANGUAGE_COOKIE)
+    )
     return i18n.choose_language(request.headers.get("Accept-Language"), chosen)
 
 
@@ -207,7 +216,7 @@ def render_page(request: web.Request) -> str:
         "lang": lang,
         "strings": i18n.STRINGS[lang],
         "maxUpload": settings.max_upload,
-        "maxUploadText": human_size(settings.max_upload),
+        "maxUploadText": human_size(settings.max_upload, lang),
         "statuses": list(STATUSES_SHOWN),
         "sandbox": store.sandbox,
         "password": request.app[SIGNIN].enabled,
@@ -216,7 +225,7 @@ def render_page(request: web.Request) -> str:
     values = {
         "lang": lang,
         "config": _script_json(config),
-        "file.types": i18n.text(lang, "file.types", limit=human_size(settings.max_upload)),
+        "file.types": i18n.text(lang, "file.types", limit=human_size(settings.max_upload, lang)),
         "layouts": "".join(
             f'<option value="{html.escape(name)}">'
             f"{html.escape(i18n.text(lang, f'layout.{name}'))}</option>"
@@ -428,6 +437,8 @@ def run_json(run: WebRun, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
             "sheet": record.options.sheet,
         },
         "phase_total": progress.phase_total if record.state == "running" else 0,
+        "listed": progress.listed if record.state == "running" else 0,
+        "codes": progress.codes if running else record.codes,
         # POST there (with the token) for a single-use link to the file
         "downloads": {
             kind: f"/api/runs/{record.id}/files/{kind}" if path else None
@@ -475,13 +486,21 @@ def check_json(report: CheckReport, lang: str, run: WebRun) -> dict[str, Any]:
         "valid": report.valid,
         "invalid": report.invalid,
         "blank": report.blank,
+        "shared": [list(rows) for rows in report.shared],
         "sheet": report.sheet,
         "columns": list(report.columns),
         "error": i18n.text(lang, "check.file_error", detail=problem_text(report.error, lang, run))
         if report.error
         else "",
         "problems": [
-            {"row": p.row, "code": p.code, "message": p.message, "detail": row_detail(p, lang)}
+            {
+                "row": p.row,
+                "code": p.code,
+                "message": p.message,
+                "detail": row_detail(p, lang),
+                "name": p.name,
+                "advice": p.advice,
+            }
             for p in report.problems
         ],
     }
@@ -561,7 +580,7 @@ async def upload(request: web.Request) -> web.Response:
         {
             "id": run.id,
             "name": run.record.name,
-            "size": human_size(size),
+            "size": human_size(size, language(request)),
             "earlier": None
             if earlier is None
             else {
@@ -604,6 +623,7 @@ def preview_json(preview: SheetPreview, lang: str, run: WebRun) -> dict[str, Any
             "phone_column": preview.phone,
             "message_column": preview.message,
             "country_column": preview.country,
+            "label_column": preview.label,
         },
         "error": "" if error is None else problem_text(error, lang, run),
     }

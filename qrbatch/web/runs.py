@@ -46,6 +46,7 @@ import phonenumbers
 from qrbatch.cams.credentials import Credentials
 from qrbatch.engine.events import (
     Event,
+    NumbersListed,
     PhaseChanged,
     Retrying,
     RowFinished,
@@ -60,10 +61,13 @@ from qrbatch.rows.checks import (
     COUNTRY_ALIASES,
     MESSAGE_ALIASES,
     PHONE_ALIASES,
+    CheckedRow,
     candidate_columns,
     find_column,
+    header_key,
     header_matcher,
     header_score,
+    map_columns,
 )
 from qrbatch.run.commands import (
     NumberReport,
@@ -74,12 +78,14 @@ from qrbatch.run.commands import (
     validate_input,
 )
 from qrbatch.run.finish import RunResult
+from qrbatch.run.kept_sandbox import KeptSandbox, kept_sandbox
 from qrbatch.run.settings import DEFAULT_QPS, SANDBOX, Job, resolve_endpoint
 from qrbatch.sheets.read import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_sheet
 from qrbatch.sheets.workbooks import open_book
 from qrbatch.web import i18n
 from qrbatch.web.account import KeyInUse, key_in_use, save_page_key
 from qrbatch.words import AUDIENCE
+from qrbatch.words.render import Words
 
 log = logging.getLogger("qrbatch")
 
@@ -183,6 +189,8 @@ class RunRecord:
     cancelled: bool = False
     digest: str = ""
     """SHA-256 of the uploaded file: the same sheet uploaded again is recognised."""
+    codes: int = 0
+    """Distinct codes made or reused: fewer than the rows when rows share a request."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -202,6 +210,11 @@ class Problem:
     message: str
     cell: str = ""
     """The phone cell as written (for the page's own words about it)."""
+    name: str = ""
+    """The row's label (the Label column, else its first text cell): which shop it is."""
+    advice: str = ""
+    """Which of the code's fixes fits: "letters" (a number written with letters),
+    "region" (a Default region is already chosen), or "" (the code's own)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +226,8 @@ class CheckReport:
     invalid: int = 0
     blank: int = 0
     problems: tuple[Problem, ...] = ()
+    shared: tuple[tuple[int, ...], ...] = ()
+    """Rows asking for the same number and message, by row number: they share one code."""
     columns: tuple[str, ...] = ()
     sheet: str | None = None
     error: QrbatchError | None = None
@@ -232,6 +247,10 @@ class LiveProgress:
         self.retries = 0
         self.phase = ""
         self.phase_total = 0
+        self.listed = 0
+        self.codes = 0
+        """Requests settled with a code (rows with the same request share one)."""
+        """Numbers whose existing codes were listed (the phase before sending)."""
         self.started: float | None = None
         self.sending: float | None = None
         self.ended: float | None = None
@@ -256,9 +275,12 @@ class LiveProgress:
                 # rows settled before sending (reused, or done by an earlier attempt)
                 # say nothing about the pace of what is left
                 self.sending, self._done_before_sending = now, self.done
+        elif isinstance(event, NumbersListed):
+            self.listed = event.done
         elif isinstance(event, RowFinished):
             self.done += event.rows
             self.counts[event.entry.status or "failed"] += event.rows
+            self.codes += event.entry.status in ("created", "reused")
             self.calls += event.entry.attempts
         elif isinstance(event, Throttled):
             self.throttled = event.throttled_total
@@ -341,6 +363,7 @@ class WebRun:
         self.record.exit_code = int(result.exit_code)
         self.record.rows = summary.rows_read
         self.record.counts = {s: summary.statuses.get(s, 0) for s in summary.shown_statuses}
+        self.record.codes = self.progress.codes
         self.record.calls = summary.calls
         self.record.rate = round(summary.calls_per_second, 2)
         self.record.throttled = summary.throttled
@@ -382,15 +405,84 @@ def display_name(raw: str) -> str:
     return name[:200] or "spreadsheet"
 
 
-def check_report(validated: Validated) -> CheckReport:
-    """The Check panel's counts and problems of checked rows."""
+MAX_ROW_NAME = 60
+
+
+def _word_keys(message: object) -> set[str]:
+    """The catalogue keys a row's message was worded from (its own and those inside)."""
+    words = getattr(message, "words", message)
+    if not isinstance(words, Words):
+        return set()
+    found = {words.key}
+    for value in words.params.values():
+        found |= _word_keys(value)
+    return found
+
+
+def _row_name(row: CheckedRow, label: int | None, used: set[int]) -> str:
+    """What names the row for a person: its label cell, else its first cell with letters
+    outside the columns sent (phone, message, country)."""
+    cells = row.row.cells
+    if label is not None:
+        name = cells[label].strip() if label < len(cells) else ""
+    else:
+        name = next(
+            (
+                cell.strip()
+                for at, cell in enumerate(cells)
+                if at not in used
+                and cell.strip() != row.phone_cell.strip()
+                and any(ch.isalpha() for ch in cell)
+            ),
+            "",
+        )
+    return name if len(name) <= MAX_ROW_NAME else name[: MAX_ROW_NAME - 1] + "…"
+
+
+def _advice(row: CheckedRow, region: str) -> str:
+    if "rows.phone_letters" in _word_keys(row.error_message):
+        return "letters"
+    if row.error_code == "InvalidPhone" and region:
+        return "region"
+    return ""
+
+
+def check_report(validated: Validated, options: RunOptions | None = None) -> CheckReport:
+    """The Check panel's counts and problems of checked rows (``options``: the label
+    column and default region chosen, for the words beside each problem)."""
+    options = options or RunOptions()
+    columns = validated.sheet.columns
+    label = find_column(columns, options.label_column, ()) if options.label_column else None
+    try:
+        used = set(
+            map_columns(
+                validated.sheet,
+                phone_column=options.phone_column or None,
+                message_column=options.message_column or None,
+                country_column=options.country_column or None,
+            ).used()
+        )
+    except QrbatchError:
+        used = set()
     problems = [
-        Problem(r.row.number, r.error_code, r.error_message, r.phone_cell)
+        Problem(
+            r.row.number,
+            r.error_code,
+            r.error_message,
+            r.phone_cell,
+            _row_name(r, label, used),
+            _advice(r, options.default_region),
+        )
         for r in validated.rows
         if r.state == "invalid"
     ]
     blank = sum(r.state == "skipped" for r in validated.rows)
+    same: dict[str, list[int]] = {}
+    for r in validated.rows:
+        if r.request is not None:
+            same.setdefault(r.request.key, []).append(r.row.number)
     return CheckReport(
+        shared=tuple(tuple(rows) for rows in same.values() if len(rows) > 1),
         rows=len(validated.rows),
         valid=len(validated.rows) - len(problems) - blank,
         invalid=len(problems),
@@ -413,7 +505,28 @@ class SheetPreview:
     phone: str = ""
     message: str = ""
     country: str = ""
+    label: str = ""
     error: QrbatchError | None = None
+
+
+LABEL_ALIASES = tuple(
+    header_key(name)
+    for name in (
+        "Label",
+        "Nama Toko",
+        "Store",
+        "Store Name",
+        "Shop",
+        "Nama Outlet",
+        "Outlet",
+        "Name",
+        "Nama",
+        "Toko",
+        "Business Name",
+        "Nama Usaha",
+    )
+)
+"""Headers the page proposes as the Label column (printed under each code)."""
 
 
 def _any_header(cells: Sequence[str]) -> bool:
@@ -472,6 +585,7 @@ def preview_sheet(path: Path, sheet: str | None = None) -> SheetPreview:
         phone=_guess(columns, PHONE_ALIASES),
         message=_guess(columns, MESSAGE_ALIASES),
         country=_guess(columns, COUNTRY_ALIASES),
+        label=_guess(columns, LABEL_ALIASES),
     )
 
 
@@ -585,6 +699,7 @@ class RunStore:
             language=options.language,
             input_name=run.record.name,  # the Summary names the upload, not its folder
             output_name=run.download_name(".xlsx"),
+            image_files=False,  # not in the download: the workbook links to no local file
         )
 
     async def check(self, run_id: str, options: RunOptions) -> CheckReport:
@@ -605,7 +720,7 @@ class RunStore:
                 )
             except QrbatchError as error:  # the account cannot be asked now: the rows as read
                 log.warning("web: the account's numbers could not be checked: %s", error)
-        return check_report(validated)
+        return check_report(validated, options)
 
     # The account ---------------------------------------------------------------------
 
@@ -701,6 +816,7 @@ class RunStore:
                     events=run.progress,
                     validated=validated,
                     stop=run.stop,
+                    sandbox=self._kept_sandbox(run) if self.sandbox else None,
                 )
             except QrbatchError as error:
                 run.fail(error)
@@ -711,6 +827,16 @@ class RunStore:
                 run.finish(result)
             run.save()
             make_private(run.folder)
+
+    @staticmethod
+    def _kept_sandbox(run: WebRun) -> KeptSandbox:
+        """The serve process's simulated account, one for all its runs (as a real account
+        is): the same sheet created again reuses its codes, as the page promises. Each run
+        keeps its own journal, in a folder of the kept sandbox (gone with the process)."""
+        kept = kept_sandbox()
+        journals = kept.journals / run.id
+        journals.mkdir(mode=0o700, exist_ok=True)
+        return KeptSandbox(kept.world, journals)
 
     async def wait(self) -> None:
         """Until every run in progress has ended (tests)."""

@@ -41,13 +41,14 @@ class Chunks(Protocol):
     async def read_chunk(self, size: int = ...) -> bytes: ...
 
 
-def human_size(size: int) -> str:
-    """Bytes as people read them: 512 B, 40 KB, 3.2 MB."""
+def human_size(size: int, language: str = "en") -> str:
+    """Bytes as people read them: 512 B, 40 KB, 3.2 MB (3,2 MB in Indonesian)."""
     if size < 1024:
         return f"{size} B"
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+    megabytes = f"{size / (1024 * 1024):.1f}"
+    return (megabytes.replace(".", ",") if language == "id" else megabytes) + " MB"
 
 
 def spreadsheet_suffix(filename: str) -> str | None:

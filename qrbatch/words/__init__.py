@@ -13,7 +13,7 @@ message never spells a command-line flag itself: it names the setting,
 
     cli      pass --phone-column NAME
     python   pass phone="NAME"
-    page     choose the Phone column   (pilih kolom Nomor telepon)
+    page     choose the Phone column   (pilih Kolom telepon)
 
 ``{fix:phone_column={name}}`` gives the value too, quoted as each audience writes it
 (``--phone-column 'No HP'``, ``phone='No HP'``, "choose 'No HP' as the Phone column");

@@ -66,16 +66,17 @@ def _one(en: str, id_: str) -> dict[str, tuple[str, str]]:
 
 
 def _column(flag: str, python: str, en: str, id_: str) -> Setting:
+    """A column setting; ``en``/``id_``: the label of its select on the page, exactly."""
     return Setting(
         flag,
         "NAME",
         python,
         '"NAME"',
         {
-            "en": (f"choose the {en} column", f"choose {{value}} as the {en} column"),
-            "id": (f"pilih kolom {id_}", f"pilih {{value}} sebagai kolom {id_}"),
+            "en": (f"choose the {en}", f"choose {{value}} as the {en}"),
+            "id": (f"pilih {id_}", f"pilih {{value}} sebagai {id_}"),
         },
-        {"en": f"{en} column", "id": f"kolom {id_}"},
+        {"en": en, "id": id_},
     )
 
 
@@ -86,10 +87,11 @@ _SERVER = _one(
 )
 
 SETTINGS: dict[str, Setting] = {
-    "phone_column": _column("--phone-column", "phone", "Phone", "Nomor telepon"),
-    "message_column": _column("--message-column", "message", "Message", "Pesan"),
-    "label_column": _column("--label-column", "label", "Label", "Label"),
-    "country_column": _column("--country-column", "country", "Country", "Negara"),
+    # the labels of the page's selects (page.columns.*, page.options.label_column)
+    "phone_column": _column("--phone-column", "phone", "Phone column", "Kolom telepon"),
+    "message_column": _column("--message-column", "message", "Message column", "Kolom pesan"),
+    "label_column": _column("--label-column", "label", "Label column", "Kolom label"),
+    "country_column": _column("--country-column", "country", "Country column", "Kolom negara"),
     "default_region": Setting(
         "--default-region",
         "CC",

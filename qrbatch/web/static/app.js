@@ -36,7 +36,9 @@ function el(tag, text, attrs) {
 function humanSize(size) {
   if (size < 1024) return size + " B";
   if (size < 1024 * 1024) return Math.round(size / 1024) + " KB";
-  return (size / (1024 * 1024)).toFixed(1) + " MB";
+  const locale = config.lang === "id" ? "id-ID" : "en-GB";
+  const megabytes = size / (1024 * 1024);
+  return megabytes.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + " MB";
 }
 
 function duration(seconds) {
@@ -66,6 +68,7 @@ class PageError extends Error {}
 // page keeps working after the browser or the server restarts.
 const TOKEN_KEY = "qrbatch-token";
 const TOKEN_HEADER = "X-Qrbatch-Token";
+const LANGUAGE_HEADER = "X-Qrbatch-Lang"; // the server's words follow the page's language
 
 function takeToken() {
   const address = new URL(window.location.href);
@@ -131,7 +134,8 @@ function openAddress(event) {
 async function api(method, url, body) {
   let response;
   try {
-    const options = { method, credentials: "omit", headers: { [TOKEN_HEADER]: token || "" } };
+    const headers = { [TOKEN_HEADER]: token || "", [LANGUAGE_HEADER]: config.lang };
+    const options = { method, credentials: "omit", headers };
     if (body instanceof FormData) options.body = body;
     else if (body !== undefined) {
       options.body = JSON.stringify(body);
@@ -291,7 +295,12 @@ async function loadSheet(sheet, kept) {
   const choose = t("sheet.choose.option");
   fillSelect($("phone_column"), columns, pickOne("phone_column", guess.phone_column), choose);
   fillSelect($("message_column"), columns, pickOne("message_column", guess.message_column), choose);
-  fillSelect($("label_column"), columns, pickOne("label_column", ""), t("options.label_column.none"));
+  fillSelect(
+    $("label_column"),
+    columns,
+    pickOne("label_column", guess.label_column || ""),
+    t("options.label_column.none"),
+  );
   fillSelect(
     $("country_column"),
     columns,
@@ -303,8 +312,8 @@ async function loadSheet(sheet, kept) {
     : t("sheet.reading.text", { name: upload.name });
   if (preview.error) {
     say($("sheet-reading"), t("error.preview", { detail: preview.error }), "error");
-  } else if (!$("phone_column").value || !$("message_column").value) {
-    say($("sheet-reading"), reading + " " + t("sheet.choose"), "warn");
+  } else if (missingColumns() !== null) {
+    say($("sheet-reading"), reading + " " + t("sheet.choose" + missingColumns()), "warn");
   } else {
     say($("sheet-reading"), reading);
   }
@@ -326,8 +335,38 @@ function columnsChanged() {
   checked = null; // a Check of other columns says nothing of these
   $("step-check").hidden = true;
   $("confirm").hidden = true;
-  if ($("phone_column").value && $("message_column").value) say($("sheet-reading"), readingText());
-  else say($("sheet-reading"), readingText() + " " + t("sheet.choose"), "warn");
+  const missing = missingColumns();
+  if (missing === null) say($("sheet-reading"), readingText());
+  else say($("sheet-reading"), readingText() + " " + t("sheet.choose" + missing), "warn");
+}
+
+// null when the phone and message columns are chosen (or the sheet has no columns to
+// choose from: its own problem is said), else the end of the words' key: ".phone",
+// ".message", or "" for both
+function missingColumns() {
+  if ($("sheet-box").hidden || $("phone_column").options.length < 2) return null;
+  const phone = !$("phone_column").value;
+  const message = !$("message_column").value;
+  if (phone && message) return "";
+  if (phone) return ".phone";
+  if (message) return ".message";
+  return null;
+}
+
+// Check and Create before the columns are chosen: say which to choose, and go there
+function askForColumns() {
+  const missing = missingColumns();
+  if (missing === null) return false;
+  $("confirm").hidden = true;
+  $("step-check").hidden = false;
+  $("problems-wrap").hidden = true;
+  checked = null;
+  $("check-shared").replaceChildren();
+  const text = t("check.choose" + (missing || ".both"));
+  say($("check-summary"), text, "error");
+  announce(text);
+  $(missing === ".message" ? "message_column" : "phone_column").focus();
+  return true;
 }
 
 function readingText() {
@@ -348,6 +387,7 @@ function showCheck(report) {
   const body = $("problems").querySelector("tbody");
   body.replaceChildren();
   $("check-more").textContent = "";
+  $("check-shared").replaceChildren();
   if (report.error) {
     say($("check-summary"), report.error, "error");
     $("problems-wrap").hidden = true;
@@ -363,11 +403,17 @@ function showCheck(report) {
   $("problems-wrap").hidden = report.problems.length === 0;
   for (const problem of report.problems) {
     const known = config.strings["problem." + problem.code] !== undefined;
+    let fix = "problem." + problem.code + ".fix";
+    if (problem.advice && config.strings[fix + "." + problem.advice] !== undefined) {
+      fix += "." + problem.advice;
+    }
     const row = el("tr");
+    const where = el("td", number(problem.row), { class: "num" });
+    if (problem.name) where.append(el("span", problem.name, { class: "row-name", dir: "auto" }));
     row.append(
-      el("td", problem.row, { class: "num" }),
+      where,
       el("td", known ? t("problem." + problem.code) : t("problem.generic")),
-      el("td", known ? t("problem." + problem.code + ".fix") : t("problem.generic.fix")),
+      el("td", known ? t(fix) : t("problem.generic.fix")),
       el("td", detailOf(problem), { class: "detail" }),
     );
     body.append(row);
@@ -378,14 +424,38 @@ function showCheck(report) {
       total: report.invalid,
     });
   }
+  showShared(report.shared || []);
+}
+
+const SHARED_SHOWN = 5;
+
+// "2 and 32", "2, 5 and 32"
+function rowList(rows) {
+  const shown = rows.map((row) => number(row));
+  const last = shown.pop();
+  return shown.length ? shown.join(", ") + " " + t("word.and") + " " + last : last;
+}
+
+// Rows asking for the same number and message get one code between them: say so
+function showShared(groups) {
+  const list = $("check-shared");
+  list.replaceChildren();
+  for (const rows of groups.slice(0, SHARED_SHOWN)) {
+    list.append(el("li", t("check.shared", { rows: rowList(rows) })));
+  }
+  if (groups.length > SHARED_SHOWN) {
+    list.append(el("li", t("check.shared.more", { count: groups.length - SHARED_SHOWN })));
+  }
 }
 
 async function check() {
   if (!upload) return say($("file-status"), t("file.none"), "error");
+  if (askForColumns()) return;
   setBusy(true);
   $("confirm").hidden = true;
   $("step-check").hidden = false;
   $("problems-wrap").hidden = true;
+  $("check-shared").replaceChildren();
   say($("check-summary"), t("check.running"));
   try {
     showCheck(await api("POST", `/api/runs/${upload.id}/check`, options()));
@@ -452,6 +522,7 @@ function outcomeOf(run) {
   const rows = Math.max(run.rows, got + fix);
   const pending = Math.max(0, run.total - (run.counts.created || 0) - (run.counts.reused || 0) - (run.counts.failed || 0));
   const parts = [t("outcome.codes", { codes: number(got), rows: number(rows), count: rows })];
+  if (run.codes && run.codes < got) parts.push(t("outcome.shared", { codes: number(run.codes) }));
   if (fix) parts.push(t("outcome.fix", { count: fix }));
   if (run.cancelled && pending) parts.push(t("outcome.pending", { count: pending }));
   const kind = got === 0 && rows > 0 ? "error" : fix || pending ? "warn" : "ok";
@@ -470,6 +541,15 @@ function showRun(run) {
   if (run.state === "running" && config.strings["phase." + run.phase]) {
     state = t("phase." + run.phase, { count: run.phase_total });
   }
+  const listing = run.state === "running" && run.phase === "listing" && run.phase_total > 0;
+  if (listing && run.listed > 0) {
+    // one call per number at the account's pace: a big sheet spends minutes here
+    state = t("phase.listed", {
+      done: number(run.listed),
+      total: number(run.phase_total),
+      count: run.phase_total,
+    });
+  }
   if (run.cancelling) state = t("run.cancelling");
   let kind = run.state === "failed" ? "error" : "";
   if (run.state === "finished" && run.message) {
@@ -481,10 +561,12 @@ function showRun(run) {
   say(q("run-state"), state, kind);
   const bar = q("run-bar");
   const outcome = done && run.state === "finished" ? outcomeOf(run) : null;
-  bar.max = Math.max(1, run.total);
+  bar.max = Math.max(1, listing ? run.phase_total : run.total);
   bar.value = done
     ? (run.counts.created || 0) + (run.counts.reused || 0)
-    : run.done;
+    : listing
+      ? run.listed
+      : run.done;
   bar.className = "run-bar" + (outcome ? " bar-" + outcome.kind : "");
   const parts = [t("run.rows", { done: number(run.done), total: number(run.total), count: run.total })];
   if (run.rate) parts.push(t("run.rate", { rate: number(run.rate, 2) }));
@@ -567,6 +649,7 @@ function askToNotify() {
 
 function confirmCreate() {
   // Before sending: say what the Check found (or that there was none), and an earlier run
+  if (upload && askForColumns()) return;
   let text = "";
   if (checked === null) text = t("confirm.unchecked");
   else if (checked.invalid) text = t("confirm.problems", { count: checked.invalid });

@@ -106,6 +106,9 @@ EN: dict[str, str] = {
     "page.problem.InvalidPhone": "the phone number is not valid",
     "page.problem.InvalidPhone.fix": "correct it: country code and number (or choose a Default "
     "region)",
+    "page.problem.InvalidPhone.fix.region": "correct the number (with the country code if it is "
+    "not a number of the Default region)",
+    "page.problem.InvalidPhone.fix.letters": "write the phone number in digits",
     "page.problem.MissingMessage": "the message is empty",
     "page.problem.MissingMessage.fix": "write the prefilled message",
     "page.problem.MessageTooLong": "the message is over WhatsApp's 140-character limit",
@@ -152,8 +155,16 @@ EN: dict[str, str] = {
     "page.sheet.preview": "The first rows of the sheet",
     "page.sheet.reading": "Reading sheet “{sheet}” of {name}.",
     "page.sheet.reading.text": "Reading {name}.",
-    "page.sheet.choose": "Choose the phone and message columns above: the sheet's headers do "
-    "not say which they are.",
+    "page.sheet.choose": "Choose the Phone column and the Message column below: the sheet's "
+    "headers do not say which they are.",
+    "page.sheet.choose.phone": "Choose the Phone column below: the sheet's headers do not say "
+    "which it is.",
+    "page.sheet.choose.message": "Choose the Message column below: the sheet's headers do not "
+    "say which it is.",
+    "page.check.choose.phone": "Choose the Phone column first: the column with the WhatsApp "
+    "numbers.",
+    "page.check.choose.message": "Choose the Message column first: the column with the message.",
+    "page.check.choose.both": "Choose the Phone column and the Message column first.",
     "page.sheet.choose.option": "(choose)",
     "page.columns.phone": "Phone column",
     "page.columns.message": "Message column",
@@ -220,6 +231,8 @@ EN: dict[str, str] = {
     "page.phase.preparing": "Reading the sheet and looking up the account's WhatsApp numbers…",
     "page.phase.listing": "Checking the codes these {count} numbers already have…",
     "page.phase.listing.one": "Checking the codes this number already has…",
+    "page.phase.listed": "Checking existing codes: {done} of {total} numbers",
+    "page.phase.listed.one": "Checking existing codes: {done} of 1 number",
     "page.run.rows": "{done} of {total} rows",
     "page.run.rows.one": "{done} of 1 row",
     "page.run.throttled": "slowed down by the service {count} times",
@@ -228,6 +241,12 @@ EN: dict[str, str] = {
     "page.outcome.codes": "{codes} of the sheet's {rows} rows got a code.",
     "page.outcome.codes.one": "{codes} of the sheet's 1 row got a code.",
     "page.outcome.fix": "{count} need fixing (see the results workbook's Errors sheet).",
+    "page.outcome.shared": "They hold {codes} different codes: rows with the same number and "
+    "message share one.",
+    "page.check.shared": "Rows {rows} ask for the same number and message: they will share "
+    "one code.",
+    "page.check.shared.more": "And {count} more groups of rows that will share a code.",
+    "page.word.and": "and",
     "page.outcome.fix.one": "1 needs fixing (see the results workbook's Errors sheet).",
     "page.outcome.pending": "{count} were not sent: Create QR codes with the same sheet sends "
     "them.",
@@ -359,6 +378,9 @@ ID: dict[str, str] = {
     "page.problem.MissingPhone.fix": "isi nomor bisnisnya",
     "page.problem.InvalidPhone": "nomor telepon tidak valid",
     "page.problem.InvalidPhone.fix": "perbaiki: kode negara dan nomor (atau pilih Negara bawaan)",
+    "page.problem.InvalidPhone.fix.region": "perbaiki nomornya (dengan kode negara jika bukan "
+    "nomor Negara bawaan)",
+    "page.problem.InvalidPhone.fix.letters": "tulis nomor telepon dengan angka",
     "page.problem.MissingMessage": "pesan kosong",
     "page.problem.MissingMessage.fix": "tulis pesan isiannya",
     "page.problem.MessageTooLong": "pesan melebihi batas WhatsApp 140 karakter",
@@ -406,8 +428,15 @@ ID: dict[str, str] = {
     "page.sheet.preview": "Baris-baris pertama lembar ini",
     "page.sheet.reading": "Membaca lembar “{sheet}” dari {name}.",
     "page.sheet.reading.text": "Membaca {name}.",
-    "page.sheet.choose": "Pilih kolom telepon dan kolom pesan di atas: judul kolom lembar ini "
+    "page.sheet.choose": "Pilih Kolom telepon dan Kolom pesan di bawah: judul kolom lembar ini "
     "tidak menyebutkannya.",
+    "page.sheet.choose.phone": "Pilih Kolom telepon di bawah: judul kolom lembar ini tidak "
+    "menyebutkannya.",
+    "page.sheet.choose.message": "Pilih Kolom pesan di bawah: judul kolom lembar ini tidak "
+    "menyebutkannya.",
+    "page.check.choose.phone": "Pilih Kolom telepon dulu: kolom yang berisi nomor WhatsApp.",
+    "page.check.choose.message": "Pilih Kolom pesan dulu: kolom yang berisi pesannya.",
+    "page.check.choose.both": "Pilih Kolom telepon dan Kolom pesan dulu.",
     "page.sheet.choose.option": "(pilih)",
     "page.columns.phone": "Kolom telepon",
     "page.columns.message": "Kolom pesan",
@@ -471,6 +500,8 @@ ID: dict[str, str] = {
     "page.phase.preparing": "Membaca lembar kerja dan mencari nomor WhatsApp akun…",
     "page.phase.listing": "Memeriksa kode yang sudah dimiliki {count} nomor ini…",
     "page.phase.listing.one": "Memeriksa kode yang sudah dimiliki nomor ini…",
+    "page.phase.listed": "Memeriksa kode yang sudah ada: {done} dari {total} nomor",
+    "page.phase.listed.one": "Memeriksa kode yang sudah ada: {done} dari 1 nomor",
     "page.run.rows": "{done} dari {total} baris",
     "page.run.rows.one": "{done} dari 1 baris",
     "page.run.throttled": "diperlambat oleh layanan {count} kali",
@@ -479,6 +510,12 @@ ID: dict[str, str] = {
     "page.outcome.codes": "{codes} dari {rows} baris lembar kerja mendapat kode.",
     "page.outcome.codes.one": "{codes} dari 1 baris lembar kerja mendapat kode.",
     "page.outcome.fix": "{count} perlu diperbaiki (lihat lembar Errors di buku kerja hasil).",
+    "page.outcome.shared": "Semuanya memakai {codes} kode berbeda: baris dengan nomor dan "
+    "pesan yang sama berbagi satu kode.",
+    "page.check.shared": "Baris {rows} meminta nomor dan pesan yang sama: baris-baris itu akan "
+    "memakai kode yang sama.",
+    "page.check.shared.more": "Dan {count} kelompok baris lain yang akan memakai satu kode.",
+    "page.word.and": "dan",
     "page.outcome.fix.one": "1 perlu diperbaiki (lihat lembar Errors di buku kerja hasil).",
     "page.outcome.pending": "{count} belum dikirim: Buat kode QR dengan lembar yang sama akan "
     "mengirimnya.",

@@ -47,6 +47,9 @@ EN: dict[str, str] = {
     "rows.phone_two_of_account": "{raw!r} could be {numbers:and}, both the account's: write it "
     "with + and the country code",
     "rows.not_account_number": "{raw!r} is not one of the account's WhatsApp numbers{closest}",
+    "rows.not_account_national": "{raw!r} is not one of the account's WhatsApp numbers"
+    "{closest}. It is written as a national number (it starts with 0): add the country code "
+    "or {fix:default_region} (e.g. ID, SG, US)",
     "rows.closest": "; the closest of them: {numbers}",
     "rows.number_not_usable": "{number} ({name}) is {status} on WhatsApp: no code is made for "
     "it until the number is connected again",
@@ -105,6 +108,9 @@ ID: dict[str, str] = {
     "rows.phone_two_of_account": "{raw!r} bisa berarti {numbers:and}, keduanya milik akun: "
     "tulis dengan + dan kode negara",
     "rows.not_account_number": "{raw!r} bukan salah satu nomor WhatsApp akun ini{closest}",
+    "rows.not_account_national": "{raw!r} bukan salah satu nomor WhatsApp akun ini{closest}. "
+    "Nomor ini ditulis sebagai nomor nasional (diawali 0): tambahkan kode negara atau "
+    "{fix:default_region} (mis. ID, SG, US)",
     "rows.closest": "; yang paling mirip: {numbers}",
     "rows.number_not_usable": "{number} ({name}) berstatus {status} di WhatsApp: kode QR tidak "
     "dibuat sampai nomor itu tersambung lagi",

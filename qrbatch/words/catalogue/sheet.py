@@ -75,6 +75,12 @@ EN: dict[str, str] = {
     "{rows} rows{where}{delimiter}.{best}{hint} Name the columns PhoneNumber and "
     "PrefilledMessage, or {fix:phone_column} and {fix:message_column} ({fix:header_row} if "
     "the header is not found).",
+    # the likeliest header has the message column (or the phone column) only
+    "sheet.no_header_phone": "{file}: no phone column in the first {rows} rows{where}"
+    "{delimiter}.{best}{hint} Name the phone column PhoneNumber, or {fix:phone_column}.",
+    "sheet.no_header_message": "{file}: no message column in the first {rows} rows{where}"
+    "{delimiter}.{best}{hint} Name the message column PrefilledMessage, or "
+    "{fix:message_column}.",
     "sheet.not_a_header": "{file}: row {row} is not a header with a phone and a message "
     "column{where}{delimiter}.{best}{hint} Name the columns PhoneNumber and PrefilledMessage, "
     "or {fix:phone_column} and {fix:message_column}.",
@@ -214,6 +220,12 @@ ID: dict[str, str] = {
     "di {rows} baris pertama{where}{delimiter}.{best}{hint} Beri nama kolom PhoneNumber dan "
     "PrefilledMessage, atau {fix:phone_column} dan {fix:message_column} ({fix:header_row} "
     "jika judulnya tidak ditemukan).",
+    "sheet.no_header_phone": "{file}: tidak ada kolom nomor telepon di {rows} baris pertama"
+    "{where}{delimiter}.{best}{hint} Beri nama kolom nomor telepon PhoneNumber, atau "
+    "{fix:phone_column}.",
+    "sheet.no_header_message": "{file}: tidak ada kolom pesan di {rows} baris pertama{where}"
+    "{delimiter}.{best}{hint} Beri nama kolom pesan PrefilledMessage, atau "
+    "{fix:message_column}.",
     "sheet.not_a_header": "{file}: baris {row} bukan judul dengan kolom nomor telepon dan kolom "
     "pesan{where}{delimiter}.{best}{hint} Beri nama kolom PhoneNumber dan PrefilledMessage, "
     "atau {fix:phone_column} dan {fix:message_column}.",
