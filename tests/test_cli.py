@@ -88,6 +88,18 @@ def test_account_error_exit_3_writes_the_workbook_and_never_shows_the_secret(
     assert secret.encode() not in written
 
 
+def test_an_account_stop_names_the_key_it_used_even_when_quiet(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    """-q (the documented crontab line) hides the log's credentials line: the stop says it."""
+    source = write_xlsx(tmp_path / "c.xlsx", GOOD)
+    done = qrbatch("run", str(source), "--endpoint", sandbox_thread.url, "-q",
+                   env=creds("wrong-secret-8d1f0c2a"))  # fmt: skip
+    assert done.returncode == 3
+    assert "(the key used: environment, AccessKey ID LTAI5sandboxDemoKey)" in done.stderr
+    assert "the log names" not in done.stderr and "wrong-secret" not in done.stderr
+
+
 @pytest.mark.parametrize(
     ("name", "content", "extra", "words"),
     [

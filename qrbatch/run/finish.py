@@ -24,7 +24,7 @@ from qrbatch.outputs.printing import (
 )
 from qrbatch.outputs.results import RESULT_COLUMNS, Checked, RowResult, Summary
 from qrbatch.outputs.workbook import write_workbook
-from qrbatch.run.connect import RunContext
+from qrbatch.run.connect import RunContext, describe_credentials
 from qrbatch.run.exit_codes import ExitCode, exit_code_of
 from qrbatch.run.settings import Job
 from qrbatch.sheets.read import Sheet
@@ -275,7 +275,8 @@ def finish_run(
         )
     )
     stop = (
-        said("run.stopped", code=stopped.code, message=stopped.message, advice=stopped.fix)
+        said("run.stopped", code=stopped.code, message=stopped.message, advice=stopped.fix,
+             key=describe_credentials(ctx.credentials))  # fmt: skip
         if stopped
         else ""
     )

@@ -55,7 +55,7 @@ EN: dict[str, str] = {
     "only at https://cams.ap-southeast-1.aliyuncs.com",
     "cams.signature": "the request signature does not match: usually a wrong AccessKey secret",
     "cams.signature.fix": "check that the AccessKey secret ({option:access_key_secret}, or "
-    "the source the log names) belongs to the AccessKey ID",
+    "where the key was found) belongs to the AccessKey ID",
     "cams.signature_incomplete": "the request signature is incomplete",
     "cams.signature_incomplete.fix": "check the AccessKey secret; report a bug if it is right",
     "cams.clock": "this machine's clock is more than 15 minutes off",
@@ -134,8 +134,8 @@ ID: dict[str, str] = {
     "cams.no_action.fix": _ENDPOINT_ID + ": endpoint itu tidak menyediakan {action}; CAMS "
     "hanya terdokumentasi di https://cams.ap-southeast-1.aliyuncs.com",
     "cams.signature": "tanda tangan permintaan tidak cocok: biasanya AccessKey secret salah",
-    "cams.signature.fix": "pastikan AccessKey secret ({option:access_key_secret}, atau sumber "
-    "yang disebut log) milik AccessKey ID tersebut",
+    "cams.signature.fix": "pastikan AccessKey secret ({option:access_key_secret}, atau tempat "
+    "kunci itu ditemukan) milik AccessKey ID tersebut",
     "cams.signature_incomplete": "tanda tangan permintaan tidak lengkap",
     "cams.signature_incomplete.fix": "periksa AccessKey secret; laporkan bug jika sudah benar",
     "cams.clock": "jam mesin ini selisih lebih dari 15 menit",

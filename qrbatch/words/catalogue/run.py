@@ -26,7 +26,7 @@ EN: dict[str, str] = {
     "run.results_not_written_no_journal": "{file}: could not be written ({reason}); the "
     "service keeps every outcome. Once there is room, rerun the same command: it writes the "
     "results without calling the service again.",
-    "run.stopped": "{code}: {message}. To fix: {advice}",
+    "run.stopped": "{code}: {message}. To fix: {advice} (the key used: {key})",
     "run.unavailable": "the service kept failing: the run stopped sending early; every row "
     "not sent is pending and the next run resumes",
     "run.journal_of_other_input": "{output} and its journal belong to {recorded}, not "
@@ -57,7 +57,7 @@ ID: dict[str, str] = {
     "run.results_not_written_no_journal": "{file}: tidak bisa ditulis ({reason}); layanan "
     "menyimpan setiap hasil. Setelah ada ruang, jalankan ulang perintah yang sama: hasilnya "
     "ditulis tanpa memanggil layanan lagi.",
-    "run.stopped": "{code}: {message}. Cara memperbaiki: {advice}",
+    "run.stopped": "{code}: {message}. Cara memperbaiki: {advice} (kunci yang dipakai: {key})",
     "run.unavailable": "layanan terus gagal: proses berhenti mengirim lebih awal; setiap "
     "baris yang belum terkirim tetap menunggu dan proses berikutnya melanjutkannya",
     "run.journal_of_other_input": "{output} dan jurnalnya milik {recorded}, bukan {input}: "
