@@ -165,3 +165,18 @@ def test_an_unusable_file_beside_a_good_one_is_exit_1_not_2(
     done = qrbatch("run", str(job), env=creds())
     assert done.returncode == 1
     assert "broken.xlsx" in done.stderr
+
+
+def test_an_unusable_file_given_up_says_so_and_how_to_take_it_again(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    job = nightly(tmp_path, sandbox_thread.url)
+    (tmp_path / "drop" / "broken.xlsx").write_bytes(b"not a workbook")
+    nights = [qrbatch("run", str(job), "--log-format", "json", env=creds()) for _ in range(3)]
+    assert [n.returncode for n in nights] == [2, 2, 2]
+    events = [json.loads(line) for line in nights[-1].stderr.splitlines() if line.startswith("{")]
+    gave_up = [e for e in events if e["event"] == "drop_gave_up"]
+    assert len(gave_up) == 1 and gave_up[0]["tries"] == 3
+    assert f"qrbatch drop retry {job}" in gave_up[0]["message"]
+    assert not any(e["event"] == "drop_gave_up" for n in nights[:2] for e in
+                   (json.loads(x) for x in n.stderr.splitlines() if x.startswith("{")))  # fmt: skip

@@ -170,7 +170,7 @@ def run(
         job = _job(source, flags)
         metrics.path = job.metrics_file
         if is_drop_input(job.input):
-            code, files = _run_drop(job, no_progress or not job.progress, quiet)
+            code, files = _run_drop(job, no_progress or not job.progress, quiet, source)
             metrics.write(code, [f.result.summary for f in files if f.result is not None])
             sys.exit(code)
         result = _run_one(job.with_output_filled(), no_progress or not job.progress, quiet)
@@ -231,7 +231,9 @@ def _run_one(job: Job, no_progress: bool, quiet: bool) -> RunResult:
     return _call(run_batch, bar, job=job, events=subscriber, handle_signals=True)
 
 
-def _run_drop(job: Job, no_progress: bool, quiet: bool) -> tuple[int, list[DropFile]]:
+def _run_drop(
+    job: Job, no_progress: bool, quiet: bool, source: Path
+) -> tuple[int, list[DropFile]]:
     """Each new file of a drop folder, once; the exit code means what a single run's does."""
     from qrbatch.run.commands import drop_exit_code, run_drop
     from qrbatch.run.drops import MAX_TRIES
@@ -243,6 +245,15 @@ def _run_drop(job: Job, no_progress: bool, quiet: bool) -> tuple[int, list[DropF
             said = str(item.error)  # most errors name the file already
             words = said if str(item.source) in said else f"{item.source}: {said}"
             event(logging.ERROR, "error", words, file=str(item.source.resolve()))
+            if item.state == "gave_up":  # unusable three nights running: say what now
+                event(
+                    logging.ERROR,
+                    "drop_gave_up",
+                    f"{item.source.name}: still unusable after {item.tries} runs; no longer "
+                    f"tried: fix it, then qrbatch drop retry {source} {item.source}",
+                    file=str(item.source.resolve()),
+                    tries=item.tries,
+                )
             return
         assert item.result is not None
         _say_result(item.result)
@@ -260,7 +271,8 @@ def _run_drop(job: Job, no_progress: bool, quiet: bool) -> tuple[int, list[DropF
                 logging.ERROR,
                 "drop_gave_up",
                 f"{item.source.name}: rows still failing after {item.tries} runs; no longer "
-                f"retried: see {item.result.output}",
+                f"retried: see {item.result.output}; once fixed, qrbatch drop retry "
+                f"{source} {item.source}",
                 file=str(item.source.resolve()),
                 tries=item.tries,
             )
