@@ -21,10 +21,10 @@ import anyio
 import pytest
 from openpyxl import load_workbook
 
+from qrbatch.engine.claims import NoClaims
 from qrbatch.engine.pacing import AdaptivePacer
 from qrbatch.engine.registry import (
     AccountRegistry,
-    NoClaims,
     SharedPacer,
     account_id,
     account_pacing,

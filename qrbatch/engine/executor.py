@@ -31,11 +31,11 @@ import anyio
 
 from qrbatch.cams.models import Qrdl
 from qrbatch.engine.actions import Action, Live, QrApi, TakenCodes, done, failed
+from qrbatch.engine.claims import Claim, NoClaims
+from qrbatch.engine.claims import Claims as HostClaims
 from qrbatch.engine.events import AccountStopped, Event, PhaseChanged, RowFinished, no_events
 from qrbatch.engine.journal import Journal
 from qrbatch.engine.pacing import PacerClosedError, before_send
-from qrbatch.engine.registry import Claim, NoClaims
-from qrbatch.engine.registry import Claims as HostClaims
 from qrbatch.engine.retry import RetryPolicy, Sleep, call_with_retries
 from qrbatch.errors import (
     AccountError,

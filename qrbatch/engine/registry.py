@@ -83,11 +83,12 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
 
+from qrbatch.engine.claims import GRANTED, Claim, Claims, NoClaims
 from qrbatch.engine.pacing import (
     DEFAULT_MARGIN,
     DEFAULT_QPS,
@@ -203,65 +204,6 @@ def _alive(lock_path: str) -> bool:
     finally:
         os.close(fd)  # also drops the lock if we just took it
     return False
-
-
-# Claims ---------------------------------------------------------------------------
-
-ClaimOutcome = Literal["granted", "settled", "orphaned", "busy"]
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """The answer to ``take``: create it, reuse another run's code, List first, or wait
-    (``busy``: another live run holds it; ``holder`` says which)."""
-
-    outcome: ClaimOutcome
-    code: str = ""
-    deep_link: str = ""
-    image_url: str = ""
-    since: float = 0.0  # orphaned: when (``Claims.stamp`` time) its holder was given up
-    holder: str = ""  # busy: the run holding it, for the log
-
-
-GRANTED = Claim("granted")
-
-
-class Claims(Protocol):
-    """What the engine calls around each Create or Update.
-
-    ``wait_turn`` before taking a pacer slot (waits, without a slot, while another live
-    run holds the request; a settled answer means reuse); ``take`` once the slot is
-    taken, just before the send (raises ``RegistryUnavailableError`` when the registry
-    cannot be used: fail closed); then ``settle`` or ``release``."""
-
-    async def wait_turn(self, key: str) -> Claim | None: ...
-
-    def take(self, key: str) -> Claim: ...
-
-    def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None: ...
-
-    def release(self, key: str, *, outcome_unknown: bool = False) -> None: ...
-
-    def stamp(self) -> float: ...
-
-
-class NoClaims:
-    """Claims when there is no registry: every claim is granted (one run alone)."""
-
-    async def wait_turn(self, key: str) -> Claim | None:
-        return None
-
-    def take(self, key: str) -> Claim:
-        return GRANTED
-
-    def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None:
-        return None
-
-    def release(self, key: str, *, outcome_unknown: bool = False) -> None:
-        return None
-
-    def stamp(self) -> float:
-        return time.time()
 
 
 # The registry ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials, credentials_reader, find_credentials
+from qrbatch.engine.claims import Claims, NoClaims
 from qrbatch.engine.events import (
     Event,
     EventBus,
@@ -30,7 +31,7 @@ from qrbatch.engine.executor import (
 )
 from qrbatch.engine.journal import Journal
 from qrbatch.engine.pacing import AdaptivePacer
-from qrbatch.engine.registry import Claims, NoClaims, account_pacing
+from qrbatch.engine.registry import account_pacing
 from qrbatch.errors import ConfigError
 from qrbatch.run.logs import log_events
 from qrbatch.run.recorder import SummaryRecorder

@@ -1,0 +1,69 @@
+"""Claims: what the engine asks an account registry around each Create or Update, so
+that two runs of one account (on one host or many) never send the same request.
+
+The protocol (``Claims``) is met by each registry backend (``registry`` on one host,
+``registry_redis`` across hosts) and by ``NoClaims`` (a run alone). See the registry
+modules for what the answers mean and why they are safe.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+ClaimOutcome = Literal["granted", "settled", "orphaned", "busy"]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The answer to ``take``: create it, reuse another run's code, List first, or wait
+    (``busy``: another live run holds it; ``holder`` says which)."""
+
+    outcome: ClaimOutcome
+    code: str = ""
+    deep_link: str = ""
+    image_url: str = ""
+    since: float = 0.0  # orphaned: when (``Claims.stamp`` time) its holder was given up
+    holder: str = ""  # busy: the run holding it, for the log
+
+
+GRANTED = Claim("granted")
+
+
+class Claims(Protocol):
+    """What the engine calls around each Create or Update.
+
+    ``wait_turn`` before taking a pacer slot (waits, without a slot, while another live
+    run holds the request; a settled answer means reuse); ``take`` once the slot is
+    taken, just before the send (raises ``RegistryUnavailableError`` when the registry
+    cannot be used: fail closed); then ``settle`` or ``release``."""
+
+    async def wait_turn(self, key: str) -> Claim | None: ...
+
+    def take(self, key: str) -> Claim: ...
+
+    def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None: ...
+
+    def release(self, key: str, *, outcome_unknown: bool = False) -> None: ...
+
+    def stamp(self) -> float: ...
+
+
+class NoClaims:
+    """Claims when there is no registry: every claim is granted (one run alone)."""
+
+    async def wait_turn(self, key: str) -> Claim | None:
+        return None
+
+    def take(self, key: str) -> Claim:
+        return GRANTED
+
+    def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None:
+        return None
+
+    def release(self, key: str, *, outcome_unknown: bool = False) -> None:
+        return None
+
+    def stamp(self) -> float:
+        return time.time()
