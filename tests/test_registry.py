@@ -495,7 +495,7 @@ def test_an_unusable_state_dir_falls_back_to_a_pacer_of_its_own_with_a_warning(
     assert type(pacing.pacer) is AdaptivePacer
     assert isinstance(pacing.claims, NoClaims)
     assert any("account registry unavailable" in m for m in records.messages)
-    pacing.close()
+    anyio.run(pacing.close)
 
 
 def test_the_registry_can_be_switched_off_and_is_on_by_default(tmp_path: Path) -> None:
@@ -507,15 +507,15 @@ def test_the_registry_can_be_switched_off_and_is_on_by_default(tmp_path: Path) -
         assert not off.shared and type(off.pacer) is AdaptivePacer
         assert on.shared and isinstance(on.pacer, SharedPacer)
     finally:
-        on.close()
-        off.close()
+        anyio.run(on.close)
+        anyio.run(off.close)
 
 
 def test_the_state_dir_comes_from_the_environment(tmp_path: Path) -> None:
     pacing = account_pacing(
         access_key_id=KEY, endpoint=URL, env={"QRBATCH_STATE_DIR": str(tmp_path / "s")}
     )
-    pacing.close()
+    anyio.run(pacing.close)
     assert (tmp_path / "s" / "accounts.sqlite").exists()
 
 
@@ -598,7 +598,7 @@ def test_runs_started_at_the_same_instant_all_join(tmp_path: Path) -> None:
         barrier.wait()
         pacing = account_pacing(access_key_id=KEY, endpoint=URL, state_dir=state)
         joined.append(pacing.shared)
-        pacing.close()
+        anyio.run(pacing.close)
 
     for attempt in range(20):
         barrier = threading.Barrier(4)

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from qrbatch.engine.pacing import AdaptivePacer
+
 ClaimOutcome = Literal["granted", "settled", "orphaned", "busy"]
 
 
@@ -41,11 +43,13 @@ class Claims(Protocol):
 
     async def wait_turn(self, key: str) -> Claim | None: ...
 
-    def take(self, key: str) -> Claim: ...
+    async def take(self, key: str) -> Claim: ...
 
-    def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None: ...
+    async def settle(
+        self, key: str, *, code: str, deep_link: str = "", image_url: str = ""
+    ) -> None: ...
 
-    def release(self, key: str, *, outcome_unknown: bool = False) -> None: ...
+    async def release(self, key: str, *, outcome_unknown: bool = False) -> None: ...
 
     def stamp(self) -> float: ...
 
@@ -56,14 +60,47 @@ class NoClaims:
     async def wait_turn(self, key: str) -> Claim | None:
         return None
 
-    def take(self, key: str) -> Claim:
+    async def take(self, key: str) -> Claim:
         return GRANTED
 
-    def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None:
+    async def settle(
+        self, key: str, *, code: str, deep_link: str = "", image_url: str = ""
+    ) -> None:
         return None
 
-    def release(self, key: str, *, outcome_unknown: bool = False) -> None:
+    async def release(self, key: str, *, outcome_unknown: bool = False) -> None:
         return None
 
     def stamp(self) -> float:
         return time.time()
+
+
+class Membership(Protocol):
+    """A run's membership of an account registry, whichever backend: left at the end."""
+
+    async def leave(self) -> None:
+        """Leave: claims still held become "List first" for the next claimer. Raises
+        RegistryUnavailableError if the registry refused this run a claim (it stopped
+        sending Creates and Updates, their rows pending): the run ends with it, after
+        its outputs are written (exit 69)."""
+        ...
+
+
+@dataclass(slots=True)
+class AccountPacing:
+    """A run's pacer and claims: shared through an account registry (``registry``), or
+    this process's own."""
+
+    pacer: AdaptivePacer
+    claims: Claims
+    registry: Membership | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.registry is not None
+
+    async def close(self) -> None:
+        """Leave the registry (if any); the pacer's own ``close`` only stops sending.
+        Raises RegistryUnavailableError as ``Membership.leave`` says."""
+        if self.registry is not None:
+            await self.registry.leave()

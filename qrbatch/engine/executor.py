@@ -388,17 +388,18 @@ class Executor:
                     uncertain, orphaned_since = True, claim.since
                 continue  # busy: another run took it first; wait for its outcome
             finally:
-                if entry is not None and entry.state == "done" and entry.qrdl_code:
-                    self._host_claims.settle(
-                        request.key,
-                        code=entry.qrdl_code,
-                        deep_link=entry.deep_link_url,
-                        image_url=entry.qr_image_url,
-                    )
-                elif entry is not None:  # failed, not sent, or cut off mid-call
-                    self._host_claims.release(
-                        request.key, outcome_unknown=entry.state in ("unknown", "inflight")
-                    )
+                with anyio.CancelScope(shield=True):  # told even when the run is cancelled
+                    if entry is not None and entry.state == "done" and entry.qrdl_code:
+                        await self._host_claims.settle(
+                            request.key,
+                            code=entry.qrdl_code,
+                            deep_link=entry.deep_link_url,
+                            image_url=entry.qr_image_url,
+                        )
+                    elif entry is not None:  # failed, not sent, or cut off mid-call
+                        await self._host_claims.release(
+                            request.key, outcome_unknown=entry.state in ("unknown", "inflight")
+                        )
             return
 
     def _reuse(self, request: Request, claim: Claim) -> None:
@@ -440,8 +441,8 @@ class Executor:
         listed_at: float | None = None
         claims = self._host_claims
 
-        def claim_it() -> None:
-            claim = claims.take(key)
+        async def claim_it() -> None:
+            claim = await claims.take(key)
             if claim.outcome == "granted":
                 return
             if claim.outcome == "orphaned" and listed_at is not None and listed_at >= claim.since:

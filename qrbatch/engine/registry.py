@@ -88,7 +88,7 @@ from urllib.parse import urlsplit
 
 import anyio
 
-from qrbatch.engine.claims import GRANTED, Claim, Claims, NoClaims
+from qrbatch.engine.claims import GRANTED, AccountPacing, Claim, NoClaims
 from qrbatch.engine.pacing import (
     DEFAULT_MARGIN,
     DEFAULT_QPS,
@@ -396,6 +396,13 @@ class AccountRegistry:
                 os.unlink(self.lock_path)
             os.close(self._lock_fd)
             self._lock_fd = None
+
+    async def leave(self) -> None:
+        """``close``; then raise the claim this run was refused, if any (``Membership``)."""
+        self.close()
+        refused, self.refused = self.refused, None
+        if refused is not None:
+            raise refused
 
     def __enter__(self) -> AccountRegistry:
         return self
@@ -858,6 +865,31 @@ class AccountRegistry:
                 )
 
 
+class LocalClaims:
+    """The registry's claims as the engine takes them (``claims.Claims``): SQLite answers
+    at once, so each is the registry's own call, made on the event loop."""
+
+    def __init__(self, registry: AccountRegistry) -> None:
+        self.registry = registry
+
+    async def wait_turn(self, key: str) -> Claim | None:
+        return await self.registry.wait_turn(key)
+
+    async def take(self, key: str) -> Claim:
+        return self.registry.take(key)
+
+    async def settle(
+        self, key: str, *, code: str, deep_link: str = "", image_url: str = ""
+    ) -> None:
+        self.registry.settle(key, code=code, deep_link=deep_link, image_url=image_url)
+
+    async def release(self, key: str, *, outcome_unknown: bool = False) -> None:
+        self.registry.release(key, outcome_unknown=outcome_unknown)
+
+    def stamp(self) -> float:
+        return self.registry.stamp()
+
+
 def _cause(exc: BaseException) -> str:
     """What went wrong, in words: the database's message, or the OS error's."""
     if isinstance(exc, RegistryUnavailableError):
@@ -956,31 +988,6 @@ class _RegistryFailed(Exception):
 # The factory the engine calls -----------------------------------------------------
 
 
-@dataclass(slots=True)
-class AccountPacing:
-    """A run's pacer and claims: host-wide through the registry, or this process's own."""
-
-    pacer: AdaptivePacer
-    claims: Claims
-    registry: AccountRegistry | None = None
-
-    @property
-    def shared(self) -> bool:
-        return self.registry is not None
-
-    def close(self) -> None:
-        """Leave the registry (if any); the pacer's own ``close`` only stops sending.
-
-        Raises RegistryUnavailableError if the registry refused this run a claim (it
-        stopped sending Creates and Updates, their rows pending): the run ends with it,
-        after its outputs are written (exit 69)."""
-        if self.registry is not None:
-            self.registry.close()
-            refused, self.registry.refused = self.registry.refused, None
-            if refused is not None:
-                raise refused
-
-
 def registry_enabled(env: Mapping[str, str] | None = None) -> bool:
     """False when ``QRBATCH_REGISTRY`` is ``off`` (or 0, false, no)."""
     env = os.environ if env is None else env
@@ -1046,5 +1053,5 @@ def account_pacing(
             )
         else:
             registry.start_heartbeat()
-            return AccountPacing(registry.pacer(), registry, registry)
+            return AccountPacing(registry.pacer(), LocalClaims(registry), registry)
     return AccountPacing(AdaptivePacer(ceiling), NoClaims())

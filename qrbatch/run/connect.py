@@ -214,7 +214,7 @@ async def open_run(
                         claims=account.claims,
                     )
                 finally:
-                    account.close()
+                    await account.close()
         finally:
             if journal is not None:
                 journal.close()
