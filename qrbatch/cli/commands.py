@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import functools
 import logging
+import os
 import signal
 import sys
 import time
@@ -29,6 +30,7 @@ from qrbatch.cli.options import (
     JOURNAL,
     PDF_AND_ZIP,
     PRINT,
+    REGISTRY,
     RUN,
     SHEET,
     STATE_DIR,
@@ -946,6 +948,7 @@ def _refused_links(source: Path, rows: list[int]) -> None:
     show_default=True,
     help="Ceiling of API calls per second for the account, shared by the page's runs.",
 )
+@options([REGISTRY[0]])
 def serve(
     port: int,
     host: str,
@@ -956,6 +959,7 @@ def serve(
     endpoint: str | None,
     state_dir: Path | None,
     qps: float,
+    registry: str | None,
     no_progress: bool,
     log_format: LogFormat,
     verbose: int,
@@ -994,6 +998,8 @@ def serve(
             endpoint=endpoint,
             state_dir=state_dir,
             qps=qps,
+            # The page's runs read the registry as the environment names it.
+            **({"env": {**os.environ, "QRBATCH_REGISTRY": registry}} if registry else {}),
             certfile=certfile,
             keyfile=keyfile,
             insecure_http=insecure_http,
