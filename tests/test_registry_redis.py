@@ -160,7 +160,8 @@ def test_a_dead_runs_claims_go_to_others_after_lease_and_grace_listed_first() ->
         hosts.clock.now += 0.2
         claim = await other.take("k")
         assert claim.outcome == "orphaned"
-        assert claim.since == pytest.approx(hosts.clock.now)
+        # a List made after its lease ended sees whatever it created (one List for all)
+        assert claim.since == pytest.approx(1_000_003.0)
 
     run(main)
 
@@ -235,6 +236,26 @@ def test_redis_restarted_empty_lists_every_number_before_its_next_create(
         assert "lost its data" in caplog.text
 
     run(main)
+
+
+def test_a_fresh_redis_has_every_claim_listed_first_once_per_number() -> None:
+    """Creates in flight when Redis lost its data are answered within a call's timeout:
+    every claim of the first lease + grace + timeout shares one "List after" time."""
+
+    async def main() -> None:
+        hosts = Hosts()
+        a = hosts.run("a")
+        await a.open()  # a fresh Redis: the caution starts
+        first = await a.take("k1")
+        hosts.clock.now += 1.5
+        second = await a.take("k2")
+        assert (first.outcome, second.outcome) == ("orphaned", "orphaned")
+        assert first.since == second.since == pytest.approx(1_000_001.0)  # + call timeout
+        hosts.clock.now += 6
+        await a.beat()
+        assert (await a.take("k3")).outcome == "granted"
+
+    run_virtual(main)  # the wait for the first List is slept on virtual time
 
 
 def test_the_schedule_is_even_and_window_guarded_across_runs() -> None:

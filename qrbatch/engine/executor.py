@@ -273,7 +273,10 @@ class Executor:
 
         async def list_group(group: Group) -> None:
             try:
-                found[group] = await self._list(group)
+                stamp = self._host_claims.stamp()
+                found[group] = listing = await self._list(group)
+                # It also settles claims of the number orphaned before it was made.
+                self._orphan_lists[group] = (stamp, listing)
             except AccountError as error:
                 self._stop(error)
             except PacerClosedError:
@@ -445,8 +448,16 @@ class Executor:
             claim = await claims.take(key)
             if claim.outcome == "granted":
                 return
-            if claim.outcome == "orphaned" and listed_at is not None and listed_at >= claim.since:
-                return  # this attempt's List came after it was given up: settled already
+            if claim.outcome == "orphaned":
+                if listed_at is not None and listed_at >= claim.since:
+                    return  # this attempt's List came after it was given up: settled already
+                cached = self._orphan_lists.get((request.phone, request.cust_space_id))
+                if (
+                    cached is not None
+                    and cached[0] >= claim.since
+                    and action.settle(request, cached[1], self._claims, attempts) is None
+                ):
+                    return  # the number's List made since shows no such code: no slot lost
             raise _NotSent(claim)
 
         async def attempt() -> Entry:

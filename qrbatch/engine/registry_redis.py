@@ -157,17 +157,20 @@ end
 local function int(x) return string.format('%.0f', x) end
 """
 
-# KEYS: epoch runs joined info pace; ARGV: run lease new_epoch info ceiling guard now
+# KEYS: epoch runs joined info pace; ARGV: run lease new_epoch info ceiling guard settle now
 _JOIN = (
     _NOW
     + """
-local now = now_us(ARGV[7])
+local now = now_us(ARGV[8])
 local epoch = redis.call('GET', KEYS[1])
 if not epoch then
   epoch = ARGV[3]
   redis.call('SET', KEYS[1], epoch)
-  -- Fresh (or Redis restarted empty): a claim held before is unknown; List first.
-  redis.call('HSET', KEYS[5], 'orphan_until', int(now + tonumber(ARGV[6])))
+  -- Fresh (or Redis restarted empty): a claim held before is unknown, so for a while
+  -- every grant says "List first", settled by one List per number made once every
+  -- Create in flight at the loss has had its answer (a call timeout later).
+  redis.call('HSET', KEYS[5], 'orphan_until', int(now + tonumber(ARGV[6])),
+    'orphan_since', int(now + tonumber(ARGV[7])))
 end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('HSETNX', KEYS[3], ARGV[1], int(now))
@@ -175,7 +178,8 @@ redis.call('HSET', KEYS[4], ARGV[1], ARGV[4])
 redis.call('HSET', KEYS[5], 'ceil:' .. ARGV[1], ARGV[5])
 local joined = redis.call('HGET', KEYS[3], ARGV[1])
 local live = redis.call('ZCOUNT', KEYS[2], now, '+inf')
-return {epoch, joined, int(now), live}
+local since = redis.call('HGET', KEYS[5], 'orphan_since') or '0'
+return {epoch, joined, int(now), live, since}
 """
 )
 
@@ -270,27 +274,36 @@ end
 local c = redis.call('HMGET', KEYS[4], 'holder', 'token', 'state', 'code', 'link', 'image',
   'updated')
 local orphaned = false
+-- since: a List made after it settles the claim (shared by every claim orphaned alike)
+local since = 0
 if c[3] then
   local holder, state, updated = c[1], c[3], tonumber(c[7])
   if state == 'held' and holder == run then return {'granted', c[2], '0'} end
   if state == 'held' then
     local lease = tonumber(redis.call('ZSCORE', KEYS[2], holder))
     if lease and lease + tonumber(ARGV[3]) > now then return {'busy', holder} end
+    -- its Creates were answered before its lease ended (each needed a call's worth)
     orphaned = true
+    since = lease or updated
   elseif state == 'settled' then
     local joined = tonumber(redis.call('HGET', KEYS[3], run)) or now
     if updated >= joined then return {'settled', c[4], c[5], c[6]} end
   elseif state == 'orphaned' then
     orphaned = true
+    since = updated
   end
 end
 if look then return {'free'} end
-if now < (tonumber(redis.call('HGET', KEYS[6], 'orphan_until')) or 0) then orphaned = true end
+local caution = redis.call('HMGET', KEYS[6], 'orphan_until', 'orphan_since')
+if now < (tonumber(caution[1]) or 0) then
+  orphaned = true
+  since = math.max(since, tonumber(caution[2]) or 0)
+end
 local token = redis.call('INCR', KEYS[5])
 redis.call('HSET', KEYS[4], 'holder', run, 'token', token, 'state', 'held', 'code', '',
   'link', '', 'image', '', 'updated', int(now))
 redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[5]))
-if orphaned then return {'orphaned', tostring(token), int(now)} end
+if orphaned then return {'orphaned', tostring(token), int(since), int(now)} end
 return {'granted', tostring(token), '0'}
 """
 )
@@ -394,6 +407,8 @@ class RedisRegistry:
         self.joined = 0  # server µs of this run's first join
         self.runs_seen = 1
         self._held: dict[str, _Held] = {}
+        self._relist_since = 0.0  # after a data loss: claims say "List after this" first
+        self.settling = 0.0  # seconds before a List settles what was in flight at a loss
         self._offset = 0.0  # server seconds - this host's monotonic seconds, last seen
         self._down_since: float | None = None
         self.failure = ""
@@ -469,9 +484,19 @@ class RedisRegistry:
     # Membership -------------------------------------------------------------------------
 
     async def open(self) -> None:
-        """Join; RegistryUnavailableError (exit 69) if Redis does not answer."""
+        """Join; RegistryUnavailableError (exit 69) if Redis does not answer. On a Redis
+        that is new or lost its data, wait until Creates in flight elsewhere when it did
+        have been answered (a call timeout), so the run's first Lists settle them."""
         try:
             await self.join()
+            if self.settling > 0:
+                log.info(
+                    "account registry %s is new or lost its data: waiting %.1f s for calls "
+                    "other hosts may have in flight before listing",
+                    self.shown,
+                    self.settling,
+                )
+                await anyio.sleep(self.settling)
         except _unreachable_errors() as exc:
             raise RegistryUnavailableError(self.shown, str(exc) or type(exc).__name__) from exc
         except Exception as exc:  # redis-py's ResponseError (NOAUTH, WRONGTYPE...)
@@ -495,10 +520,18 @@ class RedisRegistry:
                 "total": self.info.rows_total,
             }
         )
-        epoch, joined, now, live = await self._run(
+        epoch, joined, now, live, since = await self._run(
             "join",
             [keys["epoch"], keys["runs"], keys["joined"], keys["info"], keys["pace"]],
-            [self.id, int(self.lease * _US), secrets.token_hex(8), info, self.ceiling, guard],
+            [
+                self.id,
+                int(self.lease * _US),
+                secrets.token_hex(8),
+                info,
+                self.ceiling,
+                guard,
+                int(self.call_timeout * _US),
+            ],
         )
         epoch = epoch.decode() if isinstance(epoch, bytes) else str(epoch)
         if self.epoch and epoch != self.epoch:
@@ -508,10 +541,14 @@ class RedisRegistry:
                 self.shown,
             )
             self._held.clear()
+            # This run's List at its start may predate codes whose records were lost:
+            # every number is listed again (once every Create in flight was answered).
+            self._relist_since = int(now) / _US + self.call_timeout
         self.epoch = epoch
         self.joined = int(joined)
         self.runs_seen = int(live)
         self._seen(int(now))
+        self.settling = max(0.0, (int(since) - int(now)) / _US)
 
     async def beat(self) -> str:
         """Renew the lease: OK, or LOST / EPOCH (then rejoined)."""
@@ -689,12 +726,16 @@ class RedisRegistry:
             if status in ("LOST", "EPOCH"):
                 await self._rejoin()
                 continue
-            if status == "granted":
+            if status == "granted" and not self._relist_since:
                 self._held[key] = _Held(answer[1])
                 return Claim("granted")
-            if status == "orphaned":
+            if status in ("granted", "orphaned"):
                 self._held[key] = _Held(answer[1], orphaned=True)
-                return Claim("orphaned", since=int(answer[2]) / _US)
+                since = max(int(answer[2]) / _US, self._relist_since)
+                wait = since - self.stamp()
+                if wait > 0:  # Creates from before a data loss may still be answered
+                    await anyio.sleep(wait)
+                return Claim("orphaned", since=since)
             if status == "settled":
                 return Claim("settled", answer[1], answer[2], answer[3])
             return Claim("busy", holder=answer[1])
