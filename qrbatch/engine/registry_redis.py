@@ -219,16 +219,46 @@ local paused = tonumber(redis.call('HGET', KEYS[3], 'paused')) or 0
 if nxt > slot then slot = nxt end
 if paused > slot then slot = paused end
 local limit = math.max(1, math.floor(ceiling * window / 1000000 + 1e-9))
-if redis.call('LLEN', KEYS[4]) >= limit then
-  local oldest = tonumber(redis.call('LINDEX', KEYS[4], limit - 1))
+local recent = redis.call('LRANGE', KEYS[4], 0, limit - 1)
+if #recent >= limit then
+  -- the limit-th last send (sends are recorded when they really went: not quite sorted)
+  local oldest = math.huge
+  for _, at in ipairs(recent) do oldest = math.min(oldest, tonumber(at)) end
   local guard = oldest + window + margin * 1000000
   if guard > slot then slot = guard end
 end
-redis.call('HSET', KEYS[3], 'next', int(slot + math.floor(1000000 / rate)))
+redis.call('HSET', KEYS[3], 'next', int(slot + math.floor(1000000 / rate)),
+  'step', int(math.floor(1000000 / rate)))
 redis.call('HINCRBY', KEYS[3], 'sends', 1)
 redis.call('LPUSH', KEYS[4], int(slot))
 redis.call('LTRIM', KEYS[4], 0, limit - 1)
-return {'OK', int(slot - now), int(now), tostring(rate), tostring(ceiling)}
+return {'OK', int(slot - now), int(now), tostring(rate), tostring(ceiling), int(slot)}
+"""
+)
+
+# KEYS: pace sends; ARGV: slot now. Just before the send: the slot's time becomes the
+# real one (a client that woke late must not let the next sends crowd the window), and
+# a retry-after pause that began meanwhile sends the caller back for another slot.
+_CONFIRM = (
+    _NOW
+    + """
+local now = now_us(ARGV[2])
+local slot = tonumber(ARGV[1])
+local paused = tonumber(redis.call('HGET', KEYS[1], 'paused')) or 0
+if paused > now then
+  redis.call('LREM', KEYS[2], 1, ARGV[1])
+  return {'PAUSED', int(paused - now)}
+end
+if now > slot then
+  local recent = redis.call('LRANGE', KEYS[2], 0, -1)
+  for i, at in ipairs(recent) do
+    if at == ARGV[1] then redis.call('LSET', KEYS[2], i - 1, int(now)) break end
+  end
+  local step = tonumber(redis.call('HGET', KEYS[1], 'step')) or 0
+  local nxt = tonumber(redis.call('HGET', KEYS[1], 'next')) or 0
+  if now + step > nxt then redis.call('HSET', KEYS[1], 'next', int(now + step)) end
+end
+return {'OK', 0}
 """
 )
 
@@ -409,6 +439,7 @@ class RedisRegistry:
         self._held: dict[str, _Held] = {}
         self._relist_since = 0.0  # after a data loss: claims say "List after this" first
         self.settling = 0.0  # seconds before a List settles what was in flight at a loss
+        self._slot = 0  # the reserved slot (server µs), confirmed just before the send
         self._offset = 0.0  # server seconds - this host's monotonic seconds, last seen
         self._down_since: float | None = None
         self.failure = ""
@@ -420,6 +451,7 @@ class RedisRegistry:
                 ("join", _JOIN),
                 ("beat", _BEAT),
                 ("reserve", _RESERVE),
+                ("confirm", _CONFIRM),
                 ("read_pace", _READ_PACE),
                 ("write_pace", _WRITE_PACE),
                 ("claim", _CLAIM),
@@ -610,9 +642,18 @@ class RedisRegistry:
         )
         if answer[0] in (b"LOST", b"EPOCH", "LOST", "EPOCH"):
             raise _Lost
-        _, wait, now, rate, _ceiling = answer
+        _, wait, now, rate, _ceiling, slot = answer
         self._seen(int(now))
+        self._slot = int(slot)
         return int(wait) / _US, float(rate)
+
+    async def confirm(self) -> float:
+        """Just before the send: the reserved slot's time becomes the real one. Returns 0
+        (send), or the seconds of a retry-after pause that began meanwhile (reserve
+        again after it)."""
+        keys = self._keys
+        status, pause = await self._run("confirm", [keys["pace"], keys["sends"]], [self._slot])
+        return 0.0 if status in (b"OK", "OK") else int(pause) / _US
 
     async def update_control(
         self,
@@ -816,7 +857,7 @@ class RedisPacer(AdaptivePacer):
     async def next_slot(self) -> None:
         registry = self.registry
         async with self._turn:  # one reservation per process: first come, first served
-            for _ in range(3):
+            for _ in range(5):
                 try:
                     await self._apply_pending()
                     wait, rate = await registry.reserve(self.window)
@@ -828,6 +869,13 @@ class RedisPacer(AdaptivePacer):
                 self.control.rate = rate
                 if wait > 0:
                     await anyio.sleep(wait)
+                try:
+                    paused = await registry.confirm()
+                except _unreachable_errors():
+                    break
+                if paused > 0:  # another run was told to wait: so is this one
+                    await anyio.sleep(paused)
+                    continue
                 self.sends += 1
                 return
         share = self.ceiling / max(1, registry.runs_seen)
