@@ -646,3 +646,17 @@ def test_a_registry_deleted_during_the_run_takes_no_more_claims(tmp_path: Path) 
         shutil.rmtree(tmp_path / "state")  # a cleanup script, a person
         with pytest.raises(RegistryUnavailableError, match="deleted or replaced"):
             registry.take("after")
+
+
+def test_accounts_shows_the_runs_of_this_host(tmp_path: Path) -> None:
+    from qrbatch.engine.registry import local_accounts
+
+    assert local_accounts(tmp_path / "none") == []
+    with join(tmp_path, virtual=False) as registry:
+        registry.take("k")
+        (view,) = local_accounts(tmp_path)
+        assert view.account == registry.account and view.ceiling == 5.0
+        (run,) = view.runs
+        assert (run.pid, run.claims_held) == (os.getpid(), 1)
+        assert run.lease_left is not None and 0 < run.lease_left <= 15
+    assert local_accounts(tmp_path) == []

@@ -432,3 +432,33 @@ def test_naming_redis_without_redis_py_is_a_usage_error_with_the_install_line(
         connect("redis://:pw@h:6379/0")
     assert caught.value.exit_code == 2
     assert "pw@" not in str(caught.value)
+
+
+def test_accounts_shows_each_run_with_its_rows_lease_and_claims() -> None:
+    from qrbatch.engine.events import PhaseChanged, RowFinished
+    from qrbatch.engine.registry_redis import redis_accounts
+    from qrbatch.outputs.outcomes import Entry
+    from qrbatch.run.accounts import account_lines, account_records
+
+    async def main() -> None:
+        hosts = Hosts()
+        a, b = hosts.run("cron-1"), hosts.run("laptop")
+        await hosts.open(a, b)
+        a.observe(PhaseChanged("sending", "create: 10 calls", 10))
+        for _ in range(4):
+            a.observe(RowFinished(Entry(key="k", state="done"), 1))
+        await a.take("held")
+        await a.beat()
+        views = await redis_accounts(FakeRedis(server=hosts.server), URL, clock=hosts.clock)
+        assert len(views) == 1
+        view = views[0]
+        assert (view.account, view.registry) == ("acct", "redis://:***@cache.example:6379/0")
+        assert (view.rate, view.ceiling) == (5.0, 5.0)
+        cron = next(run for run in view.runs if run.host == "cron-1")
+        assert (cron.rows_done, cron.rows_total, cron.claims_held) == (4, 10, 1)
+        assert cron.lease_left == pytest.approx(3.0)
+        lines = account_lines(views)
+        assert "  cron-1 pid 1 qrbatch run: lease 3 s, rows 4/10, claims held 1" in lines[1:]
+        assert account_records(views)[0]["runs"][0]["host"] in ("cron-1", "laptop")
+
+    run(main)

@@ -127,3 +127,46 @@ def test_a_redis_that_does_not_answer_stops_the_run_before_any_call(tmp_path: Pa
     assert f"unix://:***@{tmp_path}/nobody.sock" in done.stderr
     assert "s3cret" not in done.stderr + done.stdout
     assert sandbox.world.accounts["demo"].created == 0
+
+
+def test_qrbatch_accounts_lists_a_run_on_the_shared_redis(tmp_path: Path) -> None:
+    import json
+
+    with redis_server(tmp_path) as server:
+
+        async def joined_then_listed() -> str:
+            member = RedisRegistry(
+                connect(server.url),
+                url=server.url,
+                account="acct",
+                info=RunInfo(host="cron-1", pid=4242, command="qrbatch run"),
+            )
+            await member.open()
+            try:
+                done = await anyio.to_thread.run_sync(
+                    lambda: subprocess.run(
+                        [
+                            sys.executable,
+                            "-m",
+                            "qrbatch",
+                            "accounts",
+                            "--json",
+                            "--registry",
+                            server.url,
+                        ],
+                        capture_output=True,
+                        text=True,
+                        timeout=60,
+                    )  # fmt: skip
+                )
+            finally:
+                await member.leave()
+                await member.client.aclose()
+            assert done.returncode == 0, done.stderr
+            return done.stdout
+
+        shown = json.loads(anyio.run(joined_then_listed))
+    (account,) = shown["accounts"]
+    (run,) = account["runs"]
+    assert (run["host"], run["pid"], run["command"]) == ("cron-1", 4242, "qrbatch run")
+    assert account["ceiling"] == 5.0

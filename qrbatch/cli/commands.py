@@ -38,7 +38,7 @@ from qrbatch.cli.options import (
     code_output,
     options,
 )
-from qrbatch.errors import ConfigError, QrbatchError
+from qrbatch.errors import ConfigError, QrbatchError, RegistryUnavailableError
 from qrbatch.run.exit_codes import ExitCode, worst
 from qrbatch.run.logs import LogFormat, event, is_json, outcome_level, say, setup_logging
 from qrbatch.version import VERSION
@@ -698,6 +698,44 @@ def numbers(
         numbers=len(reports),
         usable=usable,
     )
+    sys.exit(ExitCode.OK)
+
+
+# accounts --------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@options(REGISTRY[:1], [STATE_DIR])
+@click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout.")
+def accounts(registry: str | None, state_dir: Path | None, as_json: bool) -> None:
+    """Show who uses each account now, as the account registry sees it: its shared rate
+    and ceiling, recent sends and throttles (Redis), and each run with its host, pid,
+    command, lease, rows done of total and claims held. No API call is made.
+
+    \b
+    Example:
+      qrbatch accounts --registry redis://cache.internal:6379/0
+    """
+    import json
+
+    from qrbatch.run.accounts import account_lines, account_records, list_accounts
+
+    setup_logging()
+    try:
+        views = anyio.run(functools.partial(list_accounts, registry=registry, state_dir=state_dir))
+    except RegistryUnavailableError as error:
+        event(logging.ERROR, "error", f"cannot read the account registry in {error.folder}: "
+              f"{error.cause}", exit_code=error.exit_code)  # fmt: skip
+        sys.exit(error.exit_code)
+    except QrbatchError as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps({"accounts": account_records(views)}, indent=2))
+    elif not views:
+        click.echo("no qrbatch run is using an account now")
+    else:
+        for line in account_lines(views):
+            click.echo(line)
     sys.exit(ExitCode.OK)
 
 

@@ -78,6 +78,10 @@ class NoClaims:
 class Membership(Protocol):
     """A run's membership of an account registry, whichever backend: left at the end."""
 
+    def observe(self, event: object) -> None:
+        """The run's events (rows finished, the batch's size), for ``qrbatch accounts``."""
+        ...
+
     async def leave(self) -> None:
         """Leave: claims still held become "List first" for the next claimer. Raises
         RegistryUnavailableError if the registry refused this run a claim (it stopped
@@ -104,3 +108,29 @@ class AccountPacing:
         Raises RegistryUnavailableError as ``Membership.leave`` says."""
         if self.registry is not None:
             await self.registry.leave()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunView:
+    """One run of an account, as ``qrbatch accounts`` shows it."""
+
+    host: str
+    pid: int
+    command: str = ""
+    lease_left: float | None = None  # seconds; negative: lapsed (frozen or dead)
+    rows_done: int | None = None
+    rows_total: int | None = None
+    claims_held: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountView:
+    """One account in a registry: its shared rate and the runs on it now."""
+
+    registry: str  # local (its folder) or the Redis URL without its password
+    account: str  # the registry's name for it (a hash: never a key or a secret)
+    rate: float | None
+    ceiling: float | None
+    sends: int | None = None  # sends recorded since the registry knew the account
+    throttles: int | None = None
+    runs: tuple[RunView, ...] = ()

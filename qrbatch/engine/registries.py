@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from qrbatch.engine.claims import AccountPacing, NoClaims
+from qrbatch.engine.claims import AccountPacing, AccountView, NoClaims
 from qrbatch.engine.pacing import DEFAULT_QPS, AdaptivePacer
 from qrbatch.engine.registry import (
     DEFAULT_LEASE,
@@ -28,6 +28,7 @@ from qrbatch.engine.registry import (
     _seconds,
     account_id,
     account_pacing,
+    local_accounts,
 )
 from qrbatch.engine.registry_redis import DEFAULT_WAIT, is_redis_url, redact
 from qrbatch.errors import ConfigError
@@ -109,3 +110,22 @@ async def open_account_pacing(
     async with joined(member):
         log.info("account registry: %s (shared by every host that names it)", member.shown)
         yield AccountPacing(member.pacer(), member, member)
+
+
+async def account_views(
+    registry: str | None = None,
+    env: Mapping[str, str] | None = None,
+    state_dir: Path | str | None = None,
+) -> list[AccountView]:
+    """What ``qrbatch accounts`` shows: every account with runs now in the chosen
+    registry (local: this host's; a Redis URL: every host's). RegistryUnavailableError
+    if it cannot be read; ``off`` has none."""
+    env = os.environ if env is None else env
+    choice = registry_setting(registry, env)
+    if choice == OFF:
+        return []
+    if choice == LOCAL:
+        return local_accounts(state_dir, env)
+    from qrbatch.engine.registry_redis import connect, redis_accounts, settings_from_env
+
+    return await redis_accounts(connect(choice), choice, **settings_from_env(env))

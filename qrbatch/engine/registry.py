@@ -76,6 +76,7 @@ import math
 import os
 import random
 import secrets
+import socket
 import sqlite3
 import threading
 import time
@@ -88,7 +89,14 @@ from urllib.parse import urlsplit
 
 import anyio
 
-from qrbatch.engine.claims import GRANTED, AccountPacing, Claim, NoClaims
+from qrbatch.engine.claims import (
+    GRANTED,
+    AccountPacing,
+    AccountView,
+    Claim,
+    NoClaims,
+    RunView,
+)
 from qrbatch.engine.pacing import (
     DEFAULT_MARGIN,
     DEFAULT_QPS,
@@ -396,6 +404,9 @@ class AccountRegistry:
                 os.unlink(self.lock_path)
             os.close(self._lock_fd)
             self._lock_fd = None
+
+    def observe(self, event: object) -> None:
+        """Runs on this host are seen by their pid; nothing more is recorded."""
 
     async def leave(self) -> None:
         """``close``; then raise the claim this run was refused, if any (``Membership``)."""
@@ -1055,3 +1066,58 @@ def account_pacing(
             registry.start_heartbeat()
             return AccountPacing(registry.pacer(), LocalClaims(registry), registry)
     return AccountPacing(AdaptivePacer(ceiling), NoClaims())
+
+
+def local_accounts(
+    state_dir: Path | str | None = None, env: Mapping[str, str] | None = None
+) -> list[AccountView]:
+    """Every account with a run on this host now, read from the local registry (without
+    joining it): its shared rate and ceiling, and each run's pid, lease and claims."""
+    folder = Path(state_dir) if state_dir else default_state_dir(env)
+    path = folder / DB_NAME
+    if not path.exists():
+        return []
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=DEFAULT_WAIT)
+    except sqlite3.Error as exc:
+        raise RegistryUnavailableError(str(folder), _cause(exc)) from exc
+    now = time.monotonic()
+    views: list[AccountView] = []
+    try:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(participants)")}
+        lease_column = "lease_until" if "lease_until" in columns else "NULL"  # an older one
+        members = db.execute(
+            f"SELECT id, account, pid, lock_path, ceiling, {lease_column} FROM participants"
+            " ORDER BY account, joined"
+        ).fetchall()
+        accounts: dict[str, list[RunView]] = {}
+        ceilings: dict[str, float] = {}
+        for member, account, pid, lock_path, ceiling, lease_until in members:
+            if not _alive(lock_path):
+                continue
+            held = db.execute(
+                "SELECT COUNT(*) FROM request_claims WHERE holder = ? AND state = 'held'",
+                (member,),
+            ).fetchone()[0]
+            lease = None if lease_until is None else round(lease_until - now, 1)
+            accounts.setdefault(account, []).append(
+                RunView(host=socket.gethostname(), pid=pid, lease_left=lease, claims_held=held)
+            )
+            ceilings[account] = min(ceilings.get(account, ceiling), ceiling)
+        for account, runs in accounts.items():
+            row = db.execute("SELECT rate FROM pace WHERE account = ?", (account,)).fetchone()
+            rate = None if row is None else min(row[0], ceilings[account])
+            views.append(
+                AccountView(
+                    registry=f"local ({folder})",
+                    account=account,
+                    rate=rate,
+                    ceiling=ceilings[account],
+                    runs=tuple(runs),
+                )
+            )
+    except sqlite3.Error as exc:
+        raise RegistryUnavailableError(str(folder), _cause(exc)) from exc
+    finally:
+        db.close()
+    return views

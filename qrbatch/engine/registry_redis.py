@@ -65,12 +65,13 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import anyio
 
-from qrbatch.engine.claims import Claim
+from qrbatch.engine.claims import AccountView, Claim, RunView
+from qrbatch.engine.events import PhaseChanged, RowFinished
 from qrbatch.engine.pacing import (
     DEFAULT_MARGIN,
     DEFAULT_QPS,
@@ -183,15 +184,16 @@ return {epoch, joined, int(now), live, since}
 """
 )
 
-# KEYS: epoch runs; ARGV: run lease epoch now
+# KEYS: epoch runs info; ARGV: run lease epoch info now
 _BEAT = (
     _NOW
     + """
-local now = now_us(ARGV[4])
+local now = now_us(ARGV[5])
 if redis.call('GET', KEYS[1]) ~= ARGV[3] then return {'EPOCH', 0} end
 local lease = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[1]))
 if not lease or lease < now then return {'LOST', 0} end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
 return {'OK', redis.call('ZCOUNT', KEYS[2], now, '+inf')}
 """
 )
@@ -542,16 +544,7 @@ class RedisRegistry:
         """Join (again): lease, info, ceiling; a first join time already there stays."""
         keys = self._keys
         guard = int((self.lease + self.lease_grace + self.call_timeout) * _US)
-        info = json.dumps(
-            {
-                "host": self.info.host,
-                "pid": self.info.pid,
-                "command": self.info.command,
-                "ceiling": self.ceiling,
-                "done": self.info.rows_done,
-                "total": self.info.rows_total,
-            }
-        )
+        info = self._info_json()
         epoch, joined, now, live, since = await self._run(
             "join",
             [keys["epoch"], keys["runs"], keys["joined"], keys["info"], keys["pace"]],
@@ -582,11 +575,33 @@ class RedisRegistry:
         self._seen(int(now))
         self.settling = max(0.0, (int(since) - int(now)) / _US)
 
+    def _info_json(self) -> str:
+        return json.dumps(
+            {
+                "host": self.info.host,
+                "pid": self.info.pid,
+                "command": self.info.command,
+                "ceiling": self.ceiling,
+                "done": self.info.rows_done,
+                "total": self.info.rows_total,
+                "held": len(self._held),
+            }
+        )
+
+    def observe(self, event: object) -> None:
+        """Rows done and the batch's size, shown by ``qrbatch accounts``."""
+        if isinstance(event, RowFinished):
+            self.info.rows_done += event.rows
+        elif isinstance(event, PhaseChanged) and event.phase == "sending":
+            self.info.rows_total = self.info.rows_done + event.total
+
     async def beat(self) -> str:
         """Renew the lease: OK, or LOST / EPOCH (then rejoined)."""
         keys = self._keys
         answer, live = await self._run(
-            "beat", [keys["epoch"], keys["runs"]], [self.id, int(self.lease * _US), self.epoch]
+            "beat",
+            [keys["epoch"], keys["runs"], keys["info"]],
+            [self.id, int(self.lease * _US), self.epoch, self._info_json()],
         )
         status = answer.decode() if isinstance(answer, bytes) else str(answer)
         if status == "OK":
@@ -930,6 +945,73 @@ async def joined(registry: RedisRegistry) -> AsyncIterator[RedisRegistry]:
                 tasks.cancel_scope.cancel()
     finally:
         await registry.client.aclose()
+
+
+async def redis_accounts(
+    client: Redis,
+    url: str,
+    prefix: str = DEFAULT_PREFIX,
+    clock: Callable[[], float] | None = None,
+) -> list[AccountView]:
+    """Every account with runs on this Redis now (``qrbatch accounts``): its shared rate,
+    ceiling, counters and each live run (host, pid, command, lease, rows, claims).
+    ``clock``: the server's time in tests (seconds), else Redis's ``TIME``."""
+    from redis.exceptions import RedisError
+
+    try:
+        found = [key async for key in client.scan_iter(match=f"{prefix}:{{*}}:runs")]
+        if clock is None:
+            t = await client.time()
+            now = int(t[0]) * _US + int(t[1])
+        else:
+            now = int(clock() * _US)
+        views = []
+        for key in sorted(found):
+            name = key.decode() if isinstance(key, bytes) else str(key)
+            tag = name[: -len(":runs")]
+            account = tag[len(prefix) + 2 : -1]
+            runs = cast(
+                "list[tuple[bytes, float]]",
+                await client.zrangebyscore(name, now - 60 * _US, "+inf", withscores=True),
+            )
+            infos = await client.hgetall(f"{tag}:info")
+            pace = await client.hgetall(f"{tag}:pace")
+            shown_runs = []
+            ceilings = []
+            for run, lease in runs:
+                info = json.loads(infos.get(run, b"{}"))
+                ceilings.append(float(info.get("ceiling", DEFAULT_QPS)))
+                shown_runs.append(
+                    RunView(
+                        host=str(info.get("host", "?")),
+                        pid=int(info.get("pid", 0)),
+                        command=str(info.get("command", "")),
+                        lease_left=round((lease - now) / _US, 1),
+                        rows_done=info.get("done"),
+                        rows_total=info.get("total"),
+                        claims_held=int(info.get("held", 0)),
+                    )
+                )
+            if not shown_runs:
+                continue
+            ceiling = min(ceilings)
+            rate = float(pace.get(b"rate", ceiling))
+            views.append(
+                AccountView(
+                    registry=redact(url),
+                    account=account,
+                    rate=min(rate, ceiling),
+                    ceiling=ceiling,
+                    sends=int(pace.get(b"sends", 0)),
+                    throttles=int(pace.get(b"throttles", 0)),
+                    runs=tuple(shown_runs),
+                )
+            )
+    except (RedisError, OSError) as exc:
+        raise RegistryUnavailableError(redact(url), str(exc) or type(exc).__name__) from exc
+    finally:
+        await client.aclose()
+    return views
 
 
 def settings_from_env(env: Mapping[str, str]) -> dict[str, Any]:

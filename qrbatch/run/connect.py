@@ -196,6 +196,8 @@ async def open_run(
             ) as account:
                 pacer = account.pacer
                 pacer.on_event = bus.emit
+                if account.registry is not None:  # rows done, for qrbatch accounts
+                    bus.subscribe(account.registry.observe)
                 concurrency = job.concurrency or DEFAULT_CONCURRENCY
                 async with CamsClient(
                     credentials=creds,
