@@ -182,7 +182,9 @@ def _measure(
         if tag not in sheets:
             sheets[tag] = folder / f"{tag}.csv"
             write_sheet(sheets[tag], tag, case.rows)
-    extra = ["--timeout", "2", "--registry-wait", "5"] if hosts else []
+    extra = ["--timeout", "2"] if hosts else []
+    if case.event == "gone":
+        extra += ["--registry-wait", "5"]
     notes: list[str] = []
     sandbox = Sandbox(config=case.config)
 
