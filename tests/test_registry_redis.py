@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import anyio
 import pytest
@@ -462,3 +463,33 @@ def test_accounts_shows_each_run_with_its_rows_lease_and_claims() -> None:
         assert account_records(views)[0]["runs"][0]["host"] in ("cron-1", "laptop")
 
     run(main)
+
+
+def test_a_redis_run_warns_of_a_local_only_run_of_the_account_on_its_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import os
+
+    from qrbatch.engine.registry import AccountRegistry
+
+    server = fakeredis.FakeServer()
+    monkeypatch.setattr(
+        "qrbatch.engine.registry_redis.connect", lambda url: FakeRedis(server=server)
+    )
+    env = {"QRBATCH_STATE_DIR": str(tmp_path)}
+
+    async def main() -> None:
+        async with open_account_pacing(
+            access_key_id="k", endpoint="https://cams.example", registry="redis://h/0", env=env
+        ) as pacing:
+            await pacing.close()
+
+    local = AccountRegistry(access_key_id="k", endpoint="https://cams.example", state_dir=tmp_path)
+    with local, caplog.at_level(logging.WARNING, logger="qrbatch"):
+        run(main)
+    assert f"(pid {os.getpid()}) uses the local registry, not redis://h/0" in caplog.text
+    assert "may create the same codes twice" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="qrbatch"):
+        run(main)  # the local run has ended: nothing to say
+    assert "local registry" not in caplog.text

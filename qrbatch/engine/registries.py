@@ -31,7 +31,7 @@ from qrbatch.engine.registry import (
     local_accounts,
 )
 from qrbatch.engine.registry_redis import DEFAULT_WAIT, is_redis_url, redact
-from qrbatch.errors import ConfigError
+from qrbatch.errors import ConfigError, RegistryUnavailableError
 
 log = logging.getLogger("qrbatch")
 
@@ -109,7 +109,28 @@ async def open_account_pacing(
     )
     async with joined(member):
         log.info("account registry: %s (shared by every host that names it)", member.shown)
+        warn_of_local_runs(member.account, member.shown, state_dir, env)
         yield AccountPacing(member.pacer(), member, member)
+
+
+def warn_of_local_runs(
+    account: str, shown: str, state_dir: Path | str | None, env: Mapping[str, str]
+) -> None:
+    """A run on Redis that sees, on this host, a run of the same account on the local
+    registry says so: the two do not share the rate nor claims."""
+    try:
+        others = [v for v in local_accounts(state_dir, env) if v.account == account and v.runs]
+    except RegistryUnavailableError:
+        return  # nothing readable there: nothing to warn about
+    for view in others:
+        pids = ", ".join(str(run.pid) for run in view.runs)
+        log.warning(
+            "another qrbatch run of this account on this host (pid %s) uses the local "
+            "registry, not %s: the two will throttle each other and may create the same "
+            "codes twice; give every run the same registry",
+            pids,
+            shown,
+        )
 
 
 async def account_views(
