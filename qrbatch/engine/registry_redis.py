@@ -943,8 +943,18 @@ async def joined(registry: RedisRegistry) -> AsyncIterator[RedisRegistry]:
                 yield registry
             finally:
                 tasks.cancel_scope.cancel()
+    except BaseExceptionGroup as group:  # the run's own error, not a group of one
+        raise _only(group) from None
     finally:
         await registry.client.aclose()
+
+
+def _only(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The one exception inside (nested) groups of one, else the group itself."""
+    found: BaseException = group
+    while isinstance(found, BaseExceptionGroup) and len(found.exceptions) == 1:
+        found = found.exceptions[0]
+    return found
 
 
 async def redis_accounts(
