@@ -141,10 +141,11 @@ def connect(url: str, *, socket_timeout: float = SOCKET_TIMEOUT) -> Redis:
 
 
 def _unreachable_errors() -> tuple[type[BaseException], ...]:
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
+    """What counts as "Redis cannot be used": not answering, and any refusal (an ACL,
+    a password changed, out of memory) alike: no claim, so no Create or Update."""
+    from redis.exceptions import RedisError
 
-    return (RedisConnectionError, RedisTimeoutError, OSError)
+    return (RedisError, OSError)
 
 
 # The scripts. Each reads the server's clock (or ARGV's last value, a test's clock). ---
@@ -533,12 +534,6 @@ class RedisRegistry:
                 await anyio.sleep(self.settling)
         except _unreachable_errors() as exc:
             raise RegistryUnavailableError(self.shown, str(exc) or type(exc).__name__) from exc
-        except Exception as exc:  # redis-py's ResponseError (NOAUTH, WRONGTYPE...)
-            from redis.exceptions import RedisError
-
-            if isinstance(exc, RedisError):
-                raise RegistryUnavailableError(self.shown, str(exc)) from exc
-            raise
 
     async def join(self) -> None:
         """Join (again): lease, info, ceiling; a first join time already there stays."""
