@@ -72,9 +72,9 @@ class Hosts:
     async def open(self, *runs: RedisRegistry) -> None:
         """Join ``runs`` on a Redis that has served the account for a while (past the
         caution of a fresh start, when every claim answers "List first")."""
+        await runs[0].client.set(runs[0]._keys["epoch"], "e0", nx=True)  # noqa: SLF001
         for registry in runs:
             await registry.open()
-        await runs[0].client.hset(runs[0]._keys["pace"], "orphan_until", 0)  # noqa: SLF001
 
 
 def run(test: Callable[[], object]) -> None:
@@ -243,7 +243,7 @@ def test_redis_restarted_empty_lists_every_number_before_its_next_create(
         assert claim.outcome == "orphaned"
         assert "lost its data" in caplog.text
 
-    run(main)
+    run_virtual(main)  # the wait for calls in flight is slept on virtual time
 
 
 def test_a_fresh_redis_has_every_claim_listed_first_once_per_number() -> None:
@@ -375,7 +375,7 @@ def test_unreachable_mid_run_holds_creates_then_gives_up_after_the_wait() -> Non
     async def main() -> None:
         hosts = Hosts()
         a = hosts.run("a", wait=2.0)
-        await a.open()
+        await hosts.open(a)
         good = a._scripts  # noqa: SLF001
         a._scripts = {name: _Down().register_script("") for name in good}  # noqa: SLF001
         assert (await a.take("k")).outcome == "busy"  # no Create while it is away
@@ -413,7 +413,11 @@ def test_open_account_pacing_joins_and_leaves(monkeypatch: pytest.MonkeyPatch) -
 
     async def main() -> AsyncIterator[None]:
         async with open_account_pacing(
-            access_key_id="k", endpoint="https://cams.example", registry="redis://h/0", env={}
+            access_key_id="k",
+            endpoint="https://cams.example",
+            registry="redis://h/0",
+            env={},
+            call_timeout=0.01,  # a new Redis waits a call's timeout before the first List
         ) as pacing:
             assert pacing.shared and isinstance(pacing.pacer, RedisPacer)
             await pacing.pacer.next_slot()
@@ -480,7 +484,11 @@ def test_a_redis_run_warns_of_a_local_only_run_of_the_account_on_its_host(
 
     async def main() -> None:
         async with open_account_pacing(
-            access_key_id="k", endpoint="https://cams.example", registry="redis://h/0", env=env
+            access_key_id="k",
+            endpoint="https://cams.example",
+            registry="redis://h/0",
+            env=env,
+            call_timeout=0.01,
         ) as pacing:
             await pacing.close()
 
@@ -493,3 +501,40 @@ def test_a_redis_run_warns_of_a_local_only_run_of_the_account_on_its_host(
     with caplog.at_level(logging.WARNING, logger="qrbatch"):
         run(main)  # the local run has ended: nothing to say
     assert "local registry" not in caplog.text
+
+
+def test_runs_killed_a_day_ago_are_forgotten() -> None:
+    async def main() -> None:
+        hosts = Hosts()
+        killed, later = hosts.run("killed"), hosts.run("later")
+        await hosts.open(killed)
+        hosts.clock.now += 86400 + 10
+        await later.open()
+        runs = await later.client.zrange(later._keys["runs"], 0, -1)  # noqa: SLF001
+        assert runs == [later.id.encode()]
+        assert await later.client.hkeys(later._keys["info"]) == [later.id.encode()]  # noqa: SLF001
+
+    run(main)
+
+
+def test_the_window_counts_each_send_when_it_really_went() -> None:
+    """A client that wakes late, or claims its Create late, records its real time: the
+    sends after it keep their distance from it, not from the slot it was given."""
+
+    async def main() -> None:
+        hosts = Hosts()
+        a = hosts.run("a")
+        await hosts.open(a)
+        wait, _ = await a.reserve(1.0)
+        assert wait == 0
+        slot = hosts.clock.now
+        hosts.clock.now += 0.03  # woke late
+        assert await a.confirm() == 0
+        hosts.clock.now += 0.02  # and the claim took a while
+        assert (await a.take("k")).outcome == "granted"
+        sends = await a.client.lrange(a._keys["sends"], 0, -1)  # noqa: SLF001
+        assert [int(at) / 1e6 for at in sends] == [pytest.approx(slot + 0.05)]
+        wait, _ = await a.reserve(1.0)
+        assert wait == pytest.approx(0.2)  # a step after the real send
+
+    run(main)

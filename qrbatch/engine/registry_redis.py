@@ -64,6 +64,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -174,6 +175,13 @@ if not epoch then
   redis.call('HSET', KEYS[5], 'orphan_until', int(now + tonumber(ARGV[6])),
     'orphan_since', int(now + tonumber(ARGV[7])))
 end
+-- Runs gone for a day (killed: they never left) are forgotten.
+for _, gone in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - 86400000000)) do
+  redis.call('ZREM', KEYS[2], gone)
+  redis.call('HDEL', KEYS[3], gone)
+  redis.call('HDEL', KEYS[4], gone)
+  redis.call('HDEL', KEYS[5], 'ceil:' .. gone)
+end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('HSETNX', KEYS[3], ARGV[1], int(now))
 redis.call('HSET', KEYS[4], ARGV[1], ARGV[4])
@@ -239,29 +247,36 @@ return {'OK', int(slot - now), int(now), tostring(rate), tostring(ceiling), int(
 """
 )
 
-# KEYS: pace sends; ARGV: slot now. Just before the send: the slot's time becomes the
-# real one (a client that woke late must not let the next sends crowd the window), and
-# a retry-after pause that began meanwhile sends the caller back for another slot.
+# Record that the send recorded as ``at`` goes now: its real time goes into the window
+# (a client that woke late must not let the next sends crowd it) and the next slot is
+# no earlier than a step after it. KEYS[pace], KEYS[sends] given as arguments.
+_STAMP = """
+local function stamp(pace, sends, at, now)
+  if now <= tonumber(at) then return at end
+  local recent = redis.call('LRANGE', sends, 0, -1)
+  for i, seen in ipairs(recent) do
+    if seen == at then redis.call('LSET', sends, i - 1, int(now)) break end
+  end
+  local step = tonumber(redis.call('HGET', pace, 'step')) or 0
+  local nxt = tonumber(redis.call('HGET', pace, 'next')) or 0
+  if now + step > nxt then redis.call('HSET', pace, 'next', int(now + step)) end
+  return int(now)
+end
+"""
+
+# KEYS: pace sends; ARGV: slot now. Once the slot is due: stamped with the real time, or,
+# if a retry-after pause began meanwhile, given back (the caller reserves again).
 _CONFIRM = (
     _NOW
+    + _STAMP
     + """
 local now = now_us(ARGV[2])
-local slot = tonumber(ARGV[1])
 local paused = tonumber(redis.call('HGET', KEYS[1], 'paused')) or 0
 if paused > now then
   redis.call('LREM', KEYS[2], 1, ARGV[1])
   return {'PAUSED', int(paused - now)}
 end
-if now > slot then
-  local recent = redis.call('LRANGE', KEYS[2], 0, -1)
-  for i, at in ipairs(recent) do
-    if at == ARGV[1] then redis.call('LSET', KEYS[2], i - 1, int(now)) break end
-  end
-  local step = tonumber(redis.call('HGET', KEYS[1], 'step')) or 0
-  local nxt = tonumber(redis.call('HGET', KEYS[1], 'next')) or 0
-  if now + step > nxt then redis.call('HSET', KEYS[1], 'next', int(now + step)) end
-end
-return {'OK', 0}
+return {'OK', stamp(KEYS[1], KEYS[2], ARGV[1], now)}
 """
 )
 
@@ -291,12 +306,15 @@ if ARGV[6] == '1' then redis.call('HINCRBY', KEYS[1], 'throttles', 1) end
 return 1
 """
 
-# KEYS: epoch runs joined claim fence pace
-# ARGV: run epoch grace need(µs of lease left; '' = a look, no grant) ttl now
+# KEYS: epoch runs joined claim fence pace sends
+# ARGV: run epoch grace need(µs of lease left; '' = a look, no grant) ttl at now
+# (at: the send's slot as recorded, stamped with the real time when granted: the claim is
+# the last thing before the request goes)
 _CLAIM = (
     _NOW
+    + _STAMP
     + """
-local now = now_us(ARGV[6])
+local now = now_us(ARGV[7])
 if redis.call('GET', KEYS[1]) ~= ARGV[2] then return {'EPOCH'} end
 local run = ARGV[1]
 local look = ARGV[4] == ''
@@ -311,7 +329,10 @@ local orphaned = false
 local since = 0
 if c[3] then
   local holder, state, updated = c[1], c[3], tonumber(c[7])
-  if state == 'held' and holder == run then return {'granted', c[2], '0'} end
+  if state == 'held' and holder == run then
+    if ARGV[6] ~= '' then stamp(KEYS[6], KEYS[7], ARGV[6], now) end
+    return {'granted', c[2], '0'}
+  end
   if state == 'held' then
     local lease = tonumber(redis.call('ZSCORE', KEYS[2], holder))
     if lease and lease + tonumber(ARGV[3]) > now then return {'busy', holder} end
@@ -336,6 +357,7 @@ local token = redis.call('INCR', KEYS[5])
 redis.call('HSET', KEYS[4], 'holder', run, 'token', token, 'state', 'held', 'code', '',
   'link', '', 'image', '', 'updated', int(now))
 redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[5]))
+if ARGV[6] ~= '' then stamp(KEYS[6], KEYS[7], ARGV[6], now) end
 if orphaned then return {'orphaned', tostring(token), int(since), int(now)} end
 return {'granted', tostring(token), '0'}
 """
@@ -362,6 +384,11 @@ redis.call('HDEL', KEYS[3], 'ceil:' .. ARGV[1])
 redis.call('HDEL', KEYS[4], ARGV[1])
 return 1
 """
+
+
+# This task's send as the schedule recorded it (server µs, as text): the reserved slot,
+# then the time it was confirmed; the claim of a Create stamps it once more.
+_sent_at: ContextVar[str] = ContextVar("qrbatch_sent_at", default="")
 
 
 class _Lost(Exception):
@@ -442,7 +469,6 @@ class RedisRegistry:
         self._held: dict[str, _Held] = {}
         self._relist_since = 0.0  # after a data loss: claims say "List after this" first
         self.settling = 0.0  # seconds before a List settles what was in flight at a loss
-        self._slot = 0  # the reserved slot (server µs), confirmed just before the send
         self._offset = 0.0  # server seconds - this host's monotonic seconds, last seen
         self._down_since: float | None = None
         self.failure = ""
@@ -654,7 +680,7 @@ class RedisRegistry:
             raise _Lost
         _, wait, now, rate, _ceiling, slot = answer
         self._seen(int(now))
-        self._slot = int(slot)
+        _sent_at.set(str(slot.decode() if isinstance(slot, bytes) else slot))
         return int(wait) / _US, float(rate)
 
     async def confirm(self) -> float:
@@ -662,8 +688,14 @@ class RedisRegistry:
         (send), or the seconds of a retry-after pause that began meanwhile (reserve
         again after it)."""
         keys = self._keys
-        status, pause = await self._run("confirm", [keys["pace"], keys["sends"]], [self._slot])
-        return 0.0 if status in (b"OK", "OK") else int(pause) / _US
+        status, value = await self._run(
+            "confirm", [keys["pace"], keys["sends"]], [_sent_at.get()]
+        )
+        if status in (b"OK", "OK"):
+            _sent_at.set(str(int(value)))
+            return 0.0
+        _sent_at.set("")
+        return int(value) / _US
 
     async def update_control(
         self,
@@ -724,6 +756,7 @@ class RedisRegistry:
                     self._claim_key(key),
                     keys["fence"],
                     keys["pace"],
+                    keys["sends"],
                 ],
                 [
                     self.id,
@@ -731,6 +764,7 @@ class RedisRegistry:
                     int(self.lease_grace * _US),
                     int(self.call_timeout * _US) if grant else "",
                     CLAIM_TTL_DAYS * 86400 * 1000,
+                    _sent_at.get() if grant else "",
                 ],
             )
         )
@@ -866,6 +900,7 @@ class RedisPacer(AdaptivePacer):
 
     async def next_slot(self) -> None:
         registry = self.registry
+        _sent_at.set("")
         async with self._turn:  # one reservation per process: first come, first served
             for _ in range(5):
                 try:
