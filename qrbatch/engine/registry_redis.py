@@ -442,7 +442,9 @@ class RedisRegistry:
         if lease * 0.8 < call_timeout:
             raise ConfigError(
                 f"the registry lease ({lease:g} s) must outlive a call's timeout "
-                f"({call_timeout:g} s) by a fifth: a claim is granted only while it does"
+                f"({call_timeout:g} s) by a fifth: a claim is granted only while it does; "
+                f"shorten the timeout or set QRBATCH_REGISTRY_LEASE to at least "
+                f"{call_timeout * 1.25:g}"
             )
         self.client = client
         self.shown = redact(url)
