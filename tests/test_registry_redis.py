@@ -538,3 +538,22 @@ def test_the_window_counts_each_send_when_it_really_went() -> None:
         assert wait == pytest.approx(0.2)  # a step after the real send
 
     run(main)
+
+
+def test_a_slot_whose_claim_says_wait_goes_to_the_next_sender() -> None:
+    async def main() -> None:
+        hosts = Hosts()
+        a, b = hosts.run("a"), hosts.run("b")
+        await hosts.open(a, b)
+        await a.reserve(1.0)
+        assert (await a.take("k")).outcome == "granted"
+        hosts.clock.now += 0.2
+        wait, _ = await b.reserve(1.0)
+        assert wait == 0
+        assert (await b.take("k")).outcome == "busy"  # nothing sent: the slot is given back
+        wait, _ = await a.reserve(1.0)
+        assert wait == 0
+        sends = await a.client.lrange(a._keys["sends"], 0, -1)  # noqa: SLF001
+        assert len(sends) == 2
+
+    run(main)

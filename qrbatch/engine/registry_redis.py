@@ -262,6 +262,15 @@ local function stamp(pace, sends, at, now)
   if now + step > nxt then redis.call('HSET', pace, 'next', int(now + step)) end
   return int(now)
 end
+
+-- The send recorded as ``at`` will not go (its claim said wait, or reuse): out of the
+-- window, and if no one reserved after it, its slot is the next one again.
+local function refund(pace, sends, at)
+  redis.call('LREM', sends, 1, at)
+  local step = tonumber(redis.call('HGET', pace, 'step')) or 0
+  local nxt = tonumber(redis.call('HGET', pace, 'next')) or 0
+  if nxt == tonumber(at) + step then redis.call('HSET', pace, 'next', at) end
+end
 """
 
 # KEYS: pace sends; ARGV: slot now. Once the slot is due: stamped with the real time, or,
@@ -335,13 +344,19 @@ if c[3] then
   end
   if state == 'held' then
     local lease = tonumber(redis.call('ZSCORE', KEYS[2], holder))
-    if lease and lease + tonumber(ARGV[3]) > now then return {'busy', holder} end
+    if lease and lease + tonumber(ARGV[3]) > now then
+      if ARGV[6] ~= '' then refund(KEYS[6], KEYS[7], ARGV[6]) end
+      return {'busy', holder}
+    end
     -- its Creates were answered before its lease ended (each needed a call's worth)
     orphaned = true
     since = lease or updated
   elseif state == 'settled' then
     local joined = tonumber(redis.call('HGET', KEYS[3], run)) or now
-    if updated >= joined then return {'settled', c[4], c[5], c[6]} end
+    if updated >= joined then
+      if ARGV[6] ~= '' then refund(KEYS[6], KEYS[7], ARGV[6]) end
+      return {'settled', c[4], c[5], c[6]}
+    end
   elseif state == 'orphaned' then
     orphaned = true
     since = updated
