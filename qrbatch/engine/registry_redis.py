@@ -413,7 +413,7 @@ class _Lost(Exception):
 @dataclass(slots=True)
 class _Held:
     token: str
-    orphaned: bool = False
+    since: float = 0.0  # orphaned: a List made after this settles it (0: granted)
 
 
 @dataclass(slots=True)
@@ -761,7 +761,7 @@ class RedisRegistry:
         never taken for later than it was)."""
         return self.now() - 0.05
 
-    async def _claim(self, key: str, *, grant: bool) -> list[Any]:
+    async def _claim(self, key: str, *, grant: bool, stamp: bool = False) -> list[Any]:
         keys = self._keys
         return list(
             await self._run(
@@ -781,32 +781,34 @@ class RedisRegistry:
                     int(self.lease_grace * _US),
                     int(self.call_timeout * _US) if grant else "",
                     CLAIM_TTL_DAYS * 86400 * 1000,
-                    _sent_at.get() if grant else "",
+                    _sent_at.get() if stamp else "",
                 ],
             )
         )
 
     async def wait_turn(self, key: str) -> Claim | None:
-        """Wait, holding no slot, while another live run holds ``key`` or Redis cannot
-        be reached; settled: reuse. RegistryUnavailableError after ``wait`` without it."""
+        """Claim ``key`` before taking a slot, waiting while another live run holds it
+        or Redis cannot be reached: settled is a code to reuse, None means this run holds
+        the claim now (``take``, after the slot, says whether to List first). Claiming
+        before the slot wastes no slot on a request another host is sending.
+        RegistryUnavailableError after ``wait`` without Redis."""
         while True:
             try:
-                answer = _text(await self._claim(key, grant=False))
+                claim = await self._grant(key, stamp=False)
             except _unreachable_errors():
                 refused = self._give_up()
                 if refused is not None:
                     raise refused from None
                 await anyio.sleep(DOWN_POLL)
                 continue
-            status = answer[0]
-            if status in ("LOST", "EPOCH"):
+            except _Lost:
                 await self._rejoin()
                 continue
-            if status == "settled":
-                return Claim("settled", answer[1], answer[2], answer[3])
-            if status != "busy":
+            if claim.outcome == "settled":
+                return claim
+            if claim.outcome != "busy":
                 return None
-            self._say_waiting(answer[1])
+            self._say_waiting(claim.holder)
             await anyio.sleep(CLAIM_POLL)
 
     async def _rejoin(self) -> None:
@@ -816,32 +818,42 @@ class RedisRegistry:
             await anyio.sleep(DOWN_POLL)
 
     async def take(self, key: str) -> Claim:
-        """Claim ``key`` for the send about to go: granted, orphaned (granted: List
-        first), settled (reuse) or busy (nothing sent: wait again). Redis away: busy
-        (``wait_turn`` then waits for it, or gives up)."""
+        """Claim ``key`` for the send about to go (checking the lease outlives the call,
+        stamping the send's real time): granted, orphaned (granted: List first), settled
+        (reuse) or busy (nothing sent: wait again). Redis away: busy (``wait_turn`` then
+        waits for it, or gives up)."""
         for _ in range(3):
             try:
-                answer = _text(await self._claim(key, grant=True))
+                return await self._grant(key, stamp=True)
             except _unreachable_errors():
                 return Claim("busy", holder="the registry, unreachable")
-            status = answer[0]
-            if status in ("LOST", "EPOCH"):
+            except _Lost:
                 await self._rejoin()
-                continue
-            if status == "granted" and not self._relist_since:
-                self._held[key] = _Held(answer[1])
-                return Claim("granted")
-            if status in ("granted", "orphaned"):
-                self._held[key] = _Held(answer[1], orphaned=True)
-                since = max(int(answer[2]) / _US, self._relist_since)
-                wait = since - self.stamp()
-                if wait > 0:  # Creates from before a data loss may still be answered
-                    await anyio.sleep(wait)
-                return Claim("orphaned", since=since)
-            if status == "settled":
-                return Claim("settled", answer[1], answer[2], answer[3])
-            return Claim("busy", holder=answer[1])
         return Claim("busy", holder="this run, joining again")
+
+    async def _grant(self, key: str, *, stamp: bool) -> Claim:
+        answer = _text(await self._claim(key, grant=True, stamp=stamp))
+        status = answer[0]
+        if status in ("LOST", "EPOCH"):
+            raise _Lost
+        if status == "settled":
+            return Claim("settled", answer[1], answer[2], answer[3])
+        if status == "busy":
+            return Claim("busy", holder=answer[1])
+        token = answer[1]
+        since = int(answer[2]) / _US if status == "orphaned" else 0.0
+        held = self._held.get(key)
+        if held is not None and held.token == token:
+            since = max(since, held.since)  # orphaned when this run claimed it first
+        if since or self._relist_since:
+            since = max(since, self._relist_since)
+        self._held[key] = _Held(token, since)
+        if not since:
+            return Claim("granted")
+        wait = since - self.stamp()
+        if wait > 0:  # Creates from before a data loss may still be answered
+            await anyio.sleep(wait)
+        return Claim("orphaned", since=since)
 
     async def settle(
         self, key: str, *, code: str, deep_link: str = "", image_url: str = ""
