@@ -131,11 +131,17 @@ def connect(url: str, *, socket_timeout: float = SOCKET_TIMEOUT) -> Redis:
             f"redis-py: {INSTALL_LINE}"
         ) from exc
     try:
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+
         return Redis.from_url(
             url,
             socket_timeout=socket_timeout,
             socket_connect_timeout=socket_timeout,
             health_check_interval=0,
+            # One try per call: redis-py's own retries (10, backing off) would hide a
+            # Redis gone for seconds; the registry's policy decides what waits.
+            retry=Retry(NoBackoff(), 0),
         )
     except ValueError as exc:
         raise ConfigError(f"registry {redact(url)}: {exc}") from None
