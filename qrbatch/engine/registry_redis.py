@@ -27,19 +27,23 @@ longest goes first, an idle run leaves no gap, a dead run wastes at most one slo
 **Leases.** ``join`` puts the run in ``runs`` until now + lease; a heartbeat task renews
 it every lease/5 and learns LOST (the lease lapsed: rejoin, with the first join time) or
 EPOCH (Redis lost its data: rejoin; every claim granted in the next lease + grace + call
-timeout answers ORPHANED, so every number is listed before its next Create).
+timeout answers ORPHANED, and every claim of a run that saw the loss, so every number is
+listed before its next Create; a run that finds Redis new waits a call timeout before its
+first Lists, which then settle those claims).
 
-**Claims** (``take``): none -> granted with a fencing token; mine -> the same token; held
-by a run whose lease is alive or lapsed less than ``grace`` ago -> busy (wait); held by
-a run gone longer, or released with its outcome unknown -> ORPHANED (granted: List
-before any Create); settled at or after my first join -> settled (reuse the code);
-settled before -> granted (this run's own List at the start saw it). A claim is granted
-only while the run's lease outlives the call's timeout, so a claim is re-granted only
-after its holder can no longer be sending. ``settle``/``release`` act only with the
-holder's current token: a run that lost its claim keeps its own journal entry and the
-new holder lists and reuses the code.
+**Claims**, taken before the request's slot (``wait_turn``: a request another host is
+sending costs no slot) and checked again just before the send (``take``: the lease still
+outlives the call; the send's real time is stamped): none -> granted with a fencing
+token; mine -> the same token; held by a run whose lease is alive or lapsed less than
+``grace`` ago -> busy (wait); held by a run gone longer, or released with its outcome
+unknown -> ORPHANED (granted: List before any Create); settled at or after my first join
+-> settled (reuse the code); settled before -> granted (this run's own List at the start
+saw it). A claim is granted only while the run's lease outlives the call's timeout, so a
+claim is re-granted only after its holder can no longer be sending.
+``settle``/``release`` act only with the holder's current token: a run that lost its
+claim keeps its own journal entry and the new holder lists and reuses the code.
 
-**Failing closed.** Unreachable at the start: ``RedisRegistryUnavailable`` (exit 69)
+**Failing closed.** Unreachable at the start: ``RegistryUnavailableError`` (exit 69)
 before any call. Unreachable mid-run: no Create or Update is sent (claims wait);
 List and Delete go on, paced alone at the run's share of the ceiling; after
 ``registry_wait`` (default 60 s) the claims answer RegistryUnavailableError and the run
