@@ -81,9 +81,9 @@ def slot_due(
     return due
 
 
-# What must hold just before this task's send, once its slot is taken: the executor sets
-# the host-wide claim of a Create or Update here, so a claim is held only by a request
-# about to go, never by one still waiting for a slot. It may raise: nothing is sent.
+# What must hold just before this task's send, once its slot is taken: the executor takes
+# (or, on Redis, checks again) the claim of a Create or Update here, awaited, so the local
+# registry's claims are held only by requests about to go. It may raise: nothing is sent.
 before_send: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar(
     "before_send", default=None
 )
