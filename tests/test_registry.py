@@ -21,10 +21,10 @@ import anyio
 import pytest
 from openpyxl import load_workbook
 
+from qrbatch.engine.claims import NoClaims
 from qrbatch.engine.pacing import AdaptivePacer
 from qrbatch.engine.registry import (
     AccountRegistry,
-    NoClaims,
     SharedPacer,
     account_id,
     account_pacing,
@@ -495,7 +495,7 @@ def test_an_unusable_state_dir_falls_back_to_a_pacer_of_its_own_with_a_warning(
     assert type(pacing.pacer) is AdaptivePacer
     assert isinstance(pacing.claims, NoClaims)
     assert any("account registry unavailable" in m for m in records.messages)
-    pacing.close()
+    anyio.run(pacing.close)
 
 
 def test_the_registry_can_be_switched_off_and_is_on_by_default(tmp_path: Path) -> None:
@@ -507,15 +507,15 @@ def test_the_registry_can_be_switched_off_and_is_on_by_default(tmp_path: Path) -
         assert not off.shared and type(off.pacer) is AdaptivePacer
         assert on.shared and isinstance(on.pacer, SharedPacer)
     finally:
-        on.close()
-        off.close()
+        anyio.run(on.close)
+        anyio.run(off.close)
 
 
 def test_the_state_dir_comes_from_the_environment(tmp_path: Path) -> None:
     pacing = account_pacing(
         access_key_id=KEY, endpoint=URL, env={"QRBATCH_STATE_DIR": str(tmp_path / "s")}
     )
-    pacing.close()
+    anyio.run(pacing.close)
     assert (tmp_path / "s" / "accounts.sqlite").exists()
 
 
@@ -598,7 +598,7 @@ def test_runs_started_at_the_same_instant_all_join(tmp_path: Path) -> None:
         barrier.wait()
         pacing = account_pacing(access_key_id=KEY, endpoint=URL, state_dir=state)
         joined.append(pacing.shared)
-        pacing.close()
+        anyio.run(pacing.close)
 
     for attempt in range(20):
         barrier = threading.Barrier(4)
@@ -646,3 +646,17 @@ def test_a_registry_deleted_during_the_run_takes_no_more_claims(tmp_path: Path) 
         shutil.rmtree(tmp_path / "state")  # a cleanup script, a person
         with pytest.raises(RegistryUnavailableError, match="deleted or replaced"):
             registry.take("after")
+
+
+def test_accounts_shows_the_runs_of_this_host(tmp_path: Path) -> None:
+    from qrbatch.engine.registry import local_accounts
+
+    assert local_accounts(tmp_path / "none") == []
+    with join(tmp_path, virtual=False) as registry:
+        registry.take("k")
+        (view,) = local_accounts(tmp_path)
+        assert view.account == registry.account and view.ceiling == 5.0
+        (run,) = view.runs
+        assert (run.pid, run.claims_held) == (os.getpid(), 1)
+        assert run.lease_left is not None and 0 < run.lease_left <= 15
+    assert local_accounts(tmp_path) == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import functools
 import logging
+import os
 import signal
 import sys
 import time
@@ -30,6 +31,7 @@ from qrbatch.cli.options import (
     LANGUAGE,
     PDF_AND_ZIP,
     PRINT,
+    REGISTRY,
     RUN,
     SHEET,
     STATE_DIR,
@@ -39,7 +41,7 @@ from qrbatch.cli.options import (
     options,
     speak,
 )
-from qrbatch.errors import ConfigError, QrbatchError
+from qrbatch.errors import ConfigError, QrbatchError, RegistryUnavailableError
 from qrbatch.run.exit_codes import ExitCode, worst
 from qrbatch.run.logs import LogFormat, event, is_json, outcome_level, say, setup_logging
 from qrbatch.version import VERSION
@@ -797,6 +799,44 @@ def numbers(
     sys.exit(ExitCode.OK)
 
 
+# accounts --------------------------------------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@options(REGISTRY[:1], [STATE_DIR])
+@click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout.")
+def accounts(registry: str | None, state_dir: Path | None, as_json: bool) -> None:
+    """Show who uses each account now, as the account registry sees it: its shared rate
+    and ceiling, recent sends and throttles (Redis), and each run with its host, pid,
+    command, lease, rows done of total and claims held. No API call is made.
+
+    \b
+    Example:
+      qrbatch accounts --registry redis://cache.internal:6379/0
+    """
+    import json
+
+    from qrbatch.run.accounts import account_lines, account_records, list_accounts
+
+    setup_logging()
+    try:
+        views = anyio.run(functools.partial(list_accounts, registry=registry, state_dir=state_dir))
+    except RegistryUnavailableError as error:
+        event(logging.ERROR, "error", f"cannot read the account registry in {error.folder}: "
+              f"{error.cause}", exit_code=error.exit_code)  # fmt: skip
+        sys.exit(error.exit_code)
+    except QrbatchError as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps({"accounts": account_records(views)}, indent=2))
+    elif not views:
+        click.echo("no qrbatch run is using an account now")
+    else:
+        for line in account_lines(views):
+            click.echo(line)
+    sys.exit(ExitCode.OK)
+
+
 # sandbox ---------------------------------------------------------------------------------
 
 
@@ -1074,6 +1114,7 @@ def _refused_links(source: Path, rows: list[int]) -> None:
     show_default=True,
     help="Ceiling of API calls per second for the account, shared by the page's runs.",
 )
+@options([REGISTRY[0]])
 def serve(
     port: int,
     host: str,
@@ -1087,6 +1128,7 @@ def serve(
     endpoint: str | None,
     state_dir: Path | None,
     qps: float,
+    registry: str | None,
     no_progress: bool,
     log_format: LogFormat,
     verbose: int,
@@ -1133,6 +1175,8 @@ def serve(
             endpoint=endpoint,
             state_dir=state_dir,
             qps=qps,
+            # The page's runs read the registry as the environment names it.
+            **({"env": {**os.environ, "QRBATCH_REGISTRY": registry}} if registry else {}),
             certfile=certfile,
             keyfile=keyfile,
             insecure_http=insecure_http,

@@ -134,6 +134,24 @@ CONNECTION: list[Option[Any]] = [
     ),
 ]
 
+REGISTRY: list[Option[Any]] = [
+    click.option(
+        "--registry",
+        metavar="local|off|URL",
+        help="Where runs of one account share its rate and claims: local (every run on "
+        "this computer), off, or a Redis URL (redis://, rediss://, unix://) shared by "
+        "every host that names it. Default: $QRBATCH_REGISTRY or local.",
+    ),
+    click.option(
+        "--registry-wait",
+        type=float,
+        metavar="N",
+        help="Seconds a Redis registry may stay unreachable mid-run before the run stops "
+        "sending Creates and Updates (exit 69, unsent rows pending; default 60).",
+    ),
+]
+CONNECTION += REGISTRY
+
 # Commands that keep a journal ------------------------------------------------------------
 STATE_DIR = click.option(
     "--state-dir",

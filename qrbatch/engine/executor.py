@@ -31,6 +31,8 @@ import anyio
 
 from qrbatch.cams.models import Qrdl
 from qrbatch.engine.actions import Action, Live, QrApi, TakenCodes, done, failed
+from qrbatch.engine.claims import Claim, NoClaims
+from qrbatch.engine.claims import Claims as HostClaims
 from qrbatch.engine.events import (
     AccountStopped,
     Event,
@@ -41,8 +43,6 @@ from qrbatch.engine.events import (
 )
 from qrbatch.engine.journal import Journal
 from qrbatch.engine.pacing import PacerClosedError, before_send
-from qrbatch.engine.registry import Claim, NoClaims
-from qrbatch.engine.registry import Claims as HostClaims
 from qrbatch.engine.retry import RetryPolicy, Sleep, call_with_retries
 from qrbatch.errors import (
     AccountError,
@@ -280,7 +280,10 @@ class Executor:
 
         async def list_group(group: Group) -> None:
             try:
-                found[group] = await self._list(group)
+                stamp = self._host_claims.stamp()
+                found[group] = listing = await self._list(group)
+                # It also settles claims of the number orphaned before it was made.
+                self._orphan_lists[group] = (stamp, listing)
             except AccountError as error:
                 self._stop(error)
             except PacerClosedError:
@@ -398,17 +401,18 @@ class Executor:
                     uncertain, orphaned_since = True, claim.since
                 continue  # busy: another run took it first; wait for its outcome
             finally:
-                if entry is not None and entry.state == "done" and entry.qrdl_code:
-                    self._host_claims.settle(
-                        request.key,
-                        code=entry.qrdl_code,
-                        deep_link=entry.deep_link_url,
-                        image_url=entry.qr_image_url,
-                    )
-                elif entry is not None:  # failed, not sent, or cut off mid-call
-                    self._host_claims.release(
-                        request.key, outcome_unknown=entry.state in ("unknown", "inflight")
-                    )
+                with anyio.CancelScope(shield=True):  # told even when the run is cancelled
+                    if entry is not None and entry.state == "done" and entry.qrdl_code:
+                        await self._host_claims.settle(
+                            request.key,
+                            code=entry.qrdl_code,
+                            deep_link=entry.deep_link_url,
+                            image_url=entry.qr_image_url,
+                        )
+                    elif entry is not None:  # failed, not sent, or cut off mid-call
+                        await self._host_claims.release(
+                            request.key, outcome_unknown=entry.state in ("unknown", "inflight")
+                        )
             return
 
     def _reuse(self, request: Request, claim: Claim) -> None:
@@ -450,12 +454,20 @@ class Executor:
         listed_at: float | None = None
         claims = self._host_claims
 
-        def claim_it() -> None:
-            claim = claims.take(key)
+        async def claim_it() -> None:
+            claim = await claims.take(key)
             if claim.outcome == "granted":
                 return
-            if claim.outcome == "orphaned" and listed_at is not None and listed_at >= claim.since:
-                return  # this attempt's List came after it was given up: settled already
+            if claim.outcome == "orphaned":
+                if listed_at is not None and listed_at >= claim.since:
+                    return  # this attempt's List came after it was given up: settled already
+                cached = self._orphan_lists.get((request.phone, request.cust_space_id))
+                if (
+                    cached is not None
+                    and cached[0] >= claim.since
+                    and action.settle(request, cached[1], self._claims, attempts) is None
+                ):
+                    return  # the number's List made since shows no such code: no slot lost
             raise _NotSent(claim)
 
         async def attempt() -> Entry:

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -81,10 +81,12 @@ def slot_due(
     return due
 
 
-# What must hold just before this task's send, once its slot is taken: the executor sets
-# the host-wide claim of a Create or Update here, so a claim is held only by a request
-# about to go, never by one still waiting for a slot. It may raise: nothing is sent.
-before_send: ContextVar[Callable[[], None] | None] = ContextVar("before_send", default=None)
+# What must hold just before this task's send, once its slot is taken: the executor takes
+# (or, on Redis, checks again) the claim of a Create or Update here, awaited, so the local
+# registry's claims are held only by requests about to go. It may raise: nothing is sent.
+before_send: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar(
+    "before_send", default=None
+)
 
 
 class PacerClosedError(QrbatchError):
@@ -264,7 +266,7 @@ class AdaptivePacer:
         check = before_send.get()
         if check is not None:
             try:
-                check()
+                await check()
             except BaseException:
                 self.release(None)
                 raise

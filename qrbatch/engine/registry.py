@@ -76,6 +76,7 @@ import math
 import os
 import random
 import secrets
+import socket
 import sqlite3
 import threading
 import time
@@ -83,11 +84,19 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
 
+from qrbatch.engine.claims import (
+    GRANTED,
+    AccountPacing,
+    AccountView,
+    Claim,
+    NoClaims,
+    RunView,
+)
 from qrbatch.engine.pacing import (
     DEFAULT_MARGIN,
     DEFAULT_QPS,
@@ -203,65 +212,6 @@ def _alive(lock_path: str) -> bool:
     finally:
         os.close(fd)  # also drops the lock if we just took it
     return False
-
-
-# Claims ---------------------------------------------------------------------------
-
-ClaimOutcome = Literal["granted", "settled", "orphaned", "busy"]
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """The answer to ``take``: create it, reuse another run's code, List first, or wait
-    (``busy``: another live run holds it; ``holder`` says which)."""
-
-    outcome: ClaimOutcome
-    code: str = ""
-    deep_link: str = ""
-    image_url: str = ""
-    since: float = 0.0  # orphaned: when (``Claims.stamp`` time) its holder was given up
-    holder: str = ""  # busy: the run holding it, for the log
-
-
-GRANTED = Claim("granted")
-
-
-class Claims(Protocol):
-    """What the engine calls around each Create or Update.
-
-    ``wait_turn`` before taking a pacer slot (waits, without a slot, while another live
-    run holds the request; a settled answer means reuse); ``take`` once the slot is
-    taken, just before the send (raises ``RegistryUnavailableError`` when the registry
-    cannot be used: fail closed); then ``settle`` or ``release``."""
-
-    async def wait_turn(self, key: str) -> Claim | None: ...
-
-    def take(self, key: str) -> Claim: ...
-
-    def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None: ...
-
-    def release(self, key: str, *, outcome_unknown: bool = False) -> None: ...
-
-    def stamp(self) -> float: ...
-
-
-class NoClaims:
-    """Claims when there is no registry: every claim is granted (one run alone)."""
-
-    async def wait_turn(self, key: str) -> Claim | None:
-        return None
-
-    def take(self, key: str) -> Claim:
-        return GRANTED
-
-    def settle(self, key: str, *, code: str, deep_link: str = "", image_url: str = "") -> None:
-        return None
-
-    def release(self, key: str, *, outcome_unknown: bool = False) -> None:
-        return None
-
-    def stamp(self) -> float:
-        return time.time()
 
 
 # The registry ---------------------------------------------------------------------
@@ -454,6 +404,16 @@ class AccountRegistry:
                 os.unlink(self.lock_path)
             os.close(self._lock_fd)
             self._lock_fd = None
+
+    def observe(self, event: object) -> None:
+        """Runs on this host are seen by their pid; nothing more is recorded."""
+
+    async def leave(self) -> None:
+        """``close``; then raise the claim this run was refused, if any (``Membership``)."""
+        self.close()
+        refused, self.refused = self.refused, None
+        if refused is not None:
+            raise refused
 
     def __enter__(self) -> AccountRegistry:
         return self
@@ -916,6 +876,31 @@ class AccountRegistry:
                 )
 
 
+class LocalClaims:
+    """The registry's claims as the engine takes them (``claims.Claims``): SQLite answers
+    at once, so each is the registry's own call, made on the event loop."""
+
+    def __init__(self, registry: AccountRegistry) -> None:
+        self.registry = registry
+
+    async def wait_turn(self, key: str) -> Claim | None:
+        return await self.registry.wait_turn(key)
+
+    async def take(self, key: str) -> Claim:
+        return self.registry.take(key)
+
+    async def settle(
+        self, key: str, *, code: str, deep_link: str = "", image_url: str = ""
+    ) -> None:
+        self.registry.settle(key, code=code, deep_link=deep_link, image_url=image_url)
+
+    async def release(self, key: str, *, outcome_unknown: bool = False) -> None:
+        self.registry.release(key, outcome_unknown=outcome_unknown)
+
+    def stamp(self) -> float:
+        return self.registry.stamp()
+
+
 def _cause(exc: BaseException) -> str:
     """What went wrong, in words: the database's message, or the OS error's."""
     if isinstance(exc, RegistryUnavailableError):
@@ -1014,31 +999,6 @@ class _RegistryFailed(Exception):
 # The factory the engine calls -----------------------------------------------------
 
 
-@dataclass(slots=True)
-class AccountPacing:
-    """A run's pacer and claims: host-wide through the registry, or this process's own."""
-
-    pacer: AdaptivePacer
-    claims: Claims
-    registry: AccountRegistry | None = None
-
-    @property
-    def shared(self) -> bool:
-        return self.registry is not None
-
-    def close(self) -> None:
-        """Leave the registry (if any); the pacer's own ``close`` only stops sending.
-
-        Raises RegistryUnavailableError if the registry refused this run a claim (it
-        stopped sending Creates and Updates, their rows pending): the run ends with it,
-        after its outputs are written (exit 69)."""
-        if self.registry is not None:
-            self.registry.close()
-            refused, self.registry.refused = self.registry.refused, None
-            if refused is not None:
-                raise refused
-
-
 def registry_enabled(env: Mapping[str, str] | None = None) -> bool:
     """False when ``QRBATCH_REGISTRY`` is ``off`` (or 0, false, no)."""
     env = os.environ if env is None else env
@@ -1104,5 +1064,60 @@ def account_pacing(
             )
         else:
             registry.start_heartbeat()
-            return AccountPacing(registry.pacer(), registry, registry)
+            return AccountPacing(registry.pacer(), LocalClaims(registry), registry)
     return AccountPacing(AdaptivePacer(ceiling), NoClaims())
+
+
+def local_accounts(
+    state_dir: Path | str | None = None, env: Mapping[str, str] | None = None
+) -> list[AccountView]:
+    """Every account with a run on this host now, read from the local registry (without
+    joining it): its shared rate and ceiling, and each run's pid, lease and claims."""
+    folder = Path(state_dir) if state_dir else default_state_dir(env)
+    path = folder / DB_NAME
+    if not path.exists():
+        return []
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=DEFAULT_WAIT)
+    except sqlite3.Error as exc:
+        raise RegistryUnavailableError(str(folder), _cause(exc)) from exc
+    now = time.monotonic()
+    views: list[AccountView] = []
+    try:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(participants)")}
+        lease_column = "lease_until" if "lease_until" in columns else "NULL"  # an older one
+        members = db.execute(
+            f"SELECT id, account, pid, lock_path, ceiling, {lease_column} FROM participants"
+            " ORDER BY account, joined"
+        ).fetchall()
+        accounts: dict[str, list[RunView]] = {}
+        ceilings: dict[str, float] = {}
+        for member, account, pid, lock_path, ceiling, lease_until in members:
+            if not _alive(lock_path):
+                continue
+            held = db.execute(
+                "SELECT COUNT(*) FROM request_claims WHERE holder = ? AND state = 'held'",
+                (member,),
+            ).fetchone()[0]
+            lease = None if lease_until is None else round(lease_until - now, 1)
+            accounts.setdefault(account, []).append(
+                RunView(host=socket.gethostname(), pid=pid, lease_left=lease, claims_held=held)
+            )
+            ceilings[account] = min(ceilings.get(account, ceiling), ceiling)
+        for account, runs in accounts.items():
+            row = db.execute("SELECT rate FROM pace WHERE account = ?", (account,)).fetchone()
+            rate = None if row is None else min(row[0], ceilings[account])
+            views.append(
+                AccountView(
+                    registry=f"local ({folder})",
+                    account=account,
+                    rate=rate,
+                    ceiling=ceilings[account],
+                    runs=tuple(runs),
+                )
+            )
+    except sqlite3.Error as exc:
+        raise RegistryUnavailableError(str(folder), _cause(exc)) from exc
+    finally:
+        db.close()
+    return views

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from qrbatch.cams.client import CamsClient
 from qrbatch.cams.credentials import Credentials, credentials_reader, find_credentials
+from qrbatch.engine.claims import Claims, NoClaims
 from qrbatch.engine.events import (
     Event,
     EventBus,
@@ -30,7 +31,7 @@ from qrbatch.engine.executor import (
 )
 from qrbatch.engine.journal import Journal
 from qrbatch.engine.pacing import AdaptivePacer
-from qrbatch.engine.registry import Claims, NoClaims, account_pacing
+from qrbatch.engine.registries import open_account_pacing
 from qrbatch.errors import ConfigError
 from qrbatch.run.kept_sandbox import KeptSandbox
 from qrbatch.run.logs import log_events
@@ -194,41 +195,48 @@ async def open_run(
                 output_name=job.output_name or "",
             )
             bus.subscribe(record)
-            # Host-wide: the account's rate and Create claims are shared with every qrbatch
-            # run on this machine (the in-process sandbox is this run's alone).
-            account = account_pacing(
+            # Shared: the account's rate and Create claims, with every qrbatch run on this
+            # machine (local) or on every host naming one Redis (the in-process sandbox is
+            # this run's alone).
+            async with open_account_pacing(
                 access_key_id=creds.access_key_id,
                 endpoint=endpoint,
                 ceiling=job.qps,
+                registry=job.registry,
+                env=caller.env,
                 shared=not job.is_sandbox,
                 fail_closed=action in ("create", "update"),  # exit 69 rather than duplicates
-            )
-            pacer = account.pacer
-            pacer.on_event = bus.emit
-            concurrency = job.concurrency or DEFAULT_CONCURRENCY
-            async with CamsClient(
-                credentials=creds,
-                pacer=pacer,
-                endpoint=endpoint,
-                timeout=job.timeout,
-                max_connections=concurrency + 8,
-                refresh_credentials=refresh,
-            ) as client:
-                try:
-                    yield RunContext(
-                        job,
-                        action,
-                        endpoint,
-                        creds,
-                        client,
-                        pacer,
-                        record,
-                        bus.emit,
-                        journal,
-                        claims=account.claims,
-                    )
-                finally:
-                    account.close()
+                call_timeout=job.timeout,
+                wait=job.registry_wait,
+            ) as account:
+                pacer = account.pacer
+                pacer.on_event = bus.emit
+                if account.registry is not None:  # rows done, for qrbatch accounts
+                    bus.subscribe(account.registry.observe)
+                concurrency = job.concurrency or DEFAULT_CONCURRENCY
+                async with CamsClient(
+                    credentials=creds,
+                    pacer=pacer,
+                    endpoint=endpoint,
+                    timeout=job.timeout,
+                    max_connections=concurrency + 8,
+                    refresh_credentials=refresh,
+                ) as client:
+                    try:
+                        yield RunContext(
+                            job,
+                            action,
+                            endpoint,
+                            creds,
+                            client,
+                            pacer,
+                            record,
+                            bus.emit,
+                            journal,
+                            claims=account.claims,
+                        )
+                    finally:
+                        await account.close()
         finally:
             if journal is not None:
                 journal.close()

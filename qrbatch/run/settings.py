@@ -35,6 +35,7 @@ DEFAULT_IMAGE_TYPE = "PNG"
 DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_OUTAGE_FAILURES = 20  # (the run's outage watch: qrbatch.run.outage)
 DEFAULT_OUTAGE_SECONDS = 60.0
+DEFAULT_REGISTRY_WAIT = 60.0  # (qrbatch.engine.registry_redis.DEFAULT_WAIT)
 DEFAULT_SETTLE_SECONDS = 60.0  # an upload or a copy into a drop folder is done by then
 SANDBOX_BANNER = "SANDBOX: simulated codes, they do not work on WhatsApp"
 
@@ -84,6 +85,10 @@ class ConnectionSettings:
     profile: str | None = None
     access_key_id: str | None = None
     access_key_secret: str | None = field(default=None, repr=False)
+    # The account registry: local (this host), off, or a Redis URL shared by many hosts;
+    # None: $QRBATCH_REGISTRY, else local. Out of repr: a URL may hold a password.
+    registry: str | None = field(default=None, repr=False)
+    registry_wait: float = DEFAULT_REGISTRY_WAIT  # s without Redis before Creates stop
 
     @property
     def is_sandbox(self) -> bool:
@@ -100,6 +105,12 @@ class ConnectionSettings:
             raise ConfigError.of(
                 "job.outage", failures=self.outage_failures, seconds=f"{self.outage_seconds:g}"
             )
+        if not self.registry_wait > 0:
+            raise ConfigError(f"registry wait must be more than 0, got {self.registry_wait:g}")
+        if self.registry is not None:
+            from qrbatch.engine.registries import registry_setting
+
+            registry_setting(self.registry, {})  # local, off or a Redis URL (ConfigError)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -292,7 +303,7 @@ def _convert(key: str, name: str, value: Any, base: Path, source: Path) -> Any:
         if "int" in words
         else "text"
     )
-    shown = "the secret" if name == "access_key_secret" else repr(value)
+    shown = "the secret" if name in ("access_key_secret", "registry") else repr(value)
     text = f"{source}: key {key!r} must be {allowed}, got {shown}"
     if name == "pdf_note" and isinstance(value, bool):  # true: the note in the run's language
         return value
