@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import anyio
@@ -10,7 +11,8 @@ import pandas as pd
 import pytest
 
 import qrbatch
-from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
+from qrbatch.engine.events import Retrying
+from qrbatch.sandbox import Faults, Sandbox, SandboxConfig, SandboxThread
 from tests.support.cli import qrbatch as cli
 from tests.support.sandbox import creds
 from tests.support.sheets import results
@@ -410,3 +412,82 @@ def test_show_draws_the_codes_as_cards_with_their_caption_and_number(
     assert "Not shown (past limit=): 1." in repr(one)
     with pytest.raises(qrbatch.ConfigError, match="no QrdlCode column"):
         qrbatch.show(df)
+
+
+@pytest.fixture(params=["closed port", "answers 503"])
+def down_service(request: pytest.FixtureRequest) -> Iterator[tuple[str, Sandbox | None]]:
+    """A service that does not answer the query of the account's numbers: nothing
+    listening, or a sandbox that answers every call ServiceUnavailable."""
+    if request.param == "closed port":
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        yield f"http://127.0.0.1:{port}", None
+        return
+    actions = frozenset({"QueryChatappPhoneNumbers", "CreatePhoneMessageQrdl"})
+    faults = Faults(unavailable=1.0, actions=actions)
+    with SandboxThread(Sandbox(config=SandboxConfig(qps=100, faults=faults))) as server:
+        yield server.url, server.sandbox
+
+
+def _stopped_frame(error: qrbatch.Interrupted, rows: int) -> None:
+    frame = error.result
+    assert isinstance(frame, pd.DataFrame) and len(frame) == rows
+    assert set(frame["Status"]) == {"skipped"} and set(frame["ErrorCode"]) == {"NotSent"}
+
+
+def _queries(sandbox: Sandbox | None) -> int:
+    return 1 if sandbox is None else sandbox.stats.accepted.get("QueryChatappPhoneNumbers", 0)
+
+
+def test_stop_while_the_numbers_query_is_retried_stops_at_once(
+    tmp_path: Path, down_service: tuple[str, Sandbox | None]
+) -> None:
+    import _thread
+
+    url, sandbox = down_service
+    df = pd.DataFrame({"Phone": [str(PHONE)] * 5, "Message": [f"m{i}" for i in range(5)]})
+    retries: list[Retrying] = []
+
+    def stop_at_the_first_retry(item: object) -> None:
+        if isinstance(item, Retrying):
+            retries.append(item)
+            if len(retries) == 1:
+                _thread.interrupt_main()  # Ctrl-C, as the kernel's Stop gives it
+
+    with pytest.raises(qrbatch.Interrupted) as caught:
+        qrbatch.create_codes(
+            df, endpoint=url, env=creds(), state_dir=tmp_path, progress=stop_at_the_first_retry
+        )
+    assert len(retries) == 1 and _queries(sandbox) == 1  # nothing asked after the press
+    _stopped_frame(caught.value, 5)
+
+
+@pytest.mark.anyio
+async def test_cancelling_the_async_form_while_the_numbers_query_is_retried_stops_at_once(
+    tmp_path: Path, down_service: tuple[str, Sandbox | None]
+) -> None:
+    import asyncio
+
+    url, sandbox = down_service
+    df = pd.DataFrame({"Phone": [str(PHONE)] * 3, "Message": ["a", "b", "c"]})
+    retries: list[Retrying] = []
+
+    def stop_at_the_first_retry(item: object) -> None:
+        if isinstance(item, Retrying):
+            retries.append(item)
+            if len(retries) == 1:
+                cell.cancel()  # Stop on an async cell: ipykernel cancels its task
+
+    cell = asyncio.ensure_future(
+        qrbatch.acreate_codes(
+            df, endpoint=url, env=creds(), state_dir=tmp_path, progress=stop_at_the_first_retry
+        )
+    )
+    with pytest.raises(qrbatch.Interrupted) as caught:
+        with anyio.fail_after(30):  # a bound, not the measure
+            await cell
+    assert len(retries) == 1 and _queries(sandbox) == 1
+    _stopped_frame(caught.value, 3)
