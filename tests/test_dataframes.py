@@ -491,3 +491,20 @@ async def test_cancelling_the_async_form_while_the_numbers_query_is_retried_stop
             await cell
     assert len(retries) == 1 and _queries(sandbox) == 1
     _stopped_frame(caught.value, 3)
+
+
+def test_a_mistyped_key_id_does_not_block_the_corrected_key(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET
+
+    df = pd.DataFrame({"Phone": [str(PHONE)], "Message": ["the corrected key"]})
+    typo = {**creds(), "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY_ID[:-1]}
+    with pytest.raises(qrbatch.AccountError, match="InvalidAccessKeyId"):
+        qrbatch.create_codes(df, endpoint=sandbox_thread.url, env=typo, state_dir=tmp_path)
+    right = {
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY_ID,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_KEY_SECRET,
+    }
+    out = qrbatch.create_codes(df, endpoint=sandbox_thread.url, env=right, state_dir=tmp_path)
+    assert list(out["Status"]) == ["created"]
