@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the same names, for type checkers and readers
     from qrbatch import dataframes as frames  # noqa: F401 - the module qrbatch.frames
+    from qrbatch.cams.credentials import Credentials
     from qrbatch.dataframes.codes import acreate_codes, create_codes, validate_frame
     from qrbatch.dataframes.show import show
     from qrbatch.engine.events import Event, EventBus
@@ -56,6 +57,7 @@ _HOMES: dict[str, tuple[str, str]] = {
     "AccountError": ("qrbatch.errors", "AccountError"),
     "CamsError": ("qrbatch.errors", "CamsError"),
     "ConfigError": ("qrbatch.errors", "ConfigError"),
+    "Credentials": ("qrbatch.cams.credentials", "Credentials"),
     "CredentialsError": ("qrbatch.errors", "CredentialsError"),
     "Event": ("qrbatch.engine.events", "Event"),
     "EventBus": ("qrbatch.engine.events", "EventBus"),
@@ -96,6 +98,7 @@ __all__ = [
     "AccountError",
     "CamsError",
     "ConfigError",
+    "Credentials",
     "CredentialsError",
     "Event",
     "EventBus",

@@ -508,3 +508,25 @@ def test_a_mistyped_key_id_does_not_block_the_corrected_key(
     }
     out = qrbatch.create_codes(df, endpoint=sandbox_thread.url, env=right, state_dir=tmp_path)
     assert list(out["Status"]) == ["created"]
+
+
+def test_credentials_come_from_qrbatch_and_anything_else_is_refused_before_a_thread(
+    sandbox_thread: SandboxThread, tmp_path: Path
+) -> None:
+    import threading
+
+    from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET
+
+    df = pd.DataFrame({"Phone": [str(PHONE)], "Message": ["a key given in code"]})
+    key = qrbatch.Credentials(access_key_id=DEMO_KEY_ID, access_key_secret=DEMO_KEY_SECRET)
+    out = qrbatch.create_codes(
+        df, endpoint=sandbox_thread.url, credentials=key, state_dir=tmp_path, progress=False
+    )
+    assert list(out["Status"]) == ["created"]
+    before = threading.active_count()
+    for given in ((DEMO_KEY_ID, "a-secret"), {"access_key_id": DEMO_KEY_ID, "secret": "a-secret"}):
+        with pytest.raises(qrbatch.ConfigError, match=r"qrbatch\.Credentials\(") as caught:
+            qrbatch.create_codes(df, endpoint=sandbox_thread.url, credentials=given)  # type: ignore[arg-type]
+        assert "a-secret" not in str(caught.value)
+        assert type(given).__name__ in str(caught.value)
+    assert threading.active_count() == before

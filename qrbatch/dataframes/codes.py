@@ -165,6 +165,9 @@ def _check(
     try:
         if errors not in ("raise", "ignore"):
             raise ConfigError.of("frames.errors_value", value=errors)
+        if credentials is not None and not isinstance(credentials, Credentials):
+            # the type only: a tuple or dict holds the secret
+            raise ConfigError.of("frames.credentials_type", kind=type(credentials).__name__)
         frame = as_pandas(df)
         settings: dict[str, Any] = {
             "image_type": image_type,

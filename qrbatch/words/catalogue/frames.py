@@ -8,6 +8,8 @@ EN: dict[str, str] = {
     "new was sent. Run the same call again to send the rest (what was done is this error's "
     ".result).",
     "frames.errors_value": 'errors must be "raise" or "ignore", not {value!r}.',
+    "frames.credentials_type": "credentials must be qrbatch.Credentials(access_key_id=..., "
+    "access_key_secret=...), not a {kind}.",
     "frames.not_a_frame": "Expected a pandas or polars DataFrame, got {kind}.",
     "frames.lazy_frame": "A polars LazyFrame cannot be read row by row: pass df.collect().",
     "frames.not_a_result": "This frame has no {column} column: show() draws what "
@@ -29,6 +31,8 @@ ID: dict[str, str] = {
     "dicatat, tidak ada yang baru dikirim. Jalankan panggilan yang sama lagi untuk mengirim "
     "sisanya (yang sudah selesai ada di .result pada error ini).",
     "frames.errors_value": 'errors harus "raise" atau "ignore", bukan {value!r}.',
+    "frames.credentials_type": "credentials harus berupa qrbatch.Credentials("
+    "access_key_id=..., access_key_secret=...), bukan {kind}.",
     "frames.not_a_frame": "Yang diharapkan DataFrame pandas atau polars, yang diberikan {kind}.",
     "frames.lazy_frame": "LazyFrame polars tidak bisa dibaca baris demi baris: berikan "
     "df.collect().",
