@@ -530,3 +530,44 @@ def test_credentials_come_from_qrbatch_and_anything_else_is_refused_before_a_thr
         assert "a-secret" not in str(caught.value)
         assert type(given).__name__ in str(caught.value)
     assert threading.active_count() == before
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"phone": 3}, "phone= must be a column's name (a str), not int"),
+        ({"message": ["message"]}, "message= must be a column's name (a str), not list"),
+        ({"label": 5}, "label= must be a column's name"),
+        ({"country": 1.0}, "country= must be a column's name"),
+        ({"state_dir": 42}, "state_dir= must be a path (a str or Path), not int"),
+        ({"output": 1.5}, "output= must be a path"),
+        ({"progress": "no"}, "progress= must be True, False or a function"),
+        ({"default_region": "Indonesia"}, "two-letter region code: \"ID\" for 'Indonesia'"),
+        ({"default_region": "XX"}, "default_region= must be a two-letter region code"),
+        ({"concurrency": 0}, "concurrency= must be at least 1, not 0"),
+        ({"qps": 0}, "qps must be more than 0"),
+        ({"qps": "5"}, "qps= must be a number, not str"),
+        ({"max_attempts": 0}, "max_attempts must be at least 1"),
+    ],
+)
+def test_wrong_arguments_are_refused_before_any_thread_in_python_words(
+    given: dict[str, object], said: str
+) -> None:
+    import threading
+    import traceback
+
+    before = threading.active_count()
+    with pytest.raises(qrbatch.ConfigError) as caught:
+        qrbatch.create_codes(messy_frame(), endpoint="sandbox", **given)  # type: ignore[arg-type]
+    assert threading.active_count() == before
+    assert said in str(caught.value) and "--" not in str(caught.value)
+    assert len(traceback.extract_tb(caught.value.__traceback__)) <= 3  # this line, ours
+
+
+def test_a_lower_case_region_is_taken_and_validate_frame_checks_the_same() -> None:
+    df = pd.DataFrame({"Phone": ["0812 3456 7890"], "Message": ["m"]})
+    assert qrbatch.validate_frame(df, default_region="id").empty
+    with pytest.raises(qrbatch.ConfigError, match='"ID" for'):
+        qrbatch.validate_frame(df, default_region="indonesia")
+    with pytest.raises(qrbatch.ConfigError, match="phone= must be"):
+        qrbatch.validate_frame(df, phone=3)  # type: ignore[arg-type]

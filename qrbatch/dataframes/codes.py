@@ -38,6 +38,7 @@ import pandas as pd
 
 from qrbatch.cams.credentials import Credentials
 from qrbatch.cams.models import DEFAULT_TIMEOUT
+from qrbatch.dataframes import arguments
 from qrbatch.dataframes.kinds import Frame, FrameT, as_pandas
 from qrbatch.engine.events import Subscriber
 from qrbatch.errors import ConfigError, Interrupted, QrbatchError
@@ -93,6 +94,10 @@ def validate_frame(
 
 def _problems(df: Any, phone: str | None, message: str | None, settings: dict[str, Any]) -> Any:
     try:
+        for name, column in (("phone", phone), ("message", message)):
+            arguments.column_name(name, column)
+        arguments.column_name("country", settings["country_column"])
+        settings["default_region"] = arguments.region(settings["default_region"])
         frame = as_pandas(df)
         job = Job(input=Path("DataFrame"), **settings)
         language = job.language or "en"
@@ -168,6 +173,16 @@ def _check(
         if credentials is not None and not isinstance(credentials, Credentials):
             # the type only: a tuple or dict holds the secret
             raise ConfigError.of("frames.credentials_type", kind=type(credentials).__name__)
+        for name, column in (("phone", phone), ("message", message), ("label", label)):
+            arguments.column_name(name, column)
+        arguments.column_name("country", country)
+        arguments.path("output", output)
+        arguments.path("state_dir", state_dir)
+        arguments.progress(progress)
+        arguments.counts(
+            qps=qps, timeout=timeout, max_attempts=max_attempts, concurrency=concurrency
+        )
+        default_region = arguments.region(default_region)
         frame = as_pandas(df)
         settings: dict[str, Any] = {
             "image_type": image_type,
