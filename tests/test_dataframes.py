@@ -571,3 +571,71 @@ def test_a_lower_case_region_is_taken_and_validate_frame_checks_the_same() -> No
         qrbatch.validate_frame(df, default_region="indonesia")
     with pytest.raises(qrbatch.ConfigError, match="phone= must be"):
         qrbatch.validate_frame(df, phone=3)  # type: ignore[arg-type]
+
+
+EARLY_STOP_SCRIPT = """
+import importlib.abc, json, signal, sys, traceback
+import pandas as pd
+import qrbatch
+
+class PressStop(importlib.abc.MetaPathFinder):  # Stop while qrbatch loads its engine
+    def find_spec(self, name, path=None, target=None):
+        if name == "qrbatch.run.commands":
+            signal.raise_signal(signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, PressStop())
+df = pd.DataFrame({"Phone": ["6281234567890"] * 3, "Message": ["a", "b", "c"]})
+try:
+    qrbatch.create_codes(df, endpoint="sandbox", progress=False)
+    seen = {"raised": None}
+except BaseException as error:
+    result = getattr(error, "result", None)
+    seen = {
+        "raised": type(error).__name__,
+        "rows": None if result is None else len(result),
+        "status": None if result is None else sorted(set(result["Status"])),
+        "frames": len(traceback.extract_tb(error.__traceback__)),
+    }
+sys.meta_path.pop(0)
+again = qrbatch.create_codes(df, endpoint="sandbox", progress=False)  # the next call works
+seen["again"] = sorted(set(again["Status"]))
+print(json.dumps(seen))
+"""
+
+
+def test_stop_while_qrbatch_loads_raises_interrupted_with_every_row(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", EARLY_STOP_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QRBATCH_STATE_DIR": str(tmp_path / "state")},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["raised"] == "Interrupted"
+    assert (seen["rows"], seen["status"]) == (3, ["skipped"])  # every row, none made
+    assert seen["frames"] <= 2  # the caller's line, and one of qrbatch's
+    assert seen["again"] == ["created"]
+
+
+def test_stop_while_the_frame_is_checked_raises_interrupted_with_every_row() -> None:
+    import signal
+
+    class PressesStop:  # a cell that presses Stop when it is read
+        def __str__(self) -> str:
+            signal.raise_signal(signal.SIGINT)
+            return "m"
+
+    df = pd.DataFrame({"Phone": [str(PHONE)] * 2, "Message": ["a", PressesStop()]})
+    with pytest.raises(qrbatch.Interrupted) as caught:
+        qrbatch.create_codes(df, endpoint="sandbox", progress=False)
+    frame = caught.value.result
+    assert len(frame) == 2 and set(frame["Status"]) == {"skipped"}
+    assert set(frame["ErrorCode"]) == {"NotSent"} and list(frame["Attempts"]) == [0, 0]
