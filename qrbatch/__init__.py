@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the same names, for type checkers and readers
     from qrbatch import dataframes as frames  # noqa: F401 - the module qrbatch.frames
+    from qrbatch.cams.credentials import Credentials
     from qrbatch.dataframes.codes import acreate_codes, create_codes, validate_frame
     from qrbatch.dataframes.show import show
     from qrbatch.engine.events import Event, EventBus
@@ -56,6 +57,7 @@ _HOMES: dict[str, tuple[str, str]] = {
     "AccountError": ("qrbatch.errors", "AccountError"),
     "CamsError": ("qrbatch.errors", "CamsError"),
     "ConfigError": ("qrbatch.errors", "ConfigError"),
+    "Credentials": ("qrbatch.cams.credentials", "Credentials"),
     "CredentialsError": ("qrbatch.errors", "CredentialsError"),
     "Event": ("qrbatch.engine.events", "Event"),
     "EventBus": ("qrbatch.engine.events", "EventBus"),
@@ -96,6 +98,7 @@ __all__ = [
     "AccountError",
     "CamsError",
     "ConfigError",
+    "Credentials",
     "CredentialsError",
     "Event",
     "EventBus",
@@ -145,9 +148,40 @@ def __getattr__(name: str) -> Any:
     if name not in _HOMES:
         raise AttributeError(f"module 'qrbatch' has no attribute {name!r}")
     module, attribute = _HOMES[name]
+    if name in _STOPPABLE:
+        return _load_stoppable(name, module, attribute)
     value = getattr(importlib.import_module(module), attribute)
     globals()[name] = value  # once: later lookups do not come here
     return value
+
+
+# The first call of these loads pandas and the engine (a second or two): Stop pressed
+# meanwhile makes that call raise Interrupted with its frame, as Stop does once it runs.
+_STOPPABLE = frozenset({"create_codes", "acreate_codes"})
+
+
+def _load_stoppable(name: str, module: str, attribute: str) -> Any:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):  # a handler of the caller's own: left alone
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        value = getattr(importlib.import_module(module), attribute)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if not pressed:
+        globals()[name] = value
+        return value
+    from qrbatch.dataframes.codes import stopped_call
+
+    return stopped_call(value)  # this call only: the next lookup gets the function
 
 
 def __dir__() -> list[str]:

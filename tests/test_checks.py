@@ -35,6 +35,9 @@ from qrbatch.words import describe, speaking
         ("\u00a0+62\u00a0812 3456 7890 ", "6281234567890"),
         ("0062 812 3456 7890", "6281234567890"),
         ("+1 (415) 555-0123", "14155550123"),
+        ("(+65) 9123 4567", "6591234567"),  # the country code in a parenthesis
+        ("( +62 ) 812-3456-7890", "6281234567890"),
+        ("(0065) 9123 4567", "6591234567"),
     ],
 )
 def test_phone_numbers_as_people_type_them(raw: str, expected: str) -> None:

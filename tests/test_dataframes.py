@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import anyio
@@ -10,7 +11,8 @@ import pandas as pd
 import pytest
 
 import qrbatch
-from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
+from qrbatch.engine.events import Retrying
+from qrbatch.sandbox import Faults, Sandbox, SandboxConfig, SandboxThread
 from tests.support.cli import qrbatch as cli
 from tests.support.sandbox import creds
 from tests.support.sheets import results
@@ -410,3 +412,230 @@ def test_show_draws_the_codes_as_cards_with_their_caption_and_number(
     assert "Not shown (past limit=): 1." in repr(one)
     with pytest.raises(qrbatch.ConfigError, match="no QrdlCode column"):
         qrbatch.show(df)
+
+
+@pytest.fixture(params=["closed port", "answers 503"])
+def down_service(request: pytest.FixtureRequest) -> Iterator[tuple[str, Sandbox | None]]:
+    """A service that does not answer the query of the account's numbers: nothing
+    listening, or a sandbox that answers every call ServiceUnavailable."""
+    if request.param == "closed port":
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        yield f"http://127.0.0.1:{port}", None
+        return
+    actions = frozenset({"QueryChatappPhoneNumbers", "CreatePhoneMessageQrdl"})
+    faults = Faults(unavailable=1.0, actions=actions)
+    with SandboxThread(Sandbox(config=SandboxConfig(qps=100, faults=faults))) as server:
+        yield server.url, server.sandbox
+
+
+def _stopped_frame(error: qrbatch.Interrupted, rows: int) -> None:
+    frame = error.result
+    assert isinstance(frame, pd.DataFrame) and len(frame) == rows
+    assert set(frame["Status"]) == {"skipped"} and set(frame["ErrorCode"]) == {"NotSent"}
+
+
+def _queries(sandbox: Sandbox | None) -> int:
+    return 1 if sandbox is None else sandbox.stats.accepted.get("QueryChatappPhoneNumbers", 0)
+
+
+def test_stop_while_the_numbers_query_is_retried_stops_at_once(
+    tmp_path: Path, down_service: tuple[str, Sandbox | None]
+) -> None:
+    import _thread
+
+    url, sandbox = down_service
+    df = pd.DataFrame({"Phone": [str(PHONE)] * 5, "Message": [f"m{i}" for i in range(5)]})
+    retries: list[Retrying] = []
+
+    def stop_at_the_first_retry(item: object) -> None:
+        if isinstance(item, Retrying):
+            retries.append(item)
+            if len(retries) == 1:
+                _thread.interrupt_main()  # Ctrl-C, as the kernel's Stop gives it
+
+    with pytest.raises(qrbatch.Interrupted) as caught:
+        qrbatch.create_codes(
+            df, endpoint=url, env=creds(), state_dir=tmp_path, progress=stop_at_the_first_retry
+        )
+    assert len(retries) == 1 and _queries(sandbox) == 1  # nothing asked after the press
+    _stopped_frame(caught.value, 5)
+
+
+@pytest.mark.anyio
+async def test_cancelling_the_async_form_while_the_numbers_query_is_retried_stops_at_once(
+    tmp_path: Path, down_service: tuple[str, Sandbox | None]
+) -> None:
+    import asyncio
+
+    url, sandbox = down_service
+    df = pd.DataFrame({"Phone": [str(PHONE)] * 3, "Message": ["a", "b", "c"]})
+    retries: list[Retrying] = []
+
+    def stop_at_the_first_retry(item: object) -> None:
+        if isinstance(item, Retrying):
+            retries.append(item)
+            if len(retries) == 1:
+                cell.cancel()  # Stop on an async cell: ipykernel cancels its task
+
+    cell = asyncio.ensure_future(
+        qrbatch.acreate_codes(
+            df, endpoint=url, env=creds(), state_dir=tmp_path, progress=stop_at_the_first_retry
+        )
+    )
+    with pytest.raises(qrbatch.Interrupted) as caught:
+        with anyio.fail_after(30):  # a bound, not the measure
+            await cell
+    assert len(retries) == 1 and _queries(sandbox) == 1
+    _stopped_frame(caught.value, 3)
+
+
+def test_a_mistyped_key_id_does_not_block_the_corrected_key(
+    tmp_path: Path, sandbox_thread: SandboxThread
+) -> None:
+    from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET
+
+    df = pd.DataFrame({"Phone": [str(PHONE)], "Message": ["the corrected key"]})
+    typo = {**creds(), "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY_ID[:-1]}
+    with pytest.raises(qrbatch.AccountError, match="InvalidAccessKeyId"):
+        qrbatch.create_codes(df, endpoint=sandbox_thread.url, env=typo, state_dir=tmp_path)
+    right = {
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY_ID,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_KEY_SECRET,
+    }
+    out = qrbatch.create_codes(df, endpoint=sandbox_thread.url, env=right, state_dir=tmp_path)
+    assert list(out["Status"]) == ["created"]
+
+
+def test_credentials_come_from_qrbatch_and_anything_else_is_refused_before_a_thread(
+    sandbox_thread: SandboxThread, tmp_path: Path
+) -> None:
+    import threading
+
+    from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET
+
+    df = pd.DataFrame({"Phone": [str(PHONE)], "Message": ["a key given in code"]})
+    key = qrbatch.Credentials(access_key_id=DEMO_KEY_ID, access_key_secret=DEMO_KEY_SECRET)
+    out = qrbatch.create_codes(
+        df, endpoint=sandbox_thread.url, credentials=key, state_dir=tmp_path, progress=False
+    )
+    assert list(out["Status"]) == ["created"]
+    before = threading.active_count()
+    for given in ((DEMO_KEY_ID, "a-secret"), {"access_key_id": DEMO_KEY_ID, "secret": "a-secret"}):
+        with pytest.raises(qrbatch.ConfigError, match=r"qrbatch\.Credentials\(") as caught:
+            qrbatch.create_codes(df, endpoint=sandbox_thread.url, credentials=given)  # type: ignore[arg-type]
+        assert "a-secret" not in str(caught.value)
+        assert type(given).__name__ in str(caught.value)
+    assert threading.active_count() == before
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"phone": 3}, "phone= must be a column's name (a str), not int"),
+        ({"message": ["message"]}, "message= must be a column's name (a str), not list"),
+        ({"label": 5}, "label= must be a column's name"),
+        ({"country": 1.0}, "country= must be a column's name"),
+        ({"state_dir": 42}, "state_dir= must be a path (a str or Path), not int"),
+        ({"output": 1.5}, "output= must be a path"),
+        ({"progress": "no"}, "progress= must be True, False or a function"),
+        ({"default_region": "Indonesia"}, "two-letter region code: \"ID\" for 'Indonesia'"),
+        ({"default_region": "XX"}, "default_region= must be a two-letter region code"),
+        ({"concurrency": 0}, "concurrency= must be at least 1, not 0"),
+        ({"qps": 0}, "qps must be more than 0"),
+        ({"qps": "5"}, "qps= must be a number, not str"),
+        ({"max_attempts": 0}, "max_attempts must be at least 1"),
+    ],
+)
+def test_wrong_arguments_are_refused_before_any_thread_in_python_words(
+    given: dict[str, object], said: str
+) -> None:
+    import threading
+    import traceback
+
+    before = threading.active_count()
+    with pytest.raises(qrbatch.ConfigError) as caught:
+        qrbatch.create_codes(messy_frame(), endpoint="sandbox", **given)  # type: ignore[arg-type]
+    assert threading.active_count() == before
+    assert said in str(caught.value) and "--" not in str(caught.value)
+    assert len(traceback.extract_tb(caught.value.__traceback__)) <= 3  # this line, ours
+
+
+def test_a_lower_case_region_is_taken_and_validate_frame_checks_the_same() -> None:
+    df = pd.DataFrame({"Phone": ["0812 3456 7890"], "Message": ["m"]})
+    assert qrbatch.validate_frame(df, default_region="id").empty
+    with pytest.raises(qrbatch.ConfigError, match='"ID" for'):
+        qrbatch.validate_frame(df, default_region="indonesia")
+    with pytest.raises(qrbatch.ConfigError, match="phone= must be"):
+        qrbatch.validate_frame(df, phone=3)  # type: ignore[arg-type]
+
+
+EARLY_STOP_SCRIPT = """
+import importlib.abc, json, signal, sys, traceback
+import pandas as pd
+import qrbatch
+
+class PressStop(importlib.abc.MetaPathFinder):  # Stop while qrbatch loads its engine
+    def find_spec(self, name, path=None, target=None):
+        if name == "qrbatch.run.commands":
+            signal.raise_signal(signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, PressStop())
+df = pd.DataFrame({"Phone": ["6281234567890"] * 3, "Message": ["a", "b", "c"]})
+try:
+    qrbatch.create_codes(df, endpoint="sandbox", progress=False)
+    seen = {"raised": None}
+except BaseException as error:
+    result = getattr(error, "result", None)
+    seen = {
+        "raised": type(error).__name__,
+        "rows": None if result is None else len(result),
+        "status": None if result is None else sorted(set(result["Status"])),
+        "frames": len(traceback.extract_tb(error.__traceback__)),
+    }
+sys.meta_path.pop(0)
+again = qrbatch.create_codes(df, endpoint="sandbox", progress=False)  # the next call works
+seen["again"] = sorted(set(again["Status"]))
+print(json.dumps(seen))
+"""
+
+
+def test_stop_while_qrbatch_loads_raises_interrupted_with_every_row(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", EARLY_STOP_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QRBATCH_STATE_DIR": str(tmp_path / "state")},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["raised"] == "Interrupted"
+    assert (seen["rows"], seen["status"]) == (3, ["skipped"])  # every row, none made
+    assert seen["frames"] <= 2  # the caller's line, and one of qrbatch's
+    assert seen["again"] == ["created"]
+
+
+def test_stop_while_the_frame_is_checked_raises_interrupted_with_every_row() -> None:
+    import signal
+
+    class PressesStop:  # a cell that presses Stop when it is read
+        def __str__(self) -> str:
+            signal.raise_signal(signal.SIGINT)
+            return "m"
+
+    df = pd.DataFrame({"Phone": [str(PHONE)] * 2, "Message": ["a", PressesStop()]})
+    with pytest.raises(qrbatch.Interrupted) as caught:
+        qrbatch.create_codes(df, endpoint="sandbox", progress=False)
+    frame = caught.value.result
+    assert len(frame) == 2 and set(frame["Status"]) == {"skipped"}
+    assert set(frame["ErrorCode"]) == {"NotSent"} and list(frame["Attempts"]) == [0, 0]

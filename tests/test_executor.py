@@ -218,3 +218,45 @@ async def test_rows_left_in_flight_are_reconciled_before_sending(tmp_path: Path)
     assert landed_entry is not None and landed_entry.status == "created"
     assert client.stats.calls["CreatePhoneMessageQrdl"] == 1
     assert set(codes_by_message(sandbox).values()) == {1}
+
+
+@pytest.mark.parametrize("reuse", [False, True], ids=["create", "list first"])
+async def test_stop_cuts_a_retrys_wait_short_and_sends_nothing_after_it(reuse: bool) -> None:
+    # The service answers every call 503; Stop is pressed at the first retry, whose wait
+    # here never ends by itself: the run still ends, and nothing more goes out.
+    import anyio
+
+    from qrbatch.engine.events import Event, Retrying
+
+    actions = frozenset({"CreatePhoneMessageQrdl", "ListPhoneMessageQrdl"})
+    faults = Faults(unavailable=1.0, actions=actions)
+    sandbox = Sandbox(config=SandboxConfig(qps=1000, faults=faults))
+
+    async def forever(seconds: float) -> None:
+        await anyio.sleep_forever()
+
+    async with running_sandbox(sandbox) as (_, url):
+        pacer = AdaptivePacer(100)
+        creds = Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET)
+        async with CamsClient(credentials=creds, pacer=pacer, endpoint=url) as client:
+
+            def events(item: Event) -> None:
+                if isinstance(item, Retrying):
+                    runner.request_stop()
+
+            with Journal(":memory:") as journal:
+                runner = Executor(
+                    action=Create(reuse_existing=reuse),
+                    client=client,
+                    pacer=pacer,
+                    journal=journal,
+                    settings=ExecutionSettings(concurrency=1, retry=FAST_RETRY),
+                    sleep=forever,
+                    events=events,
+                )
+                with anyio.fail_after(10):  # a bound, not the measure: it ends at once
+                    report = await runner.execute(requests(1))
+                states = [e.state for e in journal.entries().values()]
+    assert report.interrupted and report.created == 0
+    assert client.stats.total_calls == 1  # the one that failed; none after the press
+    assert states == ["pending"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qrbatch.sandbox import Sandbox, SandboxConfig, SandboxThread
+from qrbatch.sandbox import Faults, Sandbox, SandboxConfig, SandboxThread
 from tests.support.kernel import Kernel, kernel
 from tests.support.sandbox import creds
 from tests.test_readme import ROOT, python_blocks
@@ -105,7 +105,7 @@ def test_stop_stops_a_cell_at_once_and_the_next_run_sends_the_rest(
 
 
 def test_stop_stops_an_async_cell_the_same_way(notebook: Kernel, server: SandboxThread) -> None:
-    before = server.sandbox.stats.accepted["CreatePhoneMessageQrdl"]
+    before = created(server)
     stopped = notebook.run(
         "later = df.assign(Message=df['Message'] + ' (async)')\n"
         "codes = await qrbatch.acreate_codes(later, endpoint=URL, qps=20)",
@@ -120,14 +120,32 @@ def test_stop_stops_an_async_cell_the_same_way(notebook: Kernel, server: Sandbox
     )
     done = int(partial.text)
     assert 0 < done < ROWS
-    assert server.sandbox.stats.accepted["CreatePhoneMessageQrdl"] - before == done
+    assert created(server) - before == done
     rest = notebook.run(
         "codes = await qrbatch.acreate_codes(later, endpoint=URL, qps=100, progress=False)\n"
         "print(codes['Status'].value_counts().to_dict())"
     )
     assert eval(rest.text) == {"created": ROWS}
-    assert server.sandbox.stats.accepted["CreatePhoneMessageQrdl"] - before == ROWS
+    assert created(server) - before == ROWS
     assert server.sandbox.world.accounts["demo"].duplicates() == 0
+
+
+def test_stop_stops_at_once_while_the_service_is_down(notebook: Kernel) -> None:
+    # The trial's cell: the account's numbers are asked of a service that answers 503,
+    # and retried; Stop ends the cell at once with Interrupted, not ServiceUnavailable.
+    faults = Faults(unavailable=1.0, actions=frozenset({"QueryChatappPhoneNumbers"}))
+    with SandboxThread(Sandbox(config=SandboxConfig(qps=100, faults=faults))) as down:
+        asked = down.sandbox.stats.accepted
+        for cell in ("codes = qrbatch.create_codes", "codes = await qrbatch.acreate_codes"):
+            before = asked.get("QueryChatappPhoneNumbers", 0)
+            stopped = notebook.run(
+                f"{FEW}\n{cell}(few, endpoint={down.url!r}, progress=False)",
+                stop_when=lambda n=before: asked.get("QueryChatappPhoneNumbers", 0) > n,
+            )
+            assert stopped.error == "Interrupted", stopped.traceback
+            assert stopped.stopped_after is not None and stopped.stopped_after < 3
+            rows = notebook.run("print(len(sys.last_value.result))")
+            assert rows.text.strip() == "41"
 
 
 def test_the_bar_ends_at_the_total_also_without_ipywidgets_and_on_a_rerun(

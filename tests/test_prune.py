@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import qrbatch
 from qrbatch.engine.journal import Journal
@@ -76,3 +77,11 @@ def test_the_command_says_what_it_removed(tmp_path: Path) -> None:
     done = cli("state", "prune", "--older-than", "365", env=env)
     assert done.returncode == 0 and "removed 1 notebook journals" in done.stdout
     assert not list((state / "frames").iterdir())
+
+
+@pytest.mark.parametrize("older_than", [-1, "30", float("nan"), timedelta(days=-1)])
+def test_prune_refuses_an_age_that_is_not_days_in_its_own_name(older_than: object) -> None:
+    with pytest.raises(qrbatch.ConfigError, match=r"prune\(older_than=\) must be"):
+        qrbatch.frames.prune(older_than=older_than)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^prune\(\) got an unexpected keyword"):
+        qrbatch.frames.prune(older_thn=0)  # type: ignore[call-arg]

@@ -11,8 +11,8 @@ from qrbatch.run.exit_codes import ExitCode
 from tests.support.sheets import write_csv
 
 EXPECTED = {
-    "AccountError", "CamsError", "ConfigError", "CredentialsError", "Event", "EventBus",
-    "ExitCode", "InputFileError", "Job", "JournalLockedError", "OutcomeUnknownError",
+    "AccountError", "CamsError", "ConfigError", "Credentials", "CredentialsError", "Event",
+    "EventBus", "ExitCode", "InputFileError", "Job", "JournalLockedError", "OutcomeUnknownError",
     "QrbatchError", "RetryableError", "RowError", "RowResult", "RunResult", "Summary",
     "ThrottledError", "TransientError", "UsageError", "Validated", "__version__",
     "delete_codes", "list_codes", "load_job_file", "read_code_sheet", "run_batch",

@@ -161,3 +161,19 @@ def test_fresh_starts_over_and_says_what_it_dropped(tmp_path: Path) -> None:
     assert "dropped a journal of 5 done" in err
     # reuse still prevents duplicates: the live codes are found by List and reused
     assert statuses(tmp_path / "campaign.results.xlsx") == ["reused"] * 5
+
+
+def test_a_mistyped_key_id_does_not_block_the_corrected_key(tmp_path: Path) -> None:
+    from tests.support.cli import qrbatch as cli
+
+    source = campaign(tmp_path, 3)
+    with SandboxThread(Sandbox(config=SandboxConfig(qps=100))) as server:
+        run = ("run", str(source), "--endpoint", server.url, "--no-images", "--no-progress")
+        typo = {"ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY_ID[:-1]}
+        right = {"ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_KEY_ID}
+        secret = {"ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_KEY_SECRET}
+        refused = cli(*run, env={**typo, **secret}, cwd=tmp_path)
+        fixed = cli(*run, env={**right, **secret}, cwd=tmp_path)
+    assert refused.returncode == 3 and "InvalidAccessKeyId" in refused.stderr
+    assert fixed.returncode == 0, fixed.stderr
+    assert "3 created" in fixed.stdout

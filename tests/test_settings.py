@@ -76,9 +76,7 @@ def test_the_readme_job_file_table_lists_exactly_the_job_keys() -> None:
         ('input = "a.csv"\n[printing]\npdf = true\n', "unknown table 'printing'"),
     ],
 )
-def test_a_job_file_says_what_it_does_not_understand(
-    tmp_path: Path, body: str, words: str
-) -> None:
+def test_a_job_file_says_what_it_does_not_understand(tmp_path: Path, body: str, words: str) -> None:
     path = tmp_path / "job.toml"
     path.write_text(body)
     with pytest.raises(ConfigError, match=re.escape(words)):

@@ -4,7 +4,7 @@ of its journals (``prune``), for notebooks and scripts. Also ``qrbatch.frames``.
 
 from qrbatch.dataframes.codes import acreate_codes, create_codes, validate_frame
 from qrbatch.dataframes.show import show
+from qrbatch.dataframes.upkeep import prune
 from qrbatch.run.prune import Pruned
-from qrbatch.run.prune import prune_journals as prune
 
 __all__ = ["Pruned", "acreate_codes", "create_codes", "prune", "show", "validate_frame"]

@@ -25,10 +25,13 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import contextvars
+import dataclasses
+import functools
 import hashlib
+import inspect
 import json
 import threading
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -38,11 +41,12 @@ import pandas as pd
 
 from qrbatch.cams.credentials import Credentials
 from qrbatch.cams.models import DEFAULT_TIMEOUT
+from qrbatch.dataframes import arguments
 from qrbatch.dataframes.kinds import Frame, FrameT, as_pandas
 from qrbatch.engine.events import Subscriber
 from qrbatch.errors import ConfigError, Interrupted, QrbatchError
 from qrbatch.outputs.printing.options import Layout
-from qrbatch.outputs.results import RESULT_COLUMNS
+from qrbatch.outputs.results import RESULT_COLUMNS, RowResult
 from qrbatch.run.commands import Validated, run_batch, validate_sheet
 from qrbatch.run.exit_codes import ExitCode
 from qrbatch.run.finish import RunResult, check_print_columns
@@ -51,7 +55,7 @@ from qrbatch.run.progress import progress_for
 from qrbatch.run.settings import DEFAULT_MAX_ATTEMPTS, DEFAULT_QPS, Job
 from qrbatch.sheets.frame import sheet_from_frame
 from qrbatch.state_home import frames_state_dir
-from qrbatch.words import speaking
+from qrbatch.words import said, speaking
 
 PREFIX = "qrbatch_"  # of a result column whose name the caller's frame already has
 ImageType = Literal["PNG", "SVG"]
@@ -93,6 +97,10 @@ def validate_frame(
 
 def _problems(df: Any, phone: str | None, message: str | None, settings: dict[str, Any]) -> Any:
     try:
+        for name, column in (("phone", phone), ("message", message)):
+            arguments.column_name(name, column)
+        arguments.column_name("country", settings["country_column"])
+        settings["default_region"] = arguments.region(settings["default_region"])
         frame = as_pandas(df)
         job = Job(input=Path("DataFrame"), **settings)
         language = job.language or "en"
@@ -165,6 +173,19 @@ def _check(
     try:
         if errors not in ("raise", "ignore"):
             raise ConfigError.of("frames.errors_value", value=errors)
+        if credentials is not None and not isinstance(credentials, Credentials):
+            # the type only: a tuple or dict holds the secret
+            raise ConfigError.of("frames.credentials_type", kind=type(credentials).__name__)
+        for name, column in (("phone", phone), ("message", message), ("label", label)):
+            arguments.column_name(name, column)
+        arguments.column_name("country", country)
+        arguments.path("output", output)
+        arguments.path("state_dir", state_dir)
+        arguments.progress(progress)
+        arguments.counts(
+            qps=qps, timeout=timeout, max_attempts=max_attempts, concurrency=concurrency
+        )
+        default_region = arguments.region(default_region)
         frame = as_pandas(df)
         settings: dict[str, Any] = {
             "image_type": image_type,
@@ -220,7 +241,7 @@ async def _create(call: _Call, stop: threading.Event) -> Any:
             )
     except QrbatchError as failed:  # no credentials, the journal in use...: said in words
         raise failed.with_traceback(None) from None
-    frame = call.frame.result(_result_frame(call.frame.pandas, result))
+    frame = call.frame.result(_result_frame(call.frame.pandas, result.results))
     error: QrbatchError | None = None
     if result.exit_code == ExitCode.INTERRUPTED:
         error = Interrupted.of("frames.interrupted")
@@ -301,7 +322,11 @@ async def acreate_codes(
     the calls in flight settle, then ``qrbatch.Interrupted`` with the ``.result``."""
     __tracebackhide__ = True  # IPython and pytest show the caller's line, not this frame
     arguments = {k: v for k, v in locals().items() if k != "df" and not k.startswith("__")}
-    return cast(FrameT, await _create(_check(df, **arguments), threading.Event()))
+    try:
+        call = _check(df, **arguments)
+    except KeyboardInterrupt:
+        raise not_started(df) from None
+    return cast(FrameT, await _create(call, threading.Event()))
 
 
 # The settings that shape what is sent: one journal per endpoint and these, whatever the
@@ -339,10 +364,45 @@ def _frame_job(
     )
 
 
-def _result_frame(df: pd.DataFrame, result: RunResult) -> pd.DataFrame:
+def not_started(df: Any) -> BaseException:
+    """Stop pressed before the run started (while qrbatch was loading or checking the
+    frame): ``Interrupted`` with every row not sent; a plain KeyboardInterrupt when
+    ``df`` is no frame to answer with."""
+    try:
+        frame = df if isinstance(df, Frame) else as_pandas(df)
+    except QrbatchError:
+        return KeyboardInterrupt()
+    unsent = RowResult("skipped", error_code="NotSent", error_message=said("advice.not_sent"))
+    rows = [dataclasses.replace(unsent, attempts=0)] * len(frame.pandas)
+    error = Interrupted.of("frames.interrupted")
+    error.result = frame.result(_result_frame(frame.pandas, rows))
+    return error.with_traceback(None)
+
+
+def stopped_call(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` as the call that follows a Stop pressed while it was being loaded
+    sees it: Interrupted with its frame, every row not sent (``qrbatch.__getattr__``)."""
+    if inspect.iscoroutinefunction(function):
+
+        @functools.wraps(function)
+        async def stopped_async(df: Any, *args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True
+            raise not_started(df)
+
+        return stopped_async
+
+    @functools.wraps(function)
+    def stopped(df: Any, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
+        raise not_started(df)
+
+    return stopped
+
+
+def _result_frame(df: pd.DataFrame, results: Sequence[RowResult]) -> pd.DataFrame:
     # qrbatch's own messages were worded in the call's language (speaking) and stay
     # said(): describe(message, language="id") words one again
-    cells = [r.cells() for r in result.results]
+    cells = [r.cells() for r in results]
     out = pd.DataFrame(cells, index=df.index, columns=list(RESULT_COLUMNS))
     # JSON-safe: a row never sent made 0 attempts (not <NA>, which json.dumps refuses)
     out["Attempts"] = out["Attempts"].fillna(0).astype("int64")
@@ -457,7 +517,11 @@ def create_codes(
     """
     __tracebackhide__ = True  # IPython and pytest show the caller's line, not this frame
     arguments = {k: v for k, v in locals().items() if k != "df" and not k.startswith("__")}
-    return cast(FrameT, _in_thread(_check(df, **arguments)))
+    try:
+        call = _check(df, **arguments)
+    except KeyboardInterrupt:  # Stop while the frame is being checked: nothing started
+        raise not_started(df) from None
+    return cast(FrameT, _in_thread(call))
 
 
 def _in_thread(call: _Call) -> Any:
@@ -468,12 +532,15 @@ def _in_thread(call: _Call) -> Any:
         # The caller's context goes with it: the kernel's (which cell its output goes
         # to) and the words' (language and audience).
         context = contextvars.copy_context()
-        future = pool.submit(context.run, _loop_of_its_own, call, stop)
+        future: concurrent.futures.Future[Any] | None = None
         try:
             try:
+                future = pool.submit(context.run, _loop_of_its_own, call, stop)
                 return _wait(future)
             except KeyboardInterrupt:
                 stop.set()
+            if future is None:  # pressed as the thread was being started: the run sees
+                raise not_started(call.frame) from None  # the flag at once, if it started
             return future.result()  # the calls in flight settle: seconds at most
         except QrbatchError as error:
             raise error.with_traceback(None) from None  # not the worker thread's frames

@@ -148,7 +148,8 @@ class Executor:
         # Orphaned claims are settled by one List per number: (claims' time, listing).
         self._orphan_lists: dict[Group, tuple[float, Live]] = {}
         self._list_locks: dict[Group, anyio.Lock] = {}
-        self._claim_waits: set[anyio.CancelScope] = set()
+        # Waits that a stop cuts short: for another run's Create, and a retry's backoff.
+        self._waits: set[anyio.CancelScope] = set()
         self._client = client
         self._pacer = pacer
         self._journal = journal
@@ -177,7 +178,7 @@ class Executor:
 
     def _close(self) -> None:
         self._pacer.close()
-        for scope in list(self._claim_waits):  # waiting on another run's Create: stop too
+        for scope in list(self._waits):  # another run's Create, a retry's backoff: stop too
             scope.cancel()
 
     def _unavailable(self, error: RegistryUnavailableError) -> None:
@@ -210,8 +211,20 @@ class Executor:
 
     async def _list(self, group: Group) -> Live:
         return await list_live(
-            self._client, group, self._settings.retry, self._sleep, self._emit, self._count_list
+            self._client, group, self._settings.retry, self._backoff, self._emit, self._count_list
         )
+
+    async def _backoff(self, seconds: float) -> None:
+        """A retry's wait, cut short when the run stops (Stop pressed while the service
+        is down): the next try then meets the closed pacer, and nothing is sent."""
+        if self.stopping:
+            return
+        with anyio.CancelScope() as waiting:
+            self._waits.add(waiting)
+            try:
+                await self._sleep(seconds)
+            finally:
+                self._waits.discard(waiting)
 
     # Plan ----------------------------------------------------------------------------
 
@@ -375,14 +388,14 @@ class Executor:
         orphaned_since: float | None = None
         while True:
             with anyio.CancelScope() as waiting:
-                self._claim_waits.add(waiting)
+                self._waits.add(waiting)
                 try:
                     settled = await self._host_claims.wait_turn(request.key)
                 except RegistryUnavailableError as error:
                     self._unavailable(error)
                     settled = None
                 finally:
-                    self._claim_waits.discard(waiting)
+                    self._waits.discard(waiting)
             if waiting.cancelled_caught or self.stopping:  # this row stays for the rerun
                 self.report.not_sent += 1
                 return
@@ -504,7 +517,7 @@ class Executor:
 
         try:
             outcome = await call_with_retries(
-                self._settings.retry, attempt, self._sleep, on_retry=self._emit
+                self._settings.retry, attempt, self._backoff, on_retry=self._emit
             )
         except PacerClosedError:
             self._journal.mark(key, "unknown" if uncertain else "pending", attempts=attempts)

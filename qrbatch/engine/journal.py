@@ -27,6 +27,7 @@ from typing import IO
 from qrbatch.errors import ConfigError, JournalLockedError, OutputWriteError
 from qrbatch.outputs.outcomes import Entry, Journaled, State
 from qrbatch.state_home import default_state_dir
+from qrbatch.words import say
 
 log = logging.getLogger("qrbatch")
 
@@ -192,16 +193,30 @@ class Journal:
         """Tie the journal to one endpoint and AccessKey; refuse another's journal.
 
         Codes live on one account: resuming a journal against another account would
-        skip rows that were never created there.
+        skip rows that were never created there. A journal whose account acted on none of
+        its requests (none done, in flight or unknown: a mistyped AccessKey ID refused at
+        the first call) holds nothing of that account's, so it is bound to the new one.
         """
         row = self._db.execute("SELECT value FROM meta WHERE name = 'account'").fetchone()
         if row is None:
             with self._transaction():
                 self._db.execute("INSERT INTO meta VALUES ('account', ?)", (account,))
         elif row[0] != account:
-            raise ConfigError.of(
-                "journal.other_account", file=self.path, recorded=row[0], account=account
-            )
+            if self._acted_on():
+                raise ConfigError.of(
+                    "journal.other_account", file=self.path, recorded=row[0], account=account
+                )
+            with self._transaction():  # what the other account's run kept goes with it
+                self._db.execute("DELETE FROM meta WHERE name NOT IN ('account', 'input')")
+                self._db.execute("UPDATE meta SET value = ? WHERE name = 'account'", (account,))
+            log.info(say("journal.rebound", file=self.path, recorded=row[0], account=account))
+
+    def _acted_on(self) -> bool:
+        """Whether the service acted (or may have) on any request of this journal."""
+        found = self._db.execute(
+            "SELECT 1 FROM requests WHERE state IN ('done', 'inflight', 'unknown') LIMIT 1"
+        ).fetchone()
+        return found is not None
 
     # Reading ------------------------------------------------------------------------
 

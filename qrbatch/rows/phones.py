@@ -114,6 +114,10 @@ def normalise_phone(raw: str, default_region: str | None = None) -> str:
     """
     text = _cleaned(raw)
     region = default_region.upper() if default_region else None
+    # "(+65) 9123 4567": a country code in a leading parenthesis is still international
+    bracketed = re.match(r"\(\s*(?:\+|00)\s*(\d+)\s*\)", text)
+    if bracketed:
+        text = f"+{bracketed.group(1)} {text[bracketed.end() :]}"
     if text.startswith("+"):
         return _e164(_parse(raw, text, None))
     digits = re.sub(r"\D", "", text)

@@ -47,10 +47,17 @@ def log_events(item: Event) -> None:
         event(
             logging.INFO,
             "run_start",
-            words("log.run_start", action=item.action, rows=item.rows,
-                unique=item.unique_requests, endpoint=item.endpoint, qps=f"{item.qps:g}")
-            + (words("log.credentials", credentials=item.credentials) if item.credentials
-               else ""),  # fmt: skip
+            words(
+                "log.run_start",
+                action=item.action,
+                rows=item.rows,
+                unique=item.unique_requests,
+                endpoint=item.endpoint,
+                qps=f"{item.qps:g}",
+            )
+            + (
+                words("log.credentials", credentials=item.credentials) if item.credentials else ""
+            ),  # fmt: skip
             action=item.action,
             input=item.input,
             output=item.output,
@@ -67,8 +74,11 @@ def log_events(item: Event) -> None:
         event(
             logging.INFO,
             "numbers",
-            (words("log.numbers_space", count=item.count, space=item.space) if item.space
-             else words("log.numbers", count=item.count))
+            (
+                words("log.numbers_space", count=item.count, space=item.space)
+                if item.space
+                else words("log.numbers", count=item.count)
+            )
             + (f": {statuses}" if statuses else ""),  # fmt: skip
             space=item.space,
             count=item.count,

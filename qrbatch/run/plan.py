@@ -14,9 +14,9 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import anyio
 
@@ -62,6 +62,7 @@ from qrbatch.run.settings import Job
 from qrbatch.sheets.read import Sheet
 
 log = logging.getLogger("qrbatch")
+T = TypeVar("T")
 
 
 class Stoppable(Protocol):
@@ -119,6 +120,31 @@ async def watch_stop(runner: Stoppable, stop: threading.Event, emit: Subscriber)
 
 
 STOP_POLL = 0.05  # seconds between looks at a caller's stop flag: a press feels instant
+
+
+async def _cancel_when_set(stop: threading.Event, scope: anyio.CancelScope) -> None:
+    while not stop.is_set():
+        await anyio.sleep(STOP_POLL)
+    scope.cancel()
+
+
+async def unless_stopped(
+    stop: threading.Event | None, work: Callable[[], Awaitable[T]]
+) -> T | None:
+    """``work()``, or None when the caller's ``stop`` flag is set first: the work is
+    cancelled at once. Only for what sends nothing (the query of the account's numbers
+    and its retries): a cancelled read leaves nothing to settle."""
+    if stop is None:
+        return await work()
+    if stop.is_set():
+        return None
+    found: list[T] = []
+    with anyio.CancelScope() as stopped:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(_cancel_when_set, stop, stopped)
+            found.append(await work())
+            tg.cancel_scope.cancel()  # done: the watcher can go
+    return None if stopped.cancelled_caught or not found else found[0]
 
 
 async def execute(
@@ -238,6 +264,7 @@ async def run_plan(
     bus = caller.bus
     numbers = sandbox_numbers(checked) if job.is_sandbox else set()
     interrupted = False
+    stop = caller.stop
     async with open_run(
         job, action.name, caller, sheet_name=sheet.sheet_name, numbers=numbers
     ) as ctx:
@@ -245,11 +272,14 @@ async def run_plan(
             ctx.record.output_file = ""
         later: Later = []  # said once run_start is out
         if action.name == "create":  # the account decides which number each row means
-            checked = await decide_numbers(
-                ctx, checked, phone_column=phone_column(job, sheet), later=later
+            column = phone_column(job, sheet)
+            decided = await unless_stopped(
+                stop, lambda: decide_numbers(ctx, checked, phone_column=column, later=later)
             )
-            requests = [row.request for row in checked if row.request is not None]
-            unique = len({r.key for r in requests})
+            if decided is not None:
+                checked = decided
+                requests = [row.request for row in checked if row.request is not None]
+                unique = len({r.key for r in requests})
         bus.emit(
             RunStarted(
                 action.name,
@@ -268,7 +298,10 @@ async def run_plan(
             say()
         try:
             assert ctx.journal is not None
-            if ctx.report.stopped_by is not None or ctx.outage:
+            if stop is not None and stop.is_set():  # Stop before the first send: none
+                ctx.emit(Interrupted("KeyboardInterrupt"))
+                interrupted = True
+            elif ctx.report.stopped_by is not None or ctx.outage:
                 pass  # the account stopped, or the service is down: nothing to send
             elif ctx.journal.get_meta(OUTPUTS_PENDING) and _all_done(ctx.journal, requests):
                 log.info("writing the results an earlier run could not write; no call needed")

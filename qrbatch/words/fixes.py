@@ -252,7 +252,7 @@ SETTINGS: dict[str, Setting] = {
         "--profile",
         "NAME",
         "credentials",
-        "Credentials(...)",
+        "qrbatch.Credentials(...)",
         _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
         label={"en": "AccessKey", "id": "AccessKey"},
     ),
@@ -260,7 +260,7 @@ SETTINGS: dict[str, Setting] = {
         "",
         "",
         "credentials",
-        "Credentials(...)",
+        "qrbatch.Credentials(...)",
         _one("enter the AccessKey in the Account panel", "isi AccessKey di panel Akun"),
         label={"en": "AccessKey", "id": "AccessKey"},
         cli={

@@ -8,6 +8,21 @@ EN: dict[str, str] = {
     "new was sent. Run the same call again to send the rest (what was done is this error's "
     ".result).",
     "frames.errors_value": 'errors must be "raise" or "ignore", not {value!r}.',
+    "frames.credentials_type": "credentials must be qrbatch.Credentials(access_key_id=..., "
+    "access_key_secret=...), not a {kind}.",
+    "frames.not_text": "{name}= must be a column's name (a str), not {kind}.",
+    "frames.not_a_path": "{name}= must be a path (a str or Path), not {kind}.",
+    "frames.progress_value": "progress= must be True, False or a function that takes the "
+    "run's events, not {kind}.",
+    "frames.not_a_number": "{name}= must be a number, not {kind}.",
+    "frames.not_a_whole_number": "{name}= must be a whole number (an int), not {kind}.",
+    "frames.at_least_one": "{name}= must be at least 1, not {value!r}.",
+    "frames.region": 'default_region= must be a two-letter region code such as "ID", "SG" '
+    'or "US", not {value!r}.',
+    "frames.region_named": 'default_region= takes the two-letter region code: "{code}" for '
+    "{value!r}.",
+    "frames.prune_age": "prune(older_than=) must be a number of days (0 or more) or a "
+    "timedelta, not {value!r}.",
     "frames.not_a_frame": "Expected a pandas or polars DataFrame, got {kind}.",
     "frames.lazy_frame": "A polars LazyFrame cannot be read row by row: pass df.collect().",
     "frames.not_a_result": "This frame has no {column} column: show() draws what "
@@ -29,6 +44,21 @@ ID: dict[str, str] = {
     "dicatat, tidak ada yang baru dikirim. Jalankan panggilan yang sama lagi untuk mengirim "
     "sisanya (yang sudah selesai ada di .result pada error ini).",
     "frames.errors_value": 'errors harus "raise" atau "ignore", bukan {value!r}.',
+    "frames.credentials_type": "credentials harus berupa qrbatch.Credentials("
+    "access_key_id=..., access_key_secret=...), bukan {kind}.",
+    "frames.not_text": "{name}= harus berupa nama kolom (str), bukan {kind}.",
+    "frames.not_a_path": "{name}= harus berupa path (str atau Path), bukan {kind}.",
+    "frames.progress_value": "progress= harus True, False, atau fungsi yang menerima "
+    "peristiwa proses, bukan {kind}.",
+    "frames.not_a_number": "{name}= harus berupa angka, bukan {kind}.",
+    "frames.not_a_whole_number": "{name}= harus berupa bilangan bulat (int), bukan {kind}.",
+    "frames.at_least_one": "{name}= harus paling sedikit 1, bukan {value!r}.",
+    "frames.region": 'default_region= harus kode wilayah dua huruf seperti "ID", "SG" atau '
+    '"US", bukan {value!r}.',
+    "frames.region_named": 'default_region= memakai kode wilayah dua huruf: "{code}" untuk '
+    "{value!r}.",
+    "frames.prune_age": "prune(older_than=) harus berupa jumlah hari (0 atau lebih) atau "
+    "timedelta, bukan {value!r}.",
     "frames.not_a_frame": "Yang diharapkan DataFrame pandas atau polars, yang diberikan {kind}.",
     "frames.lazy_frame": "LazyFrame polars tidak bisa dibaca baris demi baris: berikan "
     "df.collect().",

@@ -12,6 +12,8 @@ EN: dict[str, str] = {
     "{fix:wait}); qrbatch never runs twice on one journal.",
     "journal.other_account": "{file} records a run against {recorded}, not {account}. "
     "{Fix:fresh} to start over, or {fix:output} (or {fix:state_dir}) for this account.",
+    "journal.rebound": "{file} recorded a run against {recorded} that made nothing there: "
+    "it now records this run against {account}",
 }
 
 ID: dict[str, str] = {
@@ -26,4 +28,6 @@ ID: dict[str, str] = {
     "journal.other_account": "{file} mencatat proses untuk akun {recorded}, bukan {account}. "
     "{Fix:fresh} untuk mulai dari awal, atau {fix:output} (atau {fix:state_dir}) untuk akun "
     "ini.",
+    "journal.rebound": "{file} mencatat proses untuk akun {recorded} yang tidak membuat apa "
+    "pun di sana: sekarang mencatat proses ini untuk akun {account}",
 }
