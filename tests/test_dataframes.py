@@ -166,6 +166,16 @@ def test_language_words_the_messages_of_the_frame(
     assert "--" not in made["ErrorMessage"].iloc[1]
 
 
+def test_the_registry_is_a_parameter_too(tmp_path: Path, sandbox_thread: SandboxThread) -> None:
+    df = pd.DataFrame({"Phone": ["6281234567890"], "Message": ["hi"]})
+    assert list(run_frame(df, sandbox_thread.url, tmp_path, registry="off")["Status"]) == [
+        "created"
+    ]
+    with pytest.raises(qrbatch.ConfigError) as caught:
+        run_frame(df, sandbox_thread.url, tmp_path, registry="memcached://cache")
+    assert "--" not in str(caught.value)
+
+
 def test_validate_frame_returns_the_problems_without_a_call() -> None:
     problems = qrbatch.validate_frame(messy_frame())
     assert list(problems.index) == [40]

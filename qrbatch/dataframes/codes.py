@@ -166,6 +166,7 @@ def _check(
     timeout: float,
     concurrency: int | None,
     state_dir: str | Path | None,
+    registry: str | None,
 ) -> _Call:
     """Everything that can be wrong with a call, found before any thread or call starts;
     a mistake is raised with a traceback of the caller's line only."""
@@ -205,6 +206,7 @@ def _check(
             "max_attempts": max_attempts,
             "timeout": timeout,
             "concurrency": concurrency,
+            "registry": registry,
             **({} if images is None else {"images": images}),
         }
         if (pdf or zip) and output is None:
@@ -315,6 +317,7 @@ async def acreate_codes(
     timeout: float = DEFAULT_TIMEOUT,
     concurrency: int | None = None,
     state_dir: str | Path | None = None,
+    registry: str | None = None,
 ) -> FrameT:
     """Create a QR code for every row of ``df``: the async form of :func:`create_codes`
     (same parameters, same result, same errors). Cancelling it (Stop on a notebook cell
@@ -442,6 +445,7 @@ def create_codes(
     timeout: float = DEFAULT_TIMEOUT,
     concurrency: int | None = None,
     state_dir: str | Path | None = None,
+    registry: str | None = None,
 ) -> FrameT:
     """Create a WhatsApp QR code for every row of a DataFrame.
 
@@ -487,6 +491,10 @@ def create_codes(
         Attempts per call, seconds per answer, worker tasks.
     state_dir : str or Path, optional
         Where the journal lives (default: qrbatch's own state folder, private).
+    registry : str, optional
+        The account registry shared with other runs: ``"local"`` (this computer, the
+        default), ``"off"``, or a Redis URL every machine of the account names
+        (``"redis://:PASSWORD@cache:6379/0"``; default: ``QRBATCH_REGISTRY``).
 
     Returns
     -------
