@@ -19,7 +19,6 @@ from pathlib import Path
 
 import anyio
 import pytest
-from openpyxl import load_workbook
 
 from qrbatch.engine.claims import NoClaims
 from qrbatch.engine.pacing import AdaptivePacer
@@ -40,6 +39,7 @@ from qrbatch.sandbox import (
     SandboxThread,
 )
 from tests.support.pacing import max_in_window
+from tests.support.sheets import codes_by_message
 from tests.support.virtual_time import run_virtual
 
 KEY = "LTAI5testKey"
@@ -457,14 +457,8 @@ def test_the_same_sheet_run_twice_at_once_creates_each_code_once(tmp_path: Path)
     account = sandbox.world.accounts["demo"]
     assert account.duplicates() == 0
     assert account.created == 16
-
-    def results(name: str) -> dict[str, str]:
-        book = load_workbook(tmp_path / name, read_only=True)
-        header, *body = list(book["Results"].values)
-        message, code = header.index("Message"), header.index("QrdlCode")
-        return {str(row[message]): str(row[code]) for row in body}
-
-    assert results("a.xlsx") == results("b.xlsx")  # both runs hand out the same codes
+    # both runs hand out the same codes
+    assert codes_by_message(tmp_path / "a.xlsx") == codes_by_message(tmp_path / "b.xlsx")
 
 
 # Fallback -----------------------------------------------------------------------------

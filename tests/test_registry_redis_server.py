@@ -11,7 +11,6 @@ from pathlib import Path
 
 import anyio
 import pytest
-from openpyxl import load_workbook
 
 pytest.importorskip("redis")
 
@@ -25,6 +24,7 @@ from qrbatch.sandbox import (
     SandboxThread,
 )
 from tests.support.redis_server import redis_server
+from tests.support.sheets import codes_by_message
 
 
 def test_the_scripts_run_on_a_real_server_on_its_own_clock(tmp_path: Path) -> None:
@@ -101,13 +101,7 @@ def test_the_same_sheet_on_two_hosts_creates_each_code_once(tmp_path: Path) -> N
     assert account.duplicates() == 0
     assert account.created == 16
 
-    def results(name: str) -> dict[str, str]:
-        book = load_workbook(tmp_path / name, read_only=True)
-        header, *body = list(book["Results"].values)
-        message, code = header.index("Message"), header.index("QrdlCode")
-        return {str(row[message]): str(row[code]) for row in body}
-
-    assert results("a.xlsx") == results("b.xlsx")
+    assert codes_by_message(tmp_path / "a.xlsx") == codes_by_message(tmp_path / "b.xlsx")
 
 
 def test_a_redis_that_does_not_answer_stops_the_run_before_any_call(tmp_path: Path) -> None:

@@ -41,3 +41,8 @@ def results(path: Path) -> list[dict[str, object]]:
     """The Results sheet of a workbook qrbatch wrote, one dict per row by header."""
     rows = list(load_workbook(path)["Results"].iter_rows(values_only=True))
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def codes_by_message(path: Path) -> dict[str, str]:
+    """Each row's QrdlCode by its Message: what two runs of one sheet handed out."""
+    return {str(row["Message"]): str(row["QrdlCode"]) for row in results(path)}
