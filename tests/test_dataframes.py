@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pandas as pd
@@ -29,6 +34,21 @@ def messy_frame() -> pd.DataFrame:
         },
         index=pd.Index([10, 20, 30, 40, 50, 60], name="id"),
     )
+
+
+def run_script(script: str, tmp_path: Path) -> dict[str, Any]:
+    """Run ``script`` in a Python of its own (a kernel's main thread, signals and all);
+    what it printed last, as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QRBATCH_STATE_DIR": str(tmp_path / "state")},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
 
 
 def sent(sandbox: Sandbox) -> dict[str, tuple[str, str]]:
@@ -294,20 +314,7 @@ with SandboxThread(Sandbox(config=SandboxConfig(qps=100))) as server:
 def test_stop_stops_on_the_first_press_and_the_next_call_sends_the_rest(
     tmp_path: Path,
 ) -> None:
-    import json
-    import os
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-c", STOP_SCRIPT],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "QRBATCH_STATE_DIR": str(tmp_path / "state")},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    seen = json.loads(done.stdout.splitlines()[-1])
+    seen = run_script(STOP_SCRIPT, tmp_path)
     assert seen["ended"] < 5  # the cell ends within seconds of the press
     assert seen["alive"] == []  # no qrbatch thread goes on creating
     assert 0 < seen["first"] < 40 and seen["rows"] == 40  # the partial result is kept
@@ -615,20 +622,7 @@ print(json.dumps(seen))
 
 
 def test_stop_while_qrbatch_loads_raises_interrupted_with_every_row(tmp_path: Path) -> None:
-    import json
-    import os
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-c", EARLY_STOP_SCRIPT],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "QRBATCH_STATE_DIR": str(tmp_path / "state")},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    seen = json.loads(done.stdout.splitlines()[-1])
+    seen = run_script(EARLY_STOP_SCRIPT, tmp_path)
     assert seen["raised"] == "Interrupted"
     assert (seen["rows"], seen["status"]) == (3, ["skipped"])  # every row, none made
     assert seen["frames"] <= 2  # the caller's line, and one of qrbatch's
