@@ -384,3 +384,10 @@ def test_the_runs_log_lines_speak_the_runs_language(tmp_path: Path) -> None:
     assert "1 baris, 1 permintaan unik" in done.output
     assert "sandbox: CAMS simulasi berjalan di http://127.0.0.1:" in done.output
     assert "unique requests" not in done.output
+
+
+def test_qrbatch_numbers_speaks_the_language_too() -> None:
+    done = CliRunner().invoke(main, ["numbers", "--endpoint", "sandbox", "--language", "id"])
+    assert done.exit_code == 0, done.output
+    assert done.output.splitlines()[0].split()[:3] == ["Nomor", "Nama", "bisnis"]
+    assert "nomor," in done.output and "dapat dipakai" in done.output

@@ -770,7 +770,7 @@ def numbers(
     except KeyboardInterrupt:
         _interrupted()
     rows = [tuple("" if v is None else str(v) for v in r.cells()) for r in reports]
-    header = ("Number", "Business name", "Status", "Quality", "Tier", "Verified", "Codes", "")
+    header = (*words("cli.numbers_header").split("|"), "")
     if is_json():
         for report in reports:
             number = report.number
@@ -791,7 +791,8 @@ def numbers(
             click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
     usable = sum(r.number.usable for r in reports)
     say(
-        f"{len(reports)} numbers, {usable} usable" + (f" -> {output}" if output else ""),
+        words("cli.numbers_end", numbers=len(reports), usable=usable)
+        + (f" -> {output}" if output else ""),
         "numbers_end",
         numbers=len(reports),
         usable=usable,

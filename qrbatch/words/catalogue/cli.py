@@ -15,6 +15,9 @@ EN: dict[str, str] = {
     "cli.pdf_modules": "PDF: {file} ({pages:n} pages, modules {mm} mm)",
     "cli.pdf_run_modules": "PDF: {file} (modules {mm} mm)",
     "cli.zip": "ZIP: {file} ({images:n} images)",
+    # the columns of qrbatch numbers' table, split at |
+    "cli.numbers_header": "Number|Business name|Status|Quality|Tier|Verified|Codes",
+    "cli.numbers_end": "{numbers:n} numbers, {usable:n} usable",
 }
 
 ID: dict[str, str] = {
@@ -30,4 +33,6 @@ ID: dict[str, str] = {
     "cli.pdf_modules": "PDF: {file} ({pages:n} halaman, modul {mm} mm)",
     "cli.pdf_run_modules": "PDF: {file} (modul {mm} mm)",
     "cli.zip": "ZIP: {file} ({images:n} gambar)",
+    "cli.numbers_header": "Nomor|Nama bisnis|Status|Kualitas|Tingkat|Terverifikasi|Kode",
+    "cli.numbers_end": "{numbers:n} nomor, {usable:n} dapat dipakai",
 }
