@@ -590,7 +590,7 @@ def _confirm(question: str, yes: bool) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        raise ConfigError(f"{question} Refusing without --yes when not on a terminal.")
+        raise ConfigError(f"{question} {words('cli.refuse_without_yes', flag='--yes')}")
     if not click.confirm(question, default=False):
         click.echo(words("cli.nothing_done"), err=True)
         sys.exit(ExitCode.USAGE)
@@ -669,16 +669,7 @@ def _codes_command(
         checked = read_code_sheet(job, action)
         count = sum(c.request is not None for c in checked[1])
         numbers = len({c.request.phone for c in checked[1] if c.request is not None})
-        if action == "delete":
-            question = (
-                f"Delete {count} QR codes of {numbers} business numbers? "
-                "Printed codes stop working."
-            )
-        else:
-            question = (
-                f"Update up to {count} QR codes of {numbers} business numbers? "
-                "Each updated code gets a new code and QR image: printed ones must be replaced."
-            )
+        question = words(f"cli.confirm_{action}", count=count, numbers=numbers)
         _confirm(question, yes)
         subscriber, bar = _events(no_progress, quiet)
         result = _call(

@@ -18,6 +18,11 @@ EN: dict[str, str] = {
     # the columns of qrbatch numbers' table, split at |
     "cli.numbers_header": "Number|Business name|Status|Quality|Tier|Verified|Codes",
     "cli.numbers_end": "{numbers:n} numbers, {usable:n} usable",
+    "cli.confirm_delete": "Delete {count:n} QR codes of {numbers:n} business numbers? Printed "
+    "codes stop working.",
+    "cli.confirm_update": "Update up to {count:n} QR codes of {numbers:n} business numbers? "
+    "Each updated code gets a new code and QR image: printed ones must be replaced.",
+    "cli.refuse_without_yes": "Refusing without {flag} when not on a terminal.",
 }
 
 ID: dict[str, str] = {
@@ -35,4 +40,10 @@ ID: dict[str, str] = {
     "cli.zip": "ZIP: {file} ({images:n} gambar)",
     "cli.numbers_header": "Nomor|Nama bisnis|Status|Kualitas|Tingkat|Terverifikasi|Kode",
     "cli.numbers_end": "{numbers:n} nomor, {usable:n} dapat dipakai",
+    "cli.confirm_delete": "Hapus {count:n} kode QR dari {numbers:n} nomor bisnis? Kode yang "
+    "sudah dicetak tidak akan berfungsi lagi.",
+    "cli.confirm_update": "Perbarui paling banyak {count:n} kode QR dari {numbers:n} nomor "
+    "bisnis? Setiap kode yang diperbarui mendapat kode dan gambar QR baru: yang sudah "
+    "dicetak harus diganti.",
+    "cli.refuse_without_yes": "Ditolak tanpa {flag} bila tidak di terminal.",
 }
