@@ -245,14 +245,14 @@ def _run_drop(
     def on_file(item: DropFile) -> None:
         if item.error is not None:
             said = str(item.error)  # most errors name the file already
-            words = said if str(item.source) in said else f"{item.source}: {said}"
-            event(logging.ERROR, "error", words, file=str(item.source.resolve()))
+            line = said if str(item.source) in said else f"{item.source}: {said}"
+            event(logging.ERROR, "error", line, file=str(item.source.resolve()))
             if item.state == "gave_up":  # unusable three nights running: say what now
                 event(
                     logging.ERROR,
                     "drop_gave_up",
-                    f"{item.source.name}: still unusable after {item.tries} runs; no longer "
-                    f"tried: fix it, then qrbatch drop retry {source} {item.source}",
+                    words("cli.drop_unusable_gave_up", file=item.source.name, tries=item.tries,
+                          retry=f"qrbatch drop retry {source} {item.source}"),  # fmt: skip
                     file=str(item.source.resolve()),
                     tries=item.tries,
                 )
@@ -263,8 +263,8 @@ def _run_drop(
             event(
                 logging.WARNING,
                 "drop_retry",
-                f"{item.source.name}: rows failed for a passing cause; the next run sends them "
-                f"again (run {item.tries} of {MAX_TRIES})",
+                words("cli.drop_retry", file=item.source.name, tries=item.tries,
+                      most=MAX_TRIES),  # fmt: skip
                 file=str(item.source.resolve()),
                 tries=item.tries,
             )
@@ -272,19 +272,20 @@ def _run_drop(
             event(
                 logging.ERROR,
                 "drop_gave_up",
-                f"{item.source.name}: rows still failing after {item.tries} runs; no longer "
-                f"retried: see {item.result.output}; once fixed, qrbatch drop retry "
-                f"{source} {item.source}",
+                words("cli.drop_gave_up", file=item.source.name, tries=item.tries,
+                      results=item.result.output,
+                      retry=f"qrbatch drop retry {source} {item.source}"),  # fmt: skip
                 file=str(item.source.resolve()),
                 tries=item.tries,
             )
         if item.moved_to is not None:
-            moved = f"moved {item.source.name} to {item.moved_to}"
+            moved = words("cli.moved", file=item.source.name, folder=item.moved_to)
             say(moved, "moved", file=str(item.source.resolve()))
 
     files = _call(run_drop, bar, job=job, events=subscriber, handle_signals=True, on_file=on_file)
     if not files:
-        say(f"nothing new in {job.input}", "nothing_new", folder=str(job.input.resolve()))
+        say(words("cli.nothing_new", folder=job.input), "nothing_new",
+            folder=str(job.input.resolve()))  # fmt: skip
     code = int(drop_exit_code(files))
     _job_end(job, files, code)
     return code, files

@@ -23,6 +23,14 @@ EN: dict[str, str] = {
     "cli.confirm_update": "Update up to {count:n} QR codes of {numbers:n} business numbers? "
     "Each updated code gets a new code and QR image: printed ones must be replaced.",
     "cli.refuse_without_yes": "Refusing without {flag} when not on a terminal.",
+    "cli.drop_retry": "{file}: rows failed for a passing cause; the next run sends them "
+    "again (run {tries:n} of {most:n})",
+    "cli.drop_gave_up": "{file}: rows still failing after {tries:n} runs; no longer "
+    "retried: see {results}; once fixed, {retry}",
+    "cli.drop_unusable_gave_up": "{file}: still unusable after {tries:n} runs; no longer "
+    "tried: fix it, then {retry}",
+    "cli.moved": "moved {file} to {folder}",
+    "cli.nothing_new": "nothing new in {folder}",
 }
 
 ID: dict[str, str] = {
@@ -46,4 +54,12 @@ ID: dict[str, str] = {
     "bisnis? Setiap kode yang diperbarui mendapat kode dan gambar QR baru: yang sudah "
     "dicetak harus diganti.",
     "cli.refuse_without_yes": "Ditolak tanpa {flag} bila tidak di terminal.",
+    "cli.drop_retry": "{file}: ada baris yang gagal karena sebab sementara; proses berikutnya "
+    "mengirimnya lagi (percobaan {tries:n} dari {most:n})",
+    "cli.drop_gave_up": "{file}: masih ada baris yang gagal setelah {tries:n} kali; tidak "
+    "dicoba lagi: lihat {results}; setelah diperbaiki, {retry}",
+    "cli.drop_unusable_gave_up": "{file}: masih tidak dapat dipakai setelah {tries:n} kali; "
+    "tidak dicoba lagi: perbaiki berkasnya, lalu {retry}",
+    "cli.moved": "{file} dipindahkan ke {folder}",
+    "cli.nothing_new": "tidak ada berkas baru di {folder}",
 }
