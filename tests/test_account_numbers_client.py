@@ -24,6 +24,7 @@ from qrbatch.sandbox import (
     World,
 )
 from qrbatch.sandbox.server import running_sandbox
+from tests.support.gateway import stub as gateway
 
 pytestmark = pytest.mark.anyio
 DEMO = Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET)
@@ -223,26 +224,14 @@ async def test_the_query_has_its_own_limit_and_over_it_is_throttling() -> None:
 
 @asynccontextmanager
 async def stub(body: dict[str, Any], seen: list[dict[str, str]]) -> AsyncIterator[CamsClient]:
+    """A gateway that answers every call with ``body`` and notes what was asked."""
+
     async def handler(request: web.Request) -> web.Response:
         seen.append({"action": request.headers["x-acs-action"], **request.query})
         return web.Response(text=json.dumps(body), content_type="application/json")
 
-    app = web.Application()
-    app.router.add_route("POST", "/", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        async with CamsClient(
-            credentials=Credentials("LTAIstub", "stub-secret"),
-            pacer=UnpacedPacer(),
-            endpoint=f"http://127.0.0.1:{port}",
-        ) as client:
-            yield client
-    finally:
-        await runner.cleanup()
+    async with gateway(handler) as client:
+        yield client
 
 
 async def test_the_list_is_the_top_level_phone_numbers_and_nothing_else_is_sent() -> None:

@@ -27,32 +27,11 @@ from qrbatch.sandbox import DEMO_KEY_ID, DEMO_KEY_SECRET, Sandbox, SandboxConfig
 from qrbatch.sandbox.app import ErrorFormat
 from qrbatch.sandbox.server import running_sandbox
 from qrbatch.sandbox.state import Code
+from tests.support.gateway import STUB_SECRET, Handler, stub
 
 pytestmark = pytest.mark.anyio
-SECRET = "client-test-secret-0f3a"
+SECRET = STUB_SECRET
 DEMO = Credentials(DEMO_KEY_ID, DEMO_KEY_SECRET)
-Handler = Callable[[web.Request], Any]
-
-
-@asynccontextmanager
-async def stub(handler: Handler, timeout: float = 2.0) -> AsyncIterator[CamsClient]:
-    app = web.Application()
-    app.router.add_route("POST", "/", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        async with CamsClient(
-            credentials=Credentials("LTAIstub", SECRET),
-            pacer=UnpacedPacer(),
-            endpoint=f"http://127.0.0.1:{port}",
-            timeout=timeout,
-        ) as client:
-            yield client
-    finally:
-        await runner.cleanup()
 
 
 def answer(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Handler:

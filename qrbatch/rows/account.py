@@ -54,17 +54,8 @@ def resolve_rows(
         number = owned[phone]
         request = dataclasses.replace(draft, phone=phone)
         if not number.usable and made(request):  # an earlier run's code stays in the results
-            resolved.append(
-                dataclasses.replace(
-                    row,
-                    request=request,
-                    state="ok",
-                    error_code="",
-                    error_message="",
-                    pending=None,
-                    note=said("rows.number_was_made", number=display(phone), status=number.status),
-                )
-            )
+            note = said("rows.number_was_made", number=display(phone), status=number.status)
+            resolved.append(_accepted(row, request, note))
             continue
         if not number.usable:
             resolved.append(
@@ -84,18 +75,16 @@ def resolve_rows(
                 )
             )
             continue
-        resolved.append(
-            dataclasses.replace(
-                row,
-                request=request,
-                state="ok",
-                error_code="",
-                error_message="",
-                pending=None,
-                note=f"{display(phone)}: {number.warning}" if number.warning else "",
-            )
-        )
+        warning = f"{display(phone)}: {number.warning}" if number.warning else ""
+        resolved.append(_accepted(row, request, warning))
     return resolved
+
+
+def _accepted(row: CheckedRow, request: QrRequest, note: str) -> CheckedRow:
+    """``row`` sent as ``request`` (the account's number), with its ``note`` if any."""
+    return dataclasses.replace(
+        row, request=request, state="ok", error_code="", error_message="", pending=None, note=note
+    )
 
 
 def _invalid(row: CheckedRow, code: str, message: str) -> CheckedRow:
