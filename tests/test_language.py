@@ -392,3 +392,15 @@ def test_qrbatch_numbers_speaks_the_language_too() -> None:
     header = next(line for line in done.output.splitlines() if line.startswith("Nomor"))
     assert header.split()[:3] == ["Nomor", "Nama", "bisnis"]
     assert "nomor," in done.output and "dapat dipakai" in done.output
+
+
+def test_run_batch_speaks_the_jobs_language(tmp_path: Path) -> None:
+    import anyio
+
+    import qrbatch
+
+    source = write_csv(tmp_path / "toko.csv", [("PhoneNumber", "Message"), ("12", "Halo")])
+    job = Job(input=source, endpoint="sandbox", language="id", images=False, progress=False)
+    result = anyio.run(lambda: qrbatch.run_batch(job))
+    assert result.results[0].error_code == "InvalidPhone"
+    assert "bukan nomor telepon" in result.results[0].error_message  # worded by the run

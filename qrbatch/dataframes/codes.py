@@ -227,20 +227,19 @@ async def _create(call: _Call, stop: threading.Event) -> Any:
     __tracebackhide__ = True
     job = call.job
     try:
-        with speaking(language=job.language):  # the rows' messages in the call's language
-            result = await _settled(
-                lambda: run_batch(
-                    job,
-                    env=call.env,
-                    credentials=call.credentials,
-                    events=progress_for(call.progress),
-                    validated=call.validated,
-                    write_outputs=call.write_outputs,
-                    stop=stop,
-                    sandbox=kept_sandbox() if job.is_sandbox else None,
-                ),
-                stop,
-            )
+        result = await _settled(
+            lambda: run_batch(
+                job,
+                env=call.env,
+                credentials=call.credentials,
+                events=progress_for(call.progress),
+                validated=call.validated,
+                write_outputs=call.write_outputs,
+                stop=stop,
+                sandbox=kept_sandbox() if job.is_sandbox else None,
+            ),
+            stop,
+        )
     except QrbatchError as failed:  # no credentials, the journal in use...: said in words
         raise failed.with_traceback(None) from None
     frame = call.frame.result(_result_frame(call.frame.pandas, result.results))

@@ -65,6 +65,7 @@ from qrbatch.run.validation import validate_input as validate_input
 from qrbatch.run.validation import validate_sheet as validate_sheet
 from qrbatch.run.validation import write_validation as write_validation
 from qrbatch.sheets.read import InputRow, Sheet
+from qrbatch.words import speaking
 
 if TYPE_CHECKING:
     from qrbatch.cams.models import AccountNumber
@@ -88,24 +89,26 @@ async def run_batch(
 ) -> RunResult:
     """Create a QR code for every valid row of ``job.input``; write the results workbook
     (``write_outputs=False``: the journal alone keeps the outcomes). ``sandbox``: the
-    process's kept sandbox for the endpoint "sandbox" (``kept_sandbox()``)."""
-    validated = validated or validate_input(job)
-    caller = Caller.of(
-        env=env,
-        credentials=credentials,
-        events=events,
-        handle_signals=handle_signals,
-        stop=stop,
-        sandbox=sandbox,
-    )
-    return await run_plan(
-        job,
-        Create(reuse_existing=not job.always_create),
-        validated.sheet,
-        validated.rows,
-        caller,
-        write_outputs=write_outputs,
-    )
+    process's kept sandbox for the endpoint "sandbox" (``kept_sandbox()``). What the run
+    says (rows' problems, log lines, errors) is in ``job.language``."""
+    with speaking(language=job.language):
+        validated = validated or validate_input(job)
+        caller = Caller.of(
+            env=env,
+            credentials=credentials,
+            events=events,
+            handle_signals=handle_signals,
+            stop=stop,
+            sandbox=sandbox,
+        )
+        return await run_plan(
+            job,
+            Create(reuse_existing=not job.always_create),
+            validated.sheet,
+            validated.rows,
+            caller,
+            write_outputs=write_outputs,
+        )
 
 
 async def _run_codes(
